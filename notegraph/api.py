@@ -1,0 +1,103 @@
+"""The library API: what the CLI calls and what users can import.
+
+Each function takes a validated `Config` (see `notegraph.config.load_config`) and a
+`Reporter` for progress; it raises `NotegraphError` subclasses for problems a user can fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from notegraph import store
+from notegraph.config import Config
+from notegraph.errors import NotegraphError
+from notegraph.models import Transcript
+from notegraph.report import Reporter, SilentReporter
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What happened to one input of `add` or `import_files`."""
+
+    input: str
+    video_id: str | None
+    status: str  # "written", "unchanged" or "failed"
+    message: str = ""
+    path: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+def _store_transcript(config: Config, transcript: Transcript, input_name: str,
+                      force: bool) -> IngestResult:
+    path = store.transcript_path(config.transcripts_path, transcript.video_id)
+    if path.exists() and not force:
+        return IngestResult(input_name, transcript.video_id, "unchanged",
+                            f"{transcript.video_id}: already stored (use --force to replace)",
+                            path)
+    store.save_transcript(config.transcripts_path, transcript)
+    return IngestResult(input_name, transcript.video_id, "written",
+                        f"{transcript.video_id}: {len(transcript.cues)} cues → {path}", path)
+
+
+def add(config: Config, inputs: list[str], *, languages: list[str] | None = None,
+        force: bool = False, reporter: Reporter | None = None) -> list[IngestResult]:
+    """Fetch YouTube transcripts for video IDs or URLs and store them.
+
+    One failing input does not stop the others: each gets its own `IngestResult`.
+    Re-adding a stored video is a no-op (and costs no request) unless `force`.
+    """
+    from notegraph.sources import youtube
+
+    reporter = reporter or SilentReporter()
+    langs = list(languages or config.languages)
+    results = []
+    for raw in reporter.progress(inputs, "Fetching transcripts", total=len(inputs)):
+        try:
+            video_id = youtube.parse_video_id(raw)
+            path = store.transcript_path(config.transcripts_path, video_id)
+            if path.exists() and not force:
+                result = IngestResult(raw, video_id, "unchanged",
+                                      f"{video_id}: already stored (use --force to re-fetch)",
+                                      path)
+            else:
+                transcript = youtube.fetch_transcript(video_id, langs)
+                result = _store_transcript(config, transcript, raw, force=True)
+        except NotegraphError as exc:
+            result = IngestResult(raw, None, "failed", str(exc))
+        _report(reporter, result)
+        results.append(result)
+    return results
+
+
+def import_files(config: Config, paths: list[Path], *, video_id: str | None = None,
+                 title: str | None = None, channel: str | None = None,
+                 chapters_path: Path | None = None, force: bool = False,
+                 reporter: Reporter | None = None) -> list[IngestResult]:
+    """Import local transcript files (format detected by content) and store them."""
+    from notegraph.sources import read_transcript_file
+
+    reporter = reporter or SilentReporter()
+    if video_id and len(paths) > 1:
+        raise NotegraphError("--id names one transcript: import one file at a time with it")
+    results = []
+    for path in reporter.progress(paths, "Importing transcripts", total=len(paths)):
+        try:
+            transcript = read_transcript_file(path, video_id=video_id, title=title,
+                                              channel=channel, chapters_path=chapters_path)
+            result = _store_transcript(config, transcript, str(path), force)
+        except NotegraphError as exc:
+            result = IngestResult(str(path), None, "failed", str(exc))
+        _report(reporter, result)
+        results.append(result)
+    return results
+
+
+def _report(reporter: Reporter, result: IngestResult) -> None:
+    if result.status == "failed":
+        reporter.error(result.message)
+    else:
+        reporter.info(result.message)

@@ -1,0 +1,117 @@
+"""The `notegraph` command: a thin shell over `notegraph.api`.
+
+It parses arguments, builds the Config and Reporter, calls the API and maps
+`NotegraphError` to a one-line message and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from notegraph import __version__, api
+from notegraph.config import Config, load_config
+from notegraph.errors import NotegraphError
+from notegraph.report import NORMAL, QUIET, VERBOSE, Reporter
+
+
+class Context:
+    """What every command gets: the project's config and a reporter."""
+
+    def __init__(self, root: Path, level: int) -> None:
+        self.root = root
+        self.reporter = Reporter(level)
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.root)
+        return self._config
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a NotegraphError into one red line on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NotegraphError as exc:
+            Reporter(QUIET).error(str(exc))
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            Reporter(QUIET).error("interrupted; files already written are complete")
+            sys.exit(130)
+
+    return wrapper
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="notegraph")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Project directory (holds notegraph.toml, content/).")
+@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print details of the work.")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, quiet: bool, verbose: bool) -> None:
+    """Turn long-form talk into a grounded, wiki-linked knowledge graph."""
+    level = QUIET if quiet else VERBOSE if verbose else NORMAL
+    ctx.obj = Context(root.resolve(), level)
+
+
+def _exit_for(results: list[api.IngestResult], reporter: Reporter) -> None:
+    failed = [r for r in results if not r.ok]
+    if failed:
+        if len(results) > 1:
+            reporter.error(f"{len(failed)} of {len(results)} inputs failed")
+        sys.exit(1)
+
+
+@cli.command("add")
+@click.argument("videos", nargs=-1, required=True, metavar="VIDEO_ID|URL...")
+@click.option("--lang", "languages", multiple=True,
+              help="Preferred transcript language(s), best first (repeat or comma-separate).")
+@click.option("--force", is_flag=True, help="Fetch again even if the video is stored.")
+@pass_ctx
+@handle_errors
+def add_cmd(obj: Context, videos: tuple[str, ...], languages: tuple[str, ...],
+            force: bool) -> None:
+    """Fetch YouTube transcripts (with title and channel) into content/transcripts/."""
+    langs = [x.strip() for value in languages for x in value.split(",") if x.strip()]
+    results = api.add(obj.config, list(videos), languages=langs or None, force=force,
+                      reporter=obj.reporter)
+    _exit_for(results, obj.reporter)
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--id", "video_id", help="Transcript ID (default: from the file name).")
+@click.option("--title", help="Title of the episode or video.")
+@click.option("--channel", help="Channel, show or speaker series it belongs to.")
+@click.option("--chapters", "chapters_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Side file with chapter lines ('0:00 Intro').")
+@click.option("--force", is_flag=True, help="Replace a stored transcript of the same ID.")
+@pass_ctx
+@handle_errors
+def import_cmd(obj: Context, files: tuple[Path, ...], video_id: str | None, title: str | None,
+               channel: str | None, chapters_path: Path | None, force: bool) -> None:
+    """Import local transcripts (WebVTT, SRT, JSON, Whisper, text) into content/transcripts/."""
+    results = api.import_files(obj.config, list(files), video_id=video_id, title=title,
+                               channel=channel, chapters_path=chapters_path, force=force,
+                               reporter=obj.reporter)
+    _exit_for(results, obj.reporter)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="notegraph")

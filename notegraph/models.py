@@ -1,0 +1,140 @@
+"""The plain data that flows between stages: Transcript → Sentences → Segments → Topics.
+
+All times are seconds (floats). Objects are frozen: a stage returns new objects
+instead of editing the ones it was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One timed piece of transcript text, as the source gave it (after cleanup)."""
+
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A creator's chapter: where it starts and what it is called."""
+
+    start: float
+    title: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """One normalized transcript: the contract between ingestion and the later stages.
+
+    Stored as `content/transcripts/<video_id>.json` (see `to_dict`).
+    """
+
+    video_id: str
+    title: str
+    channel: str
+    language: str
+    source: str
+    is_generated: bool
+    duration: float
+    chapters: tuple[Chapter, ...] = ()
+    cues: tuple[Cue, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape documented in the README ("Normalized transcript")."""
+        return {
+            "video_id": self.video_id,
+            "title": self.title,
+            "channel": self.channel,
+            "language": self.language,
+            "source": self.source,
+            "is_generated": self.is_generated,
+            "duration": _num(self.duration),
+            "chapters": [{"start": _num(c.start), "title": c.title} for c in self.chapters],
+            "cues": [
+                {"start": _num(c.start), "end": _num(c.end), "text": c.text, "speaker": c.speaker}
+                for c in self.cues
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Transcript:
+        """Inverse of `to_dict`; raises KeyError/TypeError/ValueError on a bad shape."""
+        return cls(
+            video_id=str(data["video_id"]),
+            title=str(data.get("title") or ""),
+            channel=str(data.get("channel") or ""),
+            language=str(data.get("language") or ""),
+            source=str(data.get("source") or ""),
+            is_generated=bool(data.get("is_generated", False)),
+            duration=float(data.get("duration") or 0.0),
+            chapters=tuple(
+                Chapter(float(c["start"]), str(c["title"])) for c in data.get("chapters") or ()
+            ),
+            cues=tuple(
+                Cue(float(c["start"]), float(c["end"]), str(c["text"]), c.get("speaker"))
+                for c in data.get("cues") or ()
+            ),
+        )
+
+
+def _num(x: float) -> float | int:
+    """Seconds rounded to milliseconds; whole numbers stay ints for tidy JSON."""
+    r = round(float(x), 3)
+    return int(r) if r == int(r) else r
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """Cues re-joined into one sentence; `start` is when its first word is said."""
+
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A contiguous topic of one transcript, by time."""
+
+    video_id: str
+    start: float
+    end: float
+    sentences: tuple[Sentence, ...]
+    chapter_title: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """One claim of a note and the moment it was said (start of its first sentence)."""
+
+    text: str
+    start: float
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A `##` section of a topic note."""
+
+    heading: str
+    points: tuple[KeyPoint, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A segment made readable: title, lead, sections, people and concepts."""
+
+    segment: Segment
+    title: str
+    lead: str
+    sections: tuple[Section, ...]
+    concepts: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)

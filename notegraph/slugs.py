@@ -1,0 +1,139 @@
+"""Slugs, IDs and wikilink targets: one pure module, so every stage agrees on them.
+
+- A *slug* is lowercase ASCII words joined by `_` (the seed's style:
+  `the_role_of_ai_in_society`). It is safe as a file name and a URL path segment.
+- A *video ID* names a transcript file; it can never contain a path separator or `..`.
+- A *link key* is how wikilinks are matched: case-, `_`/`-`/space- and
+  accent-insensitive, like Obsidian.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import NewType
+
+from notegraph.errors import InputError
+
+Slug = NewType("Slug", str)
+VideoId = NewType("VideoId", str)
+LinkKey = NewType("LinkKey", str)
+
+_VIDEO_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
+_YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
+# Zero-width and bidi marks (seen in real vault folder names) carry no meaning in a link.
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def ascii_fold(text: str) -> str:
+    """`Zürich café` → `Zurich cafe`: drop accents and invisible marks."""
+    text = _INVISIBLE_RE.sub("", text)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def slugify(text: str, max_words: int = 12, fallback: str = "untitled") -> Slug:
+    """Lowercase ASCII words joined by `_`; `fallback` when nothing is left."""
+    words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower().replace("'", ""))
+    return Slug("_".join(words[:max_words]) or fallback)
+
+
+def unique_slug(base: str, taken: set[str]) -> Slug:
+    """`base`, or `base_2`, `base_3`… — the first one not in `taken` (which is updated)."""
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}_{n}", n + 1
+    taken.add(slug)
+    return Slug(slug)
+
+
+def is_youtube_id(text: str) -> bool:
+    """True for an 11-character YouTube video ID."""
+    return bool(_YOUTUBE_ID_RE.match(text))
+
+
+def check_video_id(video_id: str) -> VideoId:
+    """Return `video_id` if it is safe as a file name, else raise InputError."""
+    if not _VIDEO_ID_RE.match(video_id or ""):
+        raise InputError(
+            f"invalid ID {video_id!r}: use letters, digits, '-' and '_' only "
+            "(at most 80, no path characters)"
+        )
+    return VideoId(video_id)
+
+
+def id_from_filename(name: str) -> VideoId:
+    """A transcript ID derived from a file name: `My Talk (2023).en.vtt` → `my-talk-2023`.
+
+    A YouTube ID embedded in the name the way yt-dlp writes it (`title [ID].ext` or
+    `..._ID.en.srt`) is not guessed here; pass `--id` for that.
+    """
+    stem = name.rsplit("/", 1)[-1]
+    stem = re.sub(r"(\.[A-Za-z]{2,3}(-[A-Za-z]+)?)?\.[A-Za-z0-9]{1,5}$", "", stem)
+    words = re.findall(r"[A-Za-z0-9_]+", ascii_fold(stem))
+    vid = "-".join(words)[:80].strip("-_") or "transcript"
+    return check_video_id(vid)
+
+
+def link_key(target: str) -> LinkKey:
+    """Normalize a wikilink target or note name for matching.
+
+    `The_Role of AI.md` and `the role of ai` give the same key.
+    """
+    target = _INVISIBLE_RE.sub("", target).strip()
+    if target.lower().endswith(".md"):
+        target = target[:-3]
+    target = unicodedata.normalize("NFKC", target).casefold()
+    return LinkKey(re.sub(r"[\s_\-]+", " ", target).strip())
+
+
+@dataclass(frozen=True)
+class WikiLink:
+    """A parsed `[[target#heading|label]]`."""
+
+    target: str
+    heading: str | None
+    label: str | None
+
+    @property
+    def text(self) -> str:
+        """What a reader sees: the label, else the target (and heading)."""
+        if self.label:
+            return self.label
+        return f"{self.target} › {self.heading}" if self.heading else self.target
+
+
+WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+
+
+def parse_wikilink(inner: str) -> WikiLink:
+    """Parse the text between `[[` and `]]`; tolerant of spaces around `|` and `#`."""
+    label = None
+    if "|" in inner:
+        inner, label = inner.split("|", 1)
+        label = label.strip() or None
+    heading = None
+    if "#" in inner:
+        inner, heading = inner.split("#", 1)
+        heading = heading.strip() or None
+    return WikiLink(target=inner.strip(), heading=heading, label=label)
+
+
+def format_timestamp(seconds: float) -> str:
+    """`3725.4` → `01:02:05` (HH:MM:SS, as notes write it)."""
+    s = max(0, int(seconds))
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def parse_timestamp(text: str) -> float | None:
+    """`01:02:05`, `1:02:05.5`, `62:05`, `00:01:02,500` → seconds; None if not a time."""
+    m = re.fullmatch(r"\s*(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\s*", text)
+    if not m:
+        return None
+    h, mnt, sec, frac = m.groups()
+    if int(sec) >= 60 or (h is not None and int(mnt) >= 60):
+        return None
+    value = int(h or 0) * 3600 + int(mnt) * 60 + int(sec)
+    if frac:
+        value += int(frac) / (10 ** len(frac))
+    return float(value)

@@ -1,0 +1,90 @@
+"""Files under the project: atomic writes, safe paths, transcript I/O, content hashes.
+
+Everything that writes goes through `atomic_write_*`, so an interrupted run never leaves
+a half-written file, and through `safe_join`, so no path is built outside its root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from notegraph.errors import InputError, ParseError
+from notegraph.models import Transcript
+from notegraph.slugs import check_video_id
+
+
+def safe_join(root: Path, *parts: str) -> Path:
+    """`root/parts...`, refusing anything that would land outside `root`."""
+    root = root.resolve()
+    candidate = root.joinpath(*parts).resolve()
+    if candidate != root and root not in candidate.parents:
+        raise InputError(f"refusing to write outside {root}: {'/'.join(parts)!r}")
+    return candidate
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to a temp file beside `path`, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Atomic UTF-8 text write (see `atomic_write_bytes`)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Atomic, deterministic (sorted keys are not used: order is part of the contract) JSON."""
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def content_hash(*parts: str | bytes) -> str:
+    """A short, stable hash of the given parts (used as cache keys and fingerprints)."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8") if isinstance(p, str) else p)
+        h.update(b"\x00")
+    return h.hexdigest()[:16]
+
+
+def transcript_path(transcripts_dir: Path, video_id: str) -> Path:
+    """Where the normalized transcript of `video_id` lives."""
+    check_video_id(video_id)
+    return safe_join(transcripts_dir, f"{video_id}.json")
+
+
+def save_transcript(transcripts_dir: Path, transcript: Transcript) -> Path:
+    """Write `transcript` atomically; returns its path."""
+    path = transcript_path(transcripts_dir, transcript.video_id)
+    atomic_write_json(path, transcript.to_dict())
+    return path
+
+
+def load_transcript(path: Path) -> Transcript:
+    """Read one normalized transcript; a broken file is a ParseError naming it."""
+    try:
+        return Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
+            ValueError) as exc:
+        raise ParseError(
+            f"{path}: not a valid notegraph transcript ({exc}); re-import it with --force"
+        ) from exc
+
+
+def list_transcripts(transcripts_dir: Path) -> list[Path]:
+    """Stored transcript files, sorted by name."""
+    if not transcripts_dir.is_dir():
+        return []
+    return sorted(p for p in transcripts_dir.glob("*.json") if not p.name.startswith("."))
