@@ -184,12 +184,14 @@ def choose_topic_count(totals: dict[int, float], duration: float,
         return k0 if k0 in totals else ks[0]
     # Mean marginal gain between lo and hi: a "fair price" for one more topic.
     price = (totals[lo] - totals[hi]) / (hi - lo)
+    tol = 1e-9 * max(1.0, abs(totals[lo]))
     k = lo
-    while k + 1 <= hi and k + 1 in totals and totals[k] - totals[k + 1] >= price:
+    while k + 1 <= hi and k + 1 in totals and totals[k] - totals[k + 1] > price + tol:
         k += 1
     # The curve can dip below the price early and recover: never stop before the prior
     # while its gains on average still pay.
-    if k < k0 and k0 in totals and (totals[k] - totals[k0]) >= price * (k0 - k):
+    if (price > tol and k < k0 and k0 in totals
+            and totals[k] - totals[k0] >= price * (k0 - k) - tol):
         k = k0
     return k
 

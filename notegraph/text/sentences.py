@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from notegraph.models import Sentence, Transcript
@@ -154,7 +154,7 @@ def _break_score(prev: _Word, nxt: _Word) -> float:
     n = _bare(nxt.text)
     score = 0.0
     if prev.cue != nxt.cue:
-        score += 1.0
+        score += 0.5
     if n in _OPENERS:
         score += 1.5
     if p in _NO_END:
@@ -176,7 +176,7 @@ def _split_unpunctuated(words: list[_Word]) -> list[list[_Word]]:
             i += 1
             continue
         length = i - start
-        if length >= TARGET_WORDS and _break_score(words[i - 1], words[i]) >= 2.5:
+        if length >= TARGET_WORDS and _break_score(words[i - 1], words[i]) >= 1.5:
             groups.append(words[start:i])
             start = i
         elif length >= MAX_WORDS:
@@ -266,7 +266,8 @@ def _sentence_case(text: str) -> str:
 class CasingRestorer:
     """Restores the casing of auto-captions: `I`, and names known for the transcript.
 
-    Names come from the speakers, the channel and the title, and from the captions
+    Names come from the speaker labels, from title and channel words that the captions
+    capitalize at least once, and from the captions
     themselves: a word that the caption engine capitalizes most of the time mid-sentence
     (it does so for many names) is capitalized everywhere.
     """
@@ -291,7 +292,12 @@ class CasingRestorer:
         for low, n in counts.items():
             if capital[low] * 2 > n and len(low) > 1:
                 known[low] = _capitalize(low)
-        for name in _metadata_names(transcript):
+        # Title words are names only when the captions capitalize them somewhere too
+        # ("Khabib" yes; "Dark Matter" in "Lisa Randall: Dark Matter" no).
+        for word in re.findall(r"\b[A-Z][a-z]+\b", f"{transcript.title} {transcript.channel}"):
+            if capital[word.lower()] > 0:
+                known[word.lower()] = word
+        for name in {c.speaker for c in transcript.cues if c.speaker}:
             for part in name.split():
                 low = part.lower()
                 if low.isalpha() and len(low) > 2 and low not in _NO_END and low not in _OPENERS:
@@ -316,16 +322,3 @@ class CasingRestorer:
 
 def _capitalize(word: str) -> str:
     return word[:1].upper() + word[1:]
-
-
-def _metadata_names(transcript: Transcript) -> Sequence[str]:
-    """Person-like names from speakers, channel and title ("Name Surname" runs)."""
-    names: list[str] = []
-    names.extend({c.speaker for c in transcript.cues if c.speaker})
-    if transcript.channel:
-        names.append(transcript.channel)
-    # In a title, only runs of two or more capitalized words that look like a name
-    # ("Lisa Randall", "Jeff Beck"); single title words are often plain nouns.
-    for run in re.findall(r"(?:[A-Z][a-z]+(?:\s+|$)){2,3}", transcript.title or ""):
-        names.append(run.strip())
-    return names
