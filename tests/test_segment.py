@@ -134,3 +134,16 @@ def test_make_windows_covers_every_sentence_once():
     assert windows[0].first == 0 and windows[-1].last == len(sentences)
     assert all(a.last == b.first for a, b in pairwise(windows))
     assert all(sentences[w.last - 1].start - sentences[w.first].start < 30.0 for w in windows)
+
+
+def test_windows_follow_speaker_turns_in_a_conversation():
+    # Ann talks 0-40 s, Bob from 40 s: the window ends at Bob's turn, not at 30 s
+    sentences = [Sentence(float(t), float(t + 5), "words", "Ann" if t < 40 else "Bob")
+                 for t in range(0, 120, 5)]
+    windows = segment.make_windows(sentences, 30.0)
+    assert windows[1].start == 40.0
+    assert all(w.last - w.first >= 1 for w in windows)
+    # windows never run past 1.5× the wanted length
+    assert all(sentences[w.last - 1].start - w.start < 45.0 for w in windows)
+    fixed = segment.make_windows(sentences, 30.0, at_turns=False)
+    assert fixed[1].start == 30.0
