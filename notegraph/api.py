@@ -104,7 +104,7 @@ def _report(reporter: Reporter, result: IngestResult) -> None:
 
 
 def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | None = None,
-                      reporter: Reporter | None = None) -> list:
+                      speakers: bool = True, reporter: Reporter | None = None) -> list:
     """Score topic segmentation on chaptered episodes in `directory` (chapters hidden).
 
     Returns `notegraph.evaluate.Score` rows for the segmenter and its baselines; see
@@ -116,4 +116,4 @@ def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | N
     embedder = load_embedder(config)
     return evaluate.evaluate_segments(directory, embedder,
                                       methods=methods or list(evaluate.METHODS),
-                                      reporter=reporter)
+                                      speakers=speakers, reporter=reporter)

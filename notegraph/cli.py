@@ -121,15 +121,18 @@ def eval_group() -> None:
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--method", "methods", multiple=True,
               help="Only these methods (notegraph, equal, texttiling); repeatable.")
+@click.option("--no-speakers", is_flag=True,
+              help="Ignore the episodes' speaker turns (like raw auto-captions).")
 @pass_ctx
 @handle_errors
-def eval_segments_cmd(obj: Context, directory: Path, methods: tuple[str, ...]) -> None:
+def eval_segments_cmd(obj: Context, directory: Path, methods: tuple[str, ...],
+                      no_speakers: bool) -> None:
     """Score topic segmentation (boundary F1 ±30 s, Pk on a 10 s grid) on DIRECTORY's
     chaptered episode JSON files, with their chapters hidden from the segmenter."""
     from notegraph.evaluate import format_table
 
     scores = api.evaluate_segments(obj.config, directory, methods=list(methods) or None,
-                                   reporter=obj.reporter)
+                                   speakers=not no_speakers, reporter=obj.reporter)
     click.echo(format_table(scores))
 
 

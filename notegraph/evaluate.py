@@ -43,9 +43,8 @@ def boundary_f1(reference: Sequence[float], hypothesis: Sequence[float],
                 collar: float = COLLAR_SECONDS) -> tuple[float, float, float]:
     """(precision, recall, F1) of boundary times, matching each at most once within ±collar.
 
-    The matching is maximal (a greedy pass over pairs sorted by distance is optimal for
-    points on a line with a fixed collar only in common cases, so an exact augmenting-path
-    matching is used). Both empty → perfect; one empty → 0.
+    The matching is a maximum one-to-one matching (see `_max_matching`), so two
+    hypotheses near one reference count once. Both empty → perfect; one empty → 0.
     """
     ref = sorted(reference)
     hyp = sorted(hypothesis)
@@ -119,12 +118,13 @@ class Episode:
         return [c.start for c in self.chapters]
 
 
-def load_episode(path: Path) -> Episode:
-    """Read one chaptered-episode JSON; speakers come from its `speaker_turns`."""
+def load_episode(path: Path, speakers: bool = True) -> Episode:
+    """Read one chaptered-episode JSON; speakers come from its `speaker_turns`
+    (unless `speakers` is False: then cues have no speaker, like raw auto-captions)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         turns = sorted((float(t["start"]), str(t["speaker"]))
-                       for t in data.get("speaker_turns") or ())
+                       for t in (data.get("speaker_turns") or () if speakers else ()))
         cues = []
         k = -1
         for c in sorted(data["cues"], key=lambda c: float(c["start"])):
@@ -152,13 +152,13 @@ def load_episode(path: Path) -> Episode:
     return Episode(transcript, chapters)
 
 
-def load_episodes(directory: Path) -> list[tuple[Path, Episode]]:
+def load_episodes(directory: Path, speakers: bool = True) -> list[tuple[Path, Episode]]:
     """Every `*.json` episode with chapters in `directory`, sorted by name."""
     if not directory.is_dir():
         raise InputError(f"{directory}: not a directory of chaptered episode JSON files")
     out = []
     for path in sorted(directory.glob("*.json")):
-        episode = load_episode(path)
+        episode = load_episode(path, speakers)
         if episode.chapters:
             out.append((path, episode))
     if not out:
@@ -197,17 +197,14 @@ def texttiling_starts(sentences: Sequence[Sentence], embedder: Embedder, duratio
     sims = np.array(gaps)
     depth = np.zeros_like(sims)
     for i in range(len(sims)):
-        lpeak = sims[: i + 1].max() if i else sims[i]
-        rpeak = sims[i:].max()
-        # Hearst: climb while rising on each side
+        # Hearst's depth: climb to the nearest peak on each side of the valley.
         left = i
         while left > 0 and sims[left - 1] >= sims[left]:
             left -= 1
         right = i
         while right < len(sims) - 1 and sims[right + 1] >= sims[right]:
             right += 1
-        lpeak, rpeak = sims[left], sims[right]
-        depth[i] = (lpeak - sims[i]) + (rpeak - sims[i])
+        depth[i] = (sims[left] - sims[i]) + (sims[right] - sims[i])
     threshold = depth.mean() - depth.std() / 2
     starts = [0.0]
     for i in range(len(sims)):
@@ -266,16 +263,17 @@ def score_starts(episode: Episode, starts: Sequence[float], method: str) -> Scor
 
 
 def evaluate_segments(directory: Path, embedder: Embedder,
-                      methods: Sequence[str] = tuple(METHODS),
+                      methods: Sequence[str] = tuple(METHODS), speakers: bool = True,
                       reporter: Reporter | None = None) -> list[Score]:
-    """Score every method on every chaptered episode in `directory`."""
+    """Score every method on every chaptered episode in `directory` (with the episodes'
+    speaker labels, or without them when `speakers` is False)."""
     reporter = reporter or SilentReporter()
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise InputError(f"unknown method(s) {', '.join(unknown)}; known: "
                          f"{', '.join(METHODS)}")
     scores = []
-    episodes = load_episodes(directory)
+    episodes = load_episodes(directory, speakers)
     for path, episode in reporter.progress(episodes, "Evaluating segmentation",
                                            total=len(episodes)):
         assert not episode.transcript.chapters  # the reference stays hidden

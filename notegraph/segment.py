@@ -1,6 +1,7 @@
 """Split a transcript into contiguous topics by time.
 
-- With creator chapters: one segment per chapter (the creator's own topics).
+- With creator chapters (two or more): one segment per chapter (the creator's own
+  topics); only a chapter longer than `MAX_TOPIC_SECONDS` is split further.
 - Without: sentences are grouped into short windows (~`WINDOW_SECONDS` of speech),
   each window is embedded once, and an optimal partition of the window sequence is found
   by dynamic programming: it minimises the spread of the windows around their topic's
@@ -47,12 +48,31 @@ def segment_transcript(transcript: Transcript, sentences: Sequence[Sentence],
     sentences = list(sentences)
     if not sentences:
         return []
-    if transcript.chapters:
-        starts = [c.start for c in transcript.chapters]
-        titles: list[str | None] = [c.title for c in transcript.chapters]
-        return _segments_at(transcript, sentences, starts, titles)
-    starts = topic_starts(sentences, embedder, duration=_duration(transcript, sentences))
+    duration = _duration(transcript, sentences)
+    if len(transcript.chapters) >= 2:
+        return _chapter_segments(transcript, sentences, embedder, duration)
+    starts = topic_starts(sentences, embedder, duration=duration)
     return _segments_at(transcript, sentences, starts, [None] * len(starts))
+
+
+def _chapter_segments(transcript: Transcript, sentences: list[Sentence], embedder: Embedder,
+                      duration: float) -> list[Segment]:
+    """One segment per chapter; a chapter longer than MAX_TOPIC_SECONDS is split further
+    (its first part keeps the chapter's title, the others get none)."""
+    chapters = sorted(transcript.chapters, key=lambda c: c.start)
+    starts: list[float] = []
+    titles: list[str | None] = []
+    for i, chapter in enumerate(chapters):
+        end = chapters[i + 1].start if i + 1 < len(chapters) else duration
+        starts.append(chapter.start)
+        titles.append(chapter.title)
+        if end - chapter.start > MAX_TOPIC_SECONDS:
+            inside = [s for s in sentences if chapter.start <= s.start < end]
+            more = topic_starts(inside, embedder, duration=end, start=chapter.start,
+                                detect_intro=False)[1:]
+            starts.extend(more)
+            titles.extend([None] * len(more))
+    return _segments_at(transcript, sentences, starts, titles)
 
 
 def _duration(transcript: Transcript, sentences: Sequence[Sentence]) -> float:
@@ -256,21 +276,25 @@ def intro_end(sentences: Sequence[Sentence], duration: float) -> float | None:
 # --- the segmenter -------------------------------------------------------------------
 
 def topic_starts(sentences: Sequence[Sentence], embedder: Embedder, *, duration: float,
+                 start: float = 0.0, detect_intro: bool = True,
                  window_seconds: float = WINDOW_SECONDS,
                  target_seconds: float = TARGET_TOPIC_SECONDS) -> list[float]:
-    """Start times of topics (the first is 0.0) chosen from embeddings and length bounds."""
-    sentences = list(sentences)
-    starts = [0.0]
+    """Start times of the topics in [start, duration), the first being `start`.
+
+    Chosen from window embeddings under the length bounds; with `detect_intro`, an intro
+    in the first minutes becomes its own segment.
+    """
+    sentences = [s for s in sentences if s.start >= start]
+    starts = [start]
     body = sentences
-    cut = intro_end(sentences, duration)
+    body_start = start
+    cut = intro_end(sentences, duration) if detect_intro and start == 0.0 else None
     if cut is not None:
         body = [s for s in sentences if s.start >= cut]
         starts.append(cut)
-    if not body:
-        return starts
-    body_start = body[0].start if cut is not None else 0.0
+        body_start = cut
     span = duration - body_start
-    if span < 2 * MIN_TOPIC_SECONDS:
+    if not body or span < 2 * MIN_TOPIC_SECONDS:
         return starts
     windows = make_windows(body, window_seconds)
     if len(windows) < 2:
@@ -286,7 +310,5 @@ def topic_starts(sentences: Sequence[Sentence], embedder: Embedder, *, duration:
     if not parts:
         return starts
     k = choose_topic_count({k: v[0] for k, v in parts.items()}, span, target_seconds)
-    for i in parts[k][1]:
-        if i > 0:
-            starts.append(float(times[i]))
+    starts.extend(float(times[i]) for i in parts[k][1] if i > 0)
     return starts

@@ -147,3 +147,18 @@ def test_windows_follow_speaker_turns_in_a_conversation():
     assert all(sentences[w.last - 1].start - w.start < 45.0 for w in windows)
     fixed = segment.make_windows(sentences, 30.0, at_turns=False)
     assert fixed[1].start == 30.0
+
+
+def test_a_chapter_longer_than_the_maximum_is_split_inside():
+    sentences = _talk([("apples", 300), ("rockets", 900), ("music", 900)])
+    t = _transcript(sentences, [Chapter(0, "Fruit"), Chapter(300, "Space and sound")])
+    got = segment.segment_transcript(t, sentences, TopicEmbedder())
+    assert [(s.start, s.chapter_title) for s in got] == [
+        (0.0, "Fruit"), (300.0, "Space and sound"), (1200.0, None)]
+
+
+def test_a_single_chapter_is_not_a_table_of_contents():
+    sentences = _talk([("apples", 600), ("rockets", 600)])
+    t = _transcript(sentences, [Chapter(0, "Full episode")])
+    got = segment.segment_transcript(t, sentences, TopicEmbedder())
+    assert [s.start for s in got] == [0.0, 600.0]
