@@ -49,7 +49,7 @@ _MD_ESCAPE_RE = re.compile(r"\\([\[\]()*_#`>\\.!-])")
 _IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK_RE = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
 _EMPHASIS_RE = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
-_SENTENCE_END_RE = re.compile(r"(?<=[.?!…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_SENTENCE_END_RE = re.compile(r"(?:(?<=[.?!…])|(?<=[.?!…][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
 
 # Speaking rate used to extrapolate past the last time mark when the file's own rate
 # cannot be measured (words per second; ~150 words per minute).
