@@ -21,10 +21,12 @@ from typing import Any
 from notegraph.models import Chapter, Cue
 from notegraph.sources.parsed import LayoutError, ParsedFile, Word, group_words
 
+_JSON_START_RE = re.compile(r'^\s*(?:\{\s*(?:"|\})|\[\s*(?:[{\]]|$))')
+
 
 def looks_like_json(text: str) -> bool:
-    """Starts like a JSON object or array."""
-    return text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
+    """Starts like a JSON object (`{"`) or an array of objects (`[{`); `[00:01] x` is not."""
+    return bool(_JSON_START_RE.match(text.lstrip("\ufeff")))
 
 
 def parse_json(text: str) -> ParsedFile:

@@ -126,10 +126,10 @@ def _page_title(lines: list[str]) -> str | None:
 
 
 def _repeated_labels(lines: list[str]) -> set[str]:
-    """`Name:` labels that open two or more lines: the speakers of a `Name: text` file."""
+    """`Name:` labels (after a time or not) that open two or more lines: the speakers."""
     counts: dict[str, int] = {}
     for ln in lines:
-        m = _HEAD_NAME_RE.match(ln.strip())
+        m = _HEAD_NAME_RE.match(ln.strip()) or _HEAD_TIME_NAME_RE.match(ln.strip())
         if m:
             counts[m.group("name")] = counts.get(m.group("name"), 0) + 1
     return {n for n, k in counts.items() if k >= 2}
@@ -149,10 +149,13 @@ def _head(line: str, names: set[str]) -> tuple[str | None, float | None, str] | 
     if m:
         name = (m.group("name") or m.group("name2")).strip()
         return name, None, line[m.end():]
-    for rx in (_HEAD_TIME_NAME_RE, _HEAD_NAME_TIME_RE):
-        m = rx.match(line)
-        if m and _time_of(m) is not None:
-            return m.group("name").strip(), _time_of(m), line[m.end():]
+    m = _HEAD_TIME_NAME_RE.match(line)
+    # `00:05 Today: bees` is a time and text, unless the file labels lines that way.
+    if m and _time_of(m) is not None and (m.group("name") in names or len(names) >= 1):
+        return m.group("name").strip(), _time_of(m), line[m.end():]
+    m = _HEAD_NAME_TIME_RE.match(line)
+    if m and _time_of(m) is not None:
+        return m.group("name").strip(), _time_of(m), line[m.end():]
     m = _HEAD_TIME_RE.match(line)
     if m and _time_of(m) is not None:
         return None, _time_of(m), line[m.end():]
