@@ -62,7 +62,12 @@ _YOUTUBE_HOSTS = {
 }
 # Path prefixes whose next segment is the video ID.
 _ID_PATH_PREFIXES = {"shorts", "embed", "live", "v", "e", "vi"}
-_IMPORT_HINT = "download its captions (e.g. with yt-dlp --write-subs) and use `notegraph import`"
+
+
+def _import_hint(video_id: str) -> str:
+    """The way out when YouTube will not give us captions: bring them as a file."""
+    return ("download the captions yourself (e.g. yt-dlp --write-subs) and run "
+            f"`notegraph import FILE --id {video_id}`")
 
 
 # --- Video IDs -----------------------------------------------------------------------------
@@ -218,7 +223,7 @@ def fetch_transcript(video_id: str, languages: Sequence[str], *,
     if not cues:
         kind = "auto-generated" if track.is_generated else "manual"
         raise SourceError(f"{video_id}: the {track.language_code} {kind} captions are empty; "
-                          f"try another --lang or {_IMPORT_HINT}")
+                          f"try another --lang or {_import_hint(video_id)}")
     duration = max([details.length, *(c.end for c in cues)], default=0.0)
     chapters = tuple(c for c in parse_chapters(details.description) if c.start < duration)
     reporter.debug(
@@ -252,7 +257,7 @@ def _fetch_captions(session: requests.Session, video_id: str, wanted: list[str]
         raise SourceError(
             f"{video_id}: YouTube's answer had an unexpected shape ({type(exc).__name__}); "
             "upgrade youtube-transcript-api (pip install -U youtube-transcript-api) "
-            f"or {_IMPORT_HINT}"
+            f"or {_import_hint(video_id)}"
         ) from exc
 
 
@@ -270,8 +275,11 @@ def choose_track(listing: TranscriptList, wanted: Sequence[str]) -> CaptionTrack
     video_id = listing.video_id
     available = _available(listing)
     if not available:
-        raise SourceError(f"{video_id}: the video has no captions at all; {_IMPORT_HINT}")
-    suggestion = next(iter(listing)).language_code
+        raise SourceError(f"{video_id}: the video has no captions at all; "
+                          f"{_import_hint(video_id)}")
+    # Auto-generated captions are in the spoken language: the best one to suggest.
+    spoken = [t.language_code for t in listing if t.is_generated]
+    suggestion = (spoken or [t.language_code for t in listing])[0]
     raise SourceError(
         f"{video_id}: no transcript in {', '.join(wanted)}; it has {available}; "
         f"retry with --lang {suggestion}"
@@ -310,7 +318,8 @@ def explain_failure(video_id: str, exc: BaseException) -> str:
     v = video_id
     if isinstance(exc, TranscriptsDisabled):
         return (f"{v}: captions are disabled for this video (or it has none yet); "
-                f"transcribe it yourself (e.g. Whisper) and use `notegraph import`")
+                f"transcribe it yourself (e.g. with Whisper) and run "
+                f"`notegraph import FILE --id {v}`")
     if isinstance(exc, InvalidVideoId):
         return f"{v}: not a valid video ID; pass the 11-character ID or the video's URL"
     if isinstance(exc, VideoUnavailable):
@@ -318,45 +327,45 @@ def explain_failure(video_id: str, exc: BaseException) -> str:
                 "check the URL in a browser")
     if isinstance(exc, AgeRestricted):
         return (f"{v}: age-restricted; YouTube wants a signed-in user, which "
-                f"youtube-transcript-api cannot be at present; {_IMPORT_HINT}")
+                f"youtube-transcript-api cannot be at present; {_import_hint(v)}")
     if isinstance(exc, IpBlocked):
         return (f"{v}: YouTube says too many requests and is blocking this IP address; "
                 "wait and retry, use another network or a proxy (set HTTPS_PROXY), "
-                f"or {_IMPORT_HINT}")
+                f"or {_import_hint(v)}")
     if isinstance(exc, RequestBlocked):
         return (f"{v}: YouTube is blocking requests from this IP address (\"confirm you're "
                 "not a bot\"; common on cloud servers); use another network or a "
-                f"residential proxy (set HTTPS_PROXY), or {_IMPORT_HINT}")
+                f"residential proxy (set HTTPS_PROXY), or {_import_hint(v)}")
     if isinstance(exc, PoTokenRequired):
         return (f"{v}: YouTube requires a PO token for these captions, which "
                 "youtube-transcript-api cannot supply; retry later or after "
-                f"`pip install -U youtube-transcript-api`, or {_IMPORT_HINT}")
+                f"`pip install -U youtube-transcript-api`, or {_import_hint(v)}")
     if isinstance(exc, VideoUnplayable):
         reason = " ".join(filter(None, [exc.reason or "no reason given", *exc.sub_reasons]))
-        return f"{v}: YouTube will not play this video ({_one_line(reason)}); {_IMPORT_HINT}"
+        return f"{v}: YouTube will not play this video ({_one_line(reason)}); {_import_hint(v)}"
     if isinstance(exc, FailedToCreateConsentCookie):
         return (f"{v}: could not get past YouTube's cookie-consent page; retry, use "
-                f"another network, or {_IMPORT_HINT}")
+                f"another network, or {_import_hint(v)}")
     if isinstance(exc, YouTubeRequestFailed):
         return f"{v}: request to YouTube failed ({_one_line(exc.reason)}); retry later"
     if isinstance(exc, YouTubeDataUnparsable):
         return (f"{v}: could not read YouTube's page; upgrade youtube-transcript-api "
-                f"(pip install -U youtube-transcript-api) or {_IMPORT_HINT}")
+                f"(pip install -U youtube-transcript-api) or {_import_hint(v)}")
     if isinstance(exc, CouldNotRetrieveTranscript):
         cause = _one_line(exc.cause) or type(exc).__name__
-        return f"{v}: could not get captions ({cause}); {_IMPORT_HINT}"
+        return f"{v}: could not get captions ({cause}); {_import_hint(v)}"
     if isinstance(exc, requests.Timeout):
         return f"{v}: YouTube did not answer in time; check your connection and retry"
     if isinstance(exc, requests.ConnectionError):
         return (f"{v}: cannot reach YouTube (offline, DNS or firewall?); check your "
-                f"connection, or {_IMPORT_HINT}")
+                f"connection, or {_import_hint(v)}")
     if isinstance(exc, requests.RequestException):
         return f"{v}: request to YouTube failed ({_one_line(str(exc))}); retry later"
     if isinstance(exc, XMLParseError):
         return (f"{v}: YouTube sent an empty or unreadable caption file (it does this when "
                 "it throttles or wants a PO token); retry later, upgrade "
-                f"youtube-transcript-api, or {_IMPORT_HINT}")
-    return f"{v}: could not get captions ({type(exc).__name__}); {_IMPORT_HINT}"
+                f"youtube-transcript-api, or {_import_hint(v)}")
+    return f"{v}: could not get captions ({type(exc).__name__}); {_import_hint(v)}"
 
 
 def _one_line(text: str, limit: int = 160) -> str:
