@@ -214,7 +214,6 @@ def fetch_transcript(video_id: str, languages: Sequence[str], *,
     finally:
         session.hooks["response"].remove(recorder)
     details = recorder.details or VideoDetails()
-    title, channel = _title_and_channel(session, video_id, details, reporter)
 
     cues = clean_cues(
         Cue(start=float(s.start), end=float(s.start) + max(0.0, float(s.duration)), text=s.text)
@@ -224,6 +223,7 @@ def fetch_transcript(video_id: str, languages: Sequence[str], *,
         kind = "auto-generated" if track.is_generated else "manual"
         raise SourceError(f"{video_id}: the {track.language_code} {kind} captions are empty; "
                           f"try another --lang or {_import_hint(video_id)}")
+    title, channel = _title_and_channel(session, video_id, details, reporter)
     duration = max([details.length, *(c.end for c in cues)], default=0.0)
     chapters = tuple(c for c in parse_chapters(details.description) if c.start < duration)
     reporter.debug(
