@@ -331,6 +331,10 @@ def _player_of_unexpected_shape(yt: YouTube) -> None:
     yt.replace(responses.POST, PLAYER, json=data)
 
 
+def _no_caption_tracks(yt: YouTube) -> None:
+    yt.replace(responses.POST, PLAYER, json=_only_tracks(player_json(), set()))
+
+
 def _no_setup(yt: YouTube) -> None:
     return None
 
@@ -347,6 +351,7 @@ FAILURES = {
         _no_setup, ["fr", "it"],
         ["no transcript in fr, it", "cs, de, en, es, hi, ja, ko, zh (manual); en (auto-generated)",
          "retry with --lang en"]),  # en: the spoken language (its auto-captions)
+    "no-caption-tracks": (_no_caption_tracks, ["en"], ["no captions at all", "Whisper"]),
     "video-unavailable": (_replace_player("youtube_video_unavailable.innertube.json.static"),
                           ["en"], ["video unavailable", "check the URL"]),
     "age-restricted": (_replace_player("youtube_age_restricted.innertube.json.static"),

@@ -275,8 +275,8 @@ def choose_track(listing: TranscriptList, wanted: Sequence[str]) -> CaptionTrack
     video_id = listing.video_id
     available = _available(listing)
     if not available:
-        raise SourceError(f"{video_id}: the video has no captions at all; "
-                          f"{_import_hint(video_id)}")
+        raise SourceError(f"{video_id}: the video has no captions at all; transcribe it "
+                          f"(e.g. with Whisper) and run `notegraph import FILE --id {video_id}`")
     # Auto-generated captions are in the spoken language: the best one to suggest.
     spoken = [t.language_code for t in listing if t.is_generated]
     suggestion = (spoken or [t.language_code for t in listing])[0]
