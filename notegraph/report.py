@@ -38,11 +38,13 @@ class Reporter:
     def warn(self, message: str) -> None:
         """A problem that did not stop the run; shown unless --quiet."""
         if self.level >= NORMAL:
-            self.console.print(f"[yellow]warning:[/yellow] {escape(message)}")
+            # soft_wrap: never break a message into several lines (logs, grep); the
+            # terminal still wraps it visually.
+            self.console.print(f"[yellow]warning:[/yellow] {escape(message)}", soft_wrap=True)
 
     def error(self, message: str) -> None:
         """A failure; always shown."""
-        self.console.print(f"[red]error:[/red] {escape(message)}")
+        self.console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
 
     def progress(self, items: Iterable[T], description: str, total: int | None = None
                  ) -> Iterator[T]:

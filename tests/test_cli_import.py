@@ -75,7 +75,8 @@ def _bad_inputs(inputs: Path) -> dict[str, tuple[list[str], str]]:
         "empty.srt": b"", "binary.srt": b"\x00\x01\x02\xff" * 100,
         "latin1.srt": "1\n00:00:00,000 --> 00:00:01,000\ncaf\xe9\n".encode("latin-1"),
         "unknown.txt": b"nothing timed here\n",
-        "order.srt": b"1\n00:00:09,000 --> 00:00:10,000\nb\n\n2\n00:00:01,000 --> 00:00:02,000\na\n",
+        "order.srt": (b"1\n00:00:09,000 --> 00:00:10,000\nb\n\n"
+                      b"2\n00:00:01,000 --> 00:00:02,000\na\n"),
         "neg.json": b'[{"text": "x", "start": -2, "duration": 1}]',
         "ok.srt": SRT.encode(),
     }
@@ -107,8 +108,8 @@ def test_bad_input_one_line_nonzero_nothing_written(project: Path, case: str) ->
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert len(lines) == 1, result.output
     assert lines[0].startswith("error: ")
-    assert "Traceback" not in result.output and result.exception is None or isinstance(
-        result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     assert written(project) == []
 
 

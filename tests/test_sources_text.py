@@ -92,6 +92,7 @@ This is a transcript of episode 12. Here are some useful links:
 
   * 0:00 - Introduction
   * 1:00 - Bees
+  * 2:00 - Outro
 
 ## Introduction
 
@@ -121,7 +122,8 @@ def test_web_page_with_navigation_toc_and_footer(tmp_path: Path) -> None:
         (pytest.approx(60 * 4 / 7, abs=0.001), "Host Name", "Today, Jane Doe."),
         (60, "Host Name", "Jane, why bees?"),
         (65, "Jane Doe", "Because they matter.")]
-    assert [(c.start, c.title) for c in t.chapters] == [(0, "Introduction"), (60, "Bees")]
+    assert [(c.start, c.title) for c in t.chapters] == [(0, "Introduction"), (60, "Bees"),
+                                                        (120, "Outro")]
     assert t.title == "Jane Doe: Bees and Us | My Podcast #12"
 
 

@@ -173,8 +173,8 @@ def read_chapters_file(path: Path) -> tuple[Chapter, ...]:
     text = read_text(path, MAX_SIDE_FILE_BYTES)
     chapters = chapter_lists.parse_chapters(text)
     if not chapters:
-        raise ParseError(f"{path}: no chapter list found (expected lines like '0:00 Intro', "
-                         "starting at 0:00, times increasing)")
+        raise ParseError(f"{path}: no chapter list found (expected at least three lines like "
+                         "'0:00 Intro', from 0:00 on, times increasing)")
     return chapters
 
 
