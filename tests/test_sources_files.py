@@ -82,6 +82,14 @@ def test_id_title_channel_and_defaults(tmp_path: Path) -> None:
                                                 "Rock / Roll")
 
 
+def test_ytdlp_file_name_gives_the_youtube_id(tmp_path: Path) -> None:
+    t = read_transcript_file(write(tmp_path, "Some Talk [dQw4w9WgXcQ].en.srt", SRT))
+    assert (t.video_id, t.title, t.language) == ("dQw4w9WgXcQ", "Some Talk", "en")
+    t = read_transcript_file(write(tmp_path, "Some Talk [dQw4w9WgXcQ].en.srt", SRT),
+                             video_id="mine")
+    assert t.video_id == "mine"
+
+
 def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
     data = SRT.replace("Bye", "Tschüss").encode("utf-16")  # with a BOM, as Windows saves it
     t = read_transcript_file(write(tmp_path, "w.srt", data))

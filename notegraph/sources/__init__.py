@@ -47,6 +47,9 @@ _MAGIC = {
     b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"\x1aE\xdf\xa3": "a WebM/MKV",
 }
 _LANG_TAG_RE = re.compile(r"\.([a-z]{2,3}(?:-[A-Za-z]{2,4})?)\.(?:vtt|srt|json|txt)$")
+_YTDLP_NAME_RE = re.compile(
+    r"\s*\[([A-Za-z0-9_-]{11})\](?=(?:\.[A-Za-z]{2,3}(?:-[A-Za-z]+)?)?\.\w+$)"
+)
 _ENGLISH = frozenset(
     ["the", "and", "to", "of", "a", "is", "that", "i", "you", "it", "in", "we", "this", "was"]
 )
@@ -81,7 +84,7 @@ def read_transcript_file(
     if not cues:
         raise ParseError(f"{path}: no spoken text in it (only tags or blank cues)")
 
-    vid = video_id or parsed.video_id or id_from_filename(path.name)
+    vid = video_id or parsed.video_id or _ytdlp_id(path.name) or id_from_filename(path.name)
     try:
         vid = check_video_id(vid)
     except InputError:
@@ -192,7 +195,14 @@ def _check_times(cues: tuple[Cue, ...], path: Path) -> None:
         prev = c.start
 
 
+def _ytdlp_id(name: str) -> str | None:
+    """The YouTube ID yt-dlp puts in its file names: `Title [dQw4w9WgXcQ].en.vtt`."""
+    m = _YTDLP_NAME_RE.search(name)
+    return m.group(1) if m else None
+
+
 def _title_from_filename(name: str) -> str:
+    name = _YTDLP_NAME_RE.sub("", name) if _YTDLP_NAME_RE.search(name) else name
     stem = re.sub(r"(\.[A-Za-z]{2,3}(-[A-Za-z]+)?)?\.[A-Za-z0-9]{1,5}$", "", name)
     return re.sub(r"[_\s]+", " ", stem).strip() or name
 
