@@ -69,6 +69,13 @@ def test_own_normalized_json_round_trips(tmp_path: Path) -> None:
         "vid-1", "A / B title", "Chan", original.chapters, original.cues, 9.0)
 
 
+def test_unsafe_id_inside_a_file_is_not_used(tmp_path: Path) -> None:
+    data = Transcript("../../evil", "T", "C", "en", "x", False, 2.0, (),
+                      (Cue(0, 2, "hello"),)).to_dict()
+    t = read_transcript_file(write(tmp_path, "safe name.json", data))
+    assert t.video_id == "safe-name"
+
+
 @pytest.mark.parametrize("data, problem", [
     ({"foo": 1}, "not a known transcript shape"),
     ([{"text": "x"}], "not {text, start, duration}"),

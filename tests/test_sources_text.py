@@ -134,7 +134,8 @@ def test_title_with_slash_from_page_is_only_a_title(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text, problem", [
     ("Just some words with no times at all.\nAnother line.\n", "unknown transcript layout"),
-    ("Ann: hello\nBob: hi\nAnn: bye\n", "unknown transcript layout"),
+    ("Ann: hello\nBob: hi\nAnn: bye\n", "no timestamps found"),
+    ("**Ann:** hello\n\n**Bob:** hi\n", "no timestamps found"),
     ("00:05:00 later\n00:01:00 earlier\n", "timestamps out of order (00:01:00 after 00:05:00)"),
 ])
 def test_bad_text_layouts(tmp_path: Path, text: str, problem: str) -> None:

@@ -89,12 +89,14 @@ def parse_text(text: str) -> ParsedFile:
 
 
 def looks_like_text_transcript(text: str) -> bool:
-    """True when some line opens with a time head (the only thing we cannot do without)."""
-    for ln in text.split("\n")[:5000]:
-        ln = _MD_ESCAPE_RE.sub(r"\1", ln.strip())
+    """True when some line opens with a time head, or speaker labels recur (a transcript
+    without times, which `parse_text` then refuses with a precise message)."""
+    lines = [_MD_ESCAPE_RE.sub(r"\1", ln.strip()) for ln in text.split("\n")[:5000]]
+    for ln in lines:
         if _HEAD_TIME_RE.match(ln) or _HEAD_NAME_TIME_RE.match(ln) or _INLINE_TS_RE.search(ln):
             return True
-    return False
+    bold = sum(1 for ln in lines if _HEAD_BOLD_RE.match(ln))
+    return bold >= 2 or bool(_repeated_labels(lines))
 
 
 def _take_chapters(lines: list[str]) -> tuple[Chapter, ...]:
