@@ -69,6 +69,15 @@ def test_speaker_labels_carry_over(tmp_path: Path) -> None:
         ("ANN", "Hi there."), ("BOB", "Hello."), ("BOB", "How are you?"), ("ANN", "Fine.")]
 
 
+def test_labels_after_turn_markers(tmp_path: Path) -> None:
+    text = ("1\n00:00:00,000 --> 00:00:02,000\n&gt;&gt; JOHN: Hi.\n\n"
+            "2\n00:00:02,000 --> 00:00:04,000\n>> MARY: Hello.\n\n"
+            "3\n00:00:04,000 --> 00:00:06,000\n>> JOHN: Bye.\n")
+    t = read_transcript_file(write(tmp_path, "g.srt", text))
+    assert [(c.speaker, c.text) for c in t.cues] == [
+        ("JOHN", "Hi."), ("MARY", "Hello."), ("JOHN", "Bye.")]
+
+
 def test_reader_keeps_line_breaks_for_cleanup() -> None:
     assert parse_srt(ROLLING).cues[2].text == (
         "the following is a conversation with\nLisa Randal a theoretical physicist and")

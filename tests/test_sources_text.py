@@ -37,6 +37,18 @@ def test_bracket_time_then_speaker(tmp_path: Path) -> None:
     assert t.source == "file:text (times interpolated)"
 
 
+def test_time_then_name_with_speakers_who_speak_once(tmp_path: Path) -> None:
+    t = read(tmp_path, "[00:00:00] Ann Lee: Welcome.\n\n(00:00:05) Bob Smith: Thanks, Ann.\n")
+    assert [(c.start, c.speaker, c.text) for c in t.cues] == [
+        (0, "Ann Lee", "Welcome."), (5, "Bob Smith", "Thanks, Ann.")]
+
+
+def test_youtube_show_transcript_copy(tmp_path: Path) -> None:
+    t = read(tmp_path, "0:00\nhello and welcome\n0:03\nto the show\n1:02:03\nlast bit\n")
+    assert [(c.start, c.text) for c in t.cues] == [
+        (0, "hello and welcome"), (3, "to the show"), (3723, "last bit")]
+
+
 def test_speaker_paren_time_dash(tmp_path: Path) -> None:
     t = read(tmp_path, "Ann (00:00:10) - So it begins.\nBob (00:00:20) - Indeed it does.\n")
     assert [(c.start, c.speaker, c.text) for c in t.cues] == [

@@ -128,12 +128,23 @@ def _page_title(lines: list[str]) -> str | None:
 
 
 def _repeated_labels(lines: list[str]) -> set[str]:
-    """`Name:` labels (after a time or not) that open two or more lines: the speakers."""
+    """`Name:` labels (after a time or not) that open two or more lines: the speakers.
+
+    When most timed lines read `time Name: text`, every such name counts (a guest may
+    speak once).
+    """
     counts: dict[str, int] = {}
+    timed = time_named = 0
     for ln in lines:
-        m = _HEAD_NAME_RE.match(ln.strip()) or _HEAD_TIME_NAME_RE.match(ln.strip())
+        ln = ln.strip()
+        m = _HEAD_TIME_NAME_RE.match(ln)
+        timed += bool(m or _HEAD_TIME_RE.match(ln))
+        time_named += bool(m)
+        m = m or _HEAD_NAME_RE.match(ln)
         if m:
             counts[m.group("name")] = counts.get(m.group("name"), 0) + 1
+    if time_named >= 2 and time_named >= 0.5 * timed:
+        return set(counts)
     return {n for n, k in counts.items() if k >= 2}
 
 
@@ -152,8 +163,8 @@ def _head(line: str, names: set[str]) -> tuple[str | None, float | None, str] | 
         name = (m.group("name") or m.group("name2")).strip()
         return name, None, line[m.end():]
     m = _HEAD_TIME_NAME_RE.match(line)
-    # `00:05 Today: bees` is a time and text, unless the file labels lines that way.
-    if m and _time_of(m) is not None and (m.group("name") in names or len(names) >= 1):
+    # `00:05 Today: bees` is a time and text, unless the file labels its lines that way.
+    if m and _time_of(m) is not None and m.group("name") in names:
         return m.group("name").strip(), _time_of(m), line[m.end():]
     m = _HEAD_NAME_TIME_RE.match(line)
     if m and _time_of(m) is not None:
