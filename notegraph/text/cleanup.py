@@ -49,6 +49,7 @@ _MUSIC_NOTE_RE = re.compile(r"[♪♫♬]+")
 # or right after a sentence end (`in the world. - Whoever`, lines joined by a source).
 _TURN_RE = re.compile(
     r"(?:^|(?<=\s))>>+\s*|(?:^|(?<=\n))\s*[-–—]\s+(?=\S)|(?<=[.?!])\s+[-–—]\s+(?=[A-Z\"“])"
+    r"|(?<=[.?!])\s+[-–—]\s*$"  # a marker left at the end when a cue was split at a turn
 )
 _TURN_NAME_RE = re.compile(r"\s*\[([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\]\s*")
 _SPACE_RE = re.compile(r"\s+")
