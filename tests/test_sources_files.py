@@ -63,6 +63,8 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         read_transcript_file(tmp_path / "nope.srt")
     with pytest.raises(InputError, match="is a directory"):
         read_transcript_file(tmp_path)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_transcript_file(Path("/dev/zero"))
 
 
 @pytest.mark.parametrize("bad_id", ["../x", "a/b", "..", "", "x" * 81, "a b", "/etc/passwd"])
@@ -161,21 +163,22 @@ REAL = {
 }
 
 
-@pytest.mark.shared
-def test_every_shared_format_file_is_covered(shared_data: Path) -> None:
-    names = {p.name for p in (shared_data / "formats").iterdir() if p.is_file()}
-    assert names <= set(REAL), f"new real files to cover: {names - set(REAL)}"
+FORMATS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "formats"
+# The known files, plus any file added to ../shared later (checked for the basics).
+ALL_FORMAT_FILES = sorted(set(REAL) | ({p.name for p in FORMATS.iterdir() if p.is_file()}
+                                      if FORMATS.is_dir() else set()))
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("name", sorted(REAL))
+@pytest.mark.parametrize("name", ALL_FORMAT_FILES)
 def test_real_file_imports(name: str, shared_data: Path) -> None:
     path = shared_data / "formats" / name
     if not path.exists():
         pytest.skip(f"{path} is absent")
-    source, duration, speakers = REAL[name]
+    source, duration, speakers = REAL.get(name, (None, None, None))
     t = read_transcript_file(path)
-    assert t.source == source
+    if source is not None:
+        assert t.source == source
     if duration is not None:
         assert t.duration == pytest.approx(duration)
     assert t.cues and all(c.text.strip() == c.text and c.text for c in t.cues)
@@ -185,4 +188,4 @@ def test_real_file_imports(name: str, shared_data: Path) -> None:
         assert len({c.speaker for c in t.cues if c.speaker}) == speakers
     text = " ".join(c.text for c in t.cues)
     assert "[Music]" not in text and "&amp;" not in text and "  " not in text
-    assert t.language == "en"
+    assert t.language == "en" or name not in REAL

@@ -9,6 +9,7 @@ extension), lets that format's reader parse it, checks the times, cleans the cue
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -110,7 +111,10 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     try:
         if path.is_dir():
             raise InputError(f"{path}: is a directory; give a transcript file")
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: not a regular file (a device or pipe?); give a file")
+        size = st.st_size
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
     except OSError as exc:
