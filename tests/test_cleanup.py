@@ -78,6 +78,11 @@ def test_turn_markers_become_unidentified_speaker_changes() -> None:
     assert is_unidentified(out[1].speaker) and not is_unidentified("Lex Fridman")
 
 
+def test_marker_alone_in_a_cue_starts_the_next_turn() -> None:
+    out = clean_cues([Cue(0, 1, "so"), Cue(1, 2, ">>"), Cue(2, 3, "right")])
+    assert [(c.text, c.speaker) for c in out] == [("so", None), ("right", turn_label(1))]
+
+
 def test_dash_marker_mid_cue_splits_the_cue_by_words() -> None:
     out = clean_cues([Cue(10, 14, "- I expect that.\n- Whoever builds it wins")])
     assert texts(out) == ["I expect that.", "Whoever builds it wins"]

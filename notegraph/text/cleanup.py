@@ -165,7 +165,10 @@ def _apply_turns(cues: Sequence[Cue]) -> list[Cue]:
         # parts[0] is before the first marker; each later part starts a new turn.
         pieces: list[tuple[str, bool]] = [(parts[0], False)] + [(p, True) for p in parts[1:]]
         pieces = [(t, new) for t, new in pieces if t.strip()]
-        if not pieces:
+        if not pieces:  # a cue holding only a marker: the turn starts with the next cue
+            if not named:
+                turn += 1
+                current = turn_label(turn)
             continue
         total = sum(max(1, len(t.split())) for t, _ in pieces)
         t0 = c.start
