@@ -116,7 +116,9 @@ show. Today, Jane Doe.
 [(00:01:00)](https://youtube.com/watch?v=abc&t=60) Jane, why bees?
 
 Jane Doe [(00:01:05)](https://youtube.com/watch?v=abc&t=65)
-Because they [inaudible 00:01:07] matter.
+Because they [inaudible 00:01:07] matter. I was up at
+3:15 in the morning, and
+Around 4:00 they were out.
 
 This entry was posted in [transcripts](https://example.com/c/) on [May 4,
 2023](https://example.com/12-transcript/ "3:39 pm") by [Host](https://example.com/a/).
@@ -133,7 +135,9 @@ def test_web_page_with_navigation_toc_and_footer(tmp_path: Path) -> None:
         (0, "Host Name", "Welcome to the show."),
         (pytest.approx(60 * 4 / 7, abs=0.001), "Host Name", "Today, Jane Doe."),
         (60, "Host Name", "Jane, why bees?"),
-        (65, "Jane Doe", "Because they matter.")]
+        (65, "Jane Doe", "Because they matter."),
+        (pytest.approx(65 + 3 / 2.5, abs=0.01), "Jane Doe",
+         "I was up at 3:15 in the morning, and Around 4:00 they were out.")]
     assert [(c.start, c.title) for c in t.chapters] == [(0, "Introduction"), (60, "Bees"),
                                                         (120, "Outro")]
     assert t.title == "Jane Doe: Bees and Us | My Podcast #12"
