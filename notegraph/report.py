@@ -28,12 +28,12 @@ class Reporter:
     def info(self, message: str) -> None:
         """A line the user wants to see in a normal run."""
         if self.level >= NORMAL:
-            self.console.print(escape(message))
+            self.console.print(escape(message), soft_wrap=True)
 
     def debug(self, message: str) -> None:
         """Detail shown only with --verbose."""
         if self.level >= VERBOSE:
-            self.console.print(f"[dim]{escape(message)}[/dim]")
+            self.console.print(f"[dim]{escape(message)}[/dim]", soft_wrap=True)
 
     def warn(self, message: str) -> None:
         """A problem that did not stop the run; shown unless --quiet."""
