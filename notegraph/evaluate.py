@@ -1,6 +1,7 @@
 """How good is topic segmentation? Boundary F1 (±30 s) and Pk (10 s grid) vs chapters.
 
-`notegraph eval segments DIR` runs this on a folder of chaptered episodes (JSON:
+`notegraph eval segments DIR` runs this on a folder of chaptered episodes (JSON read by the
+chaptered-episode importer:
 `{video_id, title, channel, duration, cues: [{start, duration, text}], chapters:
 [{start, title}], speaker_turns: [{start, speaker, text}]}`). The chapters are the
 reference and are HIDDEN from the segmenter (the transcript it sees has none). Every
@@ -14,7 +15,6 @@ method is scored by the same code:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,7 +24,7 @@ import numpy as np
 from notegraph import segment
 from notegraph.embed import Embedder
 from notegraph.errors import InputError, ParseError
-from notegraph.models import Chapter, Cue, Sentence, Transcript
+from notegraph.models import Chapter, Sentence, Transcript
 from notegraph.report import Reporter, SilentReporter
 from notegraph.text.sentences import split_sentences
 
@@ -119,37 +119,18 @@ class Episode:
 
 
 def load_episode(path: Path, speakers: bool = True) -> Episode:
-    """Read one chaptered-episode JSON; speakers come from its `speaker_turns`
-    (unless `speakers` is False: then cues have no speaker, like raw auto-captions)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        turns = sorted((float(t["start"]), str(t["speaker"]))
-                       for t in (data.get("speaker_turns") or () if speakers else ()))
-        cues = []
-        k = -1
-        for c in sorted(data["cues"], key=lambda c: float(c["start"])):
-            start = float(c["start"])
-            end = start + float(c.get("duration") or 0.0)
-            # Turn times are whole seconds: give a cue the turn its middle falls in.
-            mid = (start + end) / 2
-            while k + 1 < len(turns) and turns[k + 1][0] <= mid:
-                k += 1
-            speaker = turns[k][1] if k >= 0 else None
-            text = " ".join(str(c["text"]).split())
-            if text:
-                cues.append(Cue(start, end, text, speaker))
-        chapters = tuple(Chapter(float(c["start"]), str(c["title"]))
-                         for c in data.get("chapters") or ())
-        duration = float(data.get("duration") or (cues[-1].end if cues else 0.0))
-        transcript = Transcript(
-            video_id=str(data["video_id"]), title=str(data.get("title") or ""),
-            channel=str(data.get("channel") or ""), language="en",
-            source="file:chaptered-json", is_generated=False, duration=duration,
-            chapters=(), cues=tuple(cues))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
-            ValueError) as exc:
-        raise ParseError(f"{path}: not a chaptered episode JSON ({exc})") from exc
-    return Episode(transcript, chapters)
+    """Read one chaptered episode with the pipeline's own importer, chapters set aside.
+
+    Speakers are the importer's (the human transcript's turns aligned to the caption
+    words), unless `speakers` is False: then cues carry none, like raw auto-captions.
+    """
+    from notegraph.sources import read_transcript_file
+
+    transcript = read_transcript_file(path)
+    if not speakers:
+        transcript = replace(transcript, cues=tuple(replace(c, speaker=None)
+                                                   for c in transcript.cues))
+    return Episode(without_chapters(transcript), transcript.chapters)
 
 
 def load_episodes(directory: Path, speakers: bool = True) -> list[tuple[Path, Episode]]:
@@ -158,7 +139,10 @@ def load_episodes(directory: Path, speakers: bool = True) -> list[tuple[Path, Ep
         raise InputError(f"{directory}: not a directory of chaptered episode JSON files")
     out = []
     for path in sorted(directory.glob("*.json")):
-        episode = load_episode(path, speakers)
+        try:
+            episode = load_episode(path, speakers)
+        except ParseError:
+            continue  # not an episode (the folder may hold other JSON)
         if episode.chapters:
             out.append((path, episode))
     if not out:
