@@ -95,3 +95,17 @@ def test_unloadable_model_is_a_config_error(tmp_path: Path):
     emb = load_embedder(Config(root=tmp_path, model=str(tmp_path / "no-such-model")))
     with pytest.raises(ConfigError, match="cannot be loaded"):
         emb.embed(["hello"])
+
+
+def test_cache_writes_only_new_vectors_and_compacts(tmp_path: Path, monkeypatch):
+    from notegraph.embed import EmbeddingCache
+
+    monkeypatch.setattr(EmbeddingCache, "MAX_FILES", 3)
+    emb = CachedEmbedder("fake", CountingEncoder(), tmp_path)
+    for i in range(5):
+        emb.embed([f"text {i}"])
+    files = list((tmp_path / "embeddings").rglob("*.npz"))
+    assert 1 <= len(files) <= 3
+    enc = CountingEncoder()
+    CachedEmbedder("fake", enc, tmp_path).embed([f"text {i}" for i in range(5)])
+    assert enc.calls == []
