@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from notegraph.models import Cue, Transcript
-from notegraph.text.sentences import clean_spoken, is_punctuated, split_sentences
+from notegraph.text.sentences import (
+    clean_spoken,
+    is_punctuated,
+    restore_pronoun_i,
+    split_sentences,
+)
 
 
 def _transcript(cues, title="A talk", channel="Some Show"):
@@ -115,3 +120,20 @@ def test_empty_transcript_gives_no_sentences():
     t = Transcript(video_id="v", title="", channel="", language="en", source="x",
                    is_generated=True, duration=0.0)
     assert split_sentences(t) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        ("so i think i'm right, i.e. i know", "so I think I'm right, i.e. I know"),
+        ("wiki is big; pi is not", "wiki is big; pi is not"),
+        ("he said \"i\" and left.", "he said \"I\" and left."),
+    ],
+)
+def test_restore_pronoun_i(raw, fixed):
+    assert restore_pronoun_i(raw) == fixed
+
+
+def test_punctuated_source_with_lowercase_i_gets_it_fixed():
+    t = _transcript([Cue(0.0, 3.0, "Well, i don't think so. Do you?", "Ann")])
+    assert [s.text for s in split_sentences(t)] == ["Well, I don't think so.", "Do you?"]

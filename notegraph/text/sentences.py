@@ -99,8 +99,7 @@ def split_sentences(transcript: Transcript) -> list[Sentence]:
     for group in groups:
         raw = " ".join(w.text for w in group)
         text = clean_spoken(raw)
-        if casing is not None:
-            text = casing.restore(text)
+        text = casing.restore(text) if casing is not None else restore_pronoun_i(text)
         text = _sentence_case(text)
         if not text:
             continue
@@ -276,6 +275,14 @@ def _collapse_repeats(text: str) -> str:
                 i += 1
             toks = out
     return " ".join(toks)
+
+
+_LONE_I_RE = re.compile(r"(?<![\w.'’])i(?=(?:['’](?:m|ve|ll|d))?(?:[\s,;:!?)\"”]|$|\.(?!\w)))")
+
+
+def restore_pronoun_i(text: str) -> str:
+    """`i` → `I` (also `i'm`, `i've`...), leaving `i.e.` and words alone."""
+    return _LONE_I_RE.sub("I", text)
 
 
 def _sentence_case(text: str) -> str:
