@@ -61,6 +61,35 @@ regardless sorta super terms thinking totally tough truth uh-huh um-hum whatnot 
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
+# Words that can be part of a concept ("solar system") but are too vague alone.
+_VAGUE_TEXT = """
+area areas aspect aspects amount bottom case cases challenge challenges concept deal effect
+effects element elements event events experience experiences factor factors form forms
+group groups help helps impact insight insights issue issues level levels matter number
+order piece process reality result results role scale series side situation space stage
+state step steps story stories structure system systems top type types value version view
+"""
+VAGUE_ALONE = frozenset(_VAGUE_TEXT.split())
+# Suffixes of adjectives, adverbs and verb forms: such a word alone is rarely a concept.
+_NOT_NOUN_ENDINGS = ("ous", "ful", "ive", "able", "ible", "ary", "ed", "ing", "ish", "less",
+                     "est", "er", "ic", "al", "ly")
+# ...but these endings make nouns despite the above.
+_NOUN_ENDINGS = ("ism", "ity", "tion", "sion", "ment", "ness", "ence", "ance", "ogy", "ics",
+                 "ship", "ist", "ure", "ium", "dom", "ness", "ine", "ory", "ger", "ter", "ver")
+
+
+def good_single_word(word: str, surface: str = "") -> bool:
+    """Whether one word alone can name a concept: a proper noun or acronym, or a
+    noun-looking word of 5+ letters that is not vague."""
+    if surface[:1].isupper() and not surface.isupper() and len(surface) >= 3:
+        return word not in VAGUE_ALONE
+    if surface.isupper() and len(surface) >= 2:
+        return True
+    if len(word) < 5 or word in VAGUE_ALONE:
+        return False
+    return word.endswith(_NOUN_ENDINGS) or not word.endswith(_NOT_NOUN_ENDINGS)
+
+
 _CHUNK_SPLIT_RE = re.compile(r"[.,;:!?()\[\]\"“”…—–/]+|\s-\s")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _PLURAL_KEEP = ("ss", "us", "is", "ics", "as", "os", "news", "series", "species")
@@ -153,25 +182,27 @@ def document_frequency(docs: Sequence[PhraseCounts]) -> Counter[str]:
 
 
 def keyphrases(doc: PhraseCounts, df: Counter[str], n_docs: int, limit: int = 6,
-               exclude: Iterable[str] = ()) -> list[str]:
+               exclude: Iterable[str] = (), skip: Iterable[str] = ()) -> list[str]:
     """The `limit` best keyphrases of `doc` (surface forms), best first.
 
     `df`/`n_docs` describe the sibling segments: a phrase every segment uses says
-    nothing about this one. `exclude` holds keys never to return (e.g. people's names).
+    nothing about this one. `exclude`: names whose words never appear in a keyphrase
+    (people, the channel); `skip`: phrases not to return themselves (e.g. the title's).
     """
+    skipped = {concept_key(x) for x in skip}
     banned = {concept_key(x) for x in exclude}
     banned_words = {w for key in banned for w in key.split()}
     scored = []
     for key, tf in doc.counts.items():
         words = key.split()
-        if key in banned or any(w in banned_words for w in words):
+        if key in banned or key in skipped or any(w in banned_words for w in words):
             continue
         if tf < 2:
             continue
+        if len(words) == 1 and (tf < 3 or not good_single_word(key, doc.surface(key))):
+            continue
         idf = math.log((1 + n_docs) / (1 + df.get(key, 0))) + 1.0
         weight = 1.0 + 0.7 * (len(words) - 1)
-        if len(words) == 1 and words[0].endswith(("ing", "ed")):
-            weight *= 0.6  # mostly verbs when alone
         scored.append((tf * idf * weight, key))
     scored.sort(key=lambda x: (-x[0], x[1]))
     chosen: list[str] = []

@@ -268,8 +268,9 @@ def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None =
 
     def target(name: str, slug: str | None) -> str:
         """`name` when only its note answers to it, else the note's unique slug."""
-        if slug is None or (claims.get(link_key(name), 0) <= 1
-                            and link_key(name) not in existing.claimed):
+        if slug is None or link_key(slug) == link_key(name):
+            return name  # the file stem matches: stems resolve before titles and aliases
+        if claims.get(link_key(name), 0) <= 1 and link_key(name) not in existing.claimed:
             return name
         return slug
 

@@ -35,6 +35,11 @@ _SPONSOR_RE = re.compile(r"\b(sponsors?|promo code|use code|check out our|suppor
                          r"podcast)|go to \w+\.com|subscribe)\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"\S+")
 MAX_POINT_WORDS = 55
+_DANGLING_TEXT = """
+a an the and or but so because that which who to of in on for with at by from as is are was
+were be it's there's i you we they he she it this like maybe just think mean know if then than
+"""
+_DANGLING = frozenset(_DANGLING_TEXT.split())
 
 
 def clean_point_text(text: str) -> str:
@@ -63,6 +68,9 @@ def sentence_quality(sentence: Sentence) -> float:
         q *= 0.5
     if _SPONSOR_RE.search(sentence.text):
         q *= 0.1
+    last = sentence.text.rstrip(" .?!…").rsplit(" ", 1)[-1].lower()
+    if last in _DANGLING:  # a caption sentence cut mid-thought reads badly alone
+        q *= 0.5
     return q
 
 
@@ -144,12 +152,19 @@ def join_phrases(phrases: Sequence[str]) -> str:
 
 
 def title_from_phrases(phrases: Sequence[str]) -> str:
-    """A human title from the best keyphrases: `Dark matter and the Bullet Cluster`."""
+    """A human title from the best keyphrases: `Dark matter and the Bullet Cluster`.
+
+    Two phrases are joined only when both are short; a single word is never paired
+    with another single word ("Matter and interact" reads like a word list).
+    """
     if not phrases:
         return ""
     first = phrases[0]
-    if len(phrases) > 1 and len(first.split()) + len(phrases[1].split()) <= 5:
-        return sentence_case(f"{first} and {phrases[1]}")
+    if len(phrases) > 1:
+        second = phrases[1]
+        n1, n2 = len(first.split()), len(second.split())
+        if n1 + n2 <= 5 and n1 + n2 >= 3:
+            return sentence_case(f"{first} and {second}")
     return sentence_case(first)
 
 
@@ -202,7 +217,8 @@ class ExtractiveWriter:
                 for i in picked
             )
             heading = self._heading(counts, part_df, len(ranges), excluded, used_headings,
-                                    sentences[picked[0]].start)
+                                    sentences[picked[0]].start,
+                                    skip=[segment.chapter_title or "", *concepts[:1]])
             sections.append(Section(heading=heading, points=points))
 
         title = (segment.chapter_title or title_from_phrases(concepts)
@@ -222,8 +238,8 @@ class ExtractiveWriter:
 
     @staticmethod
     def _heading(counts: PhraseCounts, df: Counter[str], n_docs: int, excluded: list[str],
-                 used: set[str], start: float) -> str:
-        phrases = keyphrases(counts, df, n_docs, limit=2, exclude=excluded)
+                 used: set[str], start: float, skip: Sequence[str] = ()) -> str:
+        phrases = keyphrases(counts, df, n_docs, limit=2, exclude=excluded, skip=skip)
         heading = title_from_phrases(phrases)
         if not heading or heading.lower() in used:
             heading = f"From {format_timestamp(start)}" + (f": {heading}" if heading else "")
