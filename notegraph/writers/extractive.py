@@ -266,7 +266,9 @@ class ExtractiveWriter:
     @staticmethod
     def _heading(counts: PhraseCounts, df: Counter[str], n_docs: int, excluded: list[str],
                  used: set[str], start: float, skip: Sequence[str] = ()) -> str:
-        phrases = keyphrases(counts, df, n_docs, limit=2, exclude=excluded, skip=skip)
+        phrases = (keyphrases(counts, df, n_docs, limit=2, exclude=excluded, skip=skip)
+                   or keyphrases(counts, df, n_docs, limit=2, exclude=excluded, skip=skip,
+                                 min_count=1))
         heading = title_from_phrases(phrases)
         if not heading or heading.lower() in used:
             heading = f"From {format_timestamp(start)}" + (f": {heading}" if heading else "")
