@@ -166,11 +166,17 @@ class PhraseCounts:
         return cls(counts, surfaces)
 
     def surface(self, key: str) -> str:
-        """The most common way this text writes `key` (ties: the shortest)."""
+        """The most common way this text writes `key` (ties: the shortest).
+
+        A lower-case form wins over forms capitalized only at a sentence start: a word
+        ever written in lower case is not a proper noun.
+        """
         forms = self.surfaces.get(key)
         if not forms:
             return key
-        return sorted(forms.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
+        best = sorted(forms.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
+        lower = best[:1].lower() + best[1:]
+        return lower if lower != best and forms.get(lower) else best
 
 
 def document_frequency(docs: Sequence[PhraseCounts]) -> Counter[str]:

@@ -151,8 +151,11 @@ def split_in_time(vectors: np.ndarray, parts: int) -> list[range]:
 
 
 def mmr(candidates: Sequence[int], relevance: np.ndarray, vectors: np.ndarray, k: int,
-        diversity: float = 0.35) -> list[int]:
-    """Pick `k` of `candidates`: relevant, and unlike the ones already picked."""
+        diversity: float = 0.5, max_similarity: float = 0.9) -> list[int]:
+    """Pick `k` of `candidates`: relevant, and unlike the ones already picked.
+
+    A candidate more similar than `max_similarity` to a picked one is never taken.
+    """
     picked: list[int] = []
     pool = [i for i in candidates if relevance[i] > 0]
     top = max((relevance[i] for i in pool), default=1.0) or 1.0
@@ -163,7 +166,8 @@ def mmr(candidates: Sequence[int], relevance: np.ndarray, vectors: np.ndarray, k
 
         best = max(pool, key=gain)
         picked.append(best)
-        pool.remove(best)
+        pool = [i for i in pool
+                if i != best and float(vectors[i] @ vectors[best]) <= max_similarity]
     return picked
 
 
