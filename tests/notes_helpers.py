@@ -78,7 +78,7 @@ def vault_problems(notes_dir: Path, transcripts: dict[str, Transcript],
             continue
         title = str(meta.get("title") or "")
         words = title.lower().split()
-        if not title or not title[0].isupper() or len(title) > 90 or \
+        if not title or title[0].islower() or len(title) > 90 or \
                 len(set(words)) < len(words) or words[-1] in {"and", "of", "the", "a"}:
             problems.append(f"{name}: title does not read like a title: {title!r}")
         transcript = transcripts[meta["videoId"]]
