@@ -195,7 +195,8 @@ def title_from_phrases(phrases: Sequence[str]) -> str:
     if len(phrases) > 1:
         second = phrases[1]
         n1, n2 = len(first.split()), len(second.split())
-        if n1 + n2 <= 5 and n1 + n2 >= 3:
+        # "X and Y" only for two real phrases, or a phrase and a proper noun
+        if 3 <= n1 + n2 <= 5 and (min(n1, n2) > 1 or second[:1].isupper()):
             return sentence_case(f"{first} and {second}")
     return sentence_case(first)
 
