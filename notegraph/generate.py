@@ -29,7 +29,7 @@ from notegraph.errors import InputError, NotegraphError
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, Transcript
 from notegraph.note_files import existing_vault, scan_vault, write_notes
 from notegraph.notes import VideoTopics, render_vault
-from notegraph.people import names_in_text, people_from_metadata
+from notegraph.people import names_in_text, people_from_metadata, speaker_name
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import format_timestamp
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
@@ -170,7 +170,7 @@ def known_people(transcript: Transcript, sentences: Sequence[Sentence]) -> tuple
                                                                                  list[str]]:
     """(speakers, people) of a transcript: who talks, and everyone it names."""
     speakers = people_from_metadata(transcript.title, transcript.channel)
-    speakers += [c.speaker for c in transcript.cues if c.speaker]
+    speakers += [name for c in transcript.cues if (name := speaker_name(c.speaker))]
     speakers = list(dict.fromkeys(speakers))
     people = list(dict.fromkeys(
         [*speakers, *names_in_text([s.text for s in sentences], speakers)]))
