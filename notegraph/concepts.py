@@ -58,7 +58,10 @@ yourselves z able absolutely add basically beautiful called certainly clearly co
 crazy definitely deep entire entirely essentially exist exists fantastic fine gosh hell
 incredible incredibly literally mm mhm nah notion oftentimes perfect perhaps plenty regard
 regardless sorta super terms thinking totally tough truth uh-huh um-hum whatnot
-ya yea yup podcast podcasts episode episodes sponsor sponsors subscribe channel video
+ya yea yup often somehow nowhere everywhere anywhere unique favorite monday tuesday
+wednesday thursday friday saturday sunday january february march april june july
+august september october november december podcast podcasts episode episodes sponsor
+sponsors subscribe channel video
 videos description
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
@@ -70,6 +73,8 @@ effects element elements event events experience experiences factor factors form
 group groups help helps impact insight insights issue issues level levels matter number
 order piece process reality result results role scale series side situation space stage
 state step steps story stories structure system systems top type types value version view
+approach difference change changes return worry release future context information model
+program machine company human strength style picture record secret
 """
 VAGUE_ALONE = frozenset(_VAGUE_TEXT.split())
 # Common verbs (and a few adjectives) that are never concepts: in their base, -s and -ed

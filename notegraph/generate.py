@@ -29,7 +29,12 @@ from notegraph.errors import InputError, NotegraphError
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, Transcript
 from notegraph.note_files import existing_vault, scan_vault, write_notes
 from notegraph.notes import VideoTopics, render_vault
-from notegraph.people import names_in_text, people_from_metadata, speaker_name
+from notegraph.people import (
+    looks_like_name,
+    names_in_text,
+    people_from_metadata,
+    speaker_name,
+)
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import format_timestamp
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
@@ -172,8 +177,10 @@ def known_people(transcript: Transcript, sentences: Sequence[Sentence]) -> tuple
     speakers = people_from_metadata(transcript.title, transcript.channel)
     speakers += [name for c in transcript.cues if (name := speaker_name(c.speaker))]
     speakers = list(dict.fromkeys(speakers))
+    # a chapter called "Ilya Sutskever" is about that person
+    named = [c.title.strip() for c in transcript.chapters if looks_like_name(c.title.strip())]
     people = list(dict.fromkeys(
-        [*speakers, *names_in_text([s.text for s in sentences], speakers)]))
+        [*speakers, *named, *names_in_text([s.text for s in sentences], [*speakers, *named])]))
     return speakers, people
 
 

@@ -31,7 +31,7 @@ from notegraph.concepts import (
     keyphrases,
 )
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.people import mentions, speaker_name
+from notegraph.people import is_first_name, mentions, speaker_name
 from notegraph.slugs import format_timestamp
 from notegraph.writers import WriterContext
 
@@ -201,6 +201,11 @@ def title_from_phrases(phrases: Sequence[str]) -> str:
     return sentence_case(first)
 
 
+def _a_first_name(phrase: str) -> bool:
+    """`Ilya`, `Eric`: a lone given name is a person we could not resolve, not a concept."""
+    return " " not in phrase and phrase[:1].isupper() and is_first_name(phrase)
+
+
 class ExtractiveWriter:
     """Grounded notes without a language model (see the module doc)."""
 
@@ -234,8 +239,9 @@ class ExtractiveWriter:
         part_df = document_frequency(part_counts)
         seg_counts = PhraseCounts.of(s.text for s in sentences)
         siblings = context.segment_phrases or (seg_counts,)
-        concepts = keyphrases(seg_counts, document_frequency(siblings), len(siblings),
-                              limit=6, exclude=excluded)
+        concepts = [c for c in keyphrases(seg_counts, document_frequency(siblings),
+                                          len(siblings), limit=9, exclude=excluded)
+                    if not _a_first_name(c)][:6]
 
         sections = []
         used_headings: set[str] = set()
