@@ -238,7 +238,9 @@ def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None =
     entity_keys = ([f"channel:{k}" for k in channels] + [f"video:{v.video_id}" for v in videos]
                    + [f"person:{k}" for k in people_names]
                    + [f"concept:{k}" for k in concepts.names])
-    book.reserve_previous([*entity_keys, *topic_keys])
+    # people, concepts and channels are linked by name, so they get their natural slugs
+    # before topics (whose links always name the slug)
+    book.reserve_previous(entity_keys)
 
     video_slug = {v.video_id: book.slug(f"video:{v.video_id}", slugify(v.title or v.video_id),
                                         slugify(f"{v.title} {v.video_id}")) for v in videos}
@@ -251,6 +253,7 @@ def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None =
     concept_slug = {k: book.slug(f"concept:{k}", slugify(n))
                     for k, n in sorted(concepts.names.items())
                     if k not in not_concepts and link_key(n) not in existing.claimed}
+    book.reserve_previous(topic_keys)
     topic_slug: dict[str, str] = {}
     for v in videos:
         for t in v.topics:
