@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from notegraph.slugs import ascii_fold
 
@@ -176,50 +176,82 @@ def _is_content(token: str) -> bool:
 
 def phrase_candidates(text: str, max_words: int = 3) -> list[str]:
     """Every 1–`max_words`-word run of content words in `text`, as written."""
+    return [surface for surface, _ in _candidates(text, max_words)]
+
+
+def _candidates(text: str, max_words: int = 3) -> list[tuple[str, bool]]:
+    """(surface, starts the sentence) for every candidate run of `text`."""
     out = []
-    for chunk in _CHUNK_SPLIT_RE.split(text):
+    sentence_start = True
+    pos = 0
+    for m in [*_CHUNK_SPLIT_RE.finditer(text), None]:
+        chunk = text[pos:m.start()] if m else text[pos:]
         run: list[str] = []
+        run_initial = False
+        first_token = True
         for token in [*_TOKEN_RE.findall(chunk), ""]:
             token = token.strip("-'’")
             if token and _is_content(token):
+                if not run:
+                    run_initial = sentence_start and first_token
                 run.append(token)
+                first_token = False
                 continue
+            first_token = first_token and not token
             for n in range(1, max_words + 1):
                 for i in range(len(run) - n + 1):
-                    out.append(" ".join(run[i:i + n]))
+                    out.append((" ".join(run[i:i + n]), run_initial and i == 0))
             run = []
+        if m:
+            sentence_start = bool(re.search(r"[.?!…]", m.group(0)))
+            pos = m.end()
     return out
 
 
 @dataclass(frozen=True)
 class PhraseCounts:
-    """Keyphrase counts of one text: key → count, and key → surface forms seen."""
+    """Keyphrase counts of one text: key → count, and key → surface forms seen.
+
+    `surfaces` holds the forms seen inside sentences; `initial` those seen at a
+    sentence start, whose capital letter says nothing about being a proper noun.
+    """
 
     counts: Counter[str]
     surfaces: dict[str, Counter[str]]
+    initial: dict[str, Counter[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> PhraseCounts:
         """Count the candidates of `texts` under their canonical keys."""
         counts: Counter[str] = Counter()
         surfaces: dict[str, Counter[str]] = {}
+        initial: dict[str, Counter[str]] = {}
         for text in texts:
-            for surface in phrase_candidates(text):
+            for surface, at_start in _candidates(text):
                 key = concept_key(surface)
                 if key:
                     counts[key] += 1
-                    surfaces.setdefault(key, Counter())[surface] += 1
-        return cls(counts, surfaces)
+                    (initial if at_start else surfaces).setdefault(key, Counter())[surface] += 1
+        return cls(counts, surfaces, initial)
 
     def surface(self, key: str) -> str:
-        """The most common way this text writes `key` (ties: the shortest).
+        """The most common way this text writes `key` inside sentences (ties: shortest).
 
-        A lower-case form wins over forms capitalized only at a sentence start: a word
-        ever written in lower case is not a proper noun.
+        A lower-case form wins over capitalized ones (a word ever written in lower case
+        is not a proper noun); a phrase seen only at sentence starts is taken to be an
+        ordinary word unless it is an acronym or has more capitals (`Bullet Cluster`).
         """
         forms = self.surfaces.get(key)
         if not forms:
-            return key
+            starts = self.initial.get(key)
+            if not starts:
+                return key
+            best = sorted(starts.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
+            first = best.split()[0]
+            if first.isupper() or any(w[:1].isupper() for w in best.split()[1:]) or \
+                    any(ch.isupper() for ch in first[1:]):
+                return best
+            return best[:1].lower() + best[1:]
         best = sorted(forms.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
         lower = best[:1].lower() + best[1:]
         return lower if lower != best and forms.get(lower) else best
