@@ -113,3 +113,16 @@ def test_import_no_notes_writes_no_notes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "content" / "transcripts" / "fixture-talk.json").exists()
     assert not (tmp_path / "content" / "notes").exists()
+
+
+@pytest.mark.parametrize("cues", [[], [{"start": 0, "end": 1.5, "text": "Hi.", "speaker": None}]])
+def test_tiny_transcripts_give_valid_notes(tmp_path: Path, cues: list) -> None:
+    config = load_config(tmp_path)
+    data = {"video_id": "tiny", "title": "", "channel": "", "language": "en",
+            "source": "file:text", "is_generated": False, "duration": 1.5, "chapters": [],
+            "cues": cues}
+    store.save_transcript(config.transcripts_path, Transcript.from_dict(data))
+    result = generate_notes(config, embedder=HashEmbedder())
+    assert result.ok and result.processed == ["tiny"]
+    video = config.notes_path / "videos" / "tiny.md"
+    assert video.exists() and "type: video" in video.read_text(encoding="utf-8")
