@@ -34,6 +34,7 @@ from notegraph.people import (
     names_in_text,
     people_from_metadata,
     speaker_name,
+    speakers_from_metadata,
 )
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import format_timestamp
@@ -174,13 +175,14 @@ class _SentenceVectors:
 def known_people(transcript: Transcript, sentences: Sequence[Sentence]) -> tuple[list[str],
                                                                                  list[str]]:
     """(speakers, people) of a transcript: who talks, and everyone it names."""
-    speakers = people_from_metadata(transcript.title, transcript.channel)
+    speakers = speakers_from_metadata(transcript.title, transcript.channel)
     speakers += [name for c in transcript.cues if (name := speaker_name(c.speaker))]
     speakers = list(dict.fromkeys(speakers))
+    listed = people_from_metadata(transcript.title, transcript.channel)
     # a chapter called "Ilya Sutskever" is about that person
     named = [c.title.strip() for c in transcript.chapters if looks_like_name(c.title.strip())]
-    people = list(dict.fromkeys(
-        [*speakers, *named, *names_in_text([s.text for s in sentences], [*speakers, *named])]))
+    known = [*speakers, *listed, *named]
+    people = list(dict.fromkeys([*known, *names_in_text([s.text for s in sentences], known)]))
     return speakers, people
 
 

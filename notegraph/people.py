@@ -84,10 +84,10 @@ def speaker_name(label: str | None) -> str | None:
     return label
 
 
-def people_from_metadata(title: str, channel: str) -> list[str]:
-    """Guest and host names that the title and channel state."""
+def speakers_from_metadata(title: str, channel: str) -> list[str]:
+    """Who talks, as the title and channel state: guest, `with …`, host, channel."""
     found: list[str] = []
-    head = re.split(r"\s*[:|–—]\s*|\s+-\s+", title, maxsplit=1)[0].strip()
+    head = _title_head(title)
     if looks_like_name(head):
         found.append(head)
     for m in re.finditer(rf"\b(?:with|ft\.?|feat\.?|featuring)\s+({_NAME_WORD}(?: {_NAME_WORD})+)",
@@ -98,13 +98,24 @@ def people_from_metadata(title: str, channel: str) -> list[str]:
     for m in re.finditer(rf"({_NAME_WORD}(?: {_NAME_WORD})+)(?= (?:Podcast|Show)\b)", title):
         if looks_like_name(m.group(1)):
             found.append(m.group(1))
-    # "Tal Wilkenfeld: Music, Jeff Beck, Prince, and Leonard Cohen": names in the topic list
-    for item in re.split(r"\s*(?:,|&|\band\b|:|\|)\s*", title):
-        if item != head and looks_like_name(item.strip()):
-            found.append(item.strip())
     if channel and looks_like_name(channel) and channel in title:
         found.append(channel)
     return _dedupe(found)
+
+
+def people_from_metadata(title: str, channel: str) -> list[str]:
+    """Speakers (see `speakers_from_metadata`) and the names a title lists as topics
+    ("Tal Wilkenfeld: Music, Jeff Beck, Prince, and Leonard Cohen")."""
+    found = speakers_from_metadata(title, channel)
+    head = _title_head(title)
+    for item in re.split(r"\s*(?:,|&|\band\b|:|\|)\s*", title):
+        if item.strip() != head and looks_like_name(item.strip()):
+            found.append(item.strip())
+    return _dedupe(found)
+
+
+def _title_head(title: str) -> str:
+    return re.split(r"\s*[:|–—]\s*|\s+-\s+", title, maxsplit=1)[0].strip()
 
 
 def names_in_text(texts: Sequence[str], known: Iterable[str] = ()) -> list[str]:

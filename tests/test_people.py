@@ -10,6 +10,7 @@ from notegraph.people import (
     names_in_text,
     people_from_metadata,
     speaker_name,
+    speakers_from_metadata,
 )
 
 
@@ -64,3 +65,9 @@ def test_mentions_full_names_any_case_but_single_names_only_capitalized() -> Non
 def test_only_speaker_labels_that_look_like_names_are_people(label: str | None,
                                                             name: str | None) -> None:
     assert speaker_name(label) == name
+
+
+def test_names_listed_as_topics_are_people_but_not_speakers() -> None:
+    title = "Tal Wilkenfeld: Music, Jeff Beck, and Leonard Cohen | Lex Fridman Podcast #408"
+    assert speakers_from_metadata(title, "Lex Fridman") == ["Tal Wilkenfeld", "Lex Fridman"]
+    assert "Jeff Beck" in people_from_metadata(title, "Lex Fridman")
