@@ -201,6 +201,30 @@ def title_from_phrases(phrases: Sequence[str]) -> str:
     return sentence_case(first)
 
 
+def _with_continuation(sentences: Sequence[Sentence], i: int, max_words: int = 45) -> str:
+    """Sentence `i`, joined with the next ones while it breaks off mid-thought.
+
+    Caption sentences are often cut at a pause ("… and there's"); the same speaker's
+    next words, said right after, complete it. The point still starts at sentence `i`.
+    """
+    text = sentences[i].text.strip()
+    j = i
+    while j + 1 < len(sentences):
+        last = text.rstrip(" .?!…").rsplit(" ", 1)[-1].lower()
+        nxt = sentences[j + 1]
+        if last not in _DANGLING or nxt.speaker != sentences[i].speaker or \
+                nxt.start - sentences[j].end > 1.5 or \
+                len(text.split()) + len(nxt.text.split()) > max_words:
+            break
+        first = nxt.text.split(" ", 1)[0]
+        proper = first == "I" or first.startswith("I'") or any(
+            f" {first}" in s.text for s in sentences)  # capitalized mid-sentence somewhere
+        text = text.rstrip(" .") + " " + (nxt.text if proper else
+                                          nxt.text[:1].lower() + nxt.text[1:])
+        j += 1
+    return text
+
+
 def _a_first_name(phrase: str) -> bool:
     """`Ilya`, `Eric`: a lone given name is a person we could not resolve, not a concept."""
     return " " not in phrase and phrase[:1].isupper() and is_first_name(phrase)
@@ -250,7 +274,7 @@ class ExtractiveWriter:
             if not picked:
                 continue
             points = tuple(
-                KeyPoint(clean_point_text(sentences[i].text), sentences[i].start,
+                KeyPoint(clean_point_text(_with_continuation(sentences, i)), sentences[i].start,
                          sentences[i].speaker)
                 for i in picked
             )
