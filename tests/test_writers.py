@@ -165,3 +165,12 @@ def test_a_sentence_cut_mid_thought_continues_with_the_same_speakers_next_words(
         "Then ordinary matter comes along with it and there's more of it in the halo."
     assert _with_continuation(ss, 1) == "More of it in the halo."  # complete: unchanged
     assert _with_continuation(ss, 3) == "So we think that I know Google does."
+
+
+def test_drawn_out_sentences_rank_low() -> None:
+    from notegraph.writers.extractive import sentence_quality
+
+    words = "this fight does not quite a love I thought you were afraid of"
+    spoken = Sentence(0.0, 5.0, words)
+    sung = Sentence(0.0, 37.0, words)
+    assert sentence_quality(sung) < sentence_quality(spoken) / 2

@@ -78,6 +78,9 @@ def sentence_quality(sentence: Sentence) -> float:
         q *= 0.5
     if _SPONSOR_RE.search(sentence.text):
         q *= 0.1
+    duration = sentence.end - sentence.start
+    if duration > 4 and n / duration < 1.2:
+        q *= 0.2  # drawn out: singing, or words scattered over long pauses
     last = sentence.text.rstrip(" .?!…").rsplit(" ", 1)[-1].lower()
     if last in _DANGLING:  # a caption sentence cut mid-thought reads badly alone
         q *= 0.5
