@@ -422,20 +422,30 @@ def _related_topics(all_topics: list[tuple[VideoTopics, int, Topic]]
         if i < len(v.vectors) and len(v.vectors[i]) == dim:
             mat[row] = v.vectors[i]
     sims = mat @ mat.T if dim else np.zeros((len(all_topics), len(all_topics)))
-    keysets = [{concept_key(c) for c in t.concepts} for _, _, t in all_topics]
+    # shared concepts, same-video penalty and neighbours, all as matrices (fast on
+    # thousands of topics)
+    vocab: dict[str, int] = {}
+    rows = [[vocab.setdefault(concept_key(c), len(vocab)) for c in t.concepts]
+            for _, _, t in all_topics]
+    member = np.zeros((len(all_topics), max(1, len(vocab))), dtype=np.float32)
+    for r, cols in enumerate(rows):
+        member[r, cols] = 1.0
+    scores = sims + 0.05 * (member @ member.T)
+    video = np.array([hash(v.video_id) for v, _, _ in all_topics])
+    index = np.array([i for _, i, _ in all_topics])
+    same = video[:, None] == video[None, :]
+    scores = scores - 0.15 * same
+    excluded = same & (np.abs(index[:, None] - index[None, :]) <= 1)  # self and neighbours
+    scores = np.where(excluded, -np.inf, scores)
     out = {}
+    n = len(all_topics)
     for a, (va, ia, _) in enumerate(all_topics):
-        scored = []
-        for b, (vb, ib, _) in enumerate(all_topics):
-            if a == b or (vb.video_id == va.video_id and abs(ib - ia) <= 1):
-                continue
-            score = float(sims[a, b]) + 0.05 * len(keysets[a] & keysets[b])
-            if vb.video_id == va.video_id:
-                score -= 0.15
-            scored.append((score, b))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        chosen = [b for s, b in scored[:MAX_RELATED] if s >= RELATED_THRESHOLD]
+        row = scores[a]
+        top = np.argpartition(-row, min(MAX_RELATED, n - 1))[:MAX_RELATED + 1] if n > 1 else []
+        order = sorted((int(b) for b in top if np.isfinite(row[b])),
+                       key=lambda b: (-row[b], b))[:MAX_RELATED]
+        chosen = [b for b in order if row[b] >= RELATED_THRESHOLD]
         if len(chosen) < MIN_RELATED:
-            chosen = [b for _, b in scored[:MIN_RELATED]]
+            chosen = order[:MIN_RELATED]
         out[(va.video_id, ia)] = [all_topics[b] for b in chosen]
     return out
