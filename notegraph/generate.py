@@ -182,7 +182,10 @@ def known_people(transcript: Transcript, sentences: Sequence[Sentence]) -> tuple
     # a chapter called "Ilya Sutskever" is about that person
     named = [c.title.strip() for c in transcript.chapters if looks_like_name(c.title.strip())]
     known = [*speakers, *listed, *named]
-    people = list(dict.fromkeys([*known, *names_in_text([s.text for s in sentences], known)]))
+    # captions made by speech recognition misspell names: ask for more evidence there
+    min_count = 3 if transcript.is_generated else 2
+    people = list(dict.fromkeys(
+        [*known, *names_in_text([s.text for s in sentences], known, min_count)]))
     return speakers, people
 
 

@@ -118,8 +118,13 @@ def _title_head(title: str) -> str:
     return re.split(r"\s*[:|–—]\s*|\s+-\s+", title, maxsplit=1)[0].strip()
 
 
-def names_in_text(texts: Sequence[str], known: Iterable[str] = ()) -> list[str]:
-    """Full names said in `texts` (see the module doc for the rules), most said first."""
+def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: int = 2
+                  ) -> list[str]:
+    """Full names said in `texts` (see the module doc for the rules), most said first.
+
+    A name not already `known` must be said at least `min_count` times (raise it for
+    speech-recognition captions, which misspell names: "Janice Joplin").
+    """
     known_set = set(known)
     lower_words = set()
     counts: Counter[str] = Counter()
@@ -137,7 +142,7 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = ()) -> list[str]:
         if name in known_set:
             out.append(name)
             continue
-        if n < 2 or not looks_like_name(name):
+        if n < min_count or not looks_like_name(name):
             continue
         if any(w.lower() in lower_words for w in name.split()):
             continue
