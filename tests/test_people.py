@@ -71,3 +71,9 @@ def test_names_listed_as_topics_are_people_but_not_speakers() -> None:
     title = "Tal Wilkenfeld: Music, Jeff Beck, and Leonard Cohen | Lex Fridman Podcast #408"
     assert speakers_from_metadata(title, "Lex Fridman") == ["Tal Wilkenfeld", "Lex Fridman"]
     assert "Jeff Beck" in people_from_metadata(title, "Lex Fridman")
+
+
+def test_auto_captions_need_more_evidence_for_a_name() -> None:
+    texts = ["Janice Joplin sang.", "Then Janice Joplin left."]
+    assert names_in_text(texts) == ["Janice Joplin"]
+    assert names_in_text(texts, min_count=3) == []
