@@ -50,6 +50,11 @@ a an the and or but so because that which who to of in on for with at by from as
 were be it's there's i you we they he she it this like maybe just think mean know if then than
 """
 _DANGLING = frozenset(_DANGLING_TEXT.split())
+_MID_SENTENCE_TEXT = """
+of to than which whom whose with for from by at is was were are been being into onto
+about because cause whereas
+"""
+_MID_SENTENCE = frozenset(_MID_SENTENCE_TEXT.split())
 
 
 def clean_point_text(text: str) -> str:
@@ -81,6 +86,9 @@ def sentence_quality(sentence: Sentence) -> float:
     duration = sentence.end - sentence.start
     if duration > 4 and n / duration < 1.2:
         q *= 0.2  # drawn out: singing, or words scattered over long pauses
+    first = sentence.text.lstrip().split(" ", 1)[0].lower().strip(",")
+    if first in _MID_SENTENCE and not sentence.text.rstrip().endswith("?"):
+        q *= 0.6  # starts mid-sentence: the caption splitter cut before it
     last = sentence.text.rstrip(" .?!…").rsplit(" ", 1)[-1].lower()
     if last in _DANGLING:  # a caption sentence cut mid-thought reads badly alone
         q *= 0.5
