@@ -154,10 +154,19 @@ class GeneratedNote:
     def fingerprint(self) -> str:
         return body_fingerprint(self.body)
 
-    def text(self) -> str:
-        """The whole file: YAML frontmatter (with generator and fingerprint), then body."""
-        meta = {"type": self.kind, **self.frontmatter, "generator": GENERATOR,
-                "fingerprint": self.fingerprint}
+    def text(self, kept: dict[str, Any] | None = None) -> str:
+        """The whole file: YAML frontmatter (with generator and fingerprint), then body.
+
+        `kept`: frontmatter a person added to the previous version (tags, aliases…),
+        carried over: keys we do not generate are kept, aliases are merged.
+        """
+        meta = {"type": self.kind, **self.frontmatter}
+        for key, value in (kept or {}).items():
+            if key == "aliases" and isinstance(value, list) and "aliases" in meta:
+                meta["aliases"] = list(dict.fromkeys([*meta["aliases"], *map(str, value)]))
+            elif key not in meta and key not in ("generator", "fingerprint"):
+                meta[key] = value
+        meta.update({"generator": GENERATOR, "fingerprint": self.fingerprint})
         head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
         return f"---\n{head}---\n\n{self.body}"
 

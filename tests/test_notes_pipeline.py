@@ -126,3 +126,17 @@ def test_tiny_transcripts_give_valid_notes(tmp_path: Path, cues: list) -> None:
     assert result.ok and result.processed == ["tiny"]
     video = config.notes_path / "videos" / "tiny.md"
     assert video.exists() and "type: video" in video.read_text(encoding="utf-8")
+
+
+def test_frontmatter_a_person_added_survives_regeneration(project: Config) -> None:
+    generate_notes(project, embedder=HashEmbedder())
+    path = _topic(project)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("---\ntype: topic\n", "---\ntype: topic\ntags: [physics]\n"),
+                    encoding="utf-8")
+    t = _transcript()  # a changed transcript: every note is rewritten
+    store.save_transcript(project.transcripts_path, replace(t, channel="Ada Park Live"))
+    result = generate_notes(project, embedder=HashEmbedder())
+    assert path.resolve() in result.written
+    new = path.read_text(encoding="utf-8")
+    assert "tags:\n- physics\n" in new and "Ada Park Live" in new
