@@ -89,7 +89,8 @@ expect explain forget forgive grow happen hide ignore imagine improve include in
 join keep learn leave listen lose manage meet miss notice prefer prepare pretend prevent
 produce protect prove provide pull push realize receive recognize remember remove replace
 represent require seek solve speak spend steal succeed suggest survive teach tend thank
-throw understand wear write rearrange wonderful honest
+throw understand wear write rearrange wonderful honest interact affect generate follow
+mention discuss
 """
 
 
