@@ -110,6 +110,14 @@ class WriteReport:
     removed: list[Path] = field(default_factory=list)
 
 
+def _free_backup(path: Path) -> Path:
+    """`name.md.bak`, or `name.md.bak2`, `.bak3`… — never over an earlier backup."""
+    backup, n = path.with_name(path.name + ".bak"), 2
+    while backup.exists():
+        backup, n = path.with_name(f"{path.name}.bak{n}"), n + 1
+    return backup
+
+
 def write_notes(notes_dir: Path, notes: Sequence[GeneratedNote], files: dict[Path, VaultFile],
                 *, force: bool = False, removable: set[Path] | None = None,
                 reporter: Reporter | None = None) -> WriteReport:
@@ -143,7 +151,7 @@ def write_notes(notes_dir: Path, notes: Sequence[GeneratedNote], files: dict[Pat
                               "(run `notegraph notes --force` to regenerate it; a .bak is kept)")
                 report.kept_edited.append(path)
                 continue
-            backup = path.with_name(path.name + ".bak")
+            backup = _free_backup(path)
             store.atomic_write_bytes(backup, path.read_bytes())
             report.backed_up.append(backup)
             reporter.info(f"{path}: edited by hand; saved it as {backup.name} and regenerated it")

@@ -67,6 +67,11 @@ def test_hand_edited_note_is_kept_and_force_keeps_a_backup(project: Config) -> N
     assert "My own thoughts." not in path.read_text(encoding="utf-8")
     backup = path.with_name(path.name + ".bak")
     assert backup.read_text(encoding="utf-8") == edited
+    # a second forced run over a second edit never overwrites the first backup
+    path.write_text(edited + "again\n", encoding="utf-8")
+    generate_notes(project, ["fixture-talk"], force=True, embedder=HashEmbedder())
+    assert backup.read_text(encoding="utf-8") == edited
+    assert path.with_name(path.name + ".bak2").read_text(encoding="utf-8") == edited + "again\n"
 
 
 def test_hand_written_notes_are_never_touched(project: Config) -> None:
