@@ -184,7 +184,7 @@ def texttiling_starts(sentences: Sequence[Sentence], embedder: Embedder, duratio
                       window_seconds: float = segment.WINDOW_SECONDS) -> list[float]:
     """Plain embedding TextTiling: depth of similarity valleys between adjacent windows,
     boundaries where depth > mean - std/2 (Hearst's automatic K)."""
-    windows = segment.make_windows(sentences, window_seconds)
+    windows = segment.make_windows(sentences, window_seconds, at_turns=False)
     if len(windows) < 3:
         return [0.0]
     vectors = segment.embed_windows(windows, embedder)

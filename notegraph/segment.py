@@ -92,20 +92,42 @@ def _segments_at(transcript: Transcript, sentences: list[Sentence], starts: Sequ
 
 # --- windows -------------------------------------------------------------------------
 
-def make_windows(sentences: Sequence[Sentence], seconds: float = WINDOW_SECONDS
-                 ) -> list[Window]:
-    """Group consecutive sentences into windows of about `seconds` each."""
+def make_windows(sentences: Sequence[Sentence], seconds: float = WINDOW_SECONDS,
+                 at_turns: bool = True) -> list[Window]:
+    """Group consecutive sentences into windows of about `seconds` each.
+
+    With `at_turns` in a conversation, a window ends at the first change of speaker once
+    it is half as long as wanted (at most 1.5× as long): a new topic
+    starts with someone's new turn — usually a question — so candidate topic starts line
+    up with turns instead of falling mid-answer. Without speaker labels (or with one
+    speaker) windows are simply `seconds` long.
+    """
     windows: list[Window] = []
     first = 0
     n = len(sentences)
+    # Only a conversation (two or more labelled speakers) has turns to follow.
+    at_turns = at_turns and len({s.speaker for s in sentences if s.speaker}) >= 2
     while first < n:
         last = first + 1
-        while last < n and sentences[last].start - sentences[first].start < seconds:
+        while last < n:
+            elapsed = sentences[last].start - sentences[first].start
+            if not at_turns:
+                if elapsed >= seconds:
+                    break
+            elif elapsed >= 1.5 * seconds or (_is_turn(sentences, last)
+                                               and elapsed >= 0.5 * seconds):
+                break
             last += 1
         text = " ".join(s.text for s in sentences[first:last])
         windows.append(Window(first, last, sentences[first].start, text))
         first = last
     return windows
+
+
+def _is_turn(sentences: Sequence[Sentence], i: int) -> bool:
+    """True when sentence `i` starts a new, known speaker's turn."""
+    return (i > 0 and sentences[i].speaker is not None
+            and sentences[i].speaker != sentences[i - 1].speaker)
 
 
 def embed_windows(windows: Sequence[Window], embedder: Embedder) -> np.ndarray:
@@ -184,12 +206,14 @@ def choose_topic_count(totals: dict[int, float], duration: float,
         return k0 if k0 in totals else ks[0]
     # Mean marginal gain between lo and hi: a "fair price" for one more topic.
     price = (totals[lo] - totals[hi]) / (hi - lo)
+    tol = 1e-9 * max(1.0, abs(totals[lo]))
     k = lo
-    while k + 1 <= hi and k + 1 in totals and totals[k] - totals[k + 1] >= price:
+    while k + 1 <= hi and k + 1 in totals and totals[k] - totals[k + 1] > price + tol:
         k += 1
     # The curve can dip below the price early and recover: never stop before the prior
     # while its gains on average still pay.
-    if k < k0 and k0 in totals and (totals[k] - totals[k0]) >= price * (k0 - k):
+    if (price > tol and k < k0 and k0 in totals
+            and totals[k] - totals[k0] >= price * (k0 - k) - tol):
         k = k0
     return k
 
