@@ -15,7 +15,8 @@ SRT = "1\n00:00:00,000 --> 00:00:02,000\nHello there.\n\n2\n00:00:02,000 --> 00:
 
 
 def run(root: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--root", str(root), "import", *args])
+    # --no-notes: these tests are about ingestion; notes have their own tests
+    return CliRunner().invoke(cli, ["--root", str(root), "import", "--no-notes", *args])
 
 
 def written(root: Path) -> list[Path]:
