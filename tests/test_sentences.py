@@ -137,3 +137,15 @@ def test_restore_pronoun_i(raw, fixed):
 def test_punctuated_source_with_lowercase_i_gets_it_fixed():
     t = _transcript([Cue(0.0, 3.0, "Well, i don't think so. Do you?", "Ann")])
     assert [s.text for s in split_sentences(t)] == ["Well, I don't think so.", "Do you?"]
+
+
+def test_casing_follows_the_captions_own_spelling_of_names():
+    lines = ["we use WhatsApp a lot and the NPCs too", "everyone on WhatsApp loves the NPCs",
+             "so whatsapp and npcs are the point", "and it was Nuance that made it though",
+             "there is nuance in it and nuance matters a lot", "so nuance is the thing"]
+    cues = [Cue(i * 3.0, i * 3.0 + 3.0, text) for i, text in enumerate(lines)]
+    text = " ".join(s.text for s in split_sentences(_transcript(cues)))
+    assert "WhatsApp and NPCs are the point" in text
+    # a word the engine capitalized once among many lower-case uses is lowered
+    assert "Nuance" not in text.replace(". Nuance", "")
+    assert "was nuance that" in text

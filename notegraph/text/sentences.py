@@ -315,6 +315,7 @@ class CasingRestorer:
         known: dict[str, str] = {}
         counts: Counter[str] = Counter()
         capital: Counter[str] = Counter()
+        forms: Counter[str] = Counter()  # capitalized spellings as the captions give them
         for cue in transcript.cues:
             for tok in cue.text.split():
                 word = tok.strip(".,;:!?\"()[]")
@@ -324,12 +325,16 @@ class CasingRestorer:
                 counts[low] += 1
                 if word[:1].isupper() and word != "I" and not word.isupper():
                     capital[low] += 1
+                    forms[word] += 1
         lower = set()
         for low, n in counts.items():
             if len(low) > 1 and capital[low] * 2 > n:
                 known[low] = _capitalize(low)
             elif capital[low] and capital[low] * 3 <= n:
                 lower.add(low)
+        for form, _ in sorted(forms.items(), key=lambda kv: kv[1]):  # most common wins
+            if form.lower() in known:
+                known[form.lower()] = form  # keeps "WhatsApp", "NPCs" as captioned
         for word in re.findall(r"\b[A-Z][a-z]+\b", f"{transcript.title} {transcript.channel}"):
             low = word.lower()
             if capital[low] and capital[low] * 4 >= counts[low]:
