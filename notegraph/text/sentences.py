@@ -226,10 +226,6 @@ _FILLER_RE = re.compile(
     re.IGNORECASE,
 )
 _YOU_KNOW_RE = re.compile(r"(?:^|(?<=[\s,.;:!?]))(?:,\s*)?you know,\s*", re.IGNORECASE)
-_LEADING_FILLER_RE = re.compile(
-    r"^(?:(?:you know|i mean|like|so|well|okay|yeah|oh)[,\s]+)*(?=\S)", re.IGNORECASE
-)
-
 
 def clean_spoken(text: str) -> str:
     """Spoken text made readable: fillers, "you know,", stutters and repeats removed.
