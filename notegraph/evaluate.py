@@ -134,19 +134,22 @@ def load_episode(path: Path, speakers: bool = True) -> Episode:
 
 
 def load_episodes(directory: Path, speakers: bool = True) -> list[tuple[Path, Episode]]:
-    """Every `*.json` episode with chapters in `directory`, sorted by name."""
+    """Every transcript file with chapters in `directory` (any format the importers read,
+    e.g. chaptered-episode JSON), sorted by name; other files are skipped."""
     if not directory.is_dir():
-        raise InputError(f"{directory}: not a directory of chaptered episode JSON files")
+        raise InputError(f"{directory}: not a directory of chaptered episode files")
     out = []
-    for path in sorted(directory.glob("*.json")):
+    for path in sorted(p for p in directory.iterdir()
+                       if p.is_file() and not p.name.startswith(".")):
         try:
             episode = load_episode(path, speakers)
         except ParseError:
-            continue  # not an episode (the folder may hold other JSON)
+            continue  # not a transcript (the folder may hold other files)
         if episode.chapters:
             out.append((path, episode))
     if not out:
-        raise InputError(f"{directory}: no episode JSON with chapters found")
+        raise InputError(f"{directory}: no transcript with chapters found (the chapters are "
+                         "the reference: use episodes that have them)")
     return out
 
 

@@ -241,7 +241,7 @@ def choose_topic_count(totals: dict[int, float], duration: float,
 # --- intro ---------------------------------------------------------------------------
 
 _INTRO_END_RE = re.compile(
-    r"(here'?s my conversation with|here is my conversation with|and now,? dear friends|"
+    r"(here'?s my conversation with|here is my conversation with|(and )?now,? dear friends|"
     r"let'?s (get started|dive in|begin|get into it)|brought to you by|"
     r"(check out|support) (our|the) sponsors|this is the [\w' ]{1,40} podcast|"
     r"the following is a conversation with|welcome (back )?to the [\w' ]{1,40}(show|podcast))",

@@ -117,3 +117,40 @@ def test_evaluation_on_a_real_episode(shared_data: Path, tmp_path: Path):
     tiling = next(s for s in scores if s.method == "texttiling")
     assert mine.pk < tiling.pk
     assert np.isfinite([s.f1 for s in scores]).all()
+
+
+def test_eval_command_errors_are_one_line(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from notegraph.cli import cli
+
+    (tmp_path / "notes.txt").write_text("not a transcript at all\n")
+    runner = CliRunner()
+    empty = runner.invoke(cli, ["--root", str(tmp_path), "eval", "segments", str(tmp_path)])
+    assert empty.exit_code == 1
+    assert "no transcript with chapters found" in empty.output
+    assert "Traceback" not in empty.output
+    bad = runner.invoke(cli, ["--root", str(tmp_path), "eval", "segments", str(tmp_path),
+                              "--method", "magic"])
+    assert bad.exit_code == 1 and "unknown method(s) magic" in bad.output
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_eval_command_prints_the_table(shared_data: Path, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from notegraph.cli import cli
+
+    src = shared_data / "chaptered" / "MVYrJJNdrEg.json"
+    if not src.exists():
+        pytest.skip(f"{src} is absent")
+    folder = tmp_path / "episodes"
+    folder.mkdir()
+    (folder / src.name).symlink_to(src)
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "eval", "segments",
+                                      str(folder), "--method", "equal"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("| method | MVYrJJNdrEg F1 / Pk |")
+    assert lines[2].startswith("| equal | ")
