@@ -183,8 +183,9 @@ def _load_sentence_transformer(model_ref: str) -> Any:
     transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar on stderr
 
     # The machines this runs on are small and shared: never more threads than cores,
-    # and at most 4 (MiniLM gains little beyond that).
-    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    # and at most 4 (MiniLM gains little beyond that), unless the user said otherwise.
+    if not os.environ.get("OMP_NUM_THREADS"):
+        torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     try:
         return SentenceTransformer(model_ref, device="cpu")
     except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot load it"
