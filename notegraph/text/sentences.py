@@ -5,13 +5,14 @@ Two kinds of input:
   `.`, `?` or `!` (not after an abbreviation), at a speaker change, or — for run-on
   speech — at a comma once it is very long.
 - *Auto-captions* (lower case, no punctuation): there are no sentence marks, so breaks
-  are placed at speaker changes and by length, preferring a cue boundary before a word
-  that usually opens a clause ("so", "and", "but", "I"...) and never after a word that
-  cannot end one ("the", "of", "to"...). Sentence case and known names are restored.
+  are placed at speaker changes and, within a speaker's run, by dynamic programming
+  over break scores and a length prior: a cue boundary before a word that usually
+  opens a clause ("so", "and", "but", "I"...) is good, a break after a word that cannot
+  end one ("the", "of", "to"...) is not. Sentence case and known names are restored.
 
 Times: a sentence starts at the start of the cue holding its first word, and ends at the
 end of the cue holding its last word. Only cues longer than `LONG_CUE` seconds (Whisper
-segments, text imports) are interpolated by word position, because there the cue start
+segments, text imports) are interpolated by character position, because there the cue start
 could be far from the word; that estimate is rounded down so it never lands after the
 word is said.
 
@@ -37,7 +38,7 @@ MAX_WORDS = 40  # any source: a sentence is forced to end by here (at the best b
 _END_RE = re.compile(r"[.?!…]+[\"'”’)\]]*$")
 _ABBREVIATIONS = {
     "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.", "vs.", "etc.", "e.g.",
-    "i.e.", "u.s.", "u.k.", "no.", "inc.", "ltd.", "co.", "mt.", "approx.", "fig.",
+    "i.e.", "u.s.", "u.k.", "inc.", "ltd.", "co.", "mt.", "approx.", "fig.",
 }
 # Words that commonly open a clause, by how strongly they suggest a new sentence.
 _OPENERS = {
