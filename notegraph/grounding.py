@@ -1,0 +1,221 @@
+"""Check that every generated sentence is supported by the transcript moment it cites.
+
+A language model writes prose and cites timestamps; both can be invented. For each
+generated sentence (a `Claim`) this module decides, against the sentences of its topic:
+
+1. Which cited times are real: a citation counts only when it is the start (to the
+   second, as notes print it) of a sentence *inside the topic*.
+2. Whether a cited moment supports the claim: the cosine similarity between the claim and
+   the *span* starting at that sentence (the sentence alone, or it and the sentences that
+   follow within `SPAN_SECONDS`) is at least `support`; and every quoted phrase of the
+   claim ("…") appears word for word in that span.
+3. If no cited moment does, the claim is re-cited to the best-supporting span of the
+   topic when that span *clearly* supports it (similarity ≥ `recite`, a stricter bar,
+   and the quotes appear there); otherwise it is dropped.
+
+The result keeps, for each surviving claim, the start of a real sentence of the topic,
+so a note built from it never shows a timestamp that was not said there.
+The thresholds are calibrated on real episodes: see `scripts/calibrate_grounding.py`
+and the README ("LLM writer").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from notegraph.models import Sentence
+from notegraph.slugs import format_timestamp, parse_timestamp
+
+# A claim usually condenses a few consecutive sentences; the span it may cite starts at
+# the cited sentence and reaches this far (seconds) or MAX_SPAN_SENTENCES sentences.
+SPAN_SECONDS = 20.0
+MAX_SPAN_SENTENCES = 4
+
+# Calibrated with scripts/calibrate_grounding.py on the 6 episodes of
+# shared/data/chaptered (all-MiniLM-L6-v2); see the README for the numbers.
+DEFAULT_SUPPORT = 0.45
+DEFAULT_RECITE = 0.55
+
+_QUOTE_RE = re.compile(r"[\"“”]([^\"“”]{2,200})[\"“”]")
+_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WIKILINK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cosine similarities a span must reach to support a claim (`support`) or to take
+    it over by re-citation (`recite`, stricter: a moment the model did not name must
+    clearly be the source)."""
+
+    support: float = DEFAULT_SUPPORT
+    recite: float = DEFAULT_RECITE
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One generated sentence and the timestamps it cites, as the model wrote them."""
+
+    text: str
+    cited: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroundedClaim:
+    """A claim that survived: `start` is the start of a real sentence of the topic."""
+
+    text: str
+    start: float
+    status: str  # "kept" (its own citation holds) or "recited" (moved to a better moment)
+    score: float
+
+
+@dataclass(frozen=True)
+class GroundingReport:
+    """How many claims were kept as cited, re-cited, or dropped."""
+
+    kept: int = 0
+    recited: int = 0
+    dropped: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        """The frontmatter shape: `grounding: {kept, recited, dropped}`."""
+        return {"kept": self.kept, "recited": self.recited, "dropped": self.dropped}
+
+    def __add__(self, other: GroundingReport) -> GroundingReport:
+        return GroundingReport(self.kept + other.kept, self.recited + other.recited,
+                               self.dropped + other.dropped)
+
+
+def plain_text(text: str) -> str:
+    """The words of a claim as a reader sees them: wikilinks replaced by their label."""
+    return _WIKILINK_RE.sub(lambda m: (m.group(2) or m.group(1)).strip(), text).strip()
+
+
+def quoted_phrases(text: str) -> list[str]:
+    """Phrases the claim puts in double quotes (straight or curly)."""
+    return [q.strip() for q in _QUOTE_RE.findall(text) if _WORD_RE.search(q.lower())]
+
+
+def _words(text: str) -> list[str]:
+    return _WORD_RE.findall(text.lower().replace("’", "'"))
+
+
+def _contains_words(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return n > 0 and any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def span_ends(sentences: Sequence[Sentence]) -> list[int]:
+    """For each sentence i, the exclusive end index of the span that starts at it."""
+    ends = []
+    for i, s in enumerate(sentences):
+        j = i + 1
+        while (j < len(sentences) and j - i < MAX_SPAN_SENTENCES
+               and sentences[j].start - s.start <= SPAN_SECONDS):
+            j += 1
+        ends.append(j)
+    return ends
+
+
+class GroundingChecker:
+    """Grounds claims against the sentences of one topic (built once per topic).
+
+    `embedder` is any `notegraph.embed.Embedder` (L2-normalised rows). The sentences must
+    be the topic's own, in time order: only their starts can ever be cited.
+    """
+
+    def __init__(self, sentences: Sequence[Sentence], embedder: object,
+                 thresholds: Thresholds | None = None) -> None:
+        self.sentences = list(sentences)
+        self.embedder = embedder
+        self.thresholds = thresholds or Thresholds()
+        self._ends = span_ends(self.sentences)
+        self._span_words = [
+            _words(" ".join(s.text for s in self.sentences[i:e]))
+            for i, e in enumerate(self._ends)
+        ]
+        self._by_second: dict[int, list[int]] = {}
+        for i, s in enumerate(self.sentences):
+            self._by_second.setdefault(int(s.start), []).append(i)
+        self._vectors: np.ndarray | None = None
+
+    def _span_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(single-sentence vectors, whole-span vectors), embedded once and lazily."""
+        if self._vectors is None:
+            singles = [s.text for s in self.sentences]
+            spans = [" ".join(s.text for s in self.sentences[i:e])
+                     for i, e in enumerate(self._ends)]
+            vecs = np.asarray(self.embedder.embed(singles + spans), dtype=np.float32)  # type: ignore[attr-defined]
+            self._vectors = vecs
+        n = len(self.sentences)
+        return self._vectors[:n], self._vectors[n:]
+
+    def resolve(self, cited: str) -> list[int]:
+        """Indices of topic sentences starting at the cited time (to the second)."""
+        seconds = parse_timestamp(cited) if isinstance(cited, str) else None
+        if seconds is None:
+            return []
+        return list(self._by_second.get(int(seconds), []))
+
+    def scores(self, claim_texts: Sequence[str]) -> np.ndarray:
+        """Support score of every span for each claim (rows: claims, columns: spans):
+        the larger of the similarity to the span's first sentence and to the whole span."""
+        if not self.sentences or not claim_texts:
+            return np.zeros((len(claim_texts), len(self.sentences)), dtype=np.float32)
+        singles, spans = self._span_vectors()
+        vecs = np.asarray(self.embedder.embed([plain_text(t) for t in claim_texts]),  # type: ignore[attr-defined]
+                          dtype=np.float32)
+        return np.maximum(vecs @ singles.T, vecs @ spans.T)
+
+    def _quotes_in(self, quotes: list[list[str]], index: int) -> bool:
+        return all(_contains_words(self._span_words[index], q) for q in quotes)
+
+    def ground(self, claim: Claim) -> GroundedClaim | None:
+        """The claim with a true, supporting start; None when it must be dropped."""
+        return self.ground_all([claim])[0][0]
+
+    def _ground(self, claim: Claim, scores: np.ndarray) -> GroundedClaim | None:
+        text = claim.text.strip()
+        if not text or not self.sentences:
+            return None
+        quotes = [_words(q) for q in quoted_phrases(plain_text(text))]
+        cited = sorted({i for c in claim.cited for i in self.resolve(c)})
+        supported = [i for i in cited
+                     if scores[i] >= self.thresholds.support and self._quotes_in(quotes, i)]
+        if supported:
+            best = max(supported, key=lambda i: (scores[i], -i))
+            return GroundedClaim(text, self.sentences[best].start, "kept", float(scores[best]))
+        # Re-cite: the best span anywhere in the topic, if it clearly supports the claim.
+        order = np.argsort(-scores, kind="stable")
+        for i in order:
+            if scores[i] < self.thresholds.recite:
+                break
+            if self._quotes_in(quotes, int(i)):
+                return GroundedClaim(text, self.sentences[int(i)].start, "recited",
+                                     float(scores[i]))
+        return None
+
+    def ground_all(self, claims: Sequence[Claim]
+                   ) -> tuple[list[GroundedClaim | None], GroundingReport]:
+        """Ground each claim (None where dropped) and count the outcomes."""
+        texts = [c.text.strip() or "-" for c in claims]
+        all_scores = self.scores(texts)
+        results = [self._ground(c, row) for c, row in zip(claims, all_scores, strict=True)]
+        kept = sum(1 for r in results if r is not None and r.status == "kept")
+        recited = sum(1 for r in results if r is not None and r.status == "recited")
+        return results, GroundingReport(kept, recited, len(results) - kept - recited)
+
+
+def is_real_start(seconds: float, sentences: Sequence[Sentence], start: float,
+                  end: float) -> bool:
+    """True when `seconds` is (to the second) a sentence start inside [start, end].
+
+    The invariant every timestamp of a note must satisfy, generated by any writer.
+    """
+    stamp = format_timestamp(seconds)
+    return any(format_timestamp(s.start) == stamp and start <= s.start <= end
+               for s in sentences)
