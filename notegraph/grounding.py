@@ -9,6 +9,9 @@ generated sentence (a `Claim`) this module decides, against the sentences of its
    the *span* starting at that sentence (the sentence alone, or it and the sentences that
    follow within `SPAN_SECONDS`) is at least `support`; and every quoted phrase of the
    claim ("…") appears word for word in that span.
+   Names and numbers the claim states (capitalised words inside the sentence, digits)
+   must occur in the topic's own words (or its speakers, title, channel): embeddings
+   blur "1500 BC" into "a long time ago", this check does not.
 3. If no cited moment does, the claim is re-cited to the best-supporting span of the
    topic when that span *clearly* supports it (similarity ≥ `recite`, a stricter bar,
    and the quotes appear there); otherwise it is dropped.
@@ -21,6 +24,7 @@ and the README ("LLM writer").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,10 +43,29 @@ MAX_SPAN_SENTENCES = 4
 # shared/data/chaptered (all-MiniLM-L6-v2); see the README for the numbers.
 DEFAULT_SUPPORT = 0.45
 DEFAULT_RECITE = 0.55
+DEFAULT_MARGIN = 0.05
 
 _QUOTE_RE = re.compile(r"[\"“”]([^\"“”]{2,200})[\"“”]")
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _WIKILINK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
+_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*")
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+          "fourteen fifteen sixteen seventeen eighteen nineteen")
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS.split())}
+_NUMBER_WORDS.update({w: 10 * (i + 2) for i, w in enumerate(_TENS.split())})
+_NUMBER_WORDS.update({"hundred": 100, "thousand": 1000, "million": 1_000_000,
+                      "billion": 1_000_000_000, "half": 50, "once": 1, "twice": 2})
+# Capitalised words that are not names: a claim may use them freely.
+_COMMON_CAPS_TEXT = """
+i i'm i've i'd i'll a an the this that these those he she it they we you his her its their our
+my your in on at of for to from by with as and or but so if when while after before during
+however although though also then there here what who why how which one some many most all
+both each every no not yes mr mrs ms dr prof st
+monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december
+"""
+_COMMON_CAPS = frozenset(_COMMON_CAPS_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -53,6 +76,9 @@ class Thresholds:
 
     support: float = DEFAULT_SUPPORT
     recite: float = DEFAULT_RECITE
+    # ...and beat every span that does not overlap it by this much: one moment, not a
+    # vaguely on-topic stretch, must be the source.
+    margin: float = DEFAULT_MARGIN
 
 
 @dataclass(frozen=True)
@@ -100,6 +126,48 @@ def quoted_phrases(text: str) -> list[str]:
     return [q.strip() for q in _QUOTE_RE.findall(text) if _WORD_RE.search(q.lower())]
 
 
+def _key(word: str) -> str:
+    """Comparable form of a word: lower case, no possessive, no plural s."""
+    w = word.lower().replace("’", "'")
+    w = w[:-2] if w.endswith("'s") else w.rstrip("'")
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def vocabulary(texts: Sequence[str]) -> set[str]:
+    """Every word of `texts` (see `_key`), plus the digits of spelled-out numbers
+    ("twenty five" → "25", "two" → "2"), so a claim may write numbers either way."""
+    vocab: set[str] = set()
+    for text in texts:
+        tokens = [_key(t) for t in _TOKEN_RE.findall(text)]
+        vocab.update(tokens)
+        vocab.update(t.replace(",", "") for t in tokens if t[:1].isdigit())
+        for a, b in itertools.pairwise([*tokens, ""]):
+            if a in _NUMBER_WORDS:
+                vocab.add(str(_NUMBER_WORDS[a]))
+                if b in _NUMBER_WORDS and _NUMBER_WORDS[a] >= 20 and _NUMBER_WORDS[b] < 10:
+                    vocab.add(str(_NUMBER_WORDS[a] + _NUMBER_WORDS[b]))
+                if b in ("hundred", "thousand"):
+                    vocab.add(str(_NUMBER_WORDS[a] * _NUMBER_WORDS[b]))
+    return vocab
+
+
+def specifics(text: str) -> list[str]:
+    """The names and numbers a claim states: digits, and capitalised words that do not
+    open a sentence (and are not common words)."""
+    out = []
+    tokens = list(re.finditer(_TOKEN_RE, text))
+    for n, m in enumerate(tokens):
+        tok = m.group(0)
+        if tok[0].isdigit():
+            out.append(tok.replace(",", "").rstrip("."))
+            continue
+        before = text[:m.start()].rstrip()
+        opens = n == 0 or before.endswith((".", "!", "?", ":", "\"", "“", "(", "—"))
+        if tok[0].isupper() and not opens and tok.lower() not in _COMMON_CAPS:
+            out.append(_key(tok))
+    return out
+
+
 def _words(text: str) -> list[str]:
     return _WORD_RE.findall(text.lower().replace("’", "'"))
 
@@ -129,8 +197,12 @@ class GroundingChecker:
     """
 
     def __init__(self, sentences: Sequence[Sentence], embedder: object,
-                 thresholds: Thresholds | None = None) -> None:
+                 thresholds: Thresholds | None = None, context: Sequence[str] = ()) -> None:
         self.sentences = list(sentences)
+        # Words a claim may name: the topic's, its speakers', and `context` (video title,
+        # channel, people the pipeline already knows for this video).
+        self.vocabulary = vocabulary([*(s.text for s in self.sentences),
+                                      *(s.speaker or "" for s in self.sentences), *context])
         self.embedder = embedder
         self.thresholds = thresholds or Thresholds()
         self._ends = span_ends(self.sentences)
@@ -171,6 +243,12 @@ class GroundingChecker:
                           dtype=np.float32)
         return np.maximum(vecs @ singles.T, vecs @ spans.T)
 
+    def runner_up(self, scores: np.ndarray, best: int) -> float:
+        """The best score among spans that share no sentence with span `best`."""
+        lo, hi = best, self._ends[best]
+        others = [scores[i] for i, end in enumerate(self._ends) if end <= lo or i >= hi]
+        return float(max(others)) if others else -1.0
+
     def _quotes_in(self, quotes: list[list[str]], index: int) -> bool:
         return all(_contains_words(self._span_words[index], q) for q in quotes)
 
@@ -182,6 +260,8 @@ class GroundingChecker:
         text = claim.text.strip()
         if not text or not self.sentences:
             return None
+        if any(w not in self.vocabulary for w in specifics(plain_text(text))):
+            return None  # names or numbers the topic never mentions
         quotes = [_words(q) for q in quoted_phrases(plain_text(text))]
         cited = sorted({i for c in claim.cited for i in self.resolve(c)})
         supported = [i for i in cited
@@ -195,6 +275,8 @@ class GroundingChecker:
             if scores[i] < self.thresholds.recite:
                 break
             if self._quotes_in(quotes, int(i)):
+                if scores[i] - self.runner_up(scores, int(i)) < self.thresholds.margin:
+                    return None  # no single moment stands out
                 return GroundedClaim(text, self.sentences[int(i)].start, "recited",
                                      float(scores[i]))
         return None

@@ -36,8 +36,9 @@ LINES = [
 ]
 
 SENTENCES = tuple(Sentence(start, start + 6.0, text) for start, text in LINES)
-TRANSCRIPT = Transcript(video_id="bread-talk", title="Baking bread at home", channel="Kitchen Radio",
-                        language="en", source="file:text", is_generated=False, duration=200.0)
+TRANSCRIPT = Transcript(video_id="bread-talk", title="Baking bread at home",
+                        channel="Kitchen Radio", language="en", source="file:text",
+                        is_generated=False, duration=200.0)
 SEGMENT = Segment(video_id="bread-talk", start=60.0, end=172.0, sentences=SENTENCES)
 
 
