@@ -154,7 +154,7 @@ class ChatClient:
         except openai.APIStatusError as exc:
             raise LLMError(f"{where} failed with HTTP {exc.status_code} after "
                            f"{HTTP_RETRIES} retries: {_short(exc.message)}") from exc
-        except openai.OpenAIError as exc:  # e.g. a body that is not a chat completion
+        except (openai.OpenAIError, ValueError) as exc:  # a body that is not a completion
             raise LLMError(f"{where} sent an unusable reply: {_short(str(exc))}") from exc
         self.requests += 1
         try:

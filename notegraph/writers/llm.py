@@ -20,21 +20,23 @@ import dataclasses
 import json
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import numpy as np
 
 from notegraph.chat import ChatClient, MalformedReply
 from notegraph.config import Config
 from notegraph.errors import ConfigError, LLMError
-from notegraph.grounding import Claim, GroundingChecker, GroundingReport, Thresholds
-from notegraph.models import KeyPoint, Section, Sentence, Topic, Transcript
+from notegraph.grounding import Claim, GroundingChecker, GroundingReport, Thresholds, plain_text
+from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import format_timestamp, link_key
+from notegraph.writers import Writer, WriterContext, register_writer
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 SYSTEM_PROMPT = "topic_note_system.txt"
@@ -49,7 +51,6 @@ _THINK_RE = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
 # Any time-like token the model wrote into its prose: only grounded citations may survive.
 _STAMP_RE = re.compile(r"[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b[\])]?")
-_WIKILINK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
@@ -156,13 +157,13 @@ def excerpt_lines(sentences: Sequence[Sentence], budget: int = MAX_EXCERPT_CHARS
             for s in sentences[::step]]
 
 
-def build_messages(env: jinja2.Environment, transcript: Transcript, topic: Topic,
+def build_messages(env: jinja2.Environment, context: WriterContext, topic: Topic,
                    people: Sequence[str], concepts: Sequence[str]) -> list[dict[str, str]]:
     """The chat messages (system + user) for one topic."""
     try:
         system = env.get_template(SYSTEM_PROMPT).render()
         user = env.get_template(USER_PROMPT).render(
-            video_title=transcript.title or transcript.video_id, channel=transcript.channel,
+            video_title=context.title or context.video_id, channel=context.channel,
             topic_title=topic.title, chapter_title=topic.segment.chapter_title or "",
             lines=excerpt_lines(topic.segment.sentences), people=list(people),
             concepts=list(concepts))
@@ -197,19 +198,6 @@ def _phrase_in(words: list[str], phrase: str) -> bool:
     return n > 0 and any(words[i:i + n] == needle for i in range(len(words) - n + 1))
 
 
-def _relink(text: str, allowed: dict[str, str]) -> str:
-    """Keep `[[links]]` to known targets (canonical spelling); unlink the rest."""
-
-    def repl(m: re.Match[str]) -> str:
-        target, label = m.group(1).strip(), (m.group(2) or "").strip()
-        canonical = allowed.get(link_key(target))
-        if canonical is None:
-            return label or target
-        return f"[[{canonical}|{label}]]" if label and label != canonical else f"[[{canonical}]]"
-
-    return _WIKILINK_RE.sub(repl, text)
-
-
 def _accept_names(proposed: Iterable[str], known: Sequence[str], words: list[str],
                   limit: int) -> list[str]:
     """Names the model proposes that the topic's own words bear out (precision first);
@@ -237,10 +225,11 @@ def ground_draft(draft: Draft, topic: Topic, checker: GroundingChecker,
     concepts = list(topic.concepts) + _accept_names(
         draft.concepts, [*topic.concepts, *known_concepts], words, 10)
     people, concepts = list(dict.fromkeys(people)), list(dict.fromkeys(concepts))
-    allowed = {link_key(n): n for n in [*known_concepts, *concepts, *known_people, *people]}
 
     def prepare(claim: Claim) -> Claim:
-        return Claim(_relink(clean_text(claim.text), allowed), claim.cited)
+        # Plain text: the note renderer escapes it and links the topic's people and
+        # concepts itself, so a model's own [[links]] keep only their words.
+        return Claim(clean_text(plain_text(claim.text)), claim.cited)
 
     lead_claims = [prepare(c) for c in draft.lead]
     section_claims = [[prepare(c) for c in sec.claims] for sec in draft.sections]
@@ -252,7 +241,7 @@ def ground_draft(draft: Draft, topic: Topic, checker: GroundingChecker,
     for sec, claims in zip(draft.sections, section_claims, strict=True):
         grounded, rest = rest[:len(claims)], rest[len(claims):]
         points = tuple(KeyPoint(g.text, g.start) for g in grounded if g is not None)
-        heading = clean_text(_relink(sec.heading, {}))
+        heading = clean_text(plain_text(sec.heading))
         if points:
             sections.append(Section(heading or "Notes", points))
     if not sections:
@@ -260,7 +249,7 @@ def ground_draft(draft: Draft, topic: Topic, checker: GroundingChecker,
     lead = " ".join(g.text for g in lead_results if g is not None) or topic.lead
     title = topic.title
     if not topic.segment.chapter_title:  # creator chapter titles win when present
-        proposed = clean_text(_relink(draft.title, {}))
+        proposed = clean_text(plain_text(draft.title))
         if proposed and len(proposed.split()) <= MAX_TITLE_WORDS:
             title = proposed
     meta = {**topic.meta, **meta, "writer": "llm", "grounding": report.to_dict()}
@@ -276,28 +265,57 @@ def topic_sentences(topic: Topic) -> list[Sentence]:
 
 # ---------------------------------------------------------------------------- the writer
 
+class _ContextEmbedder:
+    """The run's embedder as a writer sees it (`WriterContext.vectors` embeds sentences):
+    claims are embedded by the same model, through the same cache, as the transcript."""
+
+    name = "writer-context"
+
+    def __init__(self, vectors: Callable[[Sequence[Sentence]], np.ndarray]) -> None:
+        self._vectors = vectors
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self._vectors([Sentence(0.0, 0.0, t) for t in texts])
+
+
 class LLMWriter:
     """Rewrites extractive topics with a language model, grounded sentence by sentence.
 
-    `embedder` is the run's `notegraph.embed.Embedder`; `client` defaults to a
-    `ChatClient` for `config.llm` (tests may pass their own).
+    Plugs into `notegraph.writers` as `writer = "llm"`. `client` defaults to a
+    `ChatClient` for `config.llm`; `fallback` (default: the extractive writer) makes the
+    draft each topic starts from and is what a failed topic keeps.
     """
 
     name = "llm"
 
-    def __init__(self, config: Config, embedder: object, *, reporter: Reporter | None = None,
-                 client: ChatClient | None = None, thresholds: Thresholds | None = None
-                 ) -> None:
+    def __init__(self, config: Config, reporter: Reporter | None = None, *,
+                 client: ChatClient | None = None, thresholds: Thresholds | None = None,
+                 fallback: Writer | None = None) -> None:
+        from notegraph.writers.extractive import ExtractiveWriter
+
         self.config = config
-        self.embedder = embedder
         self.reporter = reporter or SilentReporter()
         self.client = client or ChatClient(config.llm, config.cache_path)
         self.thresholds = thresholds or Thresholds()
+        self.fallback = fallback or ExtractiveWriter()
         self.env = prompt_environment(config)
         self._disabled: str | None = None  # set by a fatal failure: stop asking
         self._lock = threading.Lock()
         self.totals = GroundingReport()
         self.fallbacks = 0
+
+    def write_topic(self, segment: Segment, context: WriterContext) -> Topic:
+        """One topic (the `Writer` protocol); `write_topics` does a video's at once."""
+        return self.write_topics([segment], context)[0]
+
+    def write_topics(self, segments: Sequence[Segment], context: WriterContext
+                     ) -> list[Topic]:
+        """The LLM version of each segment's topic, or its extractive one where that failed.
+
+        Requests run `llm.max_concurrency` at a time; grounding runs in this thread.
+        """
+        drafts = [self.fallback.write_topic(seg, context) for seg in segments]
+        return self.rewrite(drafts, context)
 
     def _ask(self, messages: list[dict[str, str]]) -> Draft | LLMError:
         """One topic's draft, or the error that prevented it (never raises LLMError)."""
@@ -313,34 +331,31 @@ class LLMWriter:
                     self._disabled = self._disabled or str(exc)
             return exc
 
-    def write(self, transcript: Transcript, topics: Sequence[Topic], *,
-              known_people: Sequence[str] = (), known_concepts: Sequence[str] = ()
-              ) -> list[Topic]:
-        """The LLM version of each topic, or the given (extractive) one where it failed.
-
-        Requests run `config.llm.max_concurrency` at a time; grounding runs in this thread.
-        """
-        people = list(dict.fromkeys([*known_people, *(p for t in topics for p in t.people)]))
-        concepts = list(dict.fromkeys([*known_concepts,
-                                       *(c for t in topics for c in t.concepts)]))
-        jobs = [build_messages(self.env, transcript, t, people, concepts) for t in topics]
+    def rewrite(self, topics: Sequence[Topic], context: WriterContext) -> list[Topic]:
+        """Each (extractive) topic rewritten by the model and grounded, or kept as it is."""
+        people = list(dict.fromkeys([*context.people, *context.vault_people,
+                                     *(p for t in topics for p in t.people)]))
+        concepts = list(dict.fromkeys(c for t in topics for c in t.concepts))
+        jobs = [build_messages(self.env, context, t, people, concepts) for t in topics]
         workers = max(1, min(self.config.llm.max_concurrency, len(jobs)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            drafts = list(pool.map(self._ask, jobs))
+            replies = list(pool.map(self._ask, jobs))
+        embedder = _ContextEmbedder(context.vectors)
+        vocab_context = [context.title, context.channel, *context.people, *context.speakers]
         out = []
         reported_fatal = False
-        for topic, draft in zip(topics, drafts, strict=True):
-            label = f"{transcript.video_id} · {topic.title!r}"
+        for topic, draft in zip(topics, replies, strict=True):
+            label = f"{context.video_id} at {format_timestamp(topic.segment.start)}"
             if isinstance(draft, LLMError):
                 if not (draft.fatal and reported_fatal):
-                    self.reporter.warn(f"{label}: LLM writer failed ({draft}); "
-                                       "kept the extractive note"
-                                       + (" for this and the remaining topics"
-                                          if draft.fatal else ""))
+                    rest = " for this and the remaining topics" if draft.fatal else ""
+                    self.reporter.warn(f"{label}: LLM writer failed ({draft}); kept the "
+                                       f"extractive note{rest}")
                 reported_fatal = reported_fatal or draft.fatal
                 out.append(self._fallback(topic, str(draft)))
                 continue
-            checker = GroundingChecker(topic_sentences(topic), self.embedder, self.thresholds)
+            checker = GroundingChecker(topic_sentences(topic), embedder, self.thresholds,
+                                       context=vocab_context)
             written, report = ground_draft(draft, topic, checker, people, concepts,
                                            {"model": self.config.llm.model})
             self.totals = self.totals + report
@@ -359,3 +374,10 @@ class LLMWriter:
         self.fallbacks += 1
         return dataclasses.replace(topic, meta={**topic.meta, "writer": "extractive",
                                                 "llm_fallback": reason})
+
+
+def _factory(config: Config, reporter: Reporter) -> Writer:
+    return LLMWriter(config, reporter)
+
+
+register_writer("llm", _factory)
