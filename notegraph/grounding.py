@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -301,3 +302,34 @@ def is_real_start(seconds: float, sentences: Sequence[Sentence], start: float,
     stamp = format_timestamp(seconds)
     return any(format_timestamp(s.start) == stamp and start <= s.start <= end
                for s in sentences)
+
+
+def vault_grounding(frontmatters: Iterable[Mapping[str, Any]]) -> tuple[int, GroundingReport]:
+    """(number of notes with a `grounding` record, their summed counts).
+
+    For `notegraph check`: pass the frontmatter of every note; notes without the record
+    (extractive, hand-written) are skipped, a malformed record counts as absent.
+    """
+    notes, total = 0, GroundingReport()
+    for fm in frontmatters:
+        record = fm.get("grounding") if isinstance(fm, Mapping) else None
+        if not isinstance(record, Mapping):
+            continue
+        try:
+            counts = [int(record.get(k, 0)) for k in ("kept", "recited", "dropped")]
+        except (TypeError, ValueError):
+            continue
+        notes += 1
+        total = total + GroundingReport(*counts)
+    return notes, total
+
+
+def grounding_summary(frontmatters: Iterable[Mapping[str, Any]]) -> str | None:
+    """One line for `notegraph check` about LLM-written notes; None when there are none."""
+    notes, total = vault_grounding(frontmatters)
+    if not notes:
+        return None
+    claims = total.kept + total.recited + total.dropped
+    return (f"grounding: {notes} LLM-written note(s), {claims} generated sentences: "
+            f"{total.kept} kept as cited, {total.recited} re-cited, {total.dropped} dropped "
+            "as unsupported by the transcript")

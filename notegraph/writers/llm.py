@@ -198,17 +198,27 @@ def _phrase_in(words: list[str], phrase: str) -> bool:
     return n > 0 and any(words[i:i + n] == needle for i in range(len(words) - n + 1))
 
 
+def _looks_like_full_name(name: str) -> bool:
+    parts = name.split()
+    return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts)
+
+
 def _accept_names(proposed: Iterable[str], known: Sequence[str], words: list[str],
-                  limit: int) -> list[str]:
-    """Names the model proposes that the topic's own words bear out (precision first);
-    a known name keeps its known spelling."""
+                  limit: int, *, people: bool = False) -> list[str]:
+    """Names the model proposes that the topic's own words bear out (precision first: a
+    wrong person link is worse than a missing one); a known name keeps its known
+    spelling, and a new person needs a full name ("Ada Lovelace", not "sourdough")."""
     by_key = {link_key(k): k for k in known}
     out: list[str] = []
     for name in proposed:
         name = clean_text(name)
         if not name or len(name) > 80:
             continue
-        canonical = by_key.get(link_key(name), name)
+        canonical = by_key.get(link_key(name))
+        if canonical is None:
+            if people and not _looks_like_full_name(name):
+                continue
+            canonical = name
         if _phrase_in(words, canonical) and canonical not in out:
             out.append(canonical)
     return out[:limit]
@@ -221,7 +231,7 @@ def ground_draft(draft: Draft, topic: Topic, checker: GroundingChecker,
     section sentence survives (the caller keeps the extractive topic)."""
     words = _words(" ".join(s.text for s in topic.segment.sentences))
     people = list(topic.people) + _accept_names(
-        draft.people, [*topic.people, *known_people], words, 8)
+        draft.people, [*topic.people, *known_people], words, 8, people=True)
     concepts = list(topic.concepts) + _accept_names(
         draft.concepts, [*topic.concepts, *known_concepts], words, 10)
     people, concepts = list(dict.fromkeys(people)), list(dict.fromkeys(concepts))
