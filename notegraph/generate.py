@@ -67,7 +67,9 @@ def writer_name(config: Config) -> str:
 def transcript_key(config: Config, path: Path) -> str:
     """Cache key of one transcript's topics: its bytes, the model, the writer, the code."""
     # The LLM writer's settings shape its notes too (its replies are cached separately).
-    llm = repr(getattr(config, "llm", "")) if writer_name(config) == "llm" else ""
+    llm = getattr(config, "llm", None)
+    llm = f"{llm.base_url}|{llm.model}|{llm.temperature}" if llm and writer_name(config) == "llm" \
+        else ""
     return store.content_hash(path.read_bytes(), config.model or "default",
                               writer_name(config), llm, PIPELINE_VERSION)
 
@@ -313,6 +315,10 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
                 result.failed.append((vid, str(exc)))
                 reporter.error(str(exc))
                 continue
+            if any(t.meta.get("provisional") for t in video.topics):
+                # a writer fell back for some topic (e.g. the LLM server was down): keep
+                # the topics, but under a key that never matches, so the next run retries
+                key = f"{key}-provisional"
             store.atomic_write_json(store.safe_join(_topics_dir(config), f"{vid}.json"),
                                     _video_to_dict(key, video))
             cached[vid] = video

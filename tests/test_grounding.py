@@ -133,3 +133,13 @@ def test_failed_llm_run_writes_the_extractive_note(tmp_path: Path, embedder) -> 
     assert "grounding:" not in text
     stamps = _ANCHOR_RE.findall(text)
     assert stamps and all(a in {format_timestamp(s) for s, _ in LINES} for a, _ in stamps)
+
+    # the next run retries the topics that fell back (the transcript did not change)
+    with ChatServer() as server:
+        server.script(Reply(content=mixed_reply()))
+        config = load_config(tmp_path, {"writer": "llm",
+                                        "llm": {"base_url": server.base_url, "model": "m"}})
+        result = generate_notes(config, embedder=embedder)
+        assert result.processed == [TRANSCRIPT.video_id] and len(server.requests) == 1
+    (path,) = (config.notes_path / "topics").glob("*.md")
+    assert "grounding:\n  kept: 5" in path.read_text(encoding="utf-8")

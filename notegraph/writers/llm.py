@@ -165,7 +165,7 @@ def build_messages(env: jinja2.Environment, context: WriterContext, topic: Topic
         user = env.get_template(USER_PROMPT).render(
             video_title=context.title or context.video_id, channel=context.channel,
             topic_title=topic.title, chapter_title=topic.segment.chapter_title or "",
-            lines=excerpt_lines(topic.segment.sentences), people=list(people),
+            lines=excerpt_lines(topic_sentences(topic)), people=list(people),
             concepts=list(concepts))
     except jinja2.TemplateError as exc:
         raise ConfigError(f"prompt template: {exc}; fix or remove your copy in "
@@ -382,8 +382,9 @@ class LLMWriter:
 
     def _fallback(self, topic: Topic, reason: str) -> Topic:
         self.fallbacks += 1
+        # provisional: the pipeline retries this transcript on its next run
         return dataclasses.replace(topic, meta={**topic.meta, "writer": "extractive",
-                                                "llm_fallback": reason})
+                                                "llm_fallback": reason, "provisional": True})
 
 
 def _factory(config: Config, reporter: Reporter) -> Writer:
