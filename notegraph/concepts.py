@@ -166,11 +166,17 @@ class PhraseCounts:
         return cls(counts, surfaces)
 
     def surface(self, key: str) -> str:
-        """The most common way this text writes `key` (ties: the shortest)."""
+        """The most common way this text writes `key` (ties: the shortest).
+
+        A lower-case form wins over forms capitalized only at a sentence start: a word
+        ever written in lower case is not a proper noun.
+        """
         forms = self.surfaces.get(key)
         if not forms:
             return key
-        return sorted(forms.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
+        best = sorted(forms.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
+        lower = best[:1].lower() + best[1:]
+        return lower if lower != best and forms.get(lower) else best
 
 
 def document_frequency(docs: Sequence[PhraseCounts]) -> Counter[str]:
@@ -182,7 +188,8 @@ def document_frequency(docs: Sequence[PhraseCounts]) -> Counter[str]:
 
 
 def keyphrases(doc: PhraseCounts, df: Counter[str], n_docs: int, limit: int = 6,
-               exclude: Iterable[str] = (), skip: Iterable[str] = ()) -> list[str]:
+               exclude: Iterable[str] = (), skip: Iterable[str] = (), min_count: int = 2
+               ) -> list[str]:
     """The `limit` best keyphrases of `doc` (surface forms), best first.
 
     `df`/`n_docs` describe the sibling segments: a phrase every segment uses says
@@ -197,9 +204,9 @@ def keyphrases(doc: PhraseCounts, df: Counter[str], n_docs: int, limit: int = 6,
         words = key.split()
         if key in banned or key in skipped or any(w in banned_words for w in words):
             continue
-        if tf < 2:
+        if tf < min_count:
             continue
-        if len(words) == 1 and (tf < 3 or not good_single_word(key, doc.surface(key))):
+        if len(words) == 1 and (tf < min_count + 1 or not good_single_word(key, doc.surface(key))):
             continue
         idf = math.log((1 + n_docs) / (1 + df.get(key, 0))) + 1.0
         weight = 1.0 + 0.7 * (len(words) - 1)

@@ -172,15 +172,6 @@ class _SentenceVectors:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._memo[s] for s in sentences])
 
-    def centroid(self, sentences: Sequence[Sentence]) -> tuple[float, ...]:
-        """Unit mean of the vectors already computed for these sentences."""
-        vecs = [self._memo[s] for s in sentences if s in self._memo]
-        if not vecs:
-            return ()
-        mean = np.mean(vecs, axis=0)
-        norm = float(np.linalg.norm(mean)) or 1.0
-        return tuple(float(x) for x in mean / norm)
-
 
 def known_people(transcript: Transcript, sentences: Sequence[Sentence]) -> tuple[list[str],
                                                                                  list[str]]:
@@ -220,13 +211,18 @@ def write_topics(transcript: Transcript, sentences: Sequence[Sentence],
         if n > 1:  # two topics of one video never share a title
             topic = dataclasses.replace(topic, title=f"{topic.title} (part {n})")
         topics.append(topic)
-    vecs = []
-    for t in topics:
-        c = vectors.centroid(t.segment.sentences)
-        if not c:
-            vectors(list(t.segment.sentences)[:20])
-            c = vectors.centroid(t.segment.sentences)
-        vecs.append(c)
+    # One model call per video: the key points of every topic, averaged per topic.
+    point_texts = [[p.text for sec in t.sections for p in sec.points] or
+                   [s.text for s in t.segment.sentences[:5]] for t in topics]
+    flat = [text for texts in point_texts for text in texts]
+    matrix = embed(flat) if flat else np.zeros((0, 0), dtype=np.float32)
+    vecs, row = [], 0
+    for texts in point_texts:
+        block = matrix[row:row + len(texts)]
+        row += len(texts)
+        mean = block.mean(axis=0) if len(block) else np.zeros(0)
+        norm = float(np.linalg.norm(mean)) or 1.0
+        vecs.append(tuple(float(x) for x in mean / norm))
     return VideoTopics(video_id=transcript.video_id, title=transcript.title,
                        channel=transcript.channel, duration=transcript.duration,
                        source=transcript.source, topics=tuple(topics), vectors=tuple(vecs),

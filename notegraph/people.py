@@ -17,6 +17,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from notegraph.concepts import STOPWORDS
+
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
 _NAME_RE = re.compile(rf"\b({_NAME_WORD}(?: {_NAME_WORD}){{1,3}})\b")
 _LOWER_WORD_RE = re.compile(r"\b[a-z][a-z'-]+\b")
@@ -59,7 +61,7 @@ def looks_like_name(text: str) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 4 or not all(re.fullmatch(_NAME_WORD, w) for w in words):
         return False
-    if any(w.lower() in _GENERIC_TITLE_WORDS for w in words):
+    if any(w.lower() in _GENERIC_TITLE_WORDS for w in words) or words[0].lower() in STOPWORDS:
         return False
     return is_first_name(words[0]) and words[-1].lower() not in _NOT_LAST
 
@@ -96,7 +98,8 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = ()) -> list[str]:
         lower_words.update(_LOWER_WORD_RE.findall(text))
         for m in _NAME_RE.finditer(text):
             words = m.group(1).split()
-            while words and (words[0].lower() in _NOT_FIRST or not is_first_name(words[0])):
+            while words and (words[0].lower() in _NOT_FIRST or words[0].lower() in STOPWORDS
+                             or not is_first_name(words[0])):
                 words = words[1:]  # "So Ilya Sutskever" → "Ilya Sutskever"
             if 2 <= len(words) <= 3:
                 counts[" ".join(words)] += 1

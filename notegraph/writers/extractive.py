@@ -1,7 +1,10 @@
 """The default writer: key points are the segment's own most central sentences.
 
-- Centrality: PageRank over the sentence-similarity graph (cosine of embeddings),
-  damped by a sentence-quality prior (too short, questions, sponsor reads score low).
+- Centrality: PageRank over the sentence-similarity graph (cosine of TF-IDF vectors of
+  content words — as good as embeddings for centrality within one topic, and free:
+  the model is kept for segmentation and for the topic vectors the pipeline builds
+  from the chosen key points), damped by a sentence-quality prior (too short, questions,
+  sponsor reads score low).
 - Sections: the segment is cut in time where consecutive windows of sentences are least
   alike, into 1–4 parts; each part becomes a `##` section headed by its keyphrases.
 - Redundancy: within a section points are picked by maximal marginal relevance (MMR).
@@ -20,7 +23,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from notegraph.concepts import PhraseCounts, document_frequency, keyphrases
+from notegraph.concepts import (
+    STOPWORDS,
+    PhraseCounts,
+    concept_key,
+    document_frequency,
+    keyphrases,
+)
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
 from notegraph.people import mentions
 from notegraph.slugs import format_timestamp
@@ -34,6 +43,7 @@ _LEADING_FILLER_RE = re.compile(
 _SPONSOR_RE = re.compile(r"\b(sponsors?|promo code|use code|check out our|support (?:it|this "
                          r"podcast)|go to \w+\.com|subscribe)\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"\S+")
+_CONTENT_RE = re.compile(r"[a-z0-9][a-z0-9'-]*")
 MAX_POINT_WORDS = 55
 _DANGLING_TEXT = """
 a an the and or but so because that which who to of in on for with at by from as is are was
@@ -72,6 +82,24 @@ def sentence_quality(sentence: Sentence) -> float:
     if last in _DANGLING:  # a caption sentence cut mid-thought reads badly alone
         q *= 0.5
     return q
+
+
+def lexical_vectors(texts: Sequence[str]) -> np.ndarray:
+    """L2-normalised TF-IDF rows over content words (stopwords out, singular nouns)."""
+    docs = [[concept_key(w) for w in _CONTENT_RE.findall(t.lower())
+             if w not in STOPWORDS and len(w) > 2] for t in texts]
+    vocab: dict[str, int] = {}
+    for doc in docs:
+        for w in doc:
+            vocab.setdefault(w, len(vocab))
+    mat = np.zeros((len(texts), max(1, len(vocab))), dtype=np.float32)
+    for row, doc in enumerate(docs):
+        for w, n in Counter(doc).items():
+            mat[row, vocab[w]] = 1.0 + math.log(n)
+    df = (mat > 0).sum(axis=0)
+    mat *= np.log((1 + len(texts)) / (1 + df)) + 1.0
+    norms = np.linalg.norm(mat, axis=1, keepdims=True)
+    return mat / np.where(norms > 0, norms, 1.0)
 
 
 def pagerank(vectors: np.ndarray, damping: float = 0.85, iterations: int = 50) -> np.ndarray:
@@ -123,8 +151,11 @@ def split_in_time(vectors: np.ndarray, parts: int) -> list[range]:
 
 
 def mmr(candidates: Sequence[int], relevance: np.ndarray, vectors: np.ndarray, k: int,
-        diversity: float = 0.35) -> list[int]:
-    """Pick `k` of `candidates`: relevant, and unlike the ones already picked."""
+        diversity: float = 0.5, max_similarity: float = 0.9) -> list[int]:
+    """Pick `k` of `candidates`: relevant, and unlike the ones already picked.
+
+    A candidate more similar than `max_similarity` to a picked one is never taken.
+    """
     picked: list[int] = []
     pool = [i for i in candidates if relevance[i] > 0]
     top = max((relevance[i] for i in pool), default=1.0) or 1.0
@@ -135,7 +166,8 @@ def mmr(candidates: Sequence[int], relevance: np.ndarray, vectors: np.ndarray, k
 
         best = max(pool, key=gain)
         picked.append(best)
-        pool.remove(best)
+        pool = [i for i in pool
+                if i != best and float(vectors[i] @ vectors[best]) <= max_similarity]
     return picked
 
 
@@ -179,11 +211,10 @@ class ExtractiveWriter:
         if not sentences:
             empty_title = segment.chapter_title or f"From {format_timestamp(segment.start)}"
             return Topic(segment=segment, title=empty_title, lead="", sections=())
-        # Only sentences that could be key points are embedded: the model is the cost.
         cand = [i for i, s in enumerate(sentences) if sentence_quality(s) >= 0.5]
         if len(cand) < 3:
             cand = list(range(len(sentences)))
-        vectors = context.vectors([sentences[i] for i in cand])
+        vectors = lexical_vectors([sentences[i].text for i in cand])
         quality = np.array([sentence_quality(sentences[i]) for i in cand])
         relevance = pagerank(vectors) * len(cand) * quality
 
@@ -239,7 +270,9 @@ class ExtractiveWriter:
     @staticmethod
     def _heading(counts: PhraseCounts, df: Counter[str], n_docs: int, excluded: list[str],
                  used: set[str], start: float, skip: Sequence[str] = ()) -> str:
-        phrases = keyphrases(counts, df, n_docs, limit=2, exclude=excluded, skip=skip)
+        phrases = (keyphrases(counts, df, n_docs, limit=2, exclude=excluded, skip=skip)
+                   or keyphrases(counts, df, n_docs, limit=2, exclude=excluded, skip=skip,
+                                 min_count=1))
         heading = title_from_phrases(phrases)
         if not heading or heading.lower() in used:
             heading = f"From {format_timestamp(start)}" + (f": {heading}" if heading else "")
