@@ -3,7 +3,8 @@
 A writer is anything with `name` and `write_topic(segment, context) -> Topic`; one that
 also has `write_topics(segments, context) -> list[Topic]` gets a whole video at once
 (the LLM writer uses it to run requests concurrently). Writers are looked up by name in a
-small registry of factories `(config, reporter) -> Writer`; the built-in extractive
+small registry of factories — `(config, reporter) -> Writer`, or no arguments for a
+writer that needs no settings; the built-in extractive
 writer registers itself here the same way a plugin (e.g. `writers/llm.py`) does.
 
 Every `KeyPoint.start` a writer returns must be the start of a sentence of the segment:
@@ -13,6 +14,7 @@ the pipeline checks it and refuses a topic that invents a time.
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -61,7 +63,8 @@ class Writer(Protocol):
         ...
 
 
-WriterFactory = Callable[[Config, Reporter], Writer]
+# (config, reporter) -> Writer, or () -> Writer
+WriterFactory = Callable[..., Writer]
 _REGISTRY: dict[str, WriterFactory] = {}
 
 
@@ -87,14 +90,21 @@ def get_writer(name: str = DEFAULT_WRITER, config: Config | None = None,
         raise ConfigError(
             f"unknown note writer {name!r}; available: {', '.join(sorted(_REGISTRY))}"
         ) from None
-    return factory(config or Config(), reporter or SilentReporter())
+    args = (config or Config(), reporter or SilentReporter())
+    try:
+        inspect.signature(factory).bind(*args)
+    except TypeError:  # a factory that takes no settings
+        return factory()
+    except ValueError:  # no signature to inspect (some builtins): assume the full one
+        pass
+    return factory(*args)
 
 
 def _register_builtins() -> None:
     if DEFAULT_WRITER not in _REGISTRY:
         from notegraph.writers.extractive import ExtractiveWriter
 
-        register_writer(DEFAULT_WRITER, lambda config, reporter: ExtractiveWriter())
+        register_writer(DEFAULT_WRITER, ExtractiveWriter)
     if "llm" not in _REGISTRY:
         # branch llm's plug-in registers itself on import, when present
         with contextlib.suppress(ImportError):
