@@ -214,18 +214,29 @@ class GroundingChecker:
         self._by_second: dict[int, list[int]] = {}
         for i, s in enumerate(self.sentences):
             self._by_second.setdefault(int(s.start), []).append(i)
-        self._vectors: np.ndarray | None = None
+        self._singles: dict[int, np.ndarray] = {}
+        self._spans: dict[int, np.ndarray] = {}
 
-    def _span_vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """(single-sentence vectors, whole-span vectors), embedded once and lazily."""
-        if self._vectors is None:
-            singles = [s.text for s in self.sentences]
-            spans = [" ".join(s.text for s in self.sentences[i:e])
-                     for i, e in enumerate(self._ends)]
-            vecs = np.asarray(self.embedder.embed(singles + spans), dtype=np.float32)  # type: ignore[attr-defined]
-            self._vectors = vecs
-        n = len(self.sentences)
-        return self._vectors[:n], self._vectors[n:]
+    def _ensure(self, indices: Iterable[int]) -> None:
+        """Embed (once) the first sentence and the whole span of each span index.
+
+        Lazy because most claims hold at their citation: only a claim that must be
+        re-cited needs every span of the topic."""
+        missing = sorted({i for i in indices if i not in self._spans})
+        if not missing:
+            return
+        texts = [self.sentences[i].text for i in missing] + [
+            " ".join(s.text for s in self.sentences[i:self._ends[i]]) for i in missing]
+        vecs = np.asarray(self.embedder.embed(texts), dtype=np.float32)  # type: ignore[attr-defined]
+        for k, i in enumerate(missing):
+            self._singles[i], self._spans[i] = vecs[k], vecs[len(missing) + k]
+
+    def _claim_vectors(self, claim_texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.embedder.embed([plain_text(t) or "-" for t in claim_texts]),  # type: ignore[attr-defined]
+                          dtype=np.float32)
+
+    def _score(self, vec: np.ndarray, index: int) -> float:
+        return float(max(vec @ self._singles[index], vec @ self._spans[index]))
 
     def resolve(self, cited: str) -> list[int]:
         """Indices of topic sentences starting at the cited time (to the second)."""
@@ -239,9 +250,12 @@ class GroundingChecker:
         the larger of the similarity to the span's first sentence and to the whole span."""
         if not self.sentences or not claim_texts:
             return np.zeros((len(claim_texts), len(self.sentences)), dtype=np.float32)
-        singles, spans = self._span_vectors()
-        vecs = np.asarray(self.embedder.embed([plain_text(t) for t in claim_texts]),  # type: ignore[attr-defined]
-                          dtype=np.float32)
+        return self._all_scores(self._claim_vectors(claim_texts))
+
+    def _all_scores(self, vecs: np.ndarray) -> np.ndarray:
+        self._ensure(range(len(self.sentences)))
+        singles = np.stack([self._singles[i] for i in range(len(self.sentences))])
+        spans = np.stack([self._spans[i] for i in range(len(self.sentences))])
         return np.maximum(vecs @ singles.T, vecs @ spans.T)
 
     def runner_up(self, scores: np.ndarray, best: int) -> float:
@@ -257,22 +271,44 @@ class GroundingChecker:
         """The claim with a true, supporting start; None when it must be dropped."""
         return self.ground_all([claim])[0][0]
 
-    def _ground(self, claim: Claim, scores: np.ndarray) -> GroundedClaim | None:
-        text = claim.text.strip()
-        if not text or not self.sentences:
-            return None
-        if any(w not in self.vocabulary for w in specifics(plain_text(text))):
-            return None  # names or numbers the topic never mentions
-        quotes = [_words(q) for q in quoted_phrases(plain_text(text))]
-        cited = sorted({i for c in claim.cited for i in self.resolve(c)})
-        supported = [i for i in cited
-                     if scores[i] >= self.thresholds.support and self._quotes_in(quotes, i)]
-        if supported:
-            best = max(supported, key=lambda i: (scores[i], -i))
-            return GroundedClaim(text, self.sentences[best].start, "kept", float(scores[best]))
-        # Re-cite: the best span anywhere in the topic, if it clearly supports the claim.
-        order = np.argsort(-scores, kind="stable")
-        for i in order:
+    def ground_all(self, claims: Sequence[Claim]
+                   ) -> tuple[list[GroundedClaim | None], GroundingReport]:
+        """Ground each claim (None where dropped) and count the outcomes."""
+        results: list[GroundedClaim | None] = [None] * len(claims)
+        if claims and self.sentences:
+            vecs = self._claim_vectors([c.text for c in claims])
+            checks = []  # (claim index, text, quotes, cited indices) of claims still in play
+            for n, claim in enumerate(claims):
+                text = claim.text.strip()
+                if not text or any(w not in self.vocabulary
+                                   for w in specifics(plain_text(text))):
+                    continue  # empty, or names/numbers the topic never mentions
+                quotes = [_words(q) for q in quoted_phrases(plain_text(text))]
+                cited = sorted({i for c in claim.cited for i in self.resolve(c)})
+                checks.append((n, text, quotes, cited))
+            self._ensure(i for _, _, _, cited in checks for i in cited)
+            pending = []
+            for n, text, quotes, cited in checks:
+                scored = [(self._score(vecs[n], i), -i) for i in cited
+                          if self._quotes_in(quotes, i)]
+                best = max(scored, default=None)
+                if best is not None and best[0] >= self.thresholds.support:
+                    results[n] = GroundedClaim(text, self.sentences[-best[1]].start, "kept",
+                                               best[0])
+                else:
+                    pending.append((n, text, quotes))
+            if pending:
+                all_scores = self._all_scores(vecs[[n for n, _, _ in pending]])
+                for (n, text, quotes), row in zip(pending, all_scores, strict=True):
+                    results[n] = self._recite(text, quotes, row)
+        kept = sum(1 for r in results if r is not None and r.status == "kept")
+        recited = sum(1 for r in results if r is not None and r.status == "recited")
+        return results, GroundingReport(kept, recited, len(results) - kept - recited)
+
+    def _recite(self, text: str, quotes: list[list[str]], scores: np.ndarray
+                ) -> GroundedClaim | None:
+        """The best span anywhere in the topic, if it clearly supports the claim."""
+        for i in np.argsort(-scores, kind="stable"):
             if scores[i] < self.thresholds.recite:
                 break
             if self._quotes_in(quotes, int(i)):
@@ -281,16 +317,6 @@ class GroundingChecker:
                 return GroundedClaim(text, self.sentences[int(i)].start, "recited",
                                      float(scores[i]))
         return None
-
-    def ground_all(self, claims: Sequence[Claim]
-                   ) -> tuple[list[GroundedClaim | None], GroundingReport]:
-        """Ground each claim (None where dropped) and count the outcomes."""
-        texts = [c.text.strip() or "-" for c in claims]
-        all_scores = self.scores(texts)
-        results = [self._ground(c, row) for c, row in zip(claims, all_scores, strict=True)]
-        kept = sum(1 for r in results if r is not None and r.status == "kept")
-        recited = sum(1 for r in results if r is not None and r.status == "recited")
-        return results, GroundingReport(kept, recited, len(results) - kept - recited)
 
 
 def is_real_start(seconds: float, sentences: Sequence[Sentence], start: float,
