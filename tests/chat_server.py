@@ -49,6 +49,8 @@ class ChatServer:
     def __init__(self) -> None:
         self.replies: list[Reply] = []
         self.requests: list[dict[str, Any]] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # how many requests were answered at the same time, at most
         self._lock = threading.Lock()
         outer = self
 
@@ -64,6 +66,15 @@ class ChatServer:
                                            "authorization": self.headers.get("Authorization")})
                     reply = (outer.replies.pop(0) if len(outer.replies) > 1
                              else outer.replies[0] if outer.replies else Reply(content="{}"))
+                    outer.in_flight += 1
+                    outer.max_in_flight = max(outer.max_in_flight, outer.in_flight)
+                try:
+                    self._answer(reply, body)
+                finally:
+                    with outer._lock:
+                        outer.in_flight -= 1
+
+            def _answer(self, reply: Reply, body: dict[str, Any]) -> None:
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     reply = error(404, f"no route {self.path}")
                 if reply.delay:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from chat_server import ChatServer, Reply, error
-from llm_fixtures import LEAD, LINES, MIXED, SENTENCES, TRANSCRIPT, mixed_reply
+from llm_fixtures import LEAD, LINES, MIXED, SENTENCES, TRANSCRIPT, WordEmbedder, mixed_reply
 
 from notegraph import store
 from notegraph.config import Config, load_config
@@ -68,6 +68,42 @@ def test_names_and_numbers_must_be_said() -> None:
             if w not in vocab] == []
     assert [w for w in specifics("In Paris, Julia Child used 3% salt.") if w not in vocab] == [
         "pari", "julia", "child", "3"]
+
+
+def test_only_real_sentence_starts_of_the_topic_count_as_citations() -> None:
+    checker = GroundingChecker(SENTENCES[:8], WordEmbedder())  # the topic ends at 01:53
+    claim = LINES[6][1]  # said at 00:01:39
+    assert checker.resolve("00:01:39") == [6] and checker.resolve("1:39") == [6]
+    assert checker.resolve("00:01:40") == [] and checker.resolve("51:55:00") == []
+    assert checker.resolve("00:02:31") == [], "a real sentence, but outside this topic"
+    for cited in ("00:01:39", "00:01:39.8", "99:99:99", "tomorrow", ""):
+        result = checker.ground(Claim(claim, (cited,)))
+        assert result is not None and result.start == 99.8
+        assert result.status == ("kept" if cited.startswith("00:01:39") else "recited")
+    assert is_real_start(99.8, SENTENCES, 60.0, 172.0)
+    assert not is_real_start(100.5, SENTENCES, 60.0, 172.0)
+    assert not is_real_start(151.0, SENTENCES, 60.0, 113.0)
+
+
+def test_quotes_must_be_said_verbatim() -> None:
+    checker = GroundingChecker(SENTENCES, WordEmbedder())
+    said = checker.ground(Claim('She said "the dough tells you when it is ready".',
+                                ("00:02:31",)))
+    assert said is not None and said.status == "kept"
+    unsaid = checker.ground(Claim('She said "the dough tells you when it is done".',
+                                  ("00:02:31",)))
+    assert unsaid is None
+
+
+def test_grounding_summary_for_check() -> None:
+    frontmatters = [{"title": "a", "grounding": {"kept": 4, "recited": 1, "dropped": 2}},
+                    {"title": "b", "grounding": {"kept": 3, "recited": 0, "dropped": 0}},
+                    {"title": "extractive"}, {"grounding": "garbage"},
+                    {"grounding": {"kept": "x"}}]
+    assert grounding_summary(frontmatters) == (
+        "grounding: 2 LLM-written note(s), 10 generated sentences: 7 kept as cited, "
+        "1 re-cited, 2 dropped as unsupported by the transcript")
+    assert grounding_summary([{"title": "plain"}]) is None
 
 
 def _project(root: Path, base_url: str) -> Config:

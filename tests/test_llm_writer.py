@@ -273,6 +273,17 @@ def test_nothing_grounded_keeps_the_extractive_note(tmp_path: Path, server: Chat
     assert "grounding check" in reporter.warnings[0]
 
 
+@pytest.mark.parametrize("concurrency, overlap", [(1, False), (3, True)])
+def test_topics_are_requested_concurrently_up_to_the_limit(tmp_path: Path, server: ChatServer,
+                                                           concurrency: int,
+                                                           overlap: bool) -> None:
+    server.script(Reply(content=grounded_reply(), delay=0.4))
+    _, topics = write(make_config(tmp_path, server.base_url, max_concurrency=concurrency),
+                      three_segments())
+    assert len(server.requests) == 3 and len(topics) == 3
+    assert (server.max_in_flight > 1) is overlap
+
+
 def test_chat_client_cache_key_depends_on_model_and_prompt(tmp_path: Path) -> None:
     config = make_config(tmp_path, "http://127.0.0.1:9/v1")
     a = ChatClient(config.llm, config.cache_path)
