@@ -57,7 +57,9 @@ wow x y yeah year years yep yes yet you you'd you'll you're you've your yours yo
 yourselves z able absolutely add basically beautiful called certainly clearly completely
 crazy definitely deep entire entirely essentially exist exists fantastic fine gosh hell
 incredible incredibly literally mm mhm nah notion oftentimes perfect perhaps plenty regard
-regardless sorta super terms thinking totally tough truth uh-huh um-hum whatnot ya yea yup
+regardless sorta super terms thinking totally tough truth uh-huh um-hum whatnot
+ya yea yup podcast podcasts episode episodes sponsor sponsors subscribe channel video
+videos description
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -70,9 +72,47 @@ order piece process reality result results role scale series side situation spac
 state step steps story stories structure system systems top type types value version view
 """
 VAGUE_ALONE = frozenset(_VAGUE_TEXT.split())
+# Common verbs (and a few adjectives) that are never concepts: in their base, -s and -ed
+# forms they end a candidate phrase ("fight keeps", "personas learn" are not concepts).
+# Words as often nouns (fight, study, sleep, matter) and -ing forms ("machine learning")
+# are left out on purpose.
+_VERBS_TEXT = """
+accept achieve afraid agree allow appear apply argue arrive assume avoid become begin
+believe belong buy capitalize choose compare complain consider contain continue convince
+create decide describe deserve destroy develop die disagree discover eat enjoy exist
+expect explain forget forgive grow happen hide ignore imagine improve include involve
+join keep learn leave listen lose manage meet miss notice prefer prepare pretend prevent
+produce protect prove provide pull push realize receive recognize remember remove replace
+represent require seek solve speak spend steal succeed suggest survive teach tend thank
+throw understand wear write rearrange wonderful honest
+"""
+
+
+def _inflections(verb: str) -> set[str]:
+    forms = {verb, verb + "s", verb + "ed"}
+    if verb.endswith("e"):
+        forms.add(verb + "d")
+    if verb.endswith("y"):
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
+    return forms
+
+
+_IRREGULAR_TEXT = """
+ate began bought broke brought built caught chose did done drove eaten fell felt flew
+forgot fought found gone grew held hid hung kept knew laid led left lost meant met paid
+ran rang read rode rose said sang sat sent shook shot sold spent spoke stood stole stuck
+taught thought threw understood won wore wrote written
+"""
+_PROFANITY_TEXT = """
+fuck fucking fucked fucker shit shitty bullshit damn goddamn ass asshole bitch crap hell
+"""
+VERBS = frozenset(
+    {f for v in _VERBS_TEXT.split() for f in _inflections(v)} | set(_IRREGULAR_TEXT.split())
+)
+PROFANITY = frozenset(_PROFANITY_TEXT.split())
 # Suffixes of adjectives, adverbs and verb forms: such a word alone is rarely a concept.
 _NOT_NOUN_ENDINGS = ("ous", "ful", "ive", "able", "ible", "ary", "ed", "ing", "ish", "less",
-                     "est", "er", "ic", "al", "ly")
+                     "est", "er", "ic", "al", "ly", "ize", "ise", "ify", "ent", "ant")
 # ...but these endings make nouns despite the above.
 _NOUN_ENDINGS = ("ism", "ity", "tion", "sion", "ment", "ness", "ence", "ance", "ogy", "ics",
                  "ship", "ist", "ure", "ium", "dom", "ness", "ine", "ory", "ger", "ter", "ver")
@@ -85,7 +125,7 @@ def good_single_word(word: str, surface: str = "") -> bool:
         return word not in VAGUE_ALONE
     if surface.isupper() and len(surface) >= 2:
         return True
-    if len(word) < 5 or word in VAGUE_ALONE:
+    if len(word) < 5 or word in VAGUE_ALONE or word.endswith("ing"):
         return False
     return word.endswith(_NOUN_ENDINGS) or not word.endswith(_NOT_NOUN_ENDINGS)
 
@@ -120,7 +160,8 @@ def concept_key(phrase: str) -> str:
 
 def _is_content(token: str) -> bool:
     low = token.lower().replace("’", "'")
-    if low in STOPWORDS or (len(low) < 3 and not token.isupper()):
+    if low in STOPWORDS or low in VERBS or low in PROFANITY or (
+            len(low) < 3 and not token.isupper()):
         return False
     if low.isdigit() or not any(ch.isalpha() for ch in low):
         return False

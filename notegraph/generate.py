@@ -30,7 +30,7 @@ from notegraph.errors import InputError, NotegraphError
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, Transcript
 from notegraph.note_files import existing_vault, scan_vault, write_notes
 from notegraph.notes import VideoTopics, render_vault
-from notegraph.people import names_in_text, people_from_metadata
+from notegraph.people import names_in_text, people_from_metadata, speaker_name
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import format_timestamp
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
@@ -177,7 +177,7 @@ def known_people(transcript: Transcript, sentences: Sequence[Sentence]) -> tuple
                                                                                  list[str]]:
     """(speakers, people) of a transcript: who talks, and everyone it names."""
     speakers = people_from_metadata(transcript.title, transcript.channel)
-    speakers += [c.speaker for c in transcript.cues if c.speaker]
+    speakers += [name for c in transcript.cues if (name := speaker_name(c.speaker))]
     speakers = list(dict.fromkeys(speakers))
     people = list(dict.fromkeys(
         [*speakers, *names_in_text([s.text for s in sentences], speakers)]))
@@ -187,8 +187,13 @@ def known_people(transcript: Transcript, sentences: Sequence[Sentence]) -> tuple
 def write_topics(transcript: Transcript, sentences: Sequence[Sentence],
                  segments: Sequence[Segment], writer: Writer,
                  embed: Callable[[Sequence[str]], np.ndarray], vault_people: Sequence[str] = (),
-                 reporter: Reporter | None = None) -> VideoTopics:
-    """Topics (and their vectors) of one segmented transcript, with grounding checks."""
+                 reporter: Reporter | None = None,
+                 known_vectors: dict[str, np.ndarray] | None = None) -> VideoTopics:
+    """Topics (and their vectors) of one segmented transcript, with grounding checks.
+
+    `known_vectors`: texts the segmenter already embedded (its windows), reused for the
+    topic vectors so that no text is embedded twice.
+    """
     reporter = reporter or SilentReporter()
     speakers, people = known_people(transcript, sentences)
     vectors = _SentenceVectors(embed)
@@ -211,22 +216,38 @@ def write_topics(transcript: Transcript, sentences: Sequence[Sentence],
         if n > 1:  # two topics of one video never share a title
             topic = dataclasses.replace(topic, title=f"{topic.title} (part {n})")
         topics.append(topic)
-    # One model call per video: the key points of every topic, averaged per topic.
-    point_texts = [[p.text for sec in t.sections for p in sec.points] or
-                   [s.text for s in t.segment.sentences[:5]] for t in topics]
-    flat = [text for texts in point_texts for text in texts]
-    matrix = embed(flat) if flat else np.zeros((0, 0), dtype=np.float32)
-    vecs, row = [], 0
-    for texts in point_texts:
-        block = matrix[row:row + len(texts)]
-        row += len(texts)
-        mean = block.mean(axis=0) if len(block) else np.zeros(0)
-        norm = float(np.linalg.norm(mean)) or 1.0
-        vecs.append(tuple(float(x) for x in mean / norm))
+    vecs = topic_vectors(topics, embed, known_vectors or {})
     return VideoTopics(video_id=transcript.video_id, title=transcript.title,
                        channel=transcript.channel, duration=transcript.duration,
                        source=transcript.source, topics=tuple(topics), vectors=tuple(vecs),
                        speakers=tuple(speakers))
+
+
+def topic_vectors(topics: Sequence[Topic], embed: Callable[[Sequence[str]], np.ndarray],
+                  known: dict[str, np.ndarray]) -> list[tuple[float, ...]]:
+    """One unit vector per topic: the mean of the segmenter's windows inside it when
+    there are some (free), else of its key points (one model call for the video)."""
+    vectors: list[np.ndarray | None] = []
+    for t in topics:
+        text = " ".join(s.text for s in t.segment.sentences)
+        inside = [v for k, v in known.items() if k and k in text]
+        vectors.append(np.mean(inside, axis=0) if inside else None)
+    need = [i for i, v in enumerate(vectors) if v is None]
+    texts = [[p.text for sec in topics[i].sections for p in sec.points]
+             or [s.text for s in topics[i].segment.sentences[:5]] or [topics[i].title]
+             for i in need]
+    flat = [x for group in texts for x in group]
+    if flat:
+        matrix, row = embed(flat), 0
+        for i, group in zip(need, texts, strict=True):
+            vectors[i] = matrix[row:row + len(group)].mean(axis=0)
+            row += len(group)
+    out = []
+    for v in vectors:
+        assert v is not None
+        norm = float(np.linalg.norm(v)) or 1.0
+        out.append(tuple(float(x) for x in v / norm))
+    return out
 
 
 def ground(topic: Topic, reporter: Reporter) -> Topic:
@@ -256,9 +277,24 @@ def process_transcript(config: Config, path: Path, writer: Writer,
 
     transcript = store.load_transcript(path)
     sentences = split_sentences(transcript)
-    segments = segment_transcript(transcript, sentences, embedder)
+    recorder = _RecordingEmbedder(embedder)
+    segments = segment_transcript(transcript, sentences, recorder)
     return write_topics(transcript, sentences, segments, writer, embedder.embed,
-                        vault_people, reporter)
+                        vault_people, reporter, known_vectors=recorder.seen)
+
+
+class _RecordingEmbedder:
+    """Passes through to an embedder and keeps what it returned, by text."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.seen: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.inner.embed(texts)
+        self.seen.update(zip(texts, vectors, strict=True))
+        return vectors
 
 
 # ---------------------------------------------------------------- the whole run

@@ -66,6 +66,24 @@ def looks_like_name(text: str) -> bool:
     return is_first_name(words[0]) and words[-1].lower() not in _NOT_LAST
 
 
+_GENERIC_SPEAKERS_TEXT = """
+speaker host guest interviewer interviewee narrator unknown audience moderator announcer
+voice man woman male female crowd caller
+"""
+_GENERIC_SPEAKERS = frozenset(_GENERIC_SPEAKERS_TEXT.split())
+
+
+def speaker_name(label: str | None) -> str | None:
+    """A speaker label as a person's name, or None when it is not one (`SPEAKER_01`,
+    `Host`, `<b>x</b>`): only labels that look like names are linked as people."""
+    label = " ".join((label or "").split())
+    if not re.fullmatch(r"[A-Z][A-Za-z'.\-]*(?: [A-Z][A-Za-z'.\-]*){0,3}", label):
+        return None
+    if label.split()[0].lower() in _GENERIC_SPEAKERS:
+        return None
+    return label
+
+
 def people_from_metadata(title: str, channel: str) -> list[str]:
     """Guest and host names that the title and channel state."""
     found: list[str] = []

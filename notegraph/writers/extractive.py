@@ -31,7 +31,7 @@ from notegraph.concepts import (
     keyphrases,
 )
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.people import mentions
+from notegraph.people import mentions, speaker_name
 from notegraph.slugs import format_timestamp
 from notegraph.writers import WriterContext
 
@@ -195,7 +195,8 @@ def title_from_phrases(phrases: Sequence[str]) -> str:
     if len(phrases) > 1:
         second = phrases[1]
         n1, n2 = len(first.split()), len(second.split())
-        if n1 + n2 <= 5 and n1 + n2 >= 3:
+        # "X and Y" only for two real phrases, or a phrase and a proper noun
+        if 3 <= n1 + n2 <= 5 and (min(n1, n2) > 1 or second[:1].isupper()):
             return sentence_case(f"{first} and {second}")
     return sentence_case(first)
 
@@ -256,7 +257,8 @@ class ExtractiveWriter:
                  or f"From {format_timestamp(segment.start)}")
         text = " ".join(s.text for s in sentences)
         discussed = mentions(text, people, context.vault_people)
-        speakers = list(dict.fromkeys(s.speaker for s in sentences if s.speaker))
+        speakers = list(dict.fromkeys(
+            name for s in sentences if (name := speaker_name(s.speaker))))
         lead = self._lead(context, speakers or list(context.speakers[:2]), concepts, discussed)
         return Topic(
             segment=segment,
