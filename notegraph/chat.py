@@ -63,7 +63,11 @@ class ChatClient:
                 "writer = \"llm\" needs a model: set model = \"...\" in the [llm] table of "
                 "notegraph.toml (e.g. \"llama3.1:8b\" for Ollama)"
             )
-        import openai  # imported here: the extractive default never pays for it
+        try:
+            import openai  # imported here: the extractive default never pays for it
+        except ImportError as exc:
+            raise ConfigError("writer = \"llm\" needs the 'openai' package: pip install "
+                              "openai (or use writer = \"extractive\")") from exc
 
         self.llm = llm
         self.cache_dir = cache_dir / "llm" if cache_dir else None
