@@ -293,3 +293,24 @@ def test_chat_client_cache_key_depends_on_model_and_prompt(tmp_path: Path) -> No
     assert a.cache_key(msgs) != b.cache_key(msgs)
     assert a.cache_key(msgs) != a.cache_key([{"role": "user", "content": "hello!"}])
     assert a.cache_key(msgs) == ChatClient(config.llm, config.cache_path).cache_key(msgs)
+
+
+def test_cli_writer_flag_reports_a_missing_model_in_one_line(tmp_path: Path) -> None:
+    import dataclasses
+
+    from click.testing import CliRunner
+
+    from notegraph import store
+    from notegraph.cli import cli
+    from notegraph.models import Cue
+
+    cues = tuple(Cue(start, start + 6.0, text) for start, text in LINES)
+    store.save_transcript(load_config(tmp_path).transcripts_path,
+                          dataclasses.replace(TRANSCRIPT, cues=cues))
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "notes", "--writer", "llm"])
+    assert result.exit_code == 1
+    assert "needs a model" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "content" / "notes").exists(), "nothing half-written"
+
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "notes", "--writer", "gpt"])
+    assert result.exit_code == 2 and "'gpt' is not one of" in result.output
