@@ -6,6 +6,7 @@ It parses arguments, builds the Config and Reporter, calls the API and maps
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from typing import Any
 import click
 
 from notegraph import __version__, api
-from notegraph.config import Config, load_config
+from notegraph.config import WRITERS, Config, load_config
 from notegraph.errors import NotegraphError
 from notegraph.report import NORMAL, QUIET, VERBOSE, Reporter
 
@@ -131,15 +132,20 @@ def _notes_for(obj: Context, results: list[api.IngestResult], no_notes: bool) ->
 @click.option("--force", is_flag=True,
               help="Redo the transcripts even if unchanged, and overwrite notes edited by "
                    "hand (each is saved as NAME.md.bak first).")
+@click.option("--writer", type=click.Choice(WRITERS),
+              help="Who writes the notes: extractive (default, offline) or llm (an "
+                   "OpenAI-compatible server set up in the [llm] table of notegraph.toml).")
 @pass_ctx
 @handle_errors
-def notes_cmd(obj: Context, video_ids: tuple[str, ...], force: bool) -> None:
+def notes_cmd(obj: Context, video_ids: tuple[str, ...], force: bool,
+              writer: str | None) -> None:
     """Write topic notes into content/notes/ for stored transcripts.
 
     Without VIDEO_IDs: every transcript that is new or changed since its notes were
     written. Notes you edited by hand are kept (and reported) unless --force.
     """
-    outcome = api.generate_notes(obj.config, list(video_ids) or None, force=force,
+    config = dataclasses.replace(obj.config, writer=writer) if writer else obj.config
+    outcome = api.generate_notes(config, list(video_ids) or None, force=force,
                                  reporter=obj.reporter)
     if not outcome.ok:
         sys.exit(1)

@@ -14,6 +14,7 @@ person's edits.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -71,8 +72,12 @@ def writer_name(config: Config) -> str:
 
 def transcript_key(config: Config, path: Path) -> str:
     """Cache key of one transcript's topics: its bytes, the model, the writer, the code."""
+    # The LLM writer's settings shape its notes too (its replies are cached separately).
+    llm = getattr(config, "llm", None)
+    llm = f"{llm.base_url}|{llm.model}|{llm.temperature}" if llm and writer_name(config) == "llm" \
+        else ""
     return store.content_hash(path.read_bytes(), config.model or "default",
-                              writer_name(config), PIPELINE_VERSION)
+                              writer_name(config), llm, PIPELINE_VERSION)
 
 
 def _topics_dir(config: Config) -> Path:
@@ -109,6 +114,7 @@ def topic_to_dict(t: Topic) -> dict[str, Any]:
                       "points": [[p.text, p.start, p.speaker] for p in s.points]}
                      for s in t.sections],
         "concepts": list(t.concepts), "people": list(t.people),
+        "meta": t.meta,  # e.g. the LLM writer's grounding counts (JSON-able by contract)
     }
 
 
@@ -124,7 +130,8 @@ def topic_from_dict(d: dict[str, Any]) -> Topic:
                  sections=tuple(Section(s["heading"], tuple(KeyPoint(p[0], float(p[1]), p[2])
                                                             for p in s["points"]))
                                 for s in d["sections"]),
-                 concepts=tuple(d["concepts"]), people=tuple(d["people"]))
+                 concepts=tuple(d["concepts"]), people=tuple(d["people"]),
+                 meta=dict(d.get("meta") or {}))
 
 
 def _video_to_dict(key: str, v: VideoTopics) -> dict[str, Any]:
@@ -211,13 +218,15 @@ def write_topics(transcript: Transcript, sentences: Sequence[Sentence],
                               for seg in segments))
     topics: list[Topic] = []
     titles: dict[str, int] = {}
-    for seg in segments:
-        topic = ground(writer.write_topic(seg, context), reporter)
+    batch = getattr(writer, "write_topics", None)
+    written = (batch(segments, context) if callable(batch)
+               else [writer.write_topic(seg, context) for seg in segments])
+    for raw in written:
+        topic = ground(raw, reporter)
         n = titles.get(topic.title.lower(), 0) + 1
         titles[topic.title.lower()] = n
         if n > 1:  # two topics of one video never share a title
-            topic = Topic(topic.segment, f"{topic.title} (part {n})", topic.lead,
-                          topic.sections, topic.concepts, topic.people)
+            topic = dataclasses.replace(topic, title=f"{topic.title} (part {n})")
         topics.append(topic)
     vecs = topic_vectors(topics, embed, known_vectors or {})
     return VideoTopics(video_id=transcript.video_id, title=transcript.title,
@@ -335,7 +344,7 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
             todo.append((vid, key))
 
     if todo:
-        writer = get_writer(writer_name(config))
+        writer = get_writer(writer_name(config), config, reporter)
         if embedder is None:
             from notegraph.embed import load_embedder
 
@@ -350,6 +359,10 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
                 result.failed.append((vid, str(exc)))
                 reporter.error(str(exc))
                 continue
+            if any(t.meta.get("provisional") for t in video.topics):
+                # a writer fell back for some topic (e.g. the LLM server was down): keep
+                # the topics, but under a key that never matches, so the next run retries
+                key = f"{key}-provisional"
             store.atomic_write_json(store.safe_join(_topics_dir(config), f"{vid}.json"),
                                     _video_to_dict(key, video))
             cached[vid] = video

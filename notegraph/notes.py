@@ -319,7 +319,11 @@ def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None =
                 frontmatter={"title": t.title, "videoId": v.video_id, "channel": v.channel,
                              "start": _secs(t.segment.start), "end": _secs(t.segment.end),
                              "people": [people_names[link_key(p)] for p in t.people],
-                             "concepts": [concepts.names[k] for k in concept_keys]},
+                             "concepts": [concepts.names[k] for k in concept_keys],
+                             # LLM-written notes: how many sentences the check kept,
+                             # re-cited and dropped (see notegraph.grounding)
+                             **({"grounding": dict(t.meta["grounding"])}
+                                if "grounding" in t.meta else {})},
                 body=body))
             sentences = t.segment.sentences
             for p in t.people:
@@ -378,8 +382,14 @@ def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, concepts: 
         [f"Video: {vlink} ({span})", ""]
     if t.lead:
         lines += [link_terms(escape_text(t.lead), terms, done), ""]
+    prose = t.meta.get("writer") == "llm"  # the model writes paragraphs, not key points
     for section in t.sections:
         lines += [f"## {escape_text(link_label(section.heading))}", ""]
+        if prose:
+            lines.append(" ".join(f"{link_terms(escape_text(p.text), terms, done)} "
+                                  f"{timestamp_anchor(p.start)}" for p in section.points))
+            lines.append("")
+            continue
         for point in section.points:
             text = link_terms(escape_text(point.text), terms, done)
             who = ""
