@@ -174,3 +174,32 @@ def test_drawn_out_sentences_rank_low() -> None:
     spoken = Sentence(0.0, 5.0, words)
     sung = Sentence(0.0, 37.0, words)
     assert sentence_quality(sung) < sentence_quality(spoken) / 2
+
+
+def test_headings_are_distinct_phrases_never_single_words_or_times() -> None:
+    seg = _segment(TOPIC_A + TOPIC_B, step=30.0, title="Dark matter")
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    headings = [s.heading for s in topic.sections]
+    assert headings
+    for h in headings:
+        assert not h.startswith("From ") and ":" not in h
+        assert len(h.split()) >= 2 or h == "Key points", h
+        assert h.lower() != topic.title.lower()
+    assert len({h.lower() for h in headings}) == len(headings)
+
+
+def test_unidentified_speakers_are_never_named() -> None:
+    sentences = tuple(Sentence(i * 20.0, i * 20.0 + 19, t, "unidentified (turn 3)")
+                      for i, t in enumerate(TOPIC_A))
+    seg = Segment("vid", 0.0, 200.0, sentences)
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    points = [p for sec in topic.sections for p in sec.points]
+    assert points and all(p.speaker is None for p in points)
+    assert "unidentified" not in topic.lead
+
+
+def test_lead_names_who_talks_most_and_the_main_concepts() -> None:
+    seg = _segment(TOPIC_A, step=30.0)
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    assert topic.lead.startswith("Ben Ortiz talks about ")
+    assert "dark matter" in topic.lead

@@ -33,6 +33,7 @@ from notegraph.concepts import (
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
 from notegraph.people import is_first_name, mentions, speaker_name
 from notegraph.slugs import format_timestamp
+from notegraph.text.cleanup import is_unidentified
 from notegraph.writers import WriterContext
 
 _LEADING_FILLER_RE = re.compile(
@@ -52,9 +53,12 @@ were be it's there's i you we they he she it this like maybe just think mean kno
 _DANGLING = frozenset(_DANGLING_TEXT.split())
 _MID_SENTENCE_TEXT = """
 of to than which whom whose with for from by at is was were are been being into onto
-about because cause whereas
+about because cause whereas or nor whether than
 """
 _MID_SENTENCE = frozenset(_MID_SENTENCE_TEXT.split())
+_SELF_CONTAINED_OPENING_RE = re.compile(
+    r"(?:for (?:example|instance|me|us|years|decades|a long time)|with (?:that|this)|"
+    r"about (?:that|this))\b", re.IGNORECASE)
 
 
 def clean_point_text(text: str) -> str:
@@ -87,8 +91,9 @@ def sentence_quality(sentence: Sentence) -> float:
     if duration > 4 and n / duration < 1.2:
         q *= 0.2  # drawn out: singing, or words scattered over long pauses
     first = sentence.text.lstrip().split(" ", 1)[0].lower().strip(",")
-    if first in _MID_SENTENCE and not sentence.text.rstrip().endswith("?"):
-        q *= 0.6  # starts mid-sentence: the caption splitter cut before it
+    if first in _MID_SENTENCE and not sentence.text.rstrip().endswith("?") and \
+            not _SELF_CONTAINED_OPENING_RE.match(sentence.text.lstrip()):
+        q *= 0.4  # starts mid-sentence (the caption splitter cut before it): no key point
     last = sentence.text.rstrip(" .?!…").rsplit(" ", 1)[-1].lower()
     if last in _DANGLING:  # a caption sentence cut mid-thought reads badly alone
         q *= 0.5
@@ -187,11 +192,12 @@ def sentence_case(phrase: str) -> str:
     return phrase[:1].upper() + phrase[1:] if phrase else phrase
 
 
-def join_phrases(phrases: Sequence[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
+def join_phrases(phrases: Sequence[str], last: str = " and ") -> str:
+    """`a`, `a and b`, `a, b and c` (`last` joins the final pair)."""
     if len(phrases) <= 1:
         return "".join(phrases)
-    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+    sep = ", " if last == " and " else last
+    return sep.join(phrases[:-1]) + last + phrases[-1]
 
 
 def title_from_phrases(phrases: Sequence[str]) -> str:
@@ -274,33 +280,55 @@ class ExtractiveWriter:
         part_df = document_frequency(part_counts)
         seg_counts = PhraseCounts.of(s.text for s in sentences)
         siblings = context.segment_phrases or (seg_counts,)
-        concepts = [c for c in keyphrases(seg_counts, document_frequency(siblings),
-                                          len(siblings), limit=9, exclude=excluded)
-                    if not _a_first_name(c)][:6]
+        found = [c for c in keyphrases(seg_counts, document_frequency(siblings),
+                                       len(siblings), limit=9, exclude=excluded)
+                 if not _a_first_name(c)]
+        # phrases and names first; at most one common word alone ("practice"), last
+        single = [c for c in found if " " not in c and "-" not in c and not c.isupper()
+                  and not c[:1].isupper()]
+        concepts = ([c for c in found if c not in single][:5] + single[:1])[:6]
+
+        title = (segment.chapter_title or title_from_phrases(concepts)
+                 or f"From {format_timestamp(segment.start)}")
+        # a heading per part, or the part joins its neighbour: fewer sections rather
+        # than a vague or repeated heading
+        used: list[str] = [title]
+        named: list[tuple[range, str]] = []  # (candidate range, heading phrase)
+        for r, counts in zip(ranges, part_counts, strict=True):
+            phrase = self._heading_phrase(counts, part_df, len(ranges), excluded, used,
+                                          seg_counts)
+            if phrase:
+                used.append(phrase)
+                named.append((r, phrase))
+            elif named:
+                named[-1] = (range(named[-1][0].start, r.stop), named[-1][1])
+            else:
+                named.append((r, ""))
+        if len(named) > 1 and not named[0][1]:  # an unnamed first part joins the second
+            named = [(range(named[0][0].start, named[1][0].stop), named[1][1]), *named[2:]]
 
         sections = []
-        used_headings: set[str] = set()
-        for r, counts in zip(ranges, part_counts, strict=True):
-            picked = sorted(cand[j] for j in mmr(list(r), relevance, vectors, per_part))
+        for r, phrase in named:
+            joined = max(1, round(len(r) * len(ranges) / max(1, len(cand))))
+            picked = sorted(cand[j] for j in mmr(list(r), relevance, vectors,
+                                                 min(5, per_part + joined - 1)))
             if not picked:
                 continue
             points = tuple(
                 KeyPoint(clean_point_text(_with_continuation(sentences, i)), sentences[i].start,
-                         sentences[i].speaker)
+                         _real_speaker(sentences[i].speaker))
                 for i in picked
             )
-            heading = self._heading(counts, part_df, len(ranges), excluded, used_headings,
-                                    sentences[picked[0]].start,
-                                    skip=[segment.chapter_title or "", *concepts[:1]])
-            sections.append(Section(heading=heading, points=points))
+            sections.append(Section(heading=sentence_case(phrase) if phrase else "Key points",
+                                    points=points))
 
-        title = (segment.chapter_title or title_from_phrases(concepts)
-                 or f"From {format_timestamp(segment.start)}")
         text = " ".join(s.text for s in sentences)
         discussed = mentions(text, people, context.vault_people)
-        speakers = list(dict.fromkeys(
-            name for s in sentences if (name := speaker_name(s.speaker))))
-        lead = self._lead(context, speakers or list(context.speakers[:2]), concepts, discussed)
+        # who talks most first: usually the guest
+        talk = Counter(name for s in sentences if (name := _real_speaker(s.speaker)))
+        speakers = [name for name, _ in talk.most_common()]
+        lead = self._lead(context, speakers or list(context.speakers[:2]), concepts, discussed,
+                          minutes, [phrase for _, phrase in named if phrase])
         return Topic(
             segment=segment,
             title=title,
@@ -311,29 +339,55 @@ class ExtractiveWriter:
         )
 
     @staticmethod
-    def _heading(counts: PhraseCounts, df: Counter[str], n_docs: int, excluded: list[str],
-                 used: set[str], start: float, skip: Sequence[str] = ()) -> str:
-        phrases = (keyphrases(counts, df, n_docs, limit=2, exclude=excluded, skip=skip)
-                   or keyphrases(counts, df, n_docs, limit=2, exclude=excluded, skip=skip,
-                                 min_count=1))
-        heading = title_from_phrases(phrases)
-        if not heading or heading.lower() in used:
-            heading = f"From {format_timestamp(start)}" + (f": {heading}" if heading else "")
-        used.add(heading.lower())
-        return heading
+    def _heading_phrase(counts: PhraseCounts, df: Counter[str], n_docs: int,
+                        excluded: list[str], used: Sequence[str], topic: PhraseCounts) -> str:
+        """The part's most specific phrase that the title and earlier headings do not say.
+
+        Only a phrase of 2+ words qualifies (one word — "Dark", "Politics" — says too
+        little, and captions capitalize common words at random); the title and earlier
+        headings neither contain it nor are contained in it, so headings read as distinct.
+        """
+        said = [set(concept_key(u).split()) for u in used]
+        for min_count in (2, 1):
+            for phrase in keyphrases(counts, df, n_docs, limit=12, exclude=excluded,
+                                     min_count=min_count):
+                key = concept_key(phrase)
+                words = set(key.split())
+                if len(words) < 2 or _mixed_case(phrase) or \
+                        any(words <= s or s <= words for s in said):
+                    continue
+                # a phrase said once in the part must recur in the topic
+                if min_count == 2 or topic.counts.get(key, 0) >= 2:
+                    return phrase
+        return ""
 
     @staticmethod
     def _lead(context: WriterContext, speakers: list[str], concepts: list[str],
-              discussed: list[str]) -> str:
-        about = join_phrases(concepts[:3]) or "this part of the conversation"
+              discussed: list[str], minutes: float, headings: Sequence[str] = ()) -> str:
+        """Who talks about what, for how long, and who else is named (all extractive)."""
+        about = join_phrases(concepts[:4] or [h for h in headings[:3]])
         who = join_phrases(speakers[:3])
+        span = f" for about {round(minutes)} minutes" if minutes >= 2 else ""
         if who:
-            lead = f"{who} {'talks' if len(speakers) == 1 else 'talk'} about {about}."
+            verb = "talks" if len(speakers) == 1 else "talk"
+            lead = f"{who} {verb}{f' about {about}' if about else ''}{span}."
         elif context.title:
-            lead = f"This part of “{context.title}” is about {about}."
+            lead = (f"This part of “{context.title}” is about {about}." if about
+                    else f"A part of “{context.title}”{span}.")
         else:
-            lead = f"This part is about {about}."
+            lead = f"This part is about {about}." if about else ""
         others = [p for p in discussed if p not in speakers]
         if others:
             lead += f" Mentioned: {join_phrases(others[:5])}."
         return lead
+
+
+def _mixed_case(phrase: str) -> bool:
+    """`Andrew huberman`, `Ana Taylor joy`: half a name, half not — not a heading."""
+    caps = [w[:1].isupper() for w in phrase.split() if w[:1].isalpha()]
+    return any(caps) and not all(caps)
+
+
+def _real_speaker(label: str | None) -> str | None:
+    """A speaker label worth naming: a person's name (never `unidentified (turn 3)`)."""
+    return None if is_unidentified(label) else speaker_name(label)
