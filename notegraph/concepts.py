@@ -63,7 +63,7 @@ wednesday thursday friday saturday sunday january february march april june july
 august september october november december podcast podcasts episode episodes sponsor
 sponsors subscribe channel video
 videos description beyond higher lower bigger smaller larger greater basic simple main
-major general specific overall blah cuz versus vs including
+major general specific overall blah cuz versus vs including conversation conversations
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -300,14 +300,11 @@ class PhraseCounts:
 
 
 def common_case(phrase: str) -> str:
-    """`Dark matter` → `dark matter`: a phrase capitalized only on its first word is a
-    common noun phrase (names capitalize every word: `Milky Way`, `Standard Model`);
-    so is one that starts with a common word (`meditation Retreat`)."""
+    """`meditation Retreat` → `meditation retreat`: a phrase that starts with a common
+    word is not a name, so a plain capital later in it is the captions' own. (A capital
+    first word mid-sentence, `Israel controls`, is a name: `notegraph.casing` has
+    already lowered the unjustified ones.)"""
     words = phrase.split()
-    if len(words) > 1 and words[0][:1].isupper() and not words[0].isupper() and \
-            not any(ch.isupper() for ch in words[0][1:]) and \
-            all(w.islower() or not w.isalpha() for w in words[1:]):
-        return phrase[:1].lower() + phrase[1:]
     if len(words) > 1 and words[0][:1].islower():
         # `meditation Retreat`: a name does not start with a common word; a plain capital
         # after one is the captions' (acronyms and `OpenAI` keep theirs)

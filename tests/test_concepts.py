@@ -80,7 +80,7 @@ def test_a_name_is_never_split() -> None:
 
 
 @pytest.mark.parametrize(("phrase", "expected"), [
-    ("Dark matter", "dark matter"), ("meditation Retreat", "meditation retreat"),
+    ("Israel controls", "Israel controls"), ("meditation Retreat", "meditation retreat"),
     ("Milky Way", "Milky Way"), ("GPT model", "GPT model"), ("infiltrate OpenAI",
                                                             "infiltrate OpenAI"),
     ("Sora", "Sora"),

@@ -29,6 +29,7 @@ from notegraph.concepts import (
     concept_key,
     document_frequency,
     keyphrases,
+    singular,
 )
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
 from notegraph.people import is_first_name, mentions, speaker_name
@@ -43,6 +44,8 @@ _LEADING_FILLER_RE = re.compile(
 )
 _SPONSOR_RE = re.compile(r"\b(sponsors?|promo code|use code|check out our|support (?:it|this "
                          r"podcast)|go to \w+\.com|subscribe)\b", re.IGNORECASE)
+_PLEASANTRY_RE = re.compile(r"\b(thank you|thanks (?:for|so much|a lot)|great to (?:see|have)"
+                            r" you|nice to meet you)\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"\S+")
 _CONTENT_RE = re.compile(r"[a-z0-9][a-z0-9'-]*")
 MAX_POINT_WORDS = 55
@@ -87,6 +90,8 @@ def sentence_quality(sentence: Sentence) -> float:
         q *= 0.5
     if _SPONSOR_RE.search(sentence.text):
         q *= 0.1
+    if _PLEASANTRY_RE.search(sentence.text):
+        q *= 0.3  # thanks and greetings say nothing about the topic
     duration = sentence.end - sentence.start
     if duration > 4 and n / duration < 1.2:
         q *= 0.2  # drawn out: singing, or words scattered over long pauses
@@ -288,15 +293,16 @@ class ExtractiveWriter:
                   and not c[:1].isupper()]
         concepts = ([c for c in found if c not in single][:5] + single[:1])[:6]
 
-        title = (segment.chapter_title or title_from_phrases(concepts)
-                 or f"From {format_timestamp(segment.start)}")
+        title = segment.chapter_title or self._title(
+            concepts, seg_counts, document_frequency(siblings), len(siblings), excluded,
+            segment.start)
         # a heading per part, or the part joins its neighbour: fewer sections rather
         # than a vague or repeated heading
-        used: list[str] = [title]
+        used: list[str] = []
         named: list[tuple[range, str]] = []  # (candidate range, heading phrase)
         for r, counts in zip(ranges, part_counts, strict=True):
             phrase = self._heading_phrase(counts, part_df, len(ranges), excluded, used,
-                                          seg_counts)
+                                          seg_counts, title)
             if phrase:
                 used.append(phrase)
                 named.append((r, phrase))
@@ -339,21 +345,46 @@ class ExtractiveWriter:
         )
 
     @staticmethod
+    def _title(concepts: list[str], counts: PhraseCounts, df: Counter[str], n_docs: int,
+               excluded: list[str], start: float) -> str:
+        """A title from the segment's phrases: its concepts of 2+ words, else its most
+        specific phrase said at least once, else a one-word concept. The opening of a
+        video with none is its introduction."""
+        phrases = [c for c in concepts if len(concept_key(c).split()) > 1]
+        if not phrases:
+            phrases = [p for p in keyphrases(counts, df, n_docs, limit=6, exclude=excluded,
+                                             min_count=1)
+                       if len(concept_key(p).split()) > 1 and not _mixed_case(p)][:1]
+        if phrases:
+            # the remaining concepts may join the first ("Dark matter and the solar system")
+            rest = [c for c in concepts if concept_key(c) != concept_key(phrases[0])]
+            return title_from_phrases([phrases[0], *rest])
+        if concepts:
+            return title_from_phrases(concepts)
+        return "Introduction" if start < 1.0 else f"From {format_timestamp(start)}"
+
+    @staticmethod
     def _heading_phrase(counts: PhraseCounts, df: Counter[str], n_docs: int,
-                        excluded: list[str], used: Sequence[str], topic: PhraseCounts) -> str:
+                        excluded: list[str], used: Sequence[str], topic: PhraseCounts,
+                        title: str) -> str:
         """The part's most specific phrase that the title and earlier headings do not say.
 
         Only a phrase of 2+ words qualifies (one word — "Dark", "Politics" — says too
-        little, and captions capitalize common words at random); the title and earlier
-        headings neither contain it nor are contained in it, so headings read as distinct.
+        little, and captions capitalize common words at random). It is not the title
+        (a part of an "X and Y" title is fine), and no earlier heading contains it or is
+        contained in it, so headings read as distinct.
         """
-        said = [set(concept_key(u).split()) for u in used]
+        def bag(text: str) -> frozenset[str]:
+            return frozenset(singular(w) for w in concept_key(text).split()
+                             if w not in ("and", "the", "a", "of"))
+
+        said = [bag(u) for u in used]
         for min_count in (2, 1):
             for phrase in keyphrases(counts, df, n_docs, limit=12, exclude=excluded,
                                      min_count=min_count):
                 key = concept_key(phrase)
-                words = set(key.split())
-                if len(words) < 2 or _mixed_case(phrase) or \
+                words = bag(phrase)
+                if len(key.split()) < 2 or _mixed_case(phrase) or words == bag(title) or \
                         any(words <= s or s <= words for s in said):
                     continue
                 # a phrase said once in the part must recur in the topic
