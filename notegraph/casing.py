@@ -4,8 +4,8 @@ Auto-captions capitalize words at random, and casing restoration may promote a t
 word to a name everywhere ("Dark" from "Dark Matter, Theoretical Physics": "in fact
 Dark matter is…"). The notes only trust a mid-sentence capital when the transcript
 itself agrees: a word the source capitalizes in three quarters of its mid-sentence uses
-(a name, "GPT"), a pair of words it capitalizes together in most uses ("Milky Way"),
-or a word of a known person's name. Any other capital
+(a name, "GPT"), a pair of words it capitalizes together in most uses ("Milky Way",
+which also completes "Milky way"), or a word of a known person's name. Any other capital
 that is not at a sentence start is lowered. Words are never changed, only their case.
 """
 
@@ -95,6 +95,7 @@ class CapitalEvidence:
         words = [m.group(0) for m in matches]
         keys = [_key(w) for w in words]
         out: list[str] = []
+        shown: list[str] = []
         pos = 0
         for k, m in enumerate(matches):
             between = text[pos:m.start()]
@@ -102,6 +103,10 @@ class CapitalEvidence:
             at_start = k == 0 or bool(re.search(r"[.?!:…]", between))
             if not at_start and word[:1].isupper() and not self._keeps(words, keys, k):
                 word = word[:1].lower() + word[1:]
+            elif word[:1].islower() and k > 0 and not between.strip() and \
+                    shown[-1][:1].isupper() and (keys[k - 1], keys[k]) in self.pairs:
+                word = word[:1].upper() + word[1:]  # "Milky way" → "Milky Way"
+            shown.append(word)
             out.append(between + word)
             pos = m.end()
         out.append(text[pos:])
@@ -113,8 +118,8 @@ class CapitalEvidence:
         prev_cap = k > 0 and words[k - 1][:1].isupper()
         next_cap = k + 1 < len(words) and words[k + 1][:1].isupper()
         if (prev_cap and (keys[k - 1], keys[k]) in self.pairs) or \
-                (next_cap and (keys[k], keys[k + 1]) in self.pairs):
-            return True  # "Milky Way"
+                (k + 1 < len(words) and (keys[k], keys[k + 1]) in self.pairs):
+            return True  # "Milky Way" (and "Milky way", whose second word is raised)
         if not self.is_name_word(words[k]):
             return False
         if keys[k] in self.keep or words[k].isupper() or self.uses.get(keys[k], 0) > 2:

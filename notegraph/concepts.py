@@ -352,14 +352,15 @@ def keyphrases(doc: PhraseCounts, df: Counter[str], n_docs: int, limit: int = 6,
             surface = doc.surface(key)
             if not good_single_word(key, surface):
                 continue
-            # a common word alone must recur more than a name or a phrase to be a concept
-            # (captions capitalize common words at random: only an acronym counts as a name)
-            # and one must recur in this segment more than in most of its siblings
-            acronym = surface.isupper() and len(surface) > 1
-            if tf < min_count + (1 if acronym else 1 + common_extra) or (
-                    not acronym and df.get(key, 0) * 2 > n_docs):
+            # a common word alone must recur more than a name or a phrase to be a concept,
+            # and in this segment more than in most of its siblings. (A capital here is a
+            # name's: `notegraph.casing` lowered the captions' random ones, and capitals
+            # at sentence starts do not count.)
+            name = surface[:1].isupper()
+            if tf < min_count + (1 if name else 1 + common_extra) or (
+                    not name and df.get(key, 0) * 2 > n_docs):
                 continue
-            weight = 1.0 if acronym else 0.5
+            weight = 1.0 if name else 0.5
         idf = math.log((1 + n_docs) / (1 + df.get(key, 0))) + 1.0
         scored.append((tf * idf * weight, key))
     scored.sort(key=lambda x: (-x[0], x[1]))

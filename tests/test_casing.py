@@ -36,6 +36,7 @@ def test_names_pairs_acronyms_and_i_keep_their_capitals() -> None:
     assert evidence.fix("It sits in the Milky Way today.") == "It sits in the Milky Way today."
     assert evidence.fix("So I told Lisa about the LHC.") == "So I told Lisa about the LHC."
     assert evidence.fix("That is the Way it goes.") == "That is the way it goes."
+    assert evidence.fix("Stars of the Milky way.") == "Stars of the Milky Way."
 
 
 def test_recase_segments_changes_only_text() -> None:

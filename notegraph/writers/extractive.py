@@ -314,6 +314,7 @@ class ExtractiveWriter:
             named = [(range(named[0][0].start, named[1][0].stop), named[1][1]), *named[2:]]
 
         sections = []
+        final: list[str] = []
         for r, phrase in named:
             joined = max(1, round(len(r) * len(ranges) / max(1, len(cand))))
             picked = sorted(cand[j] for j in mmr(list(r), relevance, vectors,
@@ -325,6 +326,18 @@ class ExtractiveWriter:
                          _real_speaker(sentences[i].speaker))
                 for i in picked
             )
+            if phrase:
+                # the heading says what its points say when one of its phrases is in them
+                a = cand[r.start]
+                b = cand[r.stop] if r.stop < len(cand) else len(sentences)
+                phrase = self._heading_phrase(
+                    PhraseCounts.of(s.text for s in sentences[a:b]), part_df, len(ranges),
+                    excluded, final, seg_counts, title,
+                    within=PhraseCounts.of(p.text for p in points)) or (
+                    phrase if self._distinct(phrase, final, title) else self._heading_phrase(
+                        PhraseCounts.of(s.text for s in sentences[a:b]), part_df,
+                        len(ranges), excluded, final, seg_counts, title))
+                final.append(phrase)
             sections.append(Section(heading=sentence_case(phrase) if phrase else "Key points",
                                     points=points))
 
@@ -364,28 +377,31 @@ class ExtractiveWriter:
         return "Introduction" if start < 1.0 else f"From {format_timestamp(start)}"
 
     @staticmethod
+    def _distinct(phrase: str, used: Sequence[str], title: str) -> bool:
+        """Not the title, and neither inside nor around a heading in `used`."""
+        words = _bag(phrase)
+        return words != _bag(title) and not any(
+            words <= (u := _bag(x)) or u <= words for x in used if x)
+
+    @staticmethod
     def _heading_phrase(counts: PhraseCounts, df: Counter[str], n_docs: int,
                         excluded: list[str], used: Sequence[str], topic: PhraseCounts,
-                        title: str) -> str:
+                        title: str, within: PhraseCounts | None = None) -> str:
         """The part's most specific phrase that the title and earlier headings do not say.
 
         Only a phrase of 2+ words qualifies (one word — "Dark", "Politics" — says too
         little, and captions capitalize common words at random). It is not the title
         (a part of an "X and Y" title is fine), and no earlier heading contains it or is
-        contained in it, so headings read as distinct.
+        contained in it, so headings read as distinct. `within`: only phrases found there
+        (the section's key points).
         """
-        def bag(text: str) -> frozenset[str]:
-            return frozenset(singular(w) for w in concept_key(text).split()
-                             if w not in ("and", "the", "a", "of"))
-
-        said = [bag(u) for u in used]
         for min_count in (2, 1):
             for phrase in keyphrases(counts, df, n_docs, limit=12, exclude=excluded,
                                      min_count=min_count):
                 key = concept_key(phrase)
-                words = bag(phrase)
-                if len(key.split()) < 2 or _mixed_case(phrase) or words == bag(title) or \
-                        any(words <= s or s <= words for s in said):
+                if len(key.split()) < 2 or _mixed_case(phrase) or \
+                        not ExtractiveWriter._distinct(phrase, used, title) or \
+                        (within is not None and key not in within.counts):
                     continue
                 # a phrase said once in the part must recur in the topic
                 if min_count == 2 or topic.counts.get(key, 0) >= 2:
@@ -411,6 +427,12 @@ class ExtractiveWriter:
         if others:
             lead += f" Mentioned: {join_phrases(others[:5])}."
         return lead
+
+
+def _bag(text: str) -> frozenset[str]:
+    """The words of a phrase for comparing headings: singular, no little words."""
+    return frozenset(singular(w) for w in concept_key(text).split()
+                     if w not in ("and", "the", "a", "of"))
 
 
 def _mixed_case(phrase: str) -> bool:
