@@ -203,3 +203,16 @@ def test_lead_names_who_talks_most_and_the_main_concepts() -> None:
     topic = ExtractiveWriter().write_topic(seg, _context([seg]))
     assert topic.lead.startswith("Ben Ortiz talks about ")
     assert "dark matter" in topic.lead
+
+
+def test_a_sentence_that_starts_mid_clause_is_no_key_point() -> None:
+    from notegraph.writers.extractive import sentence_quality
+
+    def q(text: str) -> float:
+        return sentence_quality(Sentence(0.0, 5.0, text, None))
+
+    # what the point would show after its leading filler counts: "About the proposed…"
+    assert q("Now about the proposed judicial reform that gives power to the government") < 0.5
+    assert q("For the experimental consequences or the observational consequences to test") < 0.5
+    assert q("For example the Bullet Cluster shows the dark matter apart from the gas") >= 0.5
+    assert q("The proposed judicial reform gives power to the government over the court") == 1.0

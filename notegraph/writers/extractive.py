@@ -95,9 +95,11 @@ def sentence_quality(sentence: Sentence) -> float:
     duration = sentence.end - sentence.start
     if duration > 4 and n / duration < 1.2:
         q *= 0.2  # drawn out: singing, or words scattered over long pauses
-    first = sentence.text.lstrip().split(" ", 1)[0].lower().strip(",")
+    # the first word as the point will show it: after the fillers it drops ("Now about…")
+    first = (_LEADING_FILLER_RE.sub("", sentence.text.strip()) or sentence.text).lstrip()
+    first = first.split(" ", 1)[0].lower().strip(",")
     if first in _MID_SENTENCE and not sentence.text.rstrip().endswith("?") and \
-            not _SELF_CONTAINED_OPENING_RE.match(sentence.text.lstrip()):
+            not _SELF_CONTAINED_OPENING_RE.match(_LEADING_FILLER_RE.sub("", sentence.text.strip())):
         q *= 0.4  # starts mid-sentence (the caption splitter cut before it): no key point
     last = sentence.text.rstrip(" .?!…").rsplit(" ", 1)[-1].lower()
     if last in _DANGLING:  # a caption sentence cut mid-thought reads badly alone
