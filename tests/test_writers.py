@@ -149,6 +149,8 @@ def test_mmr_avoids_near_duplicates() -> None:
     (["dark matter", "Bullet Cluster"], "Dark matter and Bullet Cluster"),
     (["matter", "interact"], "Matter"),
     (["quantum field theory", "renormalization group flow"], "Quantum field theory"),
+    (["scary imposing music", "Albert"], "Scary imposing music"),
+    (["open source", "Tesla"], "Open source and Tesla"),
     ([], ""),
 ])
 def test_title_from_phrases(phrases: list[str], title: str) -> None:

@@ -219,8 +219,9 @@ def title_from_phrases(phrases: Sequence[str]) -> str:
     if len(phrases) > 1:
         second = phrases[1]
         n1, n2 = len(first.split()), len(second.split())
-        # "X and Y" only for two real phrases, or a phrase and a proper noun
-        if 3 <= n1 + n2 <= 5 and (min(n1, n2) > 1 or second[:1].isupper()):
+        # "X and Y" only for two short real phrases, or a short phrase and a name
+        # ("Scary imposing music and Albert brother" reads like a list)
+        if n1 <= 2 and n2 <= 2 and n1 + n2 >= 3 and (min(n1, n2) > 1 or second[:1].isupper()):
             return sentence_case(f"{first} and {second}")
     return sentence_case(first)
 
