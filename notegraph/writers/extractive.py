@@ -101,6 +101,11 @@ def sentence_quality(sentence: Sentence) -> float:
     if first in _MID_SENTENCE and not sentence.text.rstrip().endswith("?") and \
             not _SELF_CONTAINED_OPENING_RE.match(_LEADING_FILLER_RE.sub("", sentence.text.strip())):
         q *= 0.4  # starts mid-sentence (the caption splitter cut before it): no key point
+    # a sentence of pronouns and fillers ("Exactly no but it is… it also captures
+    # something") says little alone: weigh by its share of content words
+    words = _CONTENT_RE.findall(sentence.text.lower())
+    content = sum(1 for w in words if w not in STOPWORDS and len(w) > 2)
+    q *= min(1.0, 0.5 + 2.0 * content / max(1, len(words)))
     last = sentence.text.rstrip(" .?!…").rsplit(" ", 1)[-1].lower()
     if last in _DANGLING:  # a caption sentence cut mid-thought reads badly alone
         q *= 0.5
