@@ -368,10 +368,11 @@ class ExtractiveWriter:
     @staticmethod
     def _title(concepts: list[str], counts: PhraseCounts, df: Counter[str], n_docs: int,
                excluded: list[str], start: float) -> str:
-        """A title from the segment's phrases: its concepts of 2+ words, else its most
-        specific phrase said at least once, else a one-word concept. The opening of a
-        video with none is its introduction."""
-        phrases = [c for c in concepts if len(concept_key(c).split()) > 1]
+        """A title from the segment's phrases: its concepts of 2+ words, else a name
+        among them, else its most specific phrase said at least once, else a one-word
+        concept. The opening of a video with none is its introduction."""
+        phrases = [c for c in concepts if len(concept_key(c).split()) > 1] or \
+            [c for c in concepts if c[:1].isupper()][:1]  # a name ("Tesla")
         if not phrases:
             phrases = [p for p in keyphrases(counts, df, n_docs, limit=6, exclude=excluded,
                                              min_count=1)
