@@ -62,7 +62,8 @@ ya yea yup often somehow nowhere everywhere anywhere unique favorite monday tues
 wednesday thursday friday saturday sunday january february march april june july
 august september october november december podcast podcasts episode episodes sponsor
 sponsors subscribe channel video
-videos description
+videos description beyond higher lower bigger smaller larger greater basic simple main
+major general specific overall blah cuz versus vs including conversation conversations
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -110,7 +111,8 @@ ran rang read rode rose said sang sat sent shook shot sold spent spoke stood sto
 taught thought threw understood won wore wrote written
 """
 _PROFANITY_TEXT = """
-fuck fucking fucked fucker shit shitty bullshit damn goddamn ass asshole bitch crap hell
+fuck fucking fucked fucker motherfucker motherfucking shit shitty bullshit damn goddamn
+ass asshole bitch crap hell
 """
 VERBS = frozenset(
     {f for v in _VERBS_TEXT.split() for f in _inflections(v)} | set(_IRREGULAR_TEXT.split())
@@ -134,6 +136,21 @@ def good_single_word(word: str, surface: str = "") -> bool:
     if len(word) < 5 or word in VAGUE_ALONE or word.endswith("ing"):
         return False
     return word.endswith(_NOUN_ENDINGS) or not word.endswith(_NOT_NOUN_ENDINGS)
+
+
+# endings of words that are adjectives or participles far more often than nouns
+_ADJECTIVE_ENDINGS = ("ous", "ful", "able", "ible", "ed", "ish", "less", "ical")
+
+
+def _noun_head(word: str, surface: str) -> bool:
+    """Whether the last word of a phrase can be its noun (`learning` can, `sized` not)."""
+    last = surface.split()[-1] if surface.split() else word
+    if any(ch.isupper() or ch.isdigit() for ch in last):
+        return True
+    if word in VERBS or (word.endswith("ing") and (
+            word[:-3] in VERBS or word[:-3] + "e" in VERBS)):
+        return False  # "brain starts", "lives rearranging"
+    return word.endswith(("ing", *_NOUN_ENDINGS)) or not word.endswith(_ADJECTIVE_ENDINGS)
 
 
 _CHUNK_SPLIT_RE = re.compile(r"[.,;:!?()\[\]\"“”…—–/]+|\s-\s")
@@ -180,27 +197,51 @@ def phrase_candidates(text: str, max_words: int = 3) -> list[str]:
     return [surface for surface, _ in _candidates(text, max_words)]
 
 
+def _capitalized(token: str) -> bool:
+    return token[:1].isupper() and token.lower() not in ("i", "i'm", "i've", "i'll", "i'd")
+
+
 def _candidates(text: str, max_words: int = 3) -> list[tuple[str, bool]]:
-    """(surface, starts the sentence) for every candidate run of `text`."""
+    """(surface, starts the sentence) for every candidate run of `text`.
+
+    A name is never split: a capitalized word between capitalized words stays in the
+    run even when it is a common word ("Milky Way", "New York"), and no candidate
+    takes part of a run of capitalized words without the rest ("Milky" alone).
+    """
     out = []
     sentence_start = True
     pos = 0
     for m in [*_CHUNK_SPLIT_RE.finditer(text), None]:
         chunk = text[pos:m.start()] if m else text[pos:]
+        tokens = [t.strip("-'’") for t in _TOKEN_RE.findall(chunk)]
+        content = [bool(t) and _is_content(t) for t in tokens]
+        for k, t in enumerate(tokens):
+            if not content[k] and t and _capitalized(t) and not (sentence_start and k == 0):
+                # a common word inside a name: capitalized next to a capitalized content word
+                content[k] = any(0 <= j < len(tokens) and content[j] and _capitalized(tokens[j])
+                                 for j in (k - 1, k + 1))
         run: list[str] = []
         run_initial = False
-        first_token = True
-        for token in [*_TOKEN_RE.findall(chunk), ""]:
-            token = token.strip("-'’")
-            if token and _is_content(token):
+        for k, token in enumerate([*tokens, ""]):
+            if token and content[k]:
                 if not run:
-                    run_initial = sentence_start and first_token
+                    run_initial = sentence_start and k == 0
                 run.append(token)
-                first_token = False
                 continue
-            first_token = first_token and not token
+            # maximal stretches of ≥ 2 capitalized words: names, kept whole
+            caps = [i for i, w in enumerate(run) if _capitalized(w) or w.isupper()]
+            stretches = []
+            for i in caps:
+                if stretches and stretches[-1][1] == i:
+                    stretches[-1][1] = i + 1
+                else:
+                    stretches.append([i, i + 1])
+            names = [(a, b) for a, b in stretches if b - a >= 2]
             for n in range(1, max_words + 1):
                 for i in range(len(run) - n + 1):
+                    if any(i < b and i + n > a and not (i <= a and i + n >= b)
+                           for a, b in names):
+                        continue  # cuts a name
                     out.append((" ".join(run[i:i + n]), run_initial and i == 0))
             run = []
         if m:
@@ -255,7 +296,21 @@ class PhraseCounts:
             return best[:1].lower() + best[1:]
         best = sorted(forms.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
         lower = best[:1].lower() + best[1:]
-        return lower if lower != best and forms.get(lower) else best
+        return lower if lower != best and forms.get(lower) else common_case(best)
+
+
+def common_case(phrase: str) -> str:
+    """`meditation Retreat` → `meditation retreat`: a phrase that starts with a common
+    word is not a name, so a plain capital later in it is the captions' own. (A capital
+    first word mid-sentence, `Israel controls`, is a name: `notegraph.casing` has
+    already lowered the unjustified ones.)"""
+    words = phrase.split()
+    if len(words) > 1 and words[0][:1].islower():
+        # `meditation Retreat`: a name does not start with a common word; a plain capital
+        # after one is the captions' (acronyms and `OpenAI` keep theirs)
+        return " ".join(w if i == 0 or w.isupper() or any(ch.isupper() for ch in w[1:])
+                        else w[:1].lower() + w[1:] for i, w in enumerate(words))
+    return phrase
 
 
 def document_frequency(docs: Sequence[PhraseCounts]) -> Counter[str]:
@@ -278,17 +333,35 @@ def keyphrases(doc: PhraseCounts, df: Counter[str], n_docs: int, limit: int = 6,
     skipped = {concept_key(x) for x in skip}
     banned = {concept_key(x) for x in exclude}
     banned_words = {w for key in banned for w in key.split()}
+    # the longer the text, the more often a common word alone must recur (≈ once per
+    # 400 content words more): "museum" said 4 times in an hour is not a concept
+    content_words = sum(n for k, n in doc.counts.items() if " " not in k)
+    common_extra = 1 + content_words // 400
     scored = []
     for key, tf in doc.counts.items():
         words = key.split()
-        if key in banned or key in skipped or any(w in banned_words for w in words):
+        if key in banned or key in skipped or any(w in banned_words for w in words) or \
+                len(set(words)) < len(words):
             continue
         if tf < min_count:
             continue
-        if len(words) == 1 and (tf < min_count + 1 or not good_single_word(key, doc.surface(key))):
-            continue
-        idf = math.log((1 + n_docs) / (1 + df.get(key, 0))) + 1.0
         weight = 1.0 + 0.7 * (len(words) - 1)
+        if len(words) > 1 and not _noun_head(words[-1], doc.surface(key)):
+            continue  # "self-critical", "historic pivotal": no noun, no concept
+        if len(words) == 1:
+            surface = doc.surface(key)
+            if not good_single_word(key, surface):
+                continue
+            # a common word alone must recur more than a name or a phrase to be a concept,
+            # and in this segment more than in most of its siblings. (A capital here is a
+            # name's: `notegraph.casing` lowered the captions' random ones, and capitals
+            # at sentence starts do not count.)
+            name = surface[:1].isupper()
+            if tf < min_count + (1 if name else 1 + common_extra) or (
+                    not name and df.get(key, 0) * 2 > n_docs):
+                continue
+            weight = 1.0 if name else 0.5
+        idf = math.log((1 + n_docs) / (1 + df.get(key, 0))) + 1.0
         scored.append((tf * idf * weight, key))
     scored.sort(key=lambda x: (-x[0], x[1]))
     chosen: list[str] = []
@@ -331,9 +404,9 @@ def build_concept_index(mentions: Iterable[str], preferred: Iterable[str] = ()) 
     names: dict[str, str] = {}
     aliases: dict[str, tuple[str, ...]] = {}
     for key, counter in forms.items():
-        best = fixed.get(key) or sorted(
+        best = fixed.get(key) or common_case(sorted(
             counter.items(), key=lambda kv: (-kv[1], not kv[0].islower(), len(kv[0]), kv[0])
-        )[0][0]
+        )[0][0])
         names[key] = best
         aliases[key] = tuple(sorted({f for f in counter if f != best}))
     return ConceptIndex(names, aliases)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from notegraph import store
+from notegraph.casing import CapitalEvidence, recase_segments
 from notegraph.concepts import PhraseCounts
 from notegraph.config import Config
 from notegraph.errors import InputError, NotegraphError
@@ -42,7 +43,7 @@ from notegraph.slugs import format_timestamp
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-1"
+PIPELINE_VERSION = "notes-2"
 CACHE_FORMAT = 1
 
 
@@ -208,6 +209,9 @@ def write_topics(transcript: Transcript, sentences: Sequence[Sentence],
     """
     reporter = reporter or SilentReporter()
     speakers, people = known_people(transcript, sentences)
+    # display casing: a capital mid-sentence only where the source itself puts one
+    segments = recase_segments(
+        segments, CapitalEvidence.of(transcript, [*people, *vault_people, transcript.channel]))
     vectors = _SentenceVectors(embed)
     context = WriterContext(
         video_id=transcript.video_id, title=transcript.title, channel=transcript.channel,
@@ -240,9 +244,11 @@ def topic_vectors(topics: Sequence[Topic], embed: Callable[[Sequence[str]], np.n
     """One unit vector per topic: the mean of the segmenter's windows inside it when
     there are some (free), else of its key points (one model call for the video)."""
     vectors: list[np.ndarray | None] = []
+    lowered = {k.lower(): v for k, v in known.items()}
     for t in topics:
-        text = " ".join(s.text for s in t.segment.sentences)
-        inside = [v for k, v in known.items() if k and k in text]
+        # case-blind: the notes' display casing may differ from the segmenter's text
+        text = " ".join(s.text for s in t.segment.sentences).lower()
+        inside = [v for k, v in lowered.items() if k and k in text]
         vectors.append(np.mean(inside, axis=0) if inside else None)
     need = [i for i, v in enumerate(vectors) if v is None]
     texts = [[p.text for sec in topics[i].sections for p in sec.points]

@@ -23,6 +23,7 @@ from notegraph.concepts import ConceptIndex, build_concept_index, concept_key
 from notegraph.models import Sentence, Topic
 from notegraph.slugs import format_timestamp, is_youtube_id, link_key, slugify, unique_slug
 from notegraph.store import content_hash
+from notegraph.text.cleanup import is_unidentified
 
 GENERATOR = "notegraph"
 FOLDERS = {"topic": "topics", "video": "videos", "person": "people", "concept": "concepts",
@@ -393,7 +394,8 @@ def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, concepts: 
         for point in section.points:
             text = link_terms(escape_text(point.text), terms, done)
             who = ""
-            if point.speaker:
+            # any writer's point: only a real name is shown ("unidentified (turn 3)" is not)
+            if point.speaker and not is_unidentified(point.speaker):
                 who = (wikilink(person_target[link_key(point.speaker)], point.speaker)
                        if link_key(point.speaker) in person_target
                        else escape_text(point.speaker)) + ": "

@@ -7,6 +7,7 @@ import pytest
 from notegraph.concepts import (
     PhraseCounts,
     build_concept_index,
+    common_case,
     concept_key,
     document_frequency,
     keyphrases,
@@ -70,3 +71,35 @@ def test_concept_index_picks_one_name_and_keeps_aliases() -> None:
 def test_concept_index_keeps_existing_vault_names() -> None:
     index = build_concept_index(["black holes", "black holes"], preferred=["Black Hole"])
     assert index.name("black holes") == "Black Hole"
+
+
+def test_a_name_is_never_split() -> None:
+    got = phrase_candidates("we live in the Milky Way galaxy near New York")
+    assert "Milky Way" in got and "New York" in got and "Milky Way galaxy" in got
+    assert "Milky" not in got and "Way galaxy" not in got and "York" not in got
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("Israel controls", "Israel controls"), ("meditation Retreat", "meditation retreat"),
+    ("Milky Way", "Milky Way"), ("GPT model", "GPT model"), ("infiltrate OpenAI",
+                                                            "infiltrate OpenAI"),
+    ("Sora", "Sora"),
+])
+def test_common_case_lowers_only_capitals_that_are_not_names(phrase: str, expected: str
+                                                              ) -> None:
+    assert common_case(phrase) == expected
+
+
+def test_a_common_word_alone_must_recur_to_be_a_concept() -> None:
+    text = ["The museum was closed, and we studied dark matter."] * 2 + \
+        ["Dark matter again, and quantum gravity, quantum gravity."]
+    doc = PhraseCounts.of(text)
+    got = keyphrases(doc, document_frequency([doc]), 1)
+    assert "dark matter" in got and "quantum gravity" in got
+    assert "museum" not in got  # twice is not enough for one word alone
+    assert all(not p[:1].isupper() for p in got)  # sentence-start capitals are not names
+
+
+def test_keyphrases_without_a_noun_at_the_end_are_dropped() -> None:
+    doc = PhraseCounts.of(["He was self-critical, very self-critical, so self-critical."])
+    assert keyphrases(doc, document_frequency([doc]), 1) == []

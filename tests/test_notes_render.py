@@ -166,3 +166,15 @@ def test_people_and_concepts_get_their_natural_slug_before_topics() -> None:
     assert by_kind[("concept", "dark matter")] == "dark_matter"
     assert by_kind[("topic", "Ann Lee")] == "old_topic_slug"  # stable across runs
     assert by_kind[("topic", "Dark matter")] == "dark_matter_talk_a"
+
+
+def test_an_unidentified_speaker_is_never_shown() -> None:
+    s = Sentence(1.0, 5.0, "We discuss dark matter here.", "unidentified (turn 4)")
+    topic = Topic(Segment("ccccccccccc", 0.0, 10.0, (s,), None), "Dark matter", "",
+                  (Section("Dark matter halo", (KeyPoint(s.text, s.start, s.speaker),)),),
+                  ("dark matter",), ())
+    notes = render_vault([VideoTopics("ccccccccccc", "Talk C", "Show", 60.0, "youtube:manual",
+                                      (topic,), ((1.0, 0.0),))])
+    (note,) = [n for n in notes if n.kind == "topic"]
+    assert "unidentified" not in note.body
+    assert "- We discuss [[dark matter]] here." in note.body

@@ -149,6 +149,8 @@ def test_mmr_avoids_near_duplicates() -> None:
     (["dark matter", "Bullet Cluster"], "Dark matter and Bullet Cluster"),
     (["matter", "interact"], "Matter"),
     (["quantum field theory", "renormalization group flow"], "Quantum field theory"),
+    (["scary imposing music", "Albert"], "Scary imposing music"),
+    (["open source", "Tesla"], "Open source and Tesla"),
     ([], ""),
 ])
 def test_title_from_phrases(phrases: list[str], title: str) -> None:
@@ -174,3 +176,45 @@ def test_drawn_out_sentences_rank_low() -> None:
     spoken = Sentence(0.0, 5.0, words)
     sung = Sentence(0.0, 37.0, words)
     assert sentence_quality(sung) < sentence_quality(spoken) / 2
+
+
+def test_headings_are_distinct_phrases_never_single_words_or_times() -> None:
+    seg = _segment(TOPIC_A + TOPIC_B, step=30.0, title="Dark matter")
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    headings = [s.heading for s in topic.sections]
+    assert headings
+    for h in headings:
+        assert not h.startswith("From ") and ":" not in h
+        assert len(h.split()) >= 2 or h == "Key points", h
+        assert h.lower() != topic.title.lower()
+    assert len({h.lower() for h in headings}) == len(headings)
+
+
+def test_unidentified_speakers_are_never_named() -> None:
+    sentences = tuple(Sentence(i * 20.0, i * 20.0 + 19, t, "unidentified (turn 3)")
+                      for i, t in enumerate(TOPIC_A))
+    seg = Segment("vid", 0.0, 200.0, sentences)
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    points = [p for sec in topic.sections for p in sec.points]
+    assert points and all(p.speaker is None for p in points)
+    assert "unidentified" not in topic.lead
+
+
+def test_lead_names_who_talks_most_and_the_main_concepts() -> None:
+    seg = _segment(TOPIC_A, step=30.0)
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    assert topic.lead.startswith("Ben Ortiz talks about ")
+    assert "dark matter" in topic.lead
+
+
+def test_a_sentence_that_starts_mid_clause_is_no_key_point() -> None:
+    from notegraph.writers.extractive import sentence_quality
+
+    def q(text: str) -> float:
+        return sentence_quality(Sentence(0.0, 5.0, text, None))
+
+    # what the point would show after its leading filler counts: "About the proposed…"
+    assert q("Now about the proposed judicial reform that gives power to the government") < 0.5
+    assert q("For the experimental consequences or the observational consequences to test") < 0.5
+    assert q("For example the Bullet Cluster shows the dark matter apart from the gas") >= 0.5
+    assert q("The proposed judicial reform gives power to the government over the court") == 1.0

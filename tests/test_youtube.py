@@ -401,7 +401,7 @@ def test_each_failure_through_the_cli(yt: YouTube, case: str, tmp_path: Path) ->
     setup, languages, words = FAILURES[case]
     yt.video(SURFACE)
     setup(yt)
-    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "add", "--lang",
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "add", "--no-notes", "--lang",
                                       ",".join(languages), f"https://youtu.be/{SURFACE}?t=3"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
@@ -441,7 +441,7 @@ def test_cli_one_failure_does_not_stop_the_others(yt: YouTube, tmp_path: Path) -
     yt.video(DISABLED, player="youtube_transcripts_disabled.innertube.json.static")
     yt.video(SURFACE)
     result = CliRunner().invoke(cli, [
-        "--root", str(tmp_path), "add",
+        "--root", str(tmp_path), "add", "--no-notes",
         f"https://www.youtube.com/watch?v={DISABLED}&t=10s",
         "not a video",
         f"https://m.youtube.com/watch?v={SURFACE}&feature=share",
@@ -463,13 +463,13 @@ def test_cli_one_failure_does_not_stop_the_others(yt: YouTube, tmp_path: Path) -
 def test_cli_readding_is_a_no_op_unless_forced(yt: YouTube, tmp_path: Path) -> None:
     yt.video(SURFACE)
     runner = CliRunner()
-    args = ["--root", str(tmp_path), "add", SURFACE]
+    args = ["--root", str(tmp_path), "add", "--no-notes", SURFACE]
     assert runner.invoke(cli, args).exit_code == 0
     path = tmp_path / "content" / "transcripts" / f"{SURFACE}.json"
     before = path.stat().st_mtime_ns
     calls = len(yt.rsps.calls)
 
-    again = runner.invoke(cli, [*args[:3], f"https://youtu.be/{SURFACE}"])
+    again = runner.invoke(cli, [*args[:4], f"https://youtu.be/{SURFACE}"])
     assert again.exit_code == 0 and "already stored" in again.output
     assert len(yt.rsps.calls) == calls  # no request at all
     assert path.stat().st_mtime_ns == before
@@ -482,7 +482,7 @@ def test_cli_readding_is_a_no_op_unless_forced(yt: YouTube, tmp_path: Path) -> N
 
 def test_cli_same_video_twice_is_fetched_once(yt: YouTube, tmp_path: Path) -> None:
     yt.video(SURFACE)
-    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "add", SURFACE,
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "add", "--no-notes", SURFACE,
                                       f"https://youtu.be/{SURFACE}"])
     assert result.exit_code == 0 and "listed more than once" in result.output
     assert len(yt.caption_requests()) == 1
@@ -490,7 +490,8 @@ def test_cli_same_video_twice_is_fetched_once(yt: YouTube, tmp_path: Path) -> No
 
 def test_cli_lang_accepts_repeats_and_commas(yt: YouTube, tmp_path: Path) -> None:
     yt.video(SURFACE)
-    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "add", "--lang", "fr,ja",
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "add", "--no-notes",
+                                      "--lang", "fr,ja",
                                       "--lang", "en", SURFACE])
     assert result.exit_code == 0
     stored = json.loads((tmp_path / "content/transcripts" / f"{SURFACE}.json").read_text())
@@ -501,7 +502,7 @@ def test_cli_metadata_warning_does_not_fail_the_run(yt: YouTube, tmp_path: Path)
     data = player_json()
     del data["videoDetails"]
     yt.video(SURFACE, player=data, oembed=None)
-    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "add", SURFACE])
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "add", "--no-notes", SURFACE])
     assert result.exit_code == 0
     assert "warning:" in result.output and "Unknown channel" in result.output
     assert _transcripts(tmp_path) == [f"{SURFACE}.json"]
