@@ -29,3 +29,7 @@ class InputError(NotegraphError):
 
 class NoteError(NotegraphError):
     """A note could not be generated or written."""
+
+
+class SiteError(NotegraphError):
+    """The site could not be rendered, e.g. a template is broken."""

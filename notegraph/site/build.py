@@ -28,6 +28,7 @@ import jinja2
 
 from notegraph import __version__, store
 from notegraph.config import Config
+from notegraph.errors import SiteError
 from notegraph.report import Reporter, SilentReporter
 from notegraph.site.pages import Page, SiteIndex, plan_pages
 from notegraph.site.render import RENDER_VERSION, LinkTarget, NoteRenderer, RenderedNote, TocEntry
@@ -203,8 +204,16 @@ def render_page(env: jinja2.Environment, page: Page, config: Config,
     canonical = ""
     if config.base_url and page.kind != "404":
         canonical = config.base_url.rstrip("/") + "/" + page.url
-    template = env.get_template(page.template)
-    return template.render(page=page, root=root, canonical=canonical, nav=nav, **page.data)
+    try:
+        template = env.get_template(page.template)
+        return template.render(page=page, root=root, canonical=canonical, nav=nav, **page.data)
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or page.template
+        raise SiteError(f"template {where}, line {exc.lineno}: {exc.message}; "
+                        "fix it or remove it to use the default") from exc
+    except jinja2.TemplateError as exc:
+        raise SiteError(f"template {page.template} failed on page {page.output}: {exc}; "
+                        "fix the template or remove it to use the default") from exc
 
 
 def _base_path(base_url: str) -> str:
