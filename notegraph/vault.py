@@ -34,7 +34,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 RESERVED_URLS = frozenset({"assets", "graph", "search", "tags", "all", "previews", "404",
                            "index", "feed", "sitemap", "pagefind"})
 # Bump when the parsed shape changes, so an old parse cache is ignored.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 TIMESTAMP_RE = re.compile(
     r"<a\s+class=\"yt-timestamp\"\s+data-t=\"([^\"<>]*)\"\s*>\s*\[[^\]<>]*\]\s*</a>")
@@ -44,6 +44,7 @@ _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9<])")
 _TAG_RE = re.compile(r"<[^>]{0,300}>")
 _MD_NOISE_RE = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?")
 CONTEXT_CHARS = 280
+SUMMARY_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class Note:
     tags: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # what is wrong with the file (it still loads)
     digest: str = ""  # content hash of the file's bytes
+    summary: str = ""  # first paragraph of prose, plain text (previews, lists)
 
     @property
     def video_id(self) -> str | None:
@@ -267,7 +269,8 @@ def parse_note(rel_path: str, data: bytes) -> Note:
         timestamps=tuple(timestamps), aliases=_str_list(frontmatter.get("aliases")),
         tags=tuple(t.lstrip("#") for t in _str_list(frontmatter.get("tags"))
                    if t.lstrip("#")),
-        problems=tuple(problems), digest=store.content_hash(data))
+        problems=tuple(problems), digest=store.content_hash(data),
+        summary=_summary(body, SUMMARY_CHARS))
 
 
 def _split_frontmatter(text: str, problems: list[str]) -> tuple[dict[str, Any], str]:
@@ -354,9 +357,9 @@ def plain_text(markdown_text: str, limit: int = 0) -> str:
     return text
 
 
-def summary(note: Note, limit: int = 240) -> str:
-    """The first paragraph of prose of `note` as plain text (for previews and lists)."""
-    for block in re.split(r"\n\s*\n", note.body):
+def _summary(body: str, limit: int) -> str:
+    """The first paragraph of prose of a note body as plain text (for previews and lists)."""
+    for block in re.split(r"\n\s*\n", body):
         stripped = block.strip()
         if not stripped or stripped.startswith(("#", ">", "|", "```", "~~~", "- [[", "From:")):
             continue

@@ -19,7 +19,7 @@ from typing import Any
 from notegraph.site.render import RenderedNote, timestamp_url
 from notegraph.site.videos import VideoInfo
 from notegraph.slugs import format_timestamp, slugify
-from notegraph.vault import Note, Vault, summary
+from notegraph.vault import Note, Vault
 
 BACKLINKS_SHOWN = 100
 HOME_LIST = 12
@@ -121,7 +121,7 @@ class SiteIndex:
         """A `NoteRef` to a note."""
         note = self.vault.notes[note_id]
         return NoteRef(note.title, self.vault.urls[note_id],
-                       summary(note) if with_summary else "", meta)
+                       note.summary if with_summary else "", meta)
 
     def channel_name(self, note: Note) -> str:
         """The channel a note belongs to, as a name (for search filters)."""
@@ -202,7 +202,7 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
         "channel_name": idx.channel_name(note),
         "tags": tuple((t, _tag_url(t)) for t in note.tags),
         "type": note.type, "player": None, "video": None, "moments": (), "chapters": (),
-        "videos": (), "extra": dict(extra), "summary": summary(note, 200),
+        "videos": (), "extra": dict(extra), "summary": note.summary,
     }
     kind = note.type if note.type in (TOPIC, VIDEO, CHANNEL, PERSON, CONCEPT) else "note"
     if vid:

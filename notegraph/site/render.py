@@ -27,7 +27,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from notegraph.slugs import format_timestamp, link_key, parse_timestamp, parse_wikilink
+from notegraph.links import cached_link_key
+from notegraph.slugs import format_timestamp, parse_timestamp, parse_wikilink
 
 # Bump when the HTML this module produces changes, so cached renders are not reused.
 RENDER_VERSION = "2"
@@ -144,7 +145,7 @@ class _WikiLinkPattern(InlineProcessor):
 
     def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (markdown API)
         wl = parse_wikilink(m.group(2))
-        key = (link_key(wl.target), wl.heading)
+        key = (cached_link_key(wl.target), wl.heading)
         target = self.ext.links.get(key)
         if target is None:
             target = (self.ext.fallback(wl.target, wl.heading) if self.ext.fallback
