@@ -270,7 +270,8 @@ class _BodyCache:
             found = self.vault.resolve(target, note.id)
             return self._target(found, note, root)
 
-        rendered = self.renderer.render(note.body, links, note.video_id, fallback)
+        rendered = self.renderer.render(_without_title_heading(note), links, note.video_id,
+                                        fallback)
         self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
                         (key, rendered.html,
                          json.dumps([[t.level, t.id, t.name] for t in rendered.toc])))
@@ -295,6 +296,16 @@ class _BodyCache:
     def close(self) -> None:
         self.db.commit()
         self.db.close()
+
+
+def _without_title_heading(note: Note) -> str:
+    """The body minus a leading `# Title` that repeats the note's title (the page has one)."""
+    body = note.body.lstrip("\n")
+    if body.startswith("# "):
+        first, _, rest = body.partition("\n")
+        if cached_link_key(first[2:].strip()) == cached_link_key(note.title):
+            return rest
+    return note.body
 
 
 def preview_shard(url: str) -> int:
