@@ -18,6 +18,7 @@ from notegraph.models import Transcript
 from notegraph.report import Reporter, SilentReporter
 
 if TYPE_CHECKING:
+    from notegraph.generate import NotesResult
     from notegraph.site.build import BuildResult
     from notegraph.site.check import CheckReport
 
@@ -102,6 +103,18 @@ def import_files(config: Config, paths: list[Path], *, video_id: str | None = No
     return results
 
 
+def generate_notes(config: Config, video_ids: list[str] | None = None, force: bool = False,
+                   reporter: Reporter | None = None) -> NotesResult:
+    """Write topic notes (and video/person/concept/channel notes) for stored transcripts.
+
+    Default: every transcript that is new or changed since its notes were generated.
+    Hand-edited generated notes are kept unless `force` (which saves a `.bak` first).
+    """
+    from notegraph.generate import generate_notes as run
+
+    return run(config, video_ids=video_ids, force=force, reporter=reporter)
+
+
 def _report(reporter: Reporter, result: IngestResult) -> None:
     if result.status == "failed":
         reporter.error(result.message)
@@ -116,9 +129,9 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
           extensions: list | None = None) -> BuildResult:
     """Generate notes for transcripts that have none, then render the vault to `site/`.
 
-    Note generation is `generate_notes` (branch notes) when it is available; without it
-    the transcripts without notes are reported and the existing vault is rendered.
-    Incremental and deterministic: see `notegraph.site.build`.
+    A transcript whose note generation fails is reported (by `generate_notes`) and the
+    rest of the vault is still rendered. Incremental and deterministic: see
+    `notegraph.site.build`.
     """
     from notegraph.site.build import build_site
     from notegraph.site.videos import load_video_infos
@@ -130,13 +143,9 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
         vault = load_vault(config.notes_path, config.cache_path)
         have = {n.video_id for n in vault.notes.values() if n.video_id}
         missing = sorted(v for v in videos if v not in have)
-        generate = globals().get("generate_notes")
-        if missing and generate is not None:
+        if missing:
             reporter.info(f"writing notes for {len(missing)} transcript(s) without notes")
-            generate(config, video_ids=missing, reporter=reporter)
-        elif missing:
-            reporter.warn(f"{len(missing)} transcript(s) have no notes and note generation "
-                          f"is not available in this version: {', '.join(missing[:5])}")
+            generate_notes(config, video_ids=missing, reporter=reporter)
     return build_site(config, reporter, extensions=extensions or default_extensions(),
                       force=force)
 
