@@ -133,12 +133,17 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
     rest of the vault is still rendered. Incremental and deterministic: see
     `notegraph.site.build`.
     """
-    from notegraph.site.build import build_site
+    from notegraph.site.build import build_site, is_up_to_date
     from notegraph.site.videos import load_video_infos
     from notegraph.vault import load_vault
 
     reporter = reporter or SilentReporter()
-    videos, _ = load_video_infos(config.transcripts_path, config.cache_path)
+    extensions = extensions if extensions is not None else default_extensions()
+    # Nothing changed since the last build (which wrote any missing notes): skip the
+    # vault scan, so a no-change build stays a few thousand `stat` calls.
+    current = not force and is_up_to_date(config, extensions)
+    videos, _ = ({}, []) if current else load_video_infos(config.transcripts_path,
+                                                          config.cache_path)
     if videos:
         vault = load_vault(config.notes_path, config.cache_path)
         have = {n.video_id for n in vault.notes.values() if n.video_id}
@@ -146,8 +151,7 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
         if missing:
             reporter.info(f"writing notes for {len(missing)} transcript(s) without notes")
             generate_notes(config, video_ids=missing, reporter=reporter)
-    return build_site(config, reporter, extensions=extensions or default_extensions(),
-                      force=force)
+    return build_site(config, reporter, extensions=extensions, force=force)
 
 
 def default_extensions() -> list:

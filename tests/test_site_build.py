@@ -217,3 +217,22 @@ def test_foreign_vault_sample_builds_and_check_reports_dangling_links(
     counts = report.counts()
     assert counts["unresolved-link"] > 1000 and counts.get("malformed-timestamp", 0) > 0
     assert "parse" not in counts
+
+
+@pytest.mark.slow
+def test_build_writes_notes_for_a_transcript_without_notes_then_renders(tmp_path: Path) -> None:
+    transcripts = tmp_path / "content" / "transcripts"
+    transcripts.mkdir(parents=True)
+    shutil.copy(Path(__file__).parent / "fixtures" / "notes_talk.json",
+                transcripts / "fixture-talk.json")
+    config = load_config(tmp_path)
+    result = api.build(config, extensions=[])
+    topics = sorted((tmp_path / "content/notes/topics").glob("*.md"))
+    assert topics, "no topic notes were generated"
+    page = tmp_path / "site" / "topics" / topics[0].stem / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert 'id="player" data-video-id="fixture-talk"' in html
+    assert "youtube.com/watch?v=fixture-talk&amp;t=" in html
+    assert result.pages > len(topics)
+    again = api.build(config, extensions=[])
+    assert again.up_to_date and again.written == []

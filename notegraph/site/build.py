@@ -101,6 +101,14 @@ def input_signature(config: Config, extensions: Sequence[SiteExtension] = ()) ->
     return store.content_hash(*parts)
 
 
+def is_up_to_date(config: Config, extensions: Sequence[SiteExtension] = ()) -> bool:
+    """True when nothing a build reads has changed since the last build and site/ is whole."""
+    manifest = _read_manifest(config.cache_path / "site-manifest.json")
+    outputs = manifest.get("outputs") or {}
+    return bool(outputs) and manifest.get("signature") == input_signature(
+        config, extensions) and all((config.site_path / out).exists() for out in outputs)
+
+
 def build_site(config: Config, reporter: Reporter | None = None,
                extensions: Sequence[SiteExtension] = (), vault: Vault | None = None,
                force: bool = False) -> BuildResult:
@@ -125,8 +133,7 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
     old_outputs: dict[str, str] = manifest.get("outputs", {})
     signature = input_signature(config, extensions)
     result = BuildResult(site_dir=site_dir)
-    if (not force and manifest.get("signature") == signature and old_outputs
-            and all((site_dir / out).exists() for out in old_outputs)):
+    if not force and is_up_to_date(config, extensions):
         result.up_to_date = True
         result.pages = len(old_outputs)
         reporter.info(f"site is up to date ({len(old_outputs)} files in {site_dir})")
@@ -383,4 +390,5 @@ def clean_site(site_dir: Path) -> None:
 
 
 __all__ = ["BuildResult", "SiteExtension", "VideoInfo", "build_site", "input_signature",
+           "is_up_to_date",
            "make_environment", "render_page", "template_dirs"]
