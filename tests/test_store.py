@@ -1,0 +1,74 @@
+"""Atomic writes, confinement to a root, transcript round trips."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from notegraph import store
+from notegraph.errors import InputError, ParseError
+from notegraph.models import Chapter, Cue, Transcript
+
+
+def _transcript(video_id: str = "abc") -> Transcript:
+    return Transcript(
+        video_id=video_id, title="T / with slash", channel="C", language="en",
+        source="file:srt", is_generated=False, duration=12.5,
+        chapters=(Chapter(0, "Intro"),),
+        cues=(Cue(0.0, 2.0, "hello there", None), Cue(2.0, 12.5, "second", "Ann")),
+    )
+
+
+def test_transcript_round_trip(tmp_path: Path) -> None:
+    path = store.save_transcript(tmp_path, _transcript())
+    assert path == (tmp_path / "abc.json").resolve()
+    data = json.loads(path.read_text())
+    assert list(data) == ["video_id", "title", "channel", "language", "source", "is_generated",
+                          "duration", "chapters", "cues"]
+    assert data["cues"][0] == {"start": 0, "end": 2, "text": "hello there", "speaker": None}
+    assert store.load_transcript(path) == _transcript()
+
+
+def test_title_with_slash_never_becomes_a_path(tmp_path: Path) -> None:
+    store.save_transcript(tmp_path, _transcript())
+    assert [p.name for p in tmp_path.iterdir()] == ["abc.json"]
+
+
+@pytest.mark.parametrize("vid", ["../x", "a/b", "..", "/etc/passwd"])
+def test_unsafe_ids_are_refused(tmp_path: Path, vid: str) -> None:
+    with pytest.raises(InputError):
+        store.save_transcript(tmp_path / "t", _transcript(vid))
+    assert not (tmp_path / "x.json").exists()
+    assert not (tmp_path / "t").exists()
+
+
+def test_safe_join_refuses_escape(tmp_path: Path) -> None:
+    assert store.safe_join(tmp_path, "a", "b.md") == tmp_path.resolve() / "a" / "b.md"
+    with pytest.raises(InputError):
+        store.safe_join(tmp_path, "..", "evil")
+
+
+def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    store.atomic_write_text(path, "old")
+    # A failure while writing (here: writing a non-bytes object) keeps the old content
+    # and leaves no temp file behind.
+    with pytest.raises(TypeError):
+        store.atomic_write_bytes(path, "not bytes")  # type: ignore[arg-type]
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["n.md"]
+
+
+def test_load_transcript_reports_broken_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{"title": "no id"}')
+    with pytest.raises(ParseError, match=r"bad\.json"):
+        store.load_transcript(path)
+
+
+def test_content_hash_is_stable_and_separates_parts() -> None:
+    assert store.content_hash("a", "b") == store.content_hash("a", "b")
+    assert store.content_hash("ab") != store.content_hash("a", "b")
+    assert len(store.content_hash(b"x")) == 16
