@@ -184,10 +184,25 @@ class RelatedIndex:
         self._wanted = {u for u, d in g.nodes(data=True) if d.get("kind") in kinds}
         # A neighbour's weight: rare ties count more (Adamic-Adar); hubs are not expanded.
         self._weight = {u: 1.0 / math.log(2.0 + len(n)) for u, n in self._nbrs.items()}
+        self._ids: list[str] = []
+        self._matrix: np.ndarray | None = None
+
+    def _most_similar(self, note: str, n: int) -> list[str]:
+        """The `n` notes (of the wanted kinds) whose vectors are closest to `note`'s."""
+        if self._matrix is None:
+            self._ids = sorted(u for u in self.vectors if u in self._wanted)
+            self._matrix = (np.vstack([np.asarray(self.vectors[u], dtype=np.float32)
+                                       for u in self._ids])
+                            if self._ids else np.zeros((0, 1), dtype=np.float32))
+        if not self._ids:
+            return []
+        sims = self._matrix @ np.asarray(self.vectors[note], dtype=np.float32)
+        order = np.lexsort((np.arange(len(sims)), -sims))  # best first, ties by id
+        return [self._ids[i] for i in order if self._ids[i] != note][:n]
 
     def related(self, note: str, k: int = 5, similar: Iterable[str] | None = None
                 ) -> list[Related]:
-        """See `related`; `similar` defaults to every note with a vector."""
+        """See `related`; `similar` defaults to the 3·k notes nearest by embedding."""
         nbrs = self._nbrs.get(note)
         if nbrs is None:
             return []
@@ -220,7 +235,7 @@ class RelatedIndex:
             # Similarity is looked up only for the strongest structural candidates and the
             # given similar notes: a weak structural tie cannot beat both lists.
             top = heapq.nsmallest(4 * k, structural, key=lambda c: (-structural[c], c))
-            extra = self.vectors if similar is None else similar
+            extra = self._most_similar(note, 3 * k) if similar is None else similar
             pool = set(top) | {c for c in extra if c != note and c in wanted}
         out = []
         for c in pool:
@@ -247,8 +262,8 @@ def related(g: nx.Graph, note: str, k: int = 5, *,
     when `vectors` has both notes; weight 0.6), shared neighbours (concepts, people and
     notes both are tied to, Adamic-Adar weighted so that rare ties count more, as a
     share of what `note` could share; weight 0.3) and a direct link (0.25). Candidates
-    are notes two hops away, plus `similar` (default: every note in `vectors`); with
-    vectors, only the 4·k strongest structural candidates are scored for similarity.
+    are the 4·k strongest structural candidates (two hops away at most) and the 3·k
+    nearest notes by embedding (or `similar`, when given).
     Ties break by note id. For many queries build one `RelatedIndex` instead.
     """
     return RelatedIndex(g, vectors, kinds).related(note, k, similar)
@@ -258,10 +273,8 @@ def related_all(g: nx.Graph, k: int = 5, *, vectors: Mapping[str, np.ndarray] | 
                 kinds: frozenset[str] = CONTENT_KINDS) -> dict[str, list[Related]]:
     """`related` for every note of `kinds`, with the similarity search in matrix blocks.
 
-    The same ranking as `related`, except that only each note's 3·k most similar notes
-    by embedding are considered as similarity candidates (beyond those, similarity is
-    too low to win). At 10,000 notes that is a few blocked matrix products instead of
-    10,000 Python loops over every vector.
+    The same ranking as `related`; the nearest notes by embedding come from a few
+    blocked matrix products instead of one pass over every vector per note.
     """
     index = RelatedIndex(g, vectors, kinds)
     targets = sorted(n for n, d in g.nodes(data=True) if d.get("kind") in kinds)
@@ -276,7 +289,9 @@ def related_all(g: nx.Graph, k: int = 5, *, vectors: Mapping[str, np.ndarray] | 
             block[rows, rows + start] = -np.inf  # never yourself
             idx = np.argpartition(-block, want - 1, axis=1)[:, :want]
             for row in rows:
-                top[ids[start + row]] = [ids[j] for j in idx[row]]
+                # same order as RelatedIndex._most_similar: best first, ties by id
+                cand = sorted(idx[row], key=lambda j, r=row: (-block[r, j], j))
+                top[ids[start + row]] = [ids[j] for j in cand]
     return {note: index.related(note, k, top.get(note, ())) for note in targets}
 
 
