@@ -22,6 +22,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from notegraph import store
+
 KINDS = ("topic", "video", "person", "concept", "channel", "note")
 # Notes a reader would want in a "Related notes" list (people/concepts are hubs, not reads).
 CONTENT_KINDS = frozenset({"topic", "note", "video"})
@@ -293,6 +295,14 @@ def related_all(g: nx.Graph, k: int = 5, *, vectors: Mapping[str, np.ndarray] | 
                 cand = sorted(idx[row], key=lambda j, r=row: (-block[r, j], j))
                 top[ids[start + row]] = [ids[j] for j in cand]
     return {note: index.related(note, k, top.get(note, ())) for note in targets}
+
+
+def graph_digest(g: nx.Graph, *salt: str) -> str:
+    """A content hash of the graph's typed nodes and weighted edges (a cache key)."""
+    nodes = "\n".join(f"{u}\t{d.get('kind', '')}" for u, d in sorted(g.nodes(data=True)))
+    edges = "\n".join(sorted(f"{min(a, b)}\t{max(a, b)}\t{d.get('weight', 1.0)}"
+                             for a, b, d in g.edges(data=True)))
+    return store.content_hash(*salt, nodes, edges)
 
 
 def graph_notes(records: Iterable[tuple[str, str, Mapping[str, Any], Sequence[str]]],

@@ -29,7 +29,7 @@ import networkx as nx
 import numpy as np
 
 from notegraph import store
-from notegraph.graph import communities, neighbourhood
+from notegraph.graph import communities, graph_digest, neighbourhood
 
 LAYOUT_VERSION = "1"
 SEED = 7
@@ -173,21 +173,12 @@ def global_layout(g: nx.Graph, seed: int = SEED) -> Layout:
     return Layout(positions, dict(sorted(community.items())))
 
 
-def graph_digest(g: nx.Graph) -> str:
-    """A content hash of the graph's nodes and weighted edges (the layout cache key)."""
-    nodes = "\n".join(sorted(g.nodes))
-    edges = "\n".join(sorted(f"{a}\t{b}\t{d.get('weight', 1.0)}" if a < b else
-                             f"{b}\t{a}\t{d.get('weight', 1.0)}"
-                             for a, b, d in g.edges(data=True)))
-    return store.content_hash(LAYOUT_VERSION, nodes, edges)
-
-
 def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED) -> Layout:
     """`global_layout`, reusing the cached result for an identical graph.
 
     A missing or corrupt cache file just means the layout is computed again.
     """
-    path = cache_dir / f"graph-layout-{graph_digest(g)}-{seed}.json" if cache_dir else None
+    path = cache_dir / f"graph-layout-{graph_digest(g, LAYOUT_VERSION)}-{seed}.json" if cache_dir else None
     if path is not None and path.is_file():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
