@@ -6,14 +6,20 @@ Each function takes a validated `Config` (see `notegraph.config.load_config`) an
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from notegraph import store
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
 from notegraph.models import Transcript
 from notegraph.report import Reporter, SilentReporter
+
+if TYPE_CHECKING:
+    from notegraph.site.build import BuildResult
+    from notegraph.site.check import CheckReport
 
 
 @dataclass(frozen=True)
@@ -117,3 +123,68 @@ def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | N
     return evaluate.evaluate_segments(directory, embedder,
                                       methods=methods or list(evaluate.METHODS),
                                       reporter=reporter)
+
+
+# --- Site: build, check, serve (branch site) -------------------------------------------
+
+
+def build(config: Config, reporter: Reporter | None = None, *, force: bool = False,
+          extensions: list | None = None) -> BuildResult:
+    """Generate notes for transcripts that have none, then render the vault to `site/`.
+
+    Note generation is `generate_notes` (branch notes) when it is available; without it
+    the transcripts without notes are reported and the existing vault is rendered.
+    Incremental and deterministic: see `notegraph.site.build`.
+    """
+    from notegraph.site.build import build_site
+    from notegraph.site.videos import load_video_infos
+    from notegraph.vault import load_vault
+
+    reporter = reporter or SilentReporter()
+    videos, _ = load_video_infos(config.transcripts_path, config.cache_path)
+    if videos:
+        vault = load_vault(config.notes_path, config.cache_path)
+        have = {n.video_id for n in vault.notes.values() if n.video_id}
+        missing = sorted(v for v in videos if v not in have)
+        generate = globals().get("generate_notes")
+        if missing and generate is not None:
+            reporter.info(f"writing notes for {len(missing)} transcript(s) without notes")
+            generate(config, video_ids=missing, reporter=reporter)
+        elif missing:
+            reporter.warn(f"{len(missing)} transcript(s) have no notes and note generation "
+                          f"is not available in this version: {', '.join(missing[:5])}")
+    return build_site(config, reporter, extensions=extensions or default_extensions(),
+                      force=force)
+
+
+def default_extensions() -> list:
+    """The site extensions shipped with notegraph (graph, search, feeds) that are present."""
+    try:
+        from notegraph.site import extensions as site_extensions
+    except ImportError:
+        return []
+    return list(site_extensions.default_extensions())
+
+
+def check(config: Config, reporter: Reporter | None = None) -> CheckReport:
+    """Report what is wrong in the vault without building anything."""
+    from notegraph.site.check import check_vault
+    from notegraph.site.videos import load_video_infos
+    from notegraph.vault import load_vault
+
+    vault = load_vault(config.notes_path, config.cache_path)
+    videos, broken = load_video_infos(config.transcripts_path, config.cache_path)
+    return check_vault(vault, videos, broken)
+
+
+def serve(config: Config, reporter: Reporter | None = None, *, host: str = "127.0.0.1",
+          port: int = 8000, poll: float = 1.0, stop: threading.Event | None = None,
+          max_seconds: float | None = None) -> None:
+    """Build, serve `site/` over HTTP and rebuild when the inputs change (polling mtimes).
+
+    Runs until `stop` is set, `max_seconds` have passed or Ctrl-C.
+    """
+    from notegraph.site.serve import serve_site
+
+    serve_site(config, reporter or SilentReporter(), host=host, port=port, poll=poll,
+               stop=stop, max_seconds=max_seconds, build=build)

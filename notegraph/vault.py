@@ -166,7 +166,7 @@ def load_vault(notes_dir: Path, cache_dir: Path | None = None) -> Vault:
     an unchanged vault is not parsed again. A missing `notes_dir` is an empty vault.
     """
     notes_dir = Path(notes_dir)
-    files = _list_markdown(notes_dir)
+    files = list_markdown(notes_dir)
     cache_file = cache_dir / "vault-parse.pickle" if cache_dir else None
     cached = _read_cache(cache_file)
     fresh: dict[str, tuple[tuple[int, int], Note]] = {}
@@ -376,7 +376,7 @@ def _dedupe_backlinks(items: list[Backlink]) -> list[Backlink]:
     return out
 
 
-def _list_markdown(notes_dir: Path) -> list[tuple[str, tuple[int, int]]]:
+def list_markdown(notes_dir: Path) -> list[tuple[str, tuple[int, int]]]:
     """(vault-relative path, (size, mtime_ns)) of every `.md`, hidden folders skipped."""
     out = []
     if not notes_dir.is_dir():
