@@ -18,6 +18,7 @@ from notegraph.models import Transcript
 from notegraph.report import Reporter, SilentReporter
 
 if TYPE_CHECKING:
+    from notegraph.generate import NotesResult
     from notegraph.site.build import BuildResult
     from notegraph.site.check import CheckReport
 
@@ -100,6 +101,18 @@ def import_files(config: Config, paths: list[Path], *, video_id: str | None = No
         _report(reporter, result)
         results.append(result)
     return results
+
+
+def generate_notes(config: Config, video_ids: list[str] | None = None, force: bool = False,
+                   reporter: Reporter | None = None) -> NotesResult:
+    """Write topic notes (and video/person/concept/channel notes) for stored transcripts.
+
+    Default: every transcript that is new or changed since its notes were generated.
+    Hand-edited generated notes are kept unless `force` (which saves a `.bak` first).
+    """
+    from notegraph.generate import generate_notes as run
+
+    return run(config, video_ids=video_ids, force=force, reporter=reporter)
 
 
 def _report(reporter: Reporter, result: IngestResult) -> None:

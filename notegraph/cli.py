@@ -81,14 +81,16 @@ def _exit_for(results: list[api.IngestResult], reporter: Reporter) -> None:
 @click.option("--lang", "languages", multiple=True,
               help="Preferred transcript language(s), best first (repeat or comma-separate).")
 @click.option("--force", is_flag=True, help="Fetch again even if the video is stored.")
+@click.option("--no-notes", is_flag=True, help="Only store the transcripts; write no notes.")
 @pass_ctx
 @handle_errors
 def add_cmd(obj: Context, videos: tuple[str, ...], languages: tuple[str, ...],
-            force: bool) -> None:
+            force: bool, no_notes: bool) -> None:
     """Fetch YouTube transcripts (with title and channel) into content/transcripts/."""
     langs = [x.strip() for value in languages for x in value.split(",") if x.strip()]
     results = api.add(obj.config, list(videos), languages=langs or None, force=force,
                       reporter=obj.reporter)
+    _notes_for(obj, results, no_notes)
     _exit_for(results, obj.reporter)
 
 
@@ -101,14 +103,17 @@ def add_cmd(obj: Context, videos: tuple[str, ...], languages: tuple[str, ...],
 @click.option("--chapters", "chapters_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Side file with chapter lines ('0:00 Intro').")
 @click.option("--force", is_flag=True, help="Replace a stored transcript of the same ID.")
+@click.option("--no-notes", is_flag=True, help="Only store the transcripts; write no notes.")
 @pass_ctx
 @handle_errors
 def import_cmd(obj: Context, files: tuple[Path, ...], video_id: str | None, title: str | None,
-               channel: str | None, chapters_path: Path | None, force: bool) -> None:
+               channel: str | None, chapters_path: Path | None, force: bool,
+               no_notes: bool) -> None:
     """Import local transcripts (WebVTT, SRT, JSON, Whisper, text) into content/transcripts/."""
     results = api.import_files(obj.config, list(files), video_id=video_id, title=title,
                                channel=channel, chapters_path=chapters_path, force=force,
                                reporter=obj.reporter)
+    _notes_for(obj, results, no_notes)
     _exit_for(results, obj.reporter)
 
 
@@ -172,6 +177,34 @@ def check_cmd(obj: Context, exit_zero: bool) -> None:
 def serve_cmd(obj: Context, host: str, port: int, poll: float) -> None:
     """Build, serve site/ on localhost and rebuild when notes or templates change."""
     api.serve(obj.config, obj.reporter, host=host, port=port, poll=poll)
+
+
+def _notes_for(obj: Context, results: list[api.IngestResult], no_notes: bool) -> None:
+    """Notes for what `add`/`import` just stored (unchanged transcripts cost nothing)."""
+    ids = [r.video_id for r in results if r.ok and r.video_id]
+    if ids and not no_notes:
+        outcome = api.generate_notes(obj.config, ids, reporter=obj.reporter)
+        if not outcome.ok:
+            sys.exit(1)
+
+
+@cli.command("notes")
+@click.argument("video_ids", nargs=-1, metavar="[VIDEO_ID]...")
+@click.option("--force", is_flag=True,
+              help="Redo the transcripts even if unchanged, and overwrite notes edited by "
+                   "hand (each is saved as NAME.md.bak first).")
+@pass_ctx
+@handle_errors
+def notes_cmd(obj: Context, video_ids: tuple[str, ...], force: bool) -> None:
+    """Write topic notes into content/notes/ for stored transcripts.
+
+    Without VIDEO_IDs: every transcript that is new or changed since its notes were
+    written. Notes you edited by hand are kept (and reported) unless --force.
+    """
+    outcome = api.generate_notes(obj.config, list(video_ids) or None, force=force,
+                                 reporter=obj.reporter)
+    if not outcome.ok:
+        sys.exit(1)
 
 
 def main() -> None:

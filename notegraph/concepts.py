@@ -1,0 +1,222 @@
+"""Concepts: keyphrases of a topic, and one canonical name per concept across the vault.
+
+Keyphrases are runs of content words (no stopwords, no fillers) scored by how often a
+segment uses them against how many segments of the same video do (tf·idf), preferring
+multi-word phrases. Canonical keys fold case, accents, hyphens and a plural last word,
+so `Dark matter`, `dark-matter` and `dark matters` are one concept.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from notegraph.slugs import ascii_fold
+
+# Function words, conversational fillers and the verbs/nouns every conversation uses:
+# none of them names a concept on its own.
+_STOPWORDS_TEXT = """
+a about above across actually after again against ago ah ahead all almost along already
+also although always am among an and another any anybody anymore anyone anything anyway
+anyways anywhere are aren't around as ask asked asking at away b back bad be became
+because become becomes been before began begin behind being believe below best better
+between big bit both bring but by c came can can't cannot case certain certainly change
+come comes coming could couldn't d day days did didn't different do does doesn't doing
+don't done down during e each easy either else end enough especially even ever every
+everybody everyone everything exactly example f fact fairly far feel feeling feels felt
+few find first five for four from fun g gave get gets getting give given gives giving go
+goes going gone gonna good got gotta great guess guy guys h had hadn't half happen
+happened happening happens hard has hasn't have haven't having he he'd he'll he's hear
+heard hello her here here's hers herself hey hi him himself his hmm honestly hope how
+however huge i i'd i'll i'm i've idea if important in indeed inside instead interesting
+into is isn't it it'd it'll it's its itself j just k keep kind kinda knew know knowing
+known knows l large last later least less let let's lets life like liked likely little
+live long look looked looking looks lot lots love m made make makes making man many may
+maybe me mean meaning means meant might mind mine minute minutes moment more most mostly
+much must my myself n name need needed needs never new next nice no nobody none nor not
+nothing now o obviously of off oh ok okay old on once one ones only onto or other others
+otherwise our ours ourselves out outside over own p part particular particularly people
+person place point possible pretty probably problem put q question questions quite r
+rather re really reason right s said same saw say saying says second see seeing seem
+seemed seems seen self sense set several shall she she'd she'll she's should shouldn't
+show side similar simply since small so some somebody someone something sometimes somewhat
+somewhere sort sorts start started still stuff such suppose sure t take taken takes taking
+talk talked talking talks tell telling tells ten than thank thanks that that'd that'll
+that's thats the their theirs them themselves then there there's these they they'd they'll
+they're they've thing things think thinking thinks third this those though thought
+thoughts three through throughout thus time times to today together told too took toward
+towards tried tries true truly try trying turn turned two u uh um under understand unless
+until up upon us use used uses using usually v various very via w wait want wanted wanting
+wants was wasn't watch way ways we we'd we'll we're we've well went were weren't what
+what's whatever when where where's whether which while who who's whole whom whose why will
+with within without won't wonder word words work worked working works world would wouldn't
+wow x y yeah year years yep yes yet you you'd you'll you're you've your yours yourself
+yourselves z able absolutely add basically beautiful called certainly clearly completely
+crazy definitely deep entire entirely essentially exist exists fantastic fine gosh hell
+incredible incredibly literally mm mhm nah notion oftentimes perfect perhaps plenty regard
+regardless sorta super terms thinking totally tough truth uh-huh um-hum whatnot ya yea yup
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+_CHUNK_SPLIT_RE = re.compile(r"[.,;:!?()\[\]\"“”…—–/]+|\s-\s")
+_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_PLURAL_KEEP = ("ss", "us", "is", "ics", "as", "os", "news", "series", "species")
+
+
+def singular(word: str) -> str:
+    """A conservative singular: `theories` → `theory`, `holes` → `hole`, `physics` kept."""
+    w = word
+    if len(w) <= 3 or w.endswith(_PLURAL_KEEP):
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "shes", "ches", "xes")):
+        return w[:-2]
+    if w.endswith("s"):
+        return w[:-1]
+    return w
+
+
+def concept_key(phrase: str) -> str:
+    """The canonical key of a concept: folded case/accents/hyphens, singular last word."""
+    words = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", ascii_fold(phrase).lower().replace("’", "'"))
+    if not words:
+        return ""
+    words[-1] = singular(words[-1])
+    return " ".join(words)
+
+
+def _is_content(token: str) -> bool:
+    low = token.lower().replace("’", "'")
+    if low in STOPWORDS or (len(low) < 3 and not token.isupper()):
+        return False
+    if low.isdigit() or not any(ch.isalpha() for ch in low):
+        return False
+    # contractions and -ly adverbs are never concepts
+    return "'" not in low and not (low.endswith("ly") and len(low) > 4)
+
+
+def phrase_candidates(text: str, max_words: int = 3) -> list[str]:
+    """Every 1–`max_words`-word run of content words in `text`, as written."""
+    out = []
+    for chunk in _CHUNK_SPLIT_RE.split(text):
+        run: list[str] = []
+        for token in [*_TOKEN_RE.findall(chunk), ""]:
+            token = token.strip("-'’")
+            if token and _is_content(token):
+                run.append(token)
+                continue
+            for n in range(1, max_words + 1):
+                for i in range(len(run) - n + 1):
+                    out.append(" ".join(run[i:i + n]))
+            run = []
+    return out
+
+
+@dataclass(frozen=True)
+class PhraseCounts:
+    """Keyphrase counts of one text: key → count, and key → surface forms seen."""
+
+    counts: Counter[str]
+    surfaces: dict[str, Counter[str]]
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> PhraseCounts:
+        """Count the candidates of `texts` under their canonical keys."""
+        counts: Counter[str] = Counter()
+        surfaces: dict[str, Counter[str]] = {}
+        for text in texts:
+            for surface in phrase_candidates(text):
+                key = concept_key(surface)
+                if key:
+                    counts[key] += 1
+                    surfaces.setdefault(key, Counter())[surface] += 1
+        return cls(counts, surfaces)
+
+    def surface(self, key: str) -> str:
+        """The most common way this text writes `key` (ties: the shortest)."""
+        forms = self.surfaces.get(key)
+        if not forms:
+            return key
+        return sorted(forms.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
+
+
+def document_frequency(docs: Sequence[PhraseCounts]) -> Counter[str]:
+    """In how many of `docs` each key occurs."""
+    df: Counter[str] = Counter()
+    for doc in docs:
+        df.update(doc.counts.keys())
+    return df
+
+
+def keyphrases(doc: PhraseCounts, df: Counter[str], n_docs: int, limit: int = 6,
+               exclude: Iterable[str] = ()) -> list[str]:
+    """The `limit` best keyphrases of `doc` (surface forms), best first.
+
+    `df`/`n_docs` describe the sibling segments: a phrase every segment uses says
+    nothing about this one. `exclude` holds keys never to return (e.g. people's names).
+    """
+    banned = {concept_key(x) for x in exclude}
+    banned_words = {w for key in banned for w in key.split()}
+    scored = []
+    for key, tf in doc.counts.items():
+        words = key.split()
+        if key in banned or any(w in banned_words for w in words):
+            continue
+        if tf < 2:
+            continue
+        idf = math.log((1 + n_docs) / (1 + df.get(key, 0))) + 1.0
+        weight = 1.0 + 0.7 * (len(words) - 1)
+        if len(words) == 1 and words[0].endswith(("ing", "ed")):
+            weight *= 0.6  # mostly verbs when alone
+        scored.append((tf * idf * weight, key))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    chosen: list[str] = []
+    for _, key in scored:
+        words = set(key.split())
+        # a phrase that overlaps one already chosen adds little: skip it
+        if any(words & set(c.split()) for c in chosen):
+            continue
+        chosen.append(key)
+        if len(chosen) >= limit:
+            break
+    return [doc.surface(k) for k in chosen]
+
+
+@dataclass(frozen=True)
+class ConceptIndex:
+    """One display name (and its aliases) per canonical concept key, across the vault."""
+
+    names: dict[str, str]
+    aliases: dict[str, tuple[str, ...]]
+
+    def name(self, phrase: str) -> str:
+        """The vault's name for `phrase` (itself when unknown)."""
+        return self.names.get(concept_key(phrase), phrase)
+
+
+def build_concept_index(mentions: Iterable[str], preferred: Iterable[str] = ()) -> ConceptIndex:
+    """Canonicalize concept surfaces from every topic of the vault.
+
+    `preferred` names (e.g. titles of concept notes already in the vault) win for their
+    key, so a concept keeps its name as videos are added. Otherwise the most common
+    surface wins, lower-case before capitalized (captions capitalize sentence starts).
+    """
+    forms: dict[str, Counter[str]] = {}
+    for surface in mentions:
+        key = concept_key(surface)
+        if key:
+            forms.setdefault(key, Counter())[surface] += 1
+    fixed = {concept_key(p): p for p in preferred if concept_key(p)}
+    names: dict[str, str] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
+    for key, counter in forms.items():
+        best = fixed.get(key) or sorted(
+            counter.items(), key=lambda kv: (-kv[1], not kv[0].islower(), len(kv[0]), kv[0])
+        )[0][0]
+        names[key] = best
+        aliases[key] = tuple(sorted({f for f in counter if f != best}))
+    return ConceptIndex(names, aliases)

@@ -1,0 +1,366 @@
+"""The notes pipeline: stored transcripts → topics (cached) → the vault's notes.
+
+Per transcript (expensive, incremental): sentences → segments → a writer's topics, plus
+one unit vector per topic for related notes. The result is cached under
+`<cache>/notes/topics/<video_id>.json` with a key made of the transcript's content, the
+settings that shape it and `PIPELINE_VERSION`; an unchanged transcript is not processed
+again.
+
+Over the vault (cheap, every run): all cached topics are rendered together, so concept
+names, unique slugs, related notes and person/concept/channel notes stay consistent as
+videos are added. Files are written by `note_files.write_notes`, which never loses a
+person's edits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from notegraph import store
+from notegraph.concepts import PhraseCounts
+from notegraph.config import Config
+from notegraph.errors import InputError, NotegraphError
+from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, Transcript
+from notegraph.note_files import existing_vault, scan_vault, write_notes
+from notegraph.notes import VideoTopics, render_vault
+from notegraph.people import names_in_text, people_from_metadata
+from notegraph.report import Reporter, SilentReporter
+from notegraph.slugs import format_timestamp
+from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
+
+# Bump when a change to sentences, segmentation or writing should redo every transcript.
+PIPELINE_VERSION = "notes-1"
+CACHE_FORMAT = 1
+
+
+@dataclass
+class NotesResult:
+    """What `generate_notes` did."""
+
+    processed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    kept_edited: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    model_seconds: float = 0.0
+    total_seconds: float = 0.0
+    transcript_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def writer_name(config: Config) -> str:
+    """The configured writer (`writer` in notegraph.toml when that key exists)."""
+    return str(getattr(config, "writer", "") or DEFAULT_WRITER)
+
+
+def transcript_key(config: Config, path: Path) -> str:
+    """Cache key of one transcript's topics: its bytes, the model, the writer, the code."""
+    return store.content_hash(path.read_bytes(), config.model or "default",
+                              writer_name(config), PIPELINE_VERSION)
+
+
+def _topics_dir(config: Config) -> Path:
+    return config.cache_path / "notes" / "topics"
+
+
+def _manifest_path(config: Config) -> Path:
+    return config.cache_path / "notes" / "manifest.json"
+
+
+def _load_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None  # absent or corrupt: treated as no cache
+    return data if isinstance(data, dict) else None
+
+
+# ---------------------------------------------------------------- (de)serialization
+
+def _sentence_dict(s: Sentence) -> list[Any]:
+    return [s.start, s.end, s.text, s.speaker]
+
+
+def topic_to_dict(t: Topic) -> dict[str, Any]:
+    """A JSON-able form of a topic (its segment's sentences included)."""
+    seg = t.segment
+    return {
+        "segment": {"video_id": seg.video_id, "start": seg.start, "end": seg.end,
+                    "chapter_title": seg.chapter_title,
+                    "sentences": [_sentence_dict(s) for s in seg.sentences]},
+        "title": t.title, "lead": t.lead,
+        "sections": [{"heading": s.heading,
+                      "points": [[p.text, p.start, p.speaker] for p in s.points]}
+                     for s in t.sections],
+        "concepts": list(t.concepts), "people": list(t.people),
+    }
+
+
+def topic_from_dict(d: dict[str, Any]) -> Topic:
+    """Inverse of `topic_to_dict`."""
+    seg = d["segment"]
+    segment = Segment(video_id=seg["video_id"], start=float(seg["start"]),
+                      end=float(seg["end"]),
+                      sentences=tuple(Sentence(float(a), float(b), str(c), e)
+                                      for a, b, c, e in seg["sentences"]),
+                      chapter_title=seg.get("chapter_title"))
+    return Topic(segment=segment, title=d["title"], lead=d["lead"],
+                 sections=tuple(Section(s["heading"], tuple(KeyPoint(p[0], float(p[1]), p[2])
+                                                            for p in s["points"]))
+                                for s in d["sections"]),
+                 concepts=tuple(d["concepts"]), people=tuple(d["people"]))
+
+
+def _video_to_dict(key: str, v: VideoTopics) -> dict[str, Any]:
+    return {"format": CACHE_FORMAT, "key": key, "video_id": v.video_id, "title": v.title,
+            "channel": v.channel, "duration": v.duration, "source": v.source,
+            "speakers": list(v.speakers), "topics": [topic_to_dict(t) for t in v.topics],
+            "vectors": [[round(x, 5) for x in vec] for vec in v.vectors]}
+
+
+def _video_from_dict(d: dict[str, Any]) -> VideoTopics:
+    return VideoTopics(video_id=d["video_id"], title=d["title"], channel=d["channel"],
+                       duration=float(d["duration"]), source=d["source"],
+                       topics=tuple(topic_from_dict(t) for t in d["topics"]),
+                       vectors=tuple(tuple(float(x) for x in vec) for vec in d["vectors"]),
+                       speakers=tuple(d.get("speakers") or ()))
+
+
+def load_cached_video(config: Config, video_id: str) -> tuple[str, VideoTopics] | None:
+    """(key, topics) cached for `video_id`, or None when absent or unreadable."""
+    data = _load_json(store.safe_join(_topics_dir(config), f"{video_id}.json"))
+    if not data or data.get("format") != CACHE_FORMAT:
+        return None
+    try:
+        return str(data["key"]), _video_from_dict(data)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------- one transcript
+
+class _SentenceVectors:
+    """Sentence embeddings for a writer, memoised for the run (the embedder caches on disk)."""
+
+    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray]) -> None:
+        self._embed = embed
+        self._memo: dict[Sentence, np.ndarray] = {}
+
+    def __call__(self, sentences: Sequence[Sentence]) -> np.ndarray:
+        missing = list(dict.fromkeys(s for s in sentences if s not in self._memo))
+        if missing:
+            vecs = self._embed([s.text for s in missing])
+            self._memo.update(zip(missing, vecs, strict=True))
+        if not sentences:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._memo[s] for s in sentences])
+
+    def centroid(self, sentences: Sequence[Sentence]) -> tuple[float, ...]:
+        """Unit mean of the vectors already computed for these sentences."""
+        vecs = [self._memo[s] for s in sentences if s in self._memo]
+        if not vecs:
+            return ()
+        mean = np.mean(vecs, axis=0)
+        norm = float(np.linalg.norm(mean)) or 1.0
+        return tuple(float(x) for x in mean / norm)
+
+
+def known_people(transcript: Transcript, sentences: Sequence[Sentence]) -> tuple[list[str],
+                                                                                 list[str]]:
+    """(speakers, people) of a transcript: who talks, and everyone it names."""
+    speakers = people_from_metadata(transcript.title, transcript.channel)
+    speakers += [c.speaker for c in transcript.cues if c.speaker]
+    speakers = list(dict.fromkeys(speakers))
+    people = list(dict.fromkeys(
+        [*speakers, *names_in_text([s.text for s in sentences], speakers)]))
+    return speakers, people
+
+
+def write_topics(transcript: Transcript, sentences: Sequence[Sentence],
+                 segments: Sequence[Segment], writer: Writer,
+                 embed: Callable[[Sequence[str]], np.ndarray], vault_people: Sequence[str] = (),
+                 reporter: Reporter | None = None) -> VideoTopics:
+    """Topics (and their vectors) of one segmented transcript, with grounding checks."""
+    reporter = reporter or SilentReporter()
+    speakers, people = known_people(transcript, sentences)
+    vectors = _SentenceVectors(embed)
+    context = WriterContext(
+        video_id=transcript.video_id, title=transcript.title, channel=transcript.channel,
+        vectors=vectors, people=tuple(people), speakers=tuple(speakers),
+        vault_people=tuple(p for p in vault_people if p not in people),
+        is_generated=transcript.is_generated,
+        segment_phrases=tuple(PhraseCounts.of(s.text for s in seg.sentences)
+                              for seg in segments))
+    topics: list[Topic] = []
+    titles: dict[str, int] = {}
+    for seg in segments:
+        topic = ground(writer.write_topic(seg, context), reporter)
+        n = titles.get(topic.title.lower(), 0) + 1
+        titles[topic.title.lower()] = n
+        if n > 1:  # two topics of one video never share a title
+            topic = Topic(topic.segment, f"{topic.title} (part {n})", topic.lead,
+                          topic.sections, topic.concepts, topic.people)
+        topics.append(topic)
+    vecs = []
+    for t in topics:
+        c = vectors.centroid(t.segment.sentences)
+        if not c:
+            vectors(list(t.segment.sentences)[:20])
+            c = vectors.centroid(t.segment.sentences)
+        vecs.append(c)
+    return VideoTopics(video_id=transcript.video_id, title=transcript.title,
+                       channel=transcript.channel, duration=transcript.duration,
+                       source=transcript.source, topics=tuple(topics), vectors=tuple(vecs),
+                       speakers=tuple(speakers))
+
+
+def ground(topic: Topic, reporter: Reporter) -> Topic:
+    """Drop key points whose time is not the start of a sentence of the topic's segment."""
+    starts = {round(s.start, 3) for s in topic.segment.sentences}
+    seg = topic.segment
+    sections = []
+    for section in topic.sections:
+        points = tuple(p for p in section.points
+                       if round(p.start, 3) in starts and seg.start - 1e-6 <= p.start <= seg.end)
+        if len(points) < len(section.points):
+            reporter.warn(f"{seg.video_id}: dropped {len(section.points) - len(points)} key "
+                          f"point(s) at {format_timestamp(seg.start)} with a time the "
+                          "transcript does not have")
+        if points:
+            sections.append(Section(section.heading, points))
+    return Topic(seg, topic.title, topic.lead, tuple(sections), topic.concepts, topic.people,
+                 topic.meta)
+
+
+def process_transcript(config: Config, path: Path, writer: Writer,
+                       embedder: Any, vault_people: Sequence[str],
+                       reporter: Reporter) -> VideoTopics:
+    """Sentences → segments → topics for one stored transcript."""
+    from notegraph.segment import segment_transcript
+    from notegraph.text.sentences import split_sentences
+
+    transcript = store.load_transcript(path)
+    sentences = split_sentences(transcript)
+    segments = segment_transcript(transcript, sentences, embedder)
+    return write_topics(transcript, sentences, segments, writer, embedder.embed,
+                        vault_people, reporter)
+
+
+# ---------------------------------------------------------------- the whole run
+
+def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force: bool = False,
+                   reporter: Reporter | None = None, embedder: Any = None) -> NotesResult:
+    """(Re)generate the notes of stored transcripts (default: every new or changed one).
+
+    `force` re-processes the named (or all) transcripts and overwrites hand-edited
+    generated notes after saving a `.bak`. `embedder` defaults to the configured one
+    (loaded only if some transcript needs processing).
+    """
+    import time
+
+    reporter = reporter or SilentReporter()
+    t0 = time.perf_counter()
+    result = NotesResult()
+    paths = {p.stem: p for p in store.list_transcripts(config.transcripts_path)}
+    targets = list(dict.fromkeys(video_ids)) if video_ids else sorted(paths)
+    for vid in targets:
+        if vid not in paths:
+            raise InputError(f"no stored transcript {vid!r} in {config.transcripts_path}; "
+                             "add or import it first (`notegraph add` / `notegraph import`)")
+
+    cached: dict[str, VideoTopics] = {}
+    todo: list[tuple[str, str]] = []
+    for vid, path in sorted(paths.items()):
+        hit = load_cached_video(config, vid)
+        key = transcript_key(config, path) if vid in targets else ""
+        if hit and (vid not in targets or (hit[0] == key and not force)):
+            cached[vid] = hit[1]
+            if vid in targets:
+                result.unchanged.append(vid)
+        elif vid in targets:
+            todo.append((vid, key))
+
+    if todo:
+        writer = get_writer(writer_name(config))
+        if embedder is None:
+            from notegraph.embed import load_embedder
+
+            embedder = load_embedder(config)
+        timed = _TimedEmbedder(embedder)
+        vault_people = sorted({p for v in cached.values() for t in v.topics for p in t.people})
+        for vid, key in reporter.progress(todo, "Writing notes", total=len(todo)):
+            try:
+                video = process_transcript(config, paths[vid], writer, timed, vault_people,
+                                           reporter)
+            except NotegraphError as exc:
+                result.failed.append((vid, str(exc)))
+                reporter.error(str(exc))
+                continue
+            store.atomic_write_json(store.safe_join(_topics_dir(config), f"{vid}.json"),
+                                    _video_to_dict(key, video))
+            cached[vid] = video
+            result.processed.append(vid)
+            result.transcript_seconds += video.duration
+            reporter.info(f"{vid}: {len(video.topics)} topics")
+        result.model_seconds = timed.seconds
+
+    _write_vault(config, cached, set(paths), force, result, reporter)
+    result.total_seconds = time.perf_counter() - t0
+    return result
+
+
+class _TimedEmbedder:
+    """Wraps an embedder to measure the time spent in it (for the benchmark)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.seconds = 0.0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        import time
+
+        t0 = time.perf_counter()
+        try:
+            return self.inner.embed(texts)
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+
+def _write_vault(config: Config, videos: dict[str, VideoTopics], stored: set[str],
+                 force: bool, result: NotesResult, reporter: Reporter) -> None:
+    manifest = _load_json(_manifest_path(config)) or {}
+    previous_slugs = manifest.get("slugs") if isinstance(manifest.get("slugs"), dict) else {}
+    files = scan_vault(config.notes_path)
+    existing = existing_vault(files.values(), previous_slugs or {})
+    notes = render_vault(list(videos.values()), existing)
+    # Stale generated notes go only when we know the whole vault: notes of a video
+    # without cached topics (e.g. its processing failed) are left as they are.
+    complete = stored <= set(videos)
+    removable = {
+        p for p, f in files.items()
+        if f.generated and (complete or (f.meta or {}).get("videoId") in videos
+                            or ((f.meta or {}).get("videoId") not in stored
+                            and (f.meta or {}).get("type") in ("topic", "video")))
+    }
+    report = write_notes(config.notes_path, notes, files, force=force, removable=removable,
+                         reporter=reporter)
+    result.written = report.written
+    result.kept_edited = report.kept_edited
+    result.removed = report.removed
+    slugs = {n.key: n.slug for n in notes}
+    store.atomic_write_json(_manifest_path(config), {"version": PIPELINE_VERSION,
+                                                     "slugs": slugs})
+    reporter.info(f"notes: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+                  f"{len(report.kept_edited)} kept (edited by hand), {len(report.removed)} removed")
+

@@ -1,0 +1,163 @@
+"""Writing generated notes without ever losing a person's work.
+
+- A hand-written note (no `generator: notegraph` in its frontmatter) is never touched.
+- A generated note whose body no longer matches its `fingerprint` was edited by hand:
+  it is kept and reported; with `force` it is first copied to `<name>.md.bak`, then
+  overwritten.
+- A generated note that is no longer generated (e.g. a topic that moved) is removed only
+  when unedited.
+- Every write is atomic (`store.atomic_write_text`): an interrupted run leaves each file
+  either old or new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from notegraph import store
+from notegraph.notes import FOLDERS, GENERATOR, ExistingVault, GeneratedNote, body_fingerprint
+from notegraph.report import Reporter, SilentReporter
+from notegraph.slugs import link_key, slugify
+
+
+def split_frontmatter(text: str) -> tuple[dict[str, Any] | None, str]:
+    """(frontmatter, body) of a markdown note; (None, text) without valid frontmatter."""
+    if not text.startswith("---\n"):
+        return None, text
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        return None, text
+    try:
+        meta = yaml.safe_load(text[4:end])
+    except yaml.YAMLError:
+        return None, text
+    if not isinstance(meta, dict):
+        return None, text
+    return meta, text[end + 5:].lstrip("\n")
+
+
+@dataclass(frozen=True)
+class VaultFile:
+    """One `.md` file already in the notes folder."""
+
+    path: Path
+    meta: dict[str, Any] | None
+    body: str
+
+    @property
+    def generated(self) -> bool:
+        return bool(self.meta) and self.meta.get("generator") == GENERATOR  # type: ignore[union-attr]
+
+    @property
+    def edited(self) -> bool:
+        """True when a generated note's body differs from what was generated."""
+        return self.generated and body_fingerprint(self.body) != str(
+            (self.meta or {}).get("fingerprint"))
+
+
+def scan_vault(notes_dir: Path) -> dict[Path, VaultFile]:
+    """Every markdown note under `notes_dir` (unreadable files are skipped)."""
+    files: dict[Path, VaultFile] = {}
+    if not notes_dir.is_dir():
+        return files
+    for path in sorted(notes_dir.rglob("*.md")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        meta, body = split_frontmatter(text)
+        files[path.resolve()] = VaultFile(path.resolve(), meta, body)
+    return files
+
+
+def existing_vault(files: Iterable[VaultFile], slugs: dict[str, str]) -> ExistingVault:
+    """What generation must respect: hand-written slugs and names, concept names."""
+    taken: set[str] = set()
+    claimed: set[str] = set()
+    concept_names: list[str] = []
+    for f in files:
+        meta = f.meta or {}
+        if f.generated:
+            if meta.get("type") == "concept" and isinstance(meta.get("title"), str):
+                concept_names.append(meta["title"])
+            continue
+        taken.add(slugify(f.path.stem))
+        claimed.add(link_key(f.path.stem))
+        if isinstance(meta.get("title"), str):
+            claimed.add(link_key(meta["title"]))
+        aliases = meta.get("aliases")
+        for alias in aliases if isinstance(aliases, list) else [aliases] if aliases else []:
+            claimed.add(link_key(str(alias)))
+    return ExistingVault(taken=frozenset(taken), claimed=frozenset(claimed),
+                         concept_names=tuple(sorted(concept_names)), slugs=dict(slugs))
+
+
+@dataclass
+class WriteReport:
+    """What `write_notes` did, by path."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    kept_edited: list[Path] = field(default_factory=list)
+    backed_up: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
+def write_notes(notes_dir: Path, notes: Sequence[GeneratedNote], files: dict[Path, VaultFile],
+                *, force: bool = False, removable: set[Path] | None = None,
+                reporter: Reporter | None = None) -> WriteReport:
+    """Write `notes` under `notes_dir`, keeping hand edits; remove stale generated notes.
+
+    `files` is the current vault (`scan_vault`). `removable`: stale generated notes that
+    may be deleted (default: every generated note not in `notes`).
+    """
+    reporter = reporter or SilentReporter()
+    report = WriteReport()
+    wanted: set[Path] = set()
+    for note in notes:
+        path = store.safe_join(notes_dir, FOLDERS[note.kind], f"{note.slug}.md")
+        wanted.add(path)
+        text = note.text()
+        current = files.get(path)
+        if current is None:
+            if path.exists():  # appeared since the scan: treat as someone else's
+                reporter.warn(f"{path}: exists and was not generated by notegraph; left alone")
+                continue
+            store.atomic_write_text(path, text)
+            report.written.append(path)
+            continue
+        if not current.generated:
+            reporter.warn(f"{path}: a hand-written note; left alone")
+            continue
+        if current.edited:
+            if not force:
+                reporter.warn(f"{path}: edited by hand since it was generated; kept it "
+                              "(run `notegraph notes --force` to regenerate it; a .bak is kept)")
+                report.kept_edited.append(path)
+                continue
+            backup = path.with_name(path.name + ".bak")
+            store.atomic_write_bytes(backup, path.read_bytes())
+            report.backed_up.append(backup)
+            reporter.info(f"{path}: edited by hand; saved it as {backup.name} and regenerated it")
+        if path.read_text(encoding="utf-8") == text:
+            report.unchanged.append(path)
+            continue
+        store.atomic_write_text(path, text)
+        report.written.append(path)
+    for path, current in files.items():
+        if path in wanted or not current.generated:
+            continue
+        if removable is not None and path not in removable:
+            continue
+        if current.edited:
+            reporter.warn(f"{path}: no longer generated but edited by hand; kept it")
+            report.kept_edited.append(path)
+            continue
+        path.unlink(missing_ok=True)
+        report.removed.append(path)
+    return report

@@ -1,0 +1,152 @@
+"""People discussed in a transcript: names from metadata, speaker labels and the text.
+
+Precision first — a wrong person link is worse than a missing one:
+- metadata: the guest before `:` in `Guest Name: topics | Host Name Podcast #12`, the
+  host named in the title, the channel when it is a name that the title repeats;
+- speaker labels of the transcript;
+- the text: a 2–3 word capitalized name whose first word is a known first name, that
+  is said at least twice (or is already known), and whose words never occur in lower
+  case in the same transcript (`Crossroads Festival` is not a person: "festival" is a
+  common word there). Single names (`Ilya`) only resolve to a known full name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+_NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+_NAME_RE = re.compile(rf"\b({_NAME_WORD}(?: {_NAME_WORD}){{1,3}})\b")
+_LOWER_WORD_RE = re.compile(r"\b[a-z][a-z'-]+\b")
+# Words that start place names, and last words of institutions/works: not people.
+_NOT_FIRST_TEXT = """
+san santa saint st los las el la le de del fort port mount lake new north south east west
+the mr mrs ms dr sir lord king queen president prince general captain
+"""
+_NOT_FIRST = frozenset(_NOT_FIRST_TEXT.split())
+_NOT_LAST_TEXT = """
+hotel festival store street road university college institute company records hall park
+center centre club band brothers group award awards prize project state city county bay
+river island mountain valley square church school museum podcast show channel news times
+house studio studios foundation lab labs league cup series
+"""
+_NOT_LAST = frozenset(_NOT_LAST_TEXT.split())
+_GENERIC_TITLE_WORDS_TEXT = """
+podcast show channel episode tv news media official radio the live talks talk interview
+lecture
+"""
+_GENERIC_TITLE_WORDS = frozenset(_GENERIC_TITLE_WORDS_TEXT.split())
+
+
+@functools.lru_cache(maxsize=1)
+def _first_names() -> object:
+    import gender_guesser.detector as detector
+
+    return detector.Detector(case_sensitive=False)
+
+
+def is_first_name(word: str) -> bool:
+    """True when `word` is a known given name (gender-guesser's international list)."""
+    if word.lower() in _NOT_FIRST:
+        return False
+    return _first_names().get_gender(word) != "unknown"  # type: ignore[attr-defined]
+
+
+def looks_like_name(text: str) -> bool:
+    """`Lisa Randall` yes; `Big Think`, `Lex Fridman Podcast`, `dark matter` no."""
+    words = text.split()
+    if not 2 <= len(words) <= 4 or not all(re.fullmatch(_NAME_WORD, w) for w in words):
+        return False
+    if any(w.lower() in _GENERIC_TITLE_WORDS for w in words):
+        return False
+    return is_first_name(words[0]) and words[-1].lower() not in _NOT_LAST
+
+
+def people_from_metadata(title: str, channel: str) -> list[str]:
+    """Guest and host names that the title and channel state."""
+    found: list[str] = []
+    head = re.split(r"\s*[:|–—]\s*|\s+-\s+", title, maxsplit=1)[0].strip()
+    if looks_like_name(head):
+        found.append(head)
+    for m in re.finditer(rf"\b(?:with|ft\.?|feat\.?|featuring)\s+({_NAME_WORD}(?: {_NAME_WORD})+)",
+                         title):
+        if looks_like_name(m.group(1)):
+            found.append(m.group(1))
+    # "| Lex Fridman Podcast #419": the host named in the show's name
+    for m in re.finditer(rf"({_NAME_WORD}(?: {_NAME_WORD})+)(?= (?:Podcast|Show)\b)", title):
+        if looks_like_name(m.group(1)):
+            found.append(m.group(1))
+    # "Tal Wilkenfeld: Music, Jeff Beck, Prince, and Leonard Cohen": names in the topic list
+    for item in re.split(r"\s*(?:,|&|\band\b|:|\|)\s*", title):
+        if item != head and looks_like_name(item.strip()):
+            found.append(item.strip())
+    if channel and looks_like_name(channel) and channel in title:
+        found.append(channel)
+    return _dedupe(found)
+
+
+def names_in_text(texts: Sequence[str], known: Iterable[str] = ()) -> list[str]:
+    """Full names said in `texts` (see the module doc for the rules), most said first."""
+    known_set = set(known)
+    lower_words = set()
+    counts: Counter[str] = Counter()
+    for text in texts:
+        lower_words.update(_LOWER_WORD_RE.findall(text))
+        for m in _NAME_RE.finditer(text):
+            words = m.group(1).split()
+            while words and (words[0].lower() in _NOT_FIRST or not is_first_name(words[0])):
+                words = words[1:]  # "So Ilya Sutskever" → "Ilya Sutskever"
+            if 2 <= len(words) <= 3:
+                counts[" ".join(words)] += 1
+    out = []
+    for name, n in counts.most_common():
+        if name in known_set:
+            out.append(name)
+            continue
+        if n < 2 or not looks_like_name(name):
+            continue
+        if any(w.lower() in lower_words for w in name.split()):
+            continue
+        out.append(name)
+    return out
+
+
+def mentions(text: str, people: Sequence[str], full_only: Sequence[str] = ()) -> list[str]:
+    """Which of `people` (and of `full_only`) `text` mentions.
+
+    A full name matches in any case (lower-case captions); a single first or last name
+    matches only when capitalized and only one of `people` has it. `full_only` names
+    (e.g. known from other videos of the vault) match by their full name only.
+    """
+    low = text.lower()
+    part_owner: dict[str, list[str]] = {}
+    for person in people:
+        for part in person.split():
+            part_owner.setdefault(part, []).append(person)
+    found = []
+    for person in [*people, *full_only]:
+        if person in found:
+            continue
+        if re.search(rf"\b{re.escape(person.lower())}\b", low):
+            found.append(person)
+            continue
+        if person not in people:
+            continue
+        for part in person.split():
+            if len(part) >= 3 and len(part_owner[part]) == 1 and \
+                    re.search(rf"\b{re.escape(part)}\b", text):
+                found.append(person)
+                break
+    return found
+
+
+def _dedupe(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        if n.lower() not in seen:
+            seen.add(n.lower())
+            out.append(n)
+    return out

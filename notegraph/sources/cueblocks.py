@@ -1,0 +1,67 @@
+"""Cue blocks of SRT and WebVTT: a timing line, then payload lines up to the next cue.
+
+Scanning line by line (instead of splitting on blank lines) copes with what real files
+do: yt-dlp's SRT puts a blank line *inside* a cue, YouTube's VTT has space-only lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from notegraph.sources.parsed import LayoutError
+
+# `00:01:02,500 --> 00:01:04,000`, `01:02.500 --> 01:04.000 align:start` (both formats).
+TIMING_RE = re.compile(
+    r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
+    r"(?:\s+(.*))?$"
+)
+
+
+@dataclass(frozen=True)
+class CueBlock:
+    """One cue as written: times (seconds), payload lines, settings, 1-based line number."""
+
+    start: float
+    end: float
+    lines: tuple[str, ...]
+    settings: str
+    line_no: int
+
+
+def to_seconds(stamp: str) -> float:
+    """`01:02:03,456` / `02:03.456` → seconds."""
+    parts = stamp.replace(",", ".").split(":")
+    value = 0.0
+    for p in parts:
+        value = value * 60 + float(p)
+    return round(value, 3)
+
+
+def iter_cue_blocks(text: str) -> Iterator[CueBlock]:
+    """Yield every cue block of an SRT or WebVTT text, in file order."""
+    lines = text.split("\n")
+    timing_at = [i for i, ln in enumerate(lines) if "-->" in ln and TIMING_RE.match(ln)]
+    for n, i in enumerate(timing_at):
+        m = TIMING_RE.match(lines[i])
+        assert m is not None
+        stop = timing_at[n + 1] if n + 1 < len(timing_at) else len(lines)
+        if n + 1 < len(timing_at):
+            # The line just before the next timing line is that cue's number/identifier
+            # when it follows a blank line (or is a bare number, as SRT writes it).
+            k = stop - 1
+            if k > i and lines[k].strip() and (
+                not lines[k - 1].strip() or k - 1 == i or lines[k].strip().isdigit()
+            ):
+                stop = k
+        payload = [ln.rstrip() for ln in lines[i + 1:stop]]
+        while payload and not payload[-1].strip():
+            payload.pop()
+        while payload and not payload[0].strip():
+            payload.pop(0)
+        start, end = to_seconds(m.group(1)), to_seconds(m.group(2))
+        if end < start:
+            raise LayoutError(f"line {i + 1}: cue ends ({m.group(2)}) before it starts "
+                              f"({m.group(1)})")
+        yield CueBlock(start, end, tuple(payload), m.group(3) or "", i + 1)

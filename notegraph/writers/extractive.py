@@ -1,0 +1,247 @@
+"""The default writer: key points are the segment's own most central sentences.
+
+- Centrality: PageRank over the sentence-similarity graph (cosine of embeddings),
+  damped by a sentence-quality prior (too short, questions, sponsor reads score low).
+- Sections: the segment is cut in time where consecutive windows of sentences are least
+  alike, into 1–4 parts; each part becomes a `##` section headed by its keyphrases.
+- Redundancy: within a section points are picked by maximal marginal relevance (MMR).
+- Points keep the start time and speaker of their sentence and are shown in time order.
+  The text is only cleaned (leading fillers, capital letter, end punctuation, an overlong
+  sentence cut at a clause with `…`): no sentence and no time is invented.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from notegraph.concepts import PhraseCounts, document_frequency, keyphrases
+from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
+from notegraph.people import mentions
+from notegraph.slugs import format_timestamp
+from notegraph.writers import WriterContext
+
+_LEADING_FILLER_RE = re.compile(
+    r"^(?:(?:and|so|but|well|like|okay|ok|yeah|yes|oh|um|uh|right|now|look|i mean|you know)"
+    r"\b[,.]?\s+)+",
+    re.IGNORECASE,
+)
+_SPONSOR_RE = re.compile(r"\b(sponsors?|promo code|use code|check out our|support (?:it|this "
+                         r"podcast)|go to \w+\.com|subscribe)\b", re.IGNORECASE)
+_WORD_RE = re.compile(r"\S+")
+MAX_POINT_WORDS = 55
+
+
+def clean_point_text(text: str) -> str:
+    """Display text of a key point: the sentence, minimally tidied (never reworded)."""
+    text = " ".join(text.split())
+    stripped = _LEADING_FILLER_RE.sub("", text).strip()
+    text = stripped if len(stripped.split()) >= 4 else text
+    words = text.split()
+    if len(words) > MAX_POINT_WORDS:
+        # cut at the last clause break inside the limit, else at the limit
+        head = " ".join(words[:MAX_POINT_WORDS])
+        cut = max(head.rfind(", "), head.rfind("; "))
+        text = (head[:cut] if cut > len(head) // 2 else head).rstrip(",;: ") + " …"
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    if text and text[-1] not in ".?!…\"'”":
+        text += "."
+    return text
+
+
+def sentence_quality(sentence: Sentence) -> float:
+    """A prior in (0, 1]: how good a sentence is as a stand-alone key point."""
+    n = len(_WORD_RE.findall(sentence.text))
+    q = 0.1 if n < 6 else 0.6 if n < 10 else 1.0 if n <= 45 else 0.7
+    if sentence.text.rstrip().endswith("?"):
+        q *= 0.5
+    if _SPONSOR_RE.search(sentence.text):
+        q *= 0.1
+    return q
+
+
+def pagerank(vectors: np.ndarray, damping: float = 0.85, iterations: int = 50) -> np.ndarray:
+    """PageRank of the graph whose edge weights are positive cosine similarities."""
+    n = len(vectors)
+    if n == 0:
+        return np.zeros(0)
+    sim = np.clip(vectors @ vectors.T, 0.0, None)
+    np.fill_diagonal(sim, 0.0)
+    out = sim.sum(axis=1, keepdims=True)
+    # a sentence similar to nothing links to everyone (the usual dangling-node rule)
+    trans = np.where(out > 0, sim / np.where(out > 0, out, 1.0), 1.0 / n)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(iterations):
+        new = (1 - damping) / n + damping * (trans.T @ rank)
+        done = np.abs(new - rank).sum() < 1e-8
+        rank = new
+        if done:
+            break
+    return rank
+
+
+def split_in_time(vectors: np.ndarray, parts: int) -> list[range]:
+    """Cut `len(vectors)` sentences into ≤ `parts` contiguous ranges at topic dips.
+
+    A cut goes where the mean embedding of the sentences before it and of those after
+    it (a few on each side) are least alike; parts are at least a third of an even share.
+    """
+    n = len(vectors)
+    parts = max(1, min(parts, n // 3 or 1))
+    if parts == 1:
+        return [range(n)]
+    min_size = max(2, n // (3 * parts))
+    window = max(2, min(6, n // (2 * parts)))
+    gaps = []
+    for i in range(min_size, n - min_size + 1):
+        left = vectors[max(0, i - window):i].mean(axis=0)
+        right = vectors[i:i + window].mean(axis=0)
+        denom = float(np.linalg.norm(left) * np.linalg.norm(right)) or 1.0
+        gaps.append((float(left @ right) / denom, i))
+    cuts: list[int] = []
+    for _, i in sorted(gaps):
+        if all(abs(i - c) >= min_size for c in cuts):
+            cuts.append(i)
+        if len(cuts) == parts - 1:
+            break
+    bounds = [0, *sorted(cuts), n]
+    return [range(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def mmr(candidates: Sequence[int], relevance: np.ndarray, vectors: np.ndarray, k: int,
+        diversity: float = 0.35) -> list[int]:
+    """Pick `k` of `candidates`: relevant, and unlike the ones already picked."""
+    picked: list[int] = []
+    pool = [i for i in candidates if relevance[i] > 0]
+    top = max((relevance[i] for i in pool), default=1.0) or 1.0
+    while pool and len(picked) < k:
+        def gain(i: int) -> float:
+            redundancy = max((float(vectors[i] @ vectors[j]) for j in picked), default=0.0)
+            return (1 - diversity) * relevance[i] / top - diversity * redundancy
+
+        best = max(pool, key=gain)
+        picked.append(best)
+        pool.remove(best)
+    return picked
+
+
+def sentence_case(phrase: str) -> str:
+    """`dark matter` → `Dark matter`; `GPT-5` and `Jeff Beck` stay as they are."""
+    return phrase[:1].upper() + phrase[1:] if phrase else phrase
+
+
+def join_phrases(phrases: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
+def title_from_phrases(phrases: Sequence[str]) -> str:
+    """A human title from the best keyphrases: `Dark matter and the Bullet Cluster`."""
+    if not phrases:
+        return ""
+    first = phrases[0]
+    if len(phrases) > 1 and len(first.split()) + len(phrases[1].split()) <= 5:
+        return sentence_case(f"{first} and {phrases[1]}")
+    return sentence_case(first)
+
+
+class ExtractiveWriter:
+    """Grounded notes without a language model (see the module doc)."""
+
+    name = "extractive"
+
+    def write_topic(self, segment: Segment, context: WriterContext) -> Topic:
+        """Title, lead, sections of extracted key points, concepts and people."""
+        sentences = list(segment.sentences)
+        if not sentences:
+            empty_title = segment.chapter_title or f"From {format_timestamp(segment.start)}"
+            return Topic(segment=segment, title=empty_title, lead="", sections=())
+        # Only sentences that could be key points are embedded: the model is the cost.
+        cand = [i for i, s in enumerate(sentences) if sentence_quality(s) >= 0.5]
+        if len(cand) < 3:
+            cand = list(range(len(sentences)))
+        vectors = context.vectors([sentences[i] for i in cand])
+        quality = np.array([sentence_quality(sentences[i]) for i in cand])
+        relevance = pagerank(vectors) * len(cand) * quality
+
+        minutes = max(0.5, (segment.end - segment.start) / 60.0)
+        n_parts = 1 if len(cand) < 8 else max(2, min(4, round(minutes / 5)))
+        total_points = max(3, min(12, round(minutes * 0.8)))
+        ranges = split_in_time(vectors, n_parts)
+        per_part = max(2, min(4, math.ceil(total_points / len(ranges))))
+
+        people = list(context.people)
+        excluded = [*people, *context.vault_people, context.channel]
+        # phrase counts per part cover all its sentences, not only the candidates
+        bounds = [0] + [cand[r.start] for r in ranges[1:]] + [len(sentences)]
+        part_counts = [PhraseCounts.of(s.text for s in sentences[a:b])
+                       for a, b in itertools.pairwise(bounds)]
+        part_df = document_frequency(part_counts)
+        seg_counts = PhraseCounts.of(s.text for s in sentences)
+        siblings = context.segment_phrases or (seg_counts,)
+        concepts = keyphrases(seg_counts, document_frequency(siblings), len(siblings),
+                              limit=6, exclude=excluded)
+
+        sections = []
+        used_headings: set[str] = set()
+        for r, counts in zip(ranges, part_counts, strict=True):
+            picked = sorted(cand[j] for j in mmr(list(r), relevance, vectors, per_part))
+            if not picked:
+                continue
+            points = tuple(
+                KeyPoint(clean_point_text(sentences[i].text), sentences[i].start,
+                         sentences[i].speaker)
+                for i in picked
+            )
+            heading = self._heading(counts, part_df, len(ranges), excluded, used_headings,
+                                    sentences[picked[0]].start)
+            sections.append(Section(heading=heading, points=points))
+
+        title = (segment.chapter_title or title_from_phrases(concepts)
+                 or f"From {format_timestamp(segment.start)}")
+        text = " ".join(s.text for s in sentences)
+        discussed = mentions(text, people, context.vault_people)
+        speakers = list(dict.fromkeys(s.speaker for s in sentences if s.speaker))
+        lead = self._lead(context, speakers or list(context.speakers[:2]), concepts, discussed)
+        return Topic(
+            segment=segment,
+            title=title,
+            lead=lead,
+            sections=tuple(sections),
+            concepts=tuple(concepts),
+            people=tuple(dict.fromkeys([*discussed, *speakers])),
+        )
+
+    @staticmethod
+    def _heading(counts: PhraseCounts, df: Counter[str], n_docs: int, excluded: list[str],
+                 used: set[str], start: float) -> str:
+        phrases = keyphrases(counts, df, n_docs, limit=2, exclude=excluded)
+        heading = title_from_phrases(phrases)
+        if not heading or heading.lower() in used:
+            heading = f"From {format_timestamp(start)}" + (f": {heading}" if heading else "")
+        used.add(heading.lower())
+        return heading
+
+    @staticmethod
+    def _lead(context: WriterContext, speakers: list[str], concepts: list[str],
+              discussed: list[str]) -> str:
+        about = join_phrases(concepts[:3]) or "this part of the conversation"
+        who = join_phrases(speakers[:3])
+        if who:
+            lead = f"{who} {'talks' if len(speakers) == 1 else 'talk'} about {about}."
+        elif context.title:
+            lead = f"This part of “{context.title}” is about {about}."
+        else:
+            lead = f"This part is about {about}."
+        others = [p for p in discussed if p not in speakers]
+        if others:
+            lead += f" Mentioned: {join_phrases(others[:5])}."
+        return lead
