@@ -35,12 +35,12 @@ class GraphExtension:
 
     name = "graph"
 
-    def __init__(self, *, embed: bool = True, related_k: int = 6, local_hops: int = 2,
-                 local_limit: int = 24) -> None:
+    def __init__(self, *, embed: bool = True, related_k: int = 6, ring1_max: int = 10,
+                 ring2_max: int = 12) -> None:
         self.embed = embed
         self.related_k = related_k
-        self.local_hops = local_hops
-        self.local_limit = local_limit
+        self.ring1_max = ring1_max
+        self.ring2_max = ring2_max
         self.warnings: list[str] = []
         self._graph: nx.Graph = nx.Graph()
         self._urls: dict[str, str] = {}
@@ -69,7 +69,16 @@ class GraphExtension:
         related = tuple(NoteRef(self._titles[r.note_id], self._urls[r.note_id])
                         for r in self._related.get(note_id, ()))
         svg = graphviz.local_svg(self._graph, note_id, lambda u: root + self._urls[u],
-                                 self._layout.community, self.local_hops, self.local_limit)
+                                 self._layout.community, self.ring1_max, self.ring2_max)
+        if svg:
+            ring1, ring2 = graphviz.local_rings(self._graph, note_id, self.ring1_max,
+                                                self.ring2_max)
+            kinds = graphviz.kinds_present(self._graph, [note_id, *ring1, *ring2])
+            legend = "".join(f'<li style="--kc: var(--k-{k})">{k}</li>' for k in kinds)
+            # The stylesheet travels with the snippet: note templates need not know it.
+            svg = (f'<link rel="stylesheet" href="{root}assets/graph.css">{svg}'
+                   f'<ul class="ng-kinds">{legend}</ul>'
+                   f'<p class="ng-more"><a href="{root}graph/">Open the full graph</a></p>')
         return {"related": related, "local_graph": svg}
 
     def pages(self) -> Iterable[Page]:

@@ -31,12 +31,14 @@ import numpy as np
 from notegraph import store
 from notegraph.graph import communities, graph_digest, neighbourhood
 
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 SEED = 7
 # Largest group laid out by one dense force simulation (O(n²) memory and time per step).
 DIRECT_LIMIT = 350
 PALETTE_SIZE = 12  # community colours c0…c11 in the stylesheet; the rest are grey
 MAX_EDGES_DRAWN = 20000  # beyond this the picture is a grey fog anyway; keep the heaviest
+# Layout units per node: a disc of n nodes has radius ≈ SPREAD·√n (dots have r ≈ 0.3–1).
+SPREAD = 1.8
 
 Href = Callable[[str], "str | None"]
 
@@ -111,11 +113,11 @@ def _layout_group(g: nx.Graph, nodes: list[str], seed: int, depth: int = 0
                   ) -> dict[str, np.ndarray]:
     """Positions of `nodes` (sorted) in a disc of radius ≈ sqrt(len(nodes))."""
     n = len(nodes)
-    radius = math.sqrt(n) * 0.9 + 0.5
+    radius = math.sqrt(n) * SPREAD + 0.5
     if n <= DIRECT_LIMIT or depth >= 3:
         if n > DIRECT_LIMIT:  # could not split: a loose grid beats a quadratic blow-up
             side = math.ceil(math.sqrt(n))
-            return {u: np.array([(i % side) - side / 2, (i // side) - side / 2]) * 0.9
+            return {u: np.array([(i % side) - side / 2, (i // side) - side / 2]) * SPREAD
                     for i, u in enumerate(nodes)}
         index = {u: i for i, u in enumerate(nodes)}
         sub = g.subgraph(nodes)
@@ -136,7 +138,7 @@ def _pack(g: nx.Graph, groups: list[list[str]], seed: int, depth: int
     """Lay out each group in its own disc, then arrange the discs by their ties."""
     owner = {u: i for i, members in enumerate(groups) for u in members}
     inner = [_layout_group(g, members, seed + i, depth) for i, members in enumerate(groups)]
-    radii = np.array([math.sqrt(len(m)) * 0.9 + 1.0 for m in groups])
+    radii = np.array([math.sqrt(len(m)) * SPREAD + 1.0 for m in groups])
     ties: dict[tuple[int, int], float] = {}
     for members in groups:
         for u in members:
@@ -199,34 +201,46 @@ def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED) -> Layo
 
 # ---------------------------------------------------------------- local (radial) layout
 
+def local_rings(g: nx.Graph, node: str, ring1_max: int = 10, ring2_max: int = 12
+                ) -> tuple[list[str], list[str]]:
+    """The notes shown around `node`: its strongest neighbours, then theirs."""
+    ring1 = neighbourhood(g, node, hops=1, limit=ring1_max + 1)[1:]
+    if not ring1:
+        return [], []
+    seen = {node, *ring1}
+    score: dict[str, float] = {}
+    for v in ring1:
+        for w, data in g[v].items():
+            if w not in seen:
+                score[w] = score.get(w, 0.0) + float(data.get("weight", 1.0))
+    ring2 = sorted(score, key=lambda w: (-score[w], -g.degree(w), w))[:ring2_max]
+    return ring1, ring2
+
+
 def local_layout(g: nx.Graph, node: str, community: Mapping[str, int] | None = None,
-                 hops: int = 2, limit: int = 24) -> dict[str, tuple[float, float]]:
-    """Radial positions of `node`'s neighbourhood: centre, ring 1, ring 2 (unit ≈ 100px)."""
-    members = neighbourhood(g, node, hops=hops, limit=limit)
-    if not members:
+                 ring1_max: int = 10, ring2_max: int = 12) -> dict[str, tuple[float, float]]:
+    """Radial positions around `node`: centre (0, 0), ring 1 at radius 1, ring 2 at 1.8."""
+    if node not in g:
         return {}
-    ring1 = [v for v in members[1:] if g.has_edge(node, v)]
-    ring2 = [v for v in members[1:] if v not in set(ring1)]
+    ring1, ring2 = local_rings(g, node, ring1_max, ring2_max)
     comm = community or {}
-    ring1.sort(key=lambda v: (comm.get(v, 0), g.nodes[v].get("kind", ""), v))
+    ring1.sort(key=lambda v: (g.nodes[v].get("kind", ""), comm.get(v, 0), v))
     pos = {node: (0.0, 0.0)}
     angle: dict[str, float] = {}
-    r1 = 1.0 if not ring2 else 0.9
     for i, v in enumerate(ring1):
-        a = 2 * math.pi * i / max(1, len(ring1)) - math.pi / 2
+        a = 2 * math.pi * i / len(ring1) - math.pi / 2
         angle[v] = a
-        pos[v] = (r1 * math.cos(a), r1 * math.sin(a))
-    if ring2:
-        def parent_angle(v: str) -> float:
-            parents = [angle[p] for p in g[v] if p in angle]
-            if not parents:
-                return math.pi
-            return math.atan2(sum(math.sin(a) for a in parents),
-                              sum(math.cos(a) for a in parents)) % (2 * math.pi)
-        ring2.sort(key=lambda v: (round(parent_angle(v), 6), v))
-        for i, v in enumerate(ring2):
-            a = 2 * math.pi * i / len(ring2) - math.pi / 2 + math.pi / max(2, len(ring2))
-            pos[v] = (1.75 * math.cos(a), 1.75 * math.sin(a))
+        pos[v] = (round(math.cos(a), 4), round(math.sin(a), 4))
+
+    def parent_angle(v: str) -> float:
+        parents = [angle[p] for p in g[v] if p in angle]
+        return math.atan2(sum(math.sin(a) for a in parents),
+                          sum(math.cos(a) for a in parents)) % (2 * math.pi)
+
+    ring2.sort(key=lambda v: (round(parent_angle(v), 6), v))
+    for i, v in enumerate(ring2):
+        a = 2 * math.pi * (i + 0.5) / len(ring2) - math.pi / 2
+        pos[v] = (round(1.8 * math.cos(a), 4), round(1.8 * math.sin(a), 4))
     return pos
 
 
@@ -240,10 +254,10 @@ def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def global_svg(g: nx.Graph, layout: Layout, href: Href, labels: int = 40) -> str:
+def global_svg(g: nx.Graph, layout: Layout, href: Href, labels: int | None = None) -> str:
     """The whole graph as one SVG: nodes are links, coloured by community.
 
-    The `labels` best-connected nodes get a visible label; every node has a `<title>`
+    The `labels` best-connected nodes (default: one in eight, 6 to 40) get a label; every node has a `<title>`
     (shown on hover without JavaScript). Edges are one path, heaviest first, capped at
     `MAX_EDGES_DRAWN`.
     """
@@ -272,7 +286,17 @@ def global_svg(g: nx.Graph, layout: Layout, href: Href, labels: int = 40) -> str
         parts.append(_node_svg(g, u, pos[u], href, layout.community.get(u, 0),
                                _node_radius(degree.get(u, 0))))
     parts.append("</g>")
-    top = sorted(pos, key=lambda u: (-degree.get(u, 0), u))[:labels]
+    if labels is None:
+        labels = max(6, min(40, len(pos) // 8))
+    # Every big community gets its hub labelled, then the best-connected overall.
+    by_degree = sorted(pos, key=lambda u: (-degree.get(u, 0), u))
+    top: list[str] = []
+    for u in by_degree:
+        c = layout.community.get(u, 0)
+        if c < PALETTE_SIZE and all(layout.community.get(t, 0) != c for t in top):
+            top.append(u)
+    top = top[:labels]
+    top += [u for u in by_degree if u not in top][: max(0, labels - len(top))]
     parts.append('<g class="ng-labels" aria-hidden="true">')
     for u in sorted(top):
         x, y = pos[u]
@@ -298,41 +322,62 @@ def _node_svg(g: nx.Graph, u: str, p: tuple[float, float], href: Href, comm: int
 
 def local_svg(g: nx.Graph, node: str, href: Href,
               community: Mapping[str, int] | None = None,
-              hops: int = 2, limit: int = 24) -> str:
-    """A small radial SVG of `node`'s neighbourhood (empty string when it has none)."""
-    pos = local_layout(g, node, community, hops, limit)
+              ring1_max: int = 10, ring2_max: int = 12) -> str:
+    """A small radial SVG of `node`'s neighbourhood (empty string when it has none).
+
+    Sized for a sidebar: the centre and its direct neighbours are labelled, the outer
+    ring shows its titles on hover. Colours are by kind (class `k-<kind>`).
+    """
+    pos = local_layout(g, node, community, ring1_max, ring2_max)
     if len(pos) < 2:
         return ""
-    scale = 100.0
-    sp = {u: (x * scale, y * scale) for u, (x, y) in pos.items()}
-    edges = sorted((min(a, b), max(a, b)) for a, b in g.subgraph(list(sp)).edges)
+    r1 = 56.0
+    sp = {u: (x * r1, y * r1) for u, (x, y) in pos.items()}
+    inner = {node} | {u for u in sp if g.has_edge(node, u)}
+    # outer-ring-to-outer-ring ties are left out: they only add clutter
+    edges = sorted((min(a, b), max(a, b)) for a, b in g.subgraph(list(sp)).edges
+                   if a in inner or b in inner)
+    title = escape(g.nodes[node].get("title") or node)
     parts = ['<svg class="ng-graph ng-local" xmlns="http://www.w3.org/2000/svg" '
-             'viewBox="-250 -215 500 430" role="img" '
-             f'aria-label="Notes around {escape(g.nodes[node].get("title") or node)}">']
+             f'viewBox="-178 -125 356 250" role="img" aria-label="Notes around {title}">']
     d = "".join(f"M{sp[a][0]:.1f} {sp[a][1]:.1f}L{sp[b][0]:.1f} {sp[b][1]:.1f}"
                 for a, b in edges)
     parts.append(f'<path class="ng-edges" d="{d}"/>')
-    for u in sorted(sp, key=lambda u: (u == node, u)):
-        r = 11.0 if u == node else (7.0 if g.has_edge(node, u) else 5.0)
-        extra = " ng-here" if u == node else ""
-        # local graphs are coloured by kind (class k-<kind>), not by community
-        circle = _node_svg(g, u, sp[u], lambda _u: None if _u == node else href(_u),
-                           PALETTE_SIZE, r, extra)
+    for u in sorted(sp, key=lambda u: (u == node, g.has_edge(node, u), u)):
         x, y = sp[u]
-        anchor = "middle" if abs(x) < 30 else ("start" if x > 0 else "end")
-        ty = y - r - 4 if abs(x) < 30 else y + 4
-        tx = x if abs(x) < 30 else x + (r + 4) * (1 if x > 0 else -1)
-        label = (f'<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}">'
-                 f'{escape(_short(g.nodes[u].get("title") or u, 24))}</text>')
-        url = href(u) if u != node else None
-        if url:
-            # wrap circle+label in one link so the label is clickable too
-            circle = circle.replace("</a>", label + "</a>")
-            parts.append(circle)
-        else:
-            parts.append(circle + label)
+        here = u == node
+        near = g.has_edge(node, u)
+        r = 9.0 if here else (6.0 if near else 4.0)
+        label = ""
+        if here:
+            label = (f'<text x="0" y="{r + 15:.1f}" text-anchor="middle" class="ng-here-label">'
+                     f'{escape(_short(g.nodes[u].get("title") or u, 22))}</text>')
+        elif near:
+            right = x >= 0
+            lx = x + (r + 3) * (1 if right else -1)
+            ly = y + (4 if abs(y) < 40 else (14 if y > 0 else -6))
+            if abs(x) < 15:  # top or bottom of the ring: centre the label
+                lx, anchor = x, "middle"
+            else:
+                anchor = "start" if right else "end"
+            label = (f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">'
+                     f'{escape(_short(g.nodes[u].get("title") or u, 13))}</text>')
+        url = None if here else href(u)
+        circle = _node_svg(g, u, (x, y), lambda _u, url=url: url, PALETTE_SIZE, r,
+                           " ng-here" if here else "")
+        if url and label:  # the label is part of the link, so it is clickable too
+            circle = circle[: -len("</a>")] + label + "</a>"
+            label = ""
+        parts.append(circle + label)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def kinds_present(g: nx.Graph, nodes: Sequence[str]) -> list[str]:
+    """The kinds among `nodes`, in a fixed order (for a colour legend)."""
+    order = ("topic", "video", "person", "concept", "channel", "note")
+    have = {g.nodes[u].get("kind", "note") for u in nodes if u in g}
+    return [k for k in order if k in have]
 
 
 def graph_json(g: nx.Graph, layout: Layout, href: Href) -> dict:

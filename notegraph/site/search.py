@@ -62,7 +62,9 @@ def run_pagefind(site_dir: Path, timeout: float = 600.0) -> None:
     Raises `SearchError` naming the problem when it is missing or fails.
     """
     cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir),
-           "--output-subdir", INDEX_DIR, "--force-language", "en", "--silent"]
+           "--output-subdir", INDEX_DIR, "--force-language", "en", "--silent",
+           # heading permalinks ("#") are not words of the heading
+           "--exclude-selectors", "a.anchor"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                               check=False)
