@@ -333,20 +333,21 @@ def local_svg(g: nx.Graph, node: str, href: Href,
         return ""
     r1 = 56.0
     sp = {u: (x * r1, y * r1) for u, (x, y) in pos.items()}
-    inner = {node} | {u for u in sp if g.has_edge(node, u)}
+    ring1 = set(local_rings(g, node, ring1_max, ring2_max)[0])
+    inner = {node} | ring1
     # outer-ring-to-outer-ring ties are left out: they only add clutter
     edges = sorted((min(a, b), max(a, b)) for a, b in g.subgraph(list(sp)).edges
                    if a in inner or b in inner)
     title = escape(g.nodes[node].get("title") or node)
     parts = ['<svg class="ng-graph ng-local" xmlns="http://www.w3.org/2000/svg" '
-             f'viewBox="-178 -125 356 250" role="img" aria-label="Notes around {title}">']
+             f'viewBox="-186 -125 372 250" role="img" aria-label="Notes around {title}">']
     d = "".join(f"M{sp[a][0]:.1f} {sp[a][1]:.1f}L{sp[b][0]:.1f} {sp[b][1]:.1f}"
                 for a, b in edges)
     parts.append(f'<path class="ng-edges" d="{d}"/>')
-    for u in sorted(sp, key=lambda u: (u == node, g.has_edge(node, u), u)):
+    for u in sorted(sp, key=lambda u: (u == node, u in ring1, u)):
         x, y = sp[u]
         here = u == node
-        near = g.has_edge(node, u)
+        near = u in ring1
         r = 9.0 if here else (6.0 if near else 4.0)
         label = ""
         if here:
@@ -361,7 +362,7 @@ def local_svg(g: nx.Graph, node: str, href: Href,
             else:
                 anchor = "start" if right else "end"
             label = (f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">'
-                     f'{escape(_short(g.nodes[u].get("title") or u, 13))}</text>')
+                     f'{escape(_short(g.nodes[u].get("title") or u, 14))}</text>')
         url = None if here else href(u)
         circle = _node_svg(g, u, (x, y), lambda _u, url=url: url, PALETTE_SIZE, r,
                            " ng-here" if here else "")
