@@ -4,11 +4,16 @@ Pagefind (`pagefind[bin]`, a Rust binary shipped on PyPI) reads the built HTML a
 writes `site/pagefind/` (index shards plus its UI). Our templates tell it what to index
 (`data-pagefind-body` on note content; titles by `data-pagefind-meta`; channel, people
 and concepts as `data-pagefind-filter`s). Indexing reruns only when a page changed or
-the index is missing, so a no-change build costs nothing.
+the index is missing, so a no-change build costs nothing; and the index of a given set
+of pages is kept in the build cache, so rebuilding an unchanged site after deleting
+`site/` copies the index back instead of running Pagefind again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -34,9 +39,11 @@ class SearchExtension:
 
     def __init__(self, timeout: float = 600.0) -> None:
         self.timeout = timeout
+        self._cache: Path | None = None
 
     def prepare(self, vault: Vault, index: SiteIndex, config: Config) -> None:
-        """Nothing to prepare: the index is built from the written HTML."""
+        """Remember where indexes are cached (the index is built from the written HTML)."""
+        self._cache = config.cache_path / "pagefind"
 
     def note_context(self, note_id: str) -> Mapping[str, Any]:
         """No per-note additions (filters are in the note templates)."""
@@ -52,8 +59,34 @@ class SearchExtension:
         changed = [p for p in [*result.written, *result.removed] if p.endswith(".html")]
         if not changed and (site_dir / INDEX_DIR / "pagefind-entry.json").is_file():
             return
-        run_pagefind(site_dir, self.timeout)
+        index_dir = site_dir / INDEX_DIR
+        cached = self._cache / html_digest(site_dir) if self._cache else None
+        if cached is not None and (cached / "pagefind-entry.json").is_file():
+            shutil.rmtree(index_dir, ignore_errors=True)
+            shutil.copytree(cached, index_dir)
+        else:
+            run_pagefind(site_dir, self.timeout)
+            if cached is not None:
+                # keep only the index of the current pages
+                shutil.rmtree(cached.parent, ignore_errors=True)
+                tmp = cached.parent / f".{cached.name}.tmp"
+                shutil.copytree(index_dir, tmp)
+                tmp.rename(cached)
         result.written.append(f"{INDEX_DIR}/")
+
+
+def html_digest(site_dir: Path) -> str:
+    """A hash of every HTML page under `site_dir` (paths and bytes): what Pagefind reads."""
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(site_dir):
+        dirnames[:] = sorted(d for d in dirnames if d != INDEX_DIR)
+        for name in sorted(filenames):
+            if name.endswith(".html"):
+                full = os.path.join(dirpath, name)
+                h.update(os.path.relpath(full, site_dir).encode("utf-8") + b"\0")
+                with open(full, "rb") as fh:
+                    h.update(hashlib.sha256(fh.read()).digest())
+    return h.hexdigest()[:20]
 
 
 def run_pagefind(site_dir: Path, timeout: float = 600.0) -> None:
