@@ -122,6 +122,22 @@ def _report(reporter: Reporter, result: IngestResult) -> None:
         reporter.info(result.message)
 
 
+def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | None = None,
+                      reporter: Reporter | None = None) -> list:
+    """Score topic segmentation on chaptered episodes in `directory` (chapters hidden).
+
+    Returns `notegraph.evaluate.Score` rows for the segmenter and its baselines; see
+    `notegraph.evaluate.format_table` to print them.
+    """
+    from notegraph import evaluate
+    from notegraph.embed import load_embedder
+
+    embedder = load_embedder(config)
+    return evaluate.evaluate_segments(directory, embedder,
+                                      methods=methods or list(evaluate.METHODS),
+                                      reporter=reporter)
+
+
 # --- Site: build, check, serve (branch site) -------------------------------------------
 
 

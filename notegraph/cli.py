@@ -117,6 +117,27 @@ def import_cmd(obj: Context, files: tuple[Path, ...], video_id: str | None, titl
     _exit_for(results, obj.reporter)
 
 
+@cli.group("eval")
+def eval_group() -> None:
+    """Measure notegraph's stages against references."""
+
+
+@eval_group.command("segments")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--method", "methods", multiple=True,
+              help="Only these methods (notegraph, equal, texttiling); repeatable.")
+@pass_ctx
+@handle_errors
+def eval_segments_cmd(obj: Context, directory: Path, methods: tuple[str, ...]) -> None:
+    """Score topic segmentation (boundary F1 ±30 s, Pk on a 10 s grid) on DIRECTORY's
+    chaptered episode JSON files, with their chapters hidden from the segmenter."""
+    from notegraph.evaluate import format_table
+
+    scores = api.evaluate_segments(obj.config, directory, methods=list(methods) or None,
+                                   reporter=obj.reporter)
+    click.echo(format_table(scores))
+
+
 @cli.command("build")
 @click.option("--force", is_flag=True, help="Rewrite every page even if it is up to date.")
 @pass_ctx

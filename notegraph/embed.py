@@ -154,8 +154,12 @@ def _sentence_transformer_encoder(model_ref: str) -> Callable[[list[str]], np.nd
 def _load_sentence_transformer(model_ref: str) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import torch
+    import transformers
     from sentence_transformers import SentenceTransformer
+
+    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar on stderr
 
     # The machines this runs on are small and shared: never more threads than cores,
     # and at most 4 (MiniLM gains little beyond that).

@@ -357,6 +357,14 @@ def plain_text(markdown_text: str, limit: int = 0) -> str:
     return text
 
 
+def summary(note: Note, limit: int = SUMMARY_CHARS) -> str:
+    """The first paragraph of prose of `note` as plain text, at most `limit` characters.
+
+    `note.summary` holds it at the default length, computed once when the note is parsed.
+    """
+    return note.summary if limit == SUMMARY_CHARS else _summary(note.body, limit)
+
+
 def _summary(body: str, limit: int) -> str:
     """The first paragraph of prose of a note body as plain text (for previews and lists)."""
     for block in re.split(r"\n\s*\n", body):
