@@ -170,7 +170,8 @@ def test_graph_page_renders_without_javascript(browser, base_url):
     ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     p = ctx.new_page()
     p.goto(base_url + "graph/")
-    assert p.locator("svg.ng-global circle").count() >= 60
+    # One circle per note: the example vault has 40+ notes (the count follows the writer).
+    assert p.locator("svg.ng-global circle").count() >= 40
     ctx.close()
 
 
@@ -300,7 +301,7 @@ def test_feed_and_sitemap_are_valid_and_absolute(built_site: Path):
 def test_graph_json_matches_the_graph_page(built_site: Path):
     data = json.loads((built_site / "graph.json").read_text(encoding="utf-8"))
     html = (built_site / "graph" / "index.html").read_text(encoding="utf-8")
-    assert html.count("<circle") == len(data["nodes"]) > 50
+    assert html.count("<circle") == len(data["nodes"]) > 40
     kinds = {n["kind"] for n in data["nodes"]}
     assert {"topic", "video", "person", "concept", "channel", "note"} <= kinds
     assert all((built_site / n["url"] / "index.html").is_file() for n in data["nodes"])

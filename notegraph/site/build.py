@@ -199,8 +199,9 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
         ext.finish(site_dir, result)
     store.atomic_write_json(manifest_path, {"version": MANIFEST_VERSION, "signature": signature,
                                             "outputs": dict(sorted(outputs.items()))})
-    reporter.info(f"built {site_dir}: {len(result.written)} of {len(outputs)} files written, "
-                  f"{len(result.removed)} removed, {result.rendered_bodies} notes rendered")
+    reporter.info(f"built {site_dir}: {result.pages} pages, {len(result.written)} files "
+                  f"written, {len(result.removed)} removed, {result.rendered_bodies} notes "
+                  "rendered from markdown")
     return result
 
 
