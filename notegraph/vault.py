@@ -11,6 +11,7 @@ unique across the vault, so no page can be written outside `site/`.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import re
@@ -43,6 +44,10 @@ _FRONTMATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9<])")
 _TAG_RE = re.compile(r"<[^>]{0,300}>")
 _MD_NOISE_RE = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?")
+_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# Emphasis marks at word edges only: `snake_case` names keep their underscores.
+_EMPHASIS_RE = re.compile(r"(?<![\w*_`])[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}(?![\w*_`])")
+_CALLOUT_MARK_RE = re.compile(r"\[!\w+\][+-]?")
 CONTEXT_CHARS = 280
 SUMMARY_CHARS = 300
 
@@ -340,18 +345,31 @@ def _context(body: str, start: int, end: int) -> str:
         elif m.start() >= e:
             sent_end = m.start()
             break
-    return plain_text(line[sent_start:sent_end], CONTEXT_CHARS)
+    return _plain_context(line[sent_start:sent_end])
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_context(sentence: str) -> str:
+    # Several links often share a sentence: clean it once.
+    return plain_text(sentence, CONTEXT_CHARS)
 
 
 def plain_text(markdown_text: str, limit: int = 0) -> str:
     """Markdown → readable plain text: wikilinks become their labels, tags and marks go."""
-    text = WIKILINK_RE.sub(lambda m: parse_wikilink(m.group(2)).text, markdown_text)
-    text = _TAG_RE.sub("", text)
+    # Each substitution only runs when its trigger is present: this is called per link.
+    text = markdown_text
+    if "[[" in text:
+        text = WIKILINK_RE.sub(lambda m: parse_wikilink(m.group(2)).text, text)
+    if "<" in text:
+        text = _TAG_RE.sub("", text)
     text = _MD_NOISE_RE.sub("", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}", "", text)
-    text = re.sub(r"\[!\w+\][+-]?", "", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    if "](" in text:
+        text = _MD_LINK_RE.sub(r"\1", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _EMPHASIS_RE.sub("", text)
+    if "[!" in text:
+        text = _CALLOUT_MARK_RE.sub("", text)
+    text = " ".join(text.split())
     if limit and len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return text
