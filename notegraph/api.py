@@ -192,12 +192,15 @@ def check(config: Config, reporter: Reporter | None = None) -> CheckReport:
 
 def serve(config: Config, reporter: Reporter | None = None, *, host: str = "127.0.0.1",
           port: int = 8000, poll: float = 1.0, stop: threading.Event | None = None,
-          max_seconds: float | None = None) -> None:
+          max_seconds: float | None = None, extensions: list | None = None) -> None:
     """Build, serve `site/` over HTTP and rebuild when the inputs change (polling mtimes).
 
     Runs until `stop` is set, `max_seconds` have passed or Ctrl-C.
     """
     from notegraph.site.serve import serve_site
 
+    def rebuild(cfg: Config, rep: Reporter) -> BuildResult:
+        return build(cfg, rep, extensions=extensions)
+
     serve_site(config, reporter or SilentReporter(), host=host, port=port, poll=poll,
-               stop=stop, max_seconds=max_seconds, build=build)
+               stop=stop, max_seconds=max_seconds, build=rebuild)

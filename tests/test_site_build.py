@@ -178,7 +178,8 @@ def test_serve_serves_and_rebuilds_on_change(project: Path) -> None:
     try:
         thread = threading.Thread(target=api.serve, args=(config,),
                                   kwargs={"port": 0, "poll": 0.1, "stop": stop,
-                                          "max_seconds": 30}, daemon=True)
+                                          "max_seconds": 30, "extensions": []},
+                                  daemon=True)
         thread.start()
         deadline = time.monotonic() + 20
         while "port" not in port_holder and time.monotonic() < deadline:

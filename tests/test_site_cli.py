@@ -20,6 +20,7 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow  # the full build: graph, embeddings of every note, search index
 def test_build_writes_the_site_then_reports_up_to_date(project: Path) -> None:
     runner = CliRunner()
     first = runner.invoke(cli, ["--root", str(project), "build"])
