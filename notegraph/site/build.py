@@ -101,12 +101,15 @@ def input_signature(config: Config, extensions: Sequence[SiteExtension] = ()) ->
     return store.content_hash(*parts)
 
 
-def is_up_to_date(config: Config, extensions: Sequence[SiteExtension] = ()) -> bool:
+def is_up_to_date(config: Config, extensions: Sequence[SiteExtension] = (),
+                  signature: str | None = None) -> bool:
     """True when nothing a build reads has changed since the last build and site/ is whole."""
     manifest = _read_manifest(config.cache_path / "site-manifest.json")
     outputs = manifest.get("outputs") or {}
-    return bool(outputs) and manifest.get("signature") == input_signature(
-        config, extensions) and all((config.site_path / out).exists() for out in outputs)
+    if signature is None:
+        signature = input_signature(config, extensions)
+    return bool(outputs) and manifest.get("signature") == signature and all(
+        (config.site_path / out).exists() for out in outputs)
 
 
 def build_site(config: Config, reporter: Reporter | None = None,
@@ -133,7 +136,7 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
     old_outputs: dict[str, str] = manifest.get("outputs", {})
     signature = input_signature(config, extensions)
     result = BuildResult(site_dir=site_dir)
-    if not force and is_up_to_date(config, extensions):
+    if not force and is_up_to_date(config, extensions, signature):
         result.up_to_date = True
         result.pages = len(old_outputs)
         reporter.info(f"site is up to date ({len(old_outputs)} files in {site_dir})")
@@ -176,11 +179,12 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
     for page in pages:
         digest = store.content_hash(base_digest, repr(page))
         outputs[page.output] = digest
-        target = store.safe_join(site_dir, *page.output.split("/"))
-        if not force and old_outputs.get(page.output) == digest and target.exists():
+        # Page outputs are made of slugs; safe_join (which resolves the path) guards writes.
+        if (not force and old_outputs.get(page.output) == digest
+                and (site_dir / page.output).exists()):
             continue
         html = render_page(env, page, config, nav)
-        store.atomic_write_text(target, html)
+        store.atomic_write_text(store.safe_join(site_dir, *page.output.split("/")), html)
         result.written.append(page.output)
     result.pages = len(pages)
 
