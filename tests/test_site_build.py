@@ -239,3 +239,14 @@ def test_build_writes_notes_for_a_transcript_without_notes_then_renders(tmp_path
     assert result.pages > len(topics)
     again = api.build(config, extensions=[])
     assert again.up_to_date and again.written == []
+
+
+def test_tags_that_slugify_alike_share_one_page(project: Path) -> None:
+    notes = project / "content/notes/journal"
+    (notes / "upper.md").write_text("---\ntags: [AI, Ethics]\n---\nUpper.\n", encoding="utf-8")
+    (notes / "hash.md").write_text("---\ntags: ['#ai']\n---\nHash.\n", encoding="utf-8")
+    result = build(project)
+    tag_pages = [w for w in result.written if w.startswith("tags/")]
+    assert len(tag_pages) == len(set(tag_pages))
+    html = (project / "site/tags/ai/index.html").read_text(encoding="utf-8")
+    assert all(t in html for t in ("My reading notes", "upper", "hash"))
