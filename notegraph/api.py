@@ -62,17 +62,24 @@ def add(config: Config, inputs: list[str], *, languages: list[str] | None = None
     reporter = reporter or SilentReporter()
     langs = list(languages or config.languages)
     results = []
+    seen: set[str] = set()
+    session = youtube.new_session()  # one connection pool for all videos
     for raw in reporter.progress(inputs, "Fetching transcripts", total=len(inputs)):
         try:
             video_id = youtube.parse_video_id(raw)
             path = store.transcript_path(config.transcripts_path, video_id)
-            if path.exists() and not force:
+            if video_id in seen:
+                result = IngestResult(raw, video_id, "unchanged",
+                                      f"{video_id}: listed more than once; fetched once", path)
+            elif path.exists() and not force:
                 result = IngestResult(raw, video_id, "unchanged",
                                       f"{video_id}: already stored (use --force to re-fetch)",
                                       path)
             else:
-                transcript = youtube.fetch_transcript(video_id, langs)
+                transcript = youtube.fetch_transcript(video_id, langs, session=session,
+                                                      reporter=reporter)
                 result = _store_transcript(config, transcript, raw, force=True)
+            seen.add(video_id)
         except NotegraphError as exc:
             result = IngestResult(raw, None, "failed", str(exc))
         _report(reporter, result)
@@ -123,7 +130,7 @@ def _report(reporter: Reporter, result: IngestResult) -> None:
 
 
 def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | None = None,
-                      reporter: Reporter | None = None) -> list:
+                      speakers: bool = True, reporter: Reporter | None = None) -> list:
     """Score topic segmentation on chaptered episodes in `directory` (chapters hidden).
 
     Returns `notegraph.evaluate.Score` rows for the segmenter and its baselines; see
@@ -135,7 +142,7 @@ def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | N
     embedder = load_embedder(config)
     return evaluate.evaluate_segments(directory, embedder,
                                       methods=methods or list(evaluate.METHODS),
-                                      reporter=reporter)
+                                      speakers=speakers, reporter=reporter)
 
 
 # --- Site: build, check, serve (branch site) -------------------------------------------

@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from notegraph.slugs import ascii_fold
 
@@ -57,7 +57,12 @@ wow x y yeah year years yep yes yet you you'd you'll you're you've your yours yo
 yourselves z able absolutely add basically beautiful called certainly clearly completely
 crazy definitely deep entire entirely essentially exist exists fantastic fine gosh hell
 incredible incredibly literally mm mhm nah notion oftentimes perfect perhaps plenty regard
-regardless sorta super terms thinking totally tough truth uh-huh um-hum whatnot ya yea yup
+regardless sorta super terms thinking totally tough truth uh-huh um-hum whatnot
+ya yea yup often somehow nowhere everywhere anywhere unique favorite monday tuesday
+wednesday thursday friday saturday sunday january february march april june july
+august september october november december podcast podcasts episode episodes sponsor
+sponsors subscribe channel video
+videos description
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -68,11 +73,52 @@ effects element elements event events experience experiences factor factors form
 group groups help helps impact insight insights issue issues level levels matter number
 order piece process reality result results role scale series side situation space stage
 state step steps story stories structure system systems top type types value version view
+approach difference change changes return worry release future context information model
+program machine company human strength style picture record secret
 """
 VAGUE_ALONE = frozenset(_VAGUE_TEXT.split())
+# Common verbs (and a few adjectives) that are never concepts: in their base, -s and -ed
+# forms they end a candidate phrase ("fight keeps", "personas learn" are not concepts).
+# Words as often nouns (fight, study, sleep, matter) and -ing forms ("machine learning")
+# are left out on purpose.
+_VERBS_TEXT = """
+accept achieve afraid agree allow appear apply argue arrive assume avoid become begin
+believe belong buy capitalize choose compare complain consider contain continue convince
+create decide describe deserve destroy develop die disagree discover eat enjoy exist
+expect explain forget forgive grow happen hide ignore imagine improve include involve
+join keep learn leave listen lose manage meet miss notice prefer prepare pretend prevent
+produce protect prove provide pull push realize receive recognize remember remove replace
+represent require seek solve speak spend steal succeed suggest survive teach tend thank
+throw understand wear write rearrange wonderful honest interact affect generate follow
+mention discuss
+"""
+
+
+def _inflections(verb: str) -> set[str]:
+    forms = {verb, verb + "s", verb + "ed"}
+    if verb.endswith("e"):
+        forms.add(verb + "d")
+    if verb.endswith("y"):
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
+    return forms
+
+
+_IRREGULAR_TEXT = """
+ate began bought broke brought built caught chose did done drove eaten fell felt flew
+forgot fought found gone grew held hid hung kept knew laid led left lost meant met paid
+ran rang read rode rose said sang sat sent shook shot sold spent spoke stood stole stuck
+taught thought threw understood won wore wrote written
+"""
+_PROFANITY_TEXT = """
+fuck fucking fucked fucker shit shitty bullshit damn goddamn ass asshole bitch crap hell
+"""
+VERBS = frozenset(
+    {f for v in _VERBS_TEXT.split() for f in _inflections(v)} | set(_IRREGULAR_TEXT.split())
+)
+PROFANITY = frozenset(_PROFANITY_TEXT.split())
 # Suffixes of adjectives, adverbs and verb forms: such a word alone is rarely a concept.
 _NOT_NOUN_ENDINGS = ("ous", "ful", "ive", "able", "ible", "ary", "ed", "ing", "ish", "less",
-                     "est", "er", "ic", "al", "ly")
+                     "est", "er", "ic", "al", "ly", "ize", "ise", "ify", "ent", "ant")
 # ...but these endings make nouns despite the above.
 _NOUN_ENDINGS = ("ism", "ity", "tion", "sion", "ment", "ness", "ence", "ance", "ogy", "ics",
                  "ship", "ist", "ure", "ium", "dom", "ness", "ine", "ory", "ger", "ter", "ver")
@@ -85,7 +131,7 @@ def good_single_word(word: str, surface: str = "") -> bool:
         return word not in VAGUE_ALONE
     if surface.isupper() and len(surface) >= 2:
         return True
-    if len(word) < 5 or word in VAGUE_ALONE:
+    if len(word) < 5 or word in VAGUE_ALONE or word.endswith("ing"):
         return False
     return word.endswith(_NOUN_ENDINGS) or not word.endswith(_NOT_NOUN_ENDINGS)
 
@@ -120,7 +166,8 @@ def concept_key(phrase: str) -> str:
 
 def _is_content(token: str) -> bool:
     low = token.lower().replace("’", "'")
-    if low in STOPWORDS or (len(low) < 3 and not token.isupper()):
+    if low in STOPWORDS or low in VERBS or low in PROFANITY or (
+            len(low) < 3 and not token.isupper()):
         return False
     if low.isdigit() or not any(ch.isalpha() for ch in low):
         return False
@@ -130,50 +177,82 @@ def _is_content(token: str) -> bool:
 
 def phrase_candidates(text: str, max_words: int = 3) -> list[str]:
     """Every 1–`max_words`-word run of content words in `text`, as written."""
+    return [surface for surface, _ in _candidates(text, max_words)]
+
+
+def _candidates(text: str, max_words: int = 3) -> list[tuple[str, bool]]:
+    """(surface, starts the sentence) for every candidate run of `text`."""
     out = []
-    for chunk in _CHUNK_SPLIT_RE.split(text):
+    sentence_start = True
+    pos = 0
+    for m in [*_CHUNK_SPLIT_RE.finditer(text), None]:
+        chunk = text[pos:m.start()] if m else text[pos:]
         run: list[str] = []
+        run_initial = False
+        first_token = True
         for token in [*_TOKEN_RE.findall(chunk), ""]:
             token = token.strip("-'’")
             if token and _is_content(token):
+                if not run:
+                    run_initial = sentence_start and first_token
                 run.append(token)
+                first_token = False
                 continue
+            first_token = first_token and not token
             for n in range(1, max_words + 1):
                 for i in range(len(run) - n + 1):
-                    out.append(" ".join(run[i:i + n]))
+                    out.append((" ".join(run[i:i + n]), run_initial and i == 0))
             run = []
+        if m:
+            sentence_start = bool(re.search(r"[.?!…]", m.group(0)))
+            pos = m.end()
     return out
 
 
 @dataclass(frozen=True)
 class PhraseCounts:
-    """Keyphrase counts of one text: key → count, and key → surface forms seen."""
+    """Keyphrase counts of one text: key → count, and key → surface forms seen.
+
+    `surfaces` holds the forms seen inside sentences; `initial` those seen at a
+    sentence start, whose capital letter says nothing about being a proper noun.
+    """
 
     counts: Counter[str]
     surfaces: dict[str, Counter[str]]
+    initial: dict[str, Counter[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> PhraseCounts:
         """Count the candidates of `texts` under their canonical keys."""
         counts: Counter[str] = Counter()
         surfaces: dict[str, Counter[str]] = {}
+        initial: dict[str, Counter[str]] = {}
         for text in texts:
-            for surface in phrase_candidates(text):
+            for surface, at_start in _candidates(text):
                 key = concept_key(surface)
                 if key:
                     counts[key] += 1
-                    surfaces.setdefault(key, Counter())[surface] += 1
-        return cls(counts, surfaces)
+                    (initial if at_start else surfaces).setdefault(key, Counter())[surface] += 1
+        return cls(counts, surfaces, initial)
 
     def surface(self, key: str) -> str:
-        """The most common way this text writes `key` (ties: the shortest).
+        """The most common way this text writes `key` inside sentences (ties: shortest).
 
-        A lower-case form wins over forms capitalized only at a sentence start: a word
-        ever written in lower case is not a proper noun.
+        A lower-case form wins over capitalized ones (a word ever written in lower case
+        is not a proper noun); a phrase seen only at sentence starts is taken to be an
+        ordinary word unless it is an acronym or has more capitals (`Bullet Cluster`).
         """
         forms = self.surfaces.get(key)
         if not forms:
-            return key
+            starts = self.initial.get(key)
+            if not starts:
+                return key
+            best = sorted(starts.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
+            first = best.split()[0]
+            if first.isupper() or any(w[:1].isupper() for w in best.split()[1:]) or \
+                    any(ch.isupper() for ch in first[1:]):
+                return best
+            return best[:1].lower() + best[1:]
         best = sorted(forms.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
         lower = best[:1].lower() + best[1:]
         return lower if lower != best and forms.get(lower) else best

@@ -37,3 +37,26 @@ def test_real_episodes_give_grounded_notes(shared_data: Path, tmp_path: Path) ->
     assert len(topics) == chapters  # creator chapters are the topics
     anchors = sum(p.read_text(encoding="utf-8").count('class="yt-timestamp"') for p in topics)
     assert anchors >= 3 * len(topics)
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_segmenter_topics_without_chapters_are_grounded(shared_data: Path,
+                                                        tmp_path: Path) -> None:
+    """Chapters hidden: topics, titles and headings come from the transcript alone."""
+    from dataclasses import replace
+
+    episode = shared_data / "chaptered" / "VPaOy3G1-2A.json"
+    if not episode.exists():
+        pytest.skip("episode VPaOy3G1-2A not in shared data")
+    config = load_config(tmp_path)
+    (imported,) = api.import_files(config, [episode])
+    t = store.load_transcript(imported.path)
+    store.save_transcript(config.transcripts_path, replace(t, chapters=()))
+    result = api.generate_notes(config)
+    assert result.processed == [t.video_id]
+    transcript = store.load_transcript(imported.path)
+    assert vault_problems(config.notes_path, {t.video_id: transcript}) == []
+    titles = [p.read_text(encoding="utf-8").split("\ntitle: ", 1)[1].split("\n", 1)[0]
+              for p in (config.notes_path / "topics").glob("*.md")]
+    assert len(titles) >= 3 and len(set(titles)) == len(titles)

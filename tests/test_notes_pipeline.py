@@ -67,6 +67,11 @@ def test_hand_edited_note_is_kept_and_force_keeps_a_backup(project: Config) -> N
     assert "My own thoughts." not in path.read_text(encoding="utf-8")
     backup = path.with_name(path.name + ".bak")
     assert backup.read_text(encoding="utf-8") == edited
+    # a second forced run over a second edit never overwrites the first backup
+    path.write_text(edited + "again\n", encoding="utf-8")
+    generate_notes(project, ["fixture-talk"], force=True, embedder=HashEmbedder())
+    assert backup.read_text(encoding="utf-8") == edited
+    assert path.with_name(path.name + ".bak2").read_text(encoding="utf-8") == edited + "again\n"
 
 
 def test_hand_written_notes_are_never_touched(project: Config) -> None:
@@ -113,3 +118,30 @@ def test_import_no_notes_writes_no_notes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "content" / "transcripts" / "fixture-talk.json").exists()
     assert not (tmp_path / "content" / "notes").exists()
+
+
+@pytest.mark.parametrize("cues", [[], [{"start": 0, "end": 1.5, "text": "Hi.", "speaker": None}]])
+def test_tiny_transcripts_give_valid_notes(tmp_path: Path, cues: list) -> None:
+    config = load_config(tmp_path)
+    data = {"video_id": "tiny", "title": "", "channel": "", "language": "en",
+            "source": "file:text", "is_generated": False, "duration": 1.5, "chapters": [],
+            "cues": cues}
+    store.save_transcript(config.transcripts_path, Transcript.from_dict(data))
+    result = generate_notes(config, embedder=HashEmbedder())
+    assert result.ok and result.processed == ["tiny"]
+    video = config.notes_path / "videos" / "tiny.md"
+    assert video.exists() and "type: video" in video.read_text(encoding="utf-8")
+
+
+def test_frontmatter_a_person_added_survives_regeneration(project: Config) -> None:
+    generate_notes(project, embedder=HashEmbedder())
+    path = _topic(project)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("---\ntype: topic\n", "---\ntype: topic\ntags: [physics]\n"),
+                    encoding="utf-8")
+    t = _transcript()  # a changed transcript: every note is rewritten
+    store.save_transcript(project.transcripts_path, replace(t, channel="Ada Park Live"))
+    result = generate_notes(project, embedder=HashEmbedder())
+    assert path.resolve() in result.written
+    new = path.read_text(encoding="utf-8")
+    assert "tags:\n- physics\n" in new and "Ada Park Live" in new

@@ -155,3 +155,14 @@ def test_channel_named_like_a_person_does_not_steal_the_persons_link(vault: list
     assert person.slug == "ann_lee" and channel.slug == "ann_lee_channel"
     topic = next(n for n in vault if n.kind == "topic")
     assert topic.body.startswith("From: [[ann_lee_channel|Ann Lee]] <br/>")
+
+
+def test_people_and_concepts_get_their_natural_slug_before_topics() -> None:
+    a = _video("aaaaaaaaaaa", "Talk A", [("Ann Lee", 0, 100, ["dark matter"]),
+                                         ("Dark matter", 100, 200, ["dark matter"])], [[1, 0]])
+    notes = render_vault([a], ExistingVault(slugs={"topic:aaaaaaaaaaa@0": "old_topic_slug"}))
+    by_kind = {(n.kind, n.title): n.slug for n in notes}
+    assert by_kind[("person", "Ann Lee")] == "ann_lee"
+    assert by_kind[("concept", "dark matter")] == "dark_matter"
+    assert by_kind[("topic", "Ann Lee")] == "old_topic_slug"  # stable across runs
+    assert by_kind[("topic", "Dark matter")] == "dark_matter_talk_a"

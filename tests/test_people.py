@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from notegraph.people import looks_like_name, mentions, names_in_text, people_from_metadata
+from notegraph.people import (
+    looks_like_name,
+    mentions,
+    names_in_text,
+    people_from_metadata,
+    speaker_name,
+    speakers_from_metadata,
+)
 
 
 @pytest.mark.parametrize(("title", "channel", "expected"), [
@@ -49,3 +56,24 @@ def test_mentions_full_names_any_case_but_single_names_only_capitalized() -> Non
     assert mentions("mark my words", people) == []
     assert mentions("talk to elon musk", people, full_only=["Elon Musk"]) == ["Elon Musk"]
     assert mentions("Musk said", people, full_only=["Elon Musk"]) == []
+
+
+@pytest.mark.parametrize(("label", "name"), [
+    ("Lex Fridman", "Lex Fridman"), ("Sam", "Sam"), ("SPEAKER_01", None), ("Host", None),
+    ("<b>Eve</b>", None), ("", None), (None, None), ("Speaker 2", None),
+])
+def test_only_speaker_labels_that_look_like_names_are_people(label: str | None,
+                                                            name: str | None) -> None:
+    assert speaker_name(label) == name
+
+
+def test_names_listed_as_topics_are_people_but_not_speakers() -> None:
+    title = "Tal Wilkenfeld: Music, Jeff Beck, and Leonard Cohen | Lex Fridman Podcast #408"
+    assert speakers_from_metadata(title, "Lex Fridman") == ["Tal Wilkenfeld", "Lex Fridman"]
+    assert "Jeff Beck" in people_from_metadata(title, "Lex Fridman")
+
+
+def test_auto_captions_need_more_evidence_for_a_name() -> None:
+    texts = ["Janice Joplin sang.", "Then Janice Joplin left."]
+    assert names_in_text(texts) == ["Janice Joplin"]
+    assert names_in_text(texts, min_count=3) == []

@@ -11,6 +11,7 @@ from notegraph.models import Segment, Sentence
 from notegraph.writers import WriterContext, available_writers, get_writer, register_writer
 from notegraph.writers.extractive import (
     ExtractiveWriter,
+    _with_continuation,
     clean_point_text,
     mmr,
     pagerank,
@@ -152,3 +153,24 @@ def test_mmr_avoids_near_duplicates() -> None:
 ])
 def test_title_from_phrases(phrases: list[str], title: str) -> None:
     assert title_from_phrases(phrases) == title
+
+
+def test_a_sentence_cut_mid_thought_continues_with_the_same_speakers_next_words() -> None:
+    ss = [Sentence(0, 3, "Then ordinary matter comes along with it and there's", "A"),
+          Sentence(3.2, 6, "More of it in the halo.", "A"),
+          Sentence(6.1, 8, "I agree with that.", "B"),
+          Sentence(8.1, 9, "So we think that", "B"),
+          Sentence(9.2, 10, "I know Google does.", "B")]
+    assert _with_continuation(ss, 0) == \
+        "Then ordinary matter comes along with it and there's more of it in the halo."
+    assert _with_continuation(ss, 1) == "More of it in the halo."  # complete: unchanged
+    assert _with_continuation(ss, 3) == "So we think that I know Google does."
+
+
+def test_drawn_out_sentences_rank_low() -> None:
+    from notegraph.writers.extractive import sentence_quality
+
+    words = "this fight does not quite a love I thought you were afraid of"
+    spoken = Sentence(0.0, 5.0, words)
+    sung = Sentence(0.0, 37.0, words)
+    assert sentence_quality(sung) < sentence_quality(spoken) / 2

@@ -31,7 +31,7 @@ from notegraph.concepts import (
     keyphrases,
 )
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.people import mentions
+from notegraph.people import is_first_name, mentions, speaker_name
 from notegraph.slugs import format_timestamp
 from notegraph.writers import WriterContext
 
@@ -50,6 +50,11 @@ a an the and or but so because that which who to of in on for with at by from as
 were be it's there's i you we they he she it this like maybe just think mean know if then than
 """
 _DANGLING = frozenset(_DANGLING_TEXT.split())
+_MID_SENTENCE_TEXT = """
+of to than which whom whose with for from by at is was were are been being into onto
+about because cause whereas
+"""
+_MID_SENTENCE = frozenset(_MID_SENTENCE_TEXT.split())
 
 
 def clean_point_text(text: str) -> str:
@@ -78,6 +83,12 @@ def sentence_quality(sentence: Sentence) -> float:
         q *= 0.5
     if _SPONSOR_RE.search(sentence.text):
         q *= 0.1
+    duration = sentence.end - sentence.start
+    if duration > 4 and n / duration < 1.2:
+        q *= 0.2  # drawn out: singing, or words scattered over long pauses
+    first = sentence.text.lstrip().split(" ", 1)[0].lower().strip(",")
+    if first in _MID_SENTENCE and not sentence.text.rstrip().endswith("?"):
+        q *= 0.6  # starts mid-sentence: the caption splitter cut before it
     last = sentence.text.rstrip(" .?!…").rsplit(" ", 1)[-1].lower()
     if last in _DANGLING:  # a caption sentence cut mid-thought reads badly alone
         q *= 0.5
@@ -195,9 +206,39 @@ def title_from_phrases(phrases: Sequence[str]) -> str:
     if len(phrases) > 1:
         second = phrases[1]
         n1, n2 = len(first.split()), len(second.split())
-        if n1 + n2 <= 5 and n1 + n2 >= 3:
+        # "X and Y" only for two real phrases, or a phrase and a proper noun
+        if 3 <= n1 + n2 <= 5 and (min(n1, n2) > 1 or second[:1].isupper()):
             return sentence_case(f"{first} and {second}")
     return sentence_case(first)
+
+
+def _with_continuation(sentences: Sequence[Sentence], i: int, max_words: int = 45) -> str:
+    """Sentence `i`, joined with the next ones while it breaks off mid-thought.
+
+    Caption sentences are often cut at a pause ("… and there's"); the same speaker's
+    next words, said right after, complete it. The point still starts at sentence `i`.
+    """
+    text = sentences[i].text.strip()
+    j = i
+    while j + 1 < len(sentences):
+        last = text.rstrip(" .?!…").rsplit(" ", 1)[-1].lower()
+        nxt = sentences[j + 1]
+        if last not in _DANGLING or nxt.speaker != sentences[i].speaker or \
+                nxt.start - sentences[j].end > 1.5 or \
+                len(text.split()) + len(nxt.text.split()) > max_words:
+            break
+        first = nxt.text.split(" ", 1)[0]
+        proper = first == "I" or first.startswith("I'") or any(
+            f" {first}" in s.text for s in sentences)  # capitalized mid-sentence somewhere
+        text = text.rstrip(" .") + " " + (nxt.text if proper else
+                                          nxt.text[:1].lower() + nxt.text[1:])
+        j += 1
+    return text
+
+
+def _a_first_name(phrase: str) -> bool:
+    """`Ilya`, `Eric`: a lone given name is a person we could not resolve, not a concept."""
+    return " " not in phrase and phrase[:1].isupper() and is_first_name(phrase)
 
 
 class ExtractiveWriter:
@@ -233,8 +274,9 @@ class ExtractiveWriter:
         part_df = document_frequency(part_counts)
         seg_counts = PhraseCounts.of(s.text for s in sentences)
         siblings = context.segment_phrases or (seg_counts,)
-        concepts = keyphrases(seg_counts, document_frequency(siblings), len(siblings),
-                              limit=6, exclude=excluded)
+        concepts = [c for c in keyphrases(seg_counts, document_frequency(siblings),
+                                          len(siblings), limit=9, exclude=excluded)
+                    if not _a_first_name(c)][:6]
 
         sections = []
         used_headings: set[str] = set()
@@ -243,7 +285,7 @@ class ExtractiveWriter:
             if not picked:
                 continue
             points = tuple(
-                KeyPoint(clean_point_text(sentences[i].text), sentences[i].start,
+                KeyPoint(clean_point_text(_with_continuation(sentences, i)), sentences[i].start,
                          sentences[i].speaker)
                 for i in picked
             )
@@ -256,7 +298,8 @@ class ExtractiveWriter:
                  or f"From {format_timestamp(segment.start)}")
         text = " ".join(s.text for s in sentences)
         discussed = mentions(text, people, context.vault_people)
-        speakers = list(dict.fromkeys(s.speaker for s in sentences if s.speaker))
+        speakers = list(dict.fromkeys(
+            name for s in sentences if (name := speaker_name(s.speaker))))
         lead = self._lead(context, speakers or list(context.speakers[:2]), concepts, discussed)
         return Topic(
             segment=segment,
