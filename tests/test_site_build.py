@@ -250,3 +250,13 @@ def test_tags_that_slugify_alike_share_one_page(project: Path) -> None:
     assert len(tag_pages) == len(set(tag_pages))
     html = (project / "site/tags/ai/index.html").read_text(encoding="utf-8")
     assert all(t in html for t in ("My reading notes", "upper", "hash"))
+
+
+def test_video_page_lists_topics_once(project: Path) -> None:
+    video = project / "content/notes/videos/what_makes_us_human.md"
+    video.write_text(video.read_text(encoding="utf-8") + "\n## Topics\n\n- [[Empathy in machines]]"
+                     "\n\n## Notes\n\nKept.\n", encoding="utf-8")
+    build(project)
+    html = (project / "site/videos/what_makes_us_human/index.html").read_text(encoding="utf-8")
+    assert html.count("<h2>Topics</h2>") == 1 and '<h2 id="topics"' not in html
+    assert "Kept." in html and "Chapters" in html

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -259,6 +260,9 @@ class _BodyCache:
 
     def __init__(self, path: Path, vault: Vault) -> None:
         self.vault = vault
+        # Videos whose page lists its topic notes (so the body's own list is redundant).
+        self.videos_with_topics = {n.video_id for n in vault.notes.values()
+                                   if n.video_id and n.type != "video"}
         self.renderer = NoteRenderer()
         self.misses = 0
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -273,7 +277,10 @@ class _BodyCache:
 
     def render(self, note: Note, url: str) -> RenderedNote:
         links = self._links(note, url)
-        key = store.content_hash(RENDER_VERSION, note.body, note.video_id or "",
+        body = _without_title_heading(note)
+        if note.type == "video" and note.video_id in self.videos_with_topics:
+            body = _without_section(body, "Topics")
+        key = store.content_hash(RENDER_VERSION, body, note.video_id or "",
                                  repr(sorted(links.items(), key=lambda kv: repr(kv[0]))))
         row = self.db.execute("SELECT html, toc FROM bodies WHERE key = ?", (key,)).fetchone()
         if row is not None:
@@ -286,8 +293,7 @@ class _BodyCache:
             found = self.vault.resolve(target, note.id)
             return self._target(found, note, root)
 
-        rendered = self.renderer.render(_without_title_heading(note), links, note.video_id,
-                                        fallback)
+        rendered = self.renderer.render(body, links, note.video_id, fallback)
         self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
                         (key, rendered.html,
                          json.dumps([[t.level, t.id, t.name] for t in rendered.toc])))
@@ -322,6 +328,15 @@ def _without_title_heading(note: Note) -> str:
         if cached_link_key(first[2:].strip()) == cached_link_key(note.title):
             return rest
     return note.body
+
+
+def _without_section(body: str, heading: str) -> str:
+    """`body` minus its `## heading` section (up to the next heading of level 1-2)."""
+    m = re.search(rf"^##[ \t]+{re.escape(heading)}[ \t]*$", body, re.M | re.I)
+    if not m:
+        return body
+    end = re.compile(r"^#{1,2}[ \t]", re.M).search(body, m.end())
+    return body[:m.start()] + (body[end.start():] if end else "")
 
 
 def preview_shard(url: str) -> int:

@@ -31,7 +31,7 @@ from notegraph.links import cached_link_key
 from notegraph.slugs import format_timestamp, parse_timestamp, parse_wikilink
 
 # Bump when the HTML this module produces changes, so cached renders are not reused.
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 TOC_MIN_HEADINGS = 4
 _SAFE_URL_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.I)
 
