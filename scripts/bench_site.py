@@ -89,10 +89,11 @@ def make_vault(size: int, seed: int = 1) -> list[tuple[str, str, str, list[tuple
         links = [(titles[j][0], titles[j][1]) for j in targets]
         words = [rng.choice(common) if rng.random() < 0.6 else rng.choice(vocab)
                  for _ in range(WORDS_PER_NOTE - 3 * LINKS_PER_NOTE)]
-        # place the links evenly; {L0}..{L13} are filled in per tool's link syntax
+        # place the links evenly; @@0@@..@@13@@ are filled in per tool's link syntax
+        # (a placeholder that capitalising a paragraph cannot change)
         step = len(words) // (LINKS_PER_NOTE + 1)
         for k in range(LINKS_PER_NOTE):
-            words.insert((k + 1) * step + k, f"{{L{k}}}")
+            words.insert((k + 1) * step + k, f"@@{k}@@")
         paragraphs, para = [], []
         for n, w in enumerate(words, 1):
             para.append(w)
@@ -112,7 +113,8 @@ def make_vault(size: int, seed: int = 1) -> list[tuple[str, str, str, list[tuple
 
 def _fill(body: str, links: list[tuple[str, str]], fmt) -> str:
     for k, (slug, label) in enumerate(links):
-        body = body.replace(f"{{L{k}}}", fmt(k, slug, label), 1)
+        body = body.replace(f"@@{k}@@", fmt(k, slug, label), 1)
+    assert "@@" not in body, "a link placeholder was left unfilled"
     return body
 
 

@@ -31,7 +31,7 @@ import numpy as np
 from notegraph import store
 from notegraph.graph import communities, graph_digest, neighbourhood
 
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 SEED = 7
 # Largest group laid out by one dense force simulation (O(n²) memory and time per step).
 DIRECT_LIMIT = 350
@@ -135,25 +135,47 @@ def _layout_group(g: nx.Graph, nodes: list[str], seed: int, depth: int = 0
 
 def _pack(g: nx.Graph, groups: list[list[str]], seed: int, depth: int
           ) -> dict[str, np.ndarray]:
-    """Lay out each group in its own disc, then arrange the discs by their ties."""
-    owner = {u: i for i, members in enumerate(groups) for u in members}
-    inner = [_layout_group(g, members, seed + i, depth) for i, members in enumerate(groups)]
-    radii = np.array([math.sqrt(len(m)) * SPREAD + 1.0 for m in groups])
+    """Lay out each group in its own disc, then arrange the discs by their ties.
+
+    More groups than one simulation takes (thousands of unlinked notes are thousands of
+    one-node communities) are packed in batches first, so no step is ever quadratic in
+    the size of the vault.
+    """
+    if len(groups) > DIRECT_LIMIT:
+        batches = [groups[i:i + DIRECT_LIMIT] for i in range(0, len(groups), DIRECT_LIMIT)]
+        units = [_pack(g, batch, seed + i, depth + 1) for i, batch in enumerate(batches)]
+    else:
+        units = [_layout_group(g, members, seed + i, depth)
+                 for i, members in enumerate(groups)]
+    return _arrange(g, units, seed)
+
+
+def _arrange(g: nx.Graph, units: list[dict[str, np.ndarray]], seed: int
+             ) -> dict[str, np.ndarray]:
+    """Place laid-out units (discs of nodes) near the units they are tied to, apart."""
+    owner = {u: i for i, unit in enumerate(units) for u in unit}
+    centred = []
+    radii = []
+    for unit in units:
+        pts = np.array(list(unit.values()), dtype=float).reshape(-1, 2)
+        mid = pts.mean(axis=0)
+        radii.append(float(np.sqrt(((pts - mid) ** 2).sum(axis=1)).max()) + 1.0)
+        centred.append({u: p - mid for u, p in unit.items()})
+    radius = np.array(radii)
     ties: dict[tuple[int, int], float] = {}
-    for members in groups:
-        for u in members:
-            for v, data in g[u].items():
-                a, b = owner.get(u), owner.get(v)
-                if a is not None and b is not None and a < b:
-                    ties[(a, b)] = ties.get((a, b), 0.0) + float(data.get("weight", 1.0))
-    # log-damped ties, so one giant pair of communities does not collapse the layout
+    for u, a in owner.items():
+        for v, data in g[u].items():
+            b = owner.get(v)
+            if b is not None and a < b:
+                ties[(a, b)] = ties.get((a, b), 0.0) + float(data.get("weight", 1.0))
+    # log-damped ties, so one giant pair of units does not collapse the layout
     edges = sorted((a, b, 1.0 + math.log1p(w)) for (a, b), w in ties.items())
-    centres = _force_layout(len(groups), edges, seed) if len(groups) > 1 \
+    centres = _force_layout(len(units), edges, seed) if len(units) > 1 \
         else np.zeros((1, 2))
-    centres = _separate(centres * radii.sum(), radii)
+    centres = _separate(centres * radius.sum(), radius)
     out: dict[str, np.ndarray] = {}
-    for i, pos in enumerate(inner):
-        for u, p in pos.items():
+    for i, unit in enumerate(centred):
+        for u, p in unit.items():
             out[u] = centres[i] + p
     return out
 
