@@ -6,6 +6,7 @@ Each function takes a validated `Config` (see `notegraph.config.load_config`) an
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,8 @@ from notegraph.report import Reporter, SilentReporter
 
 if TYPE_CHECKING:
     from notegraph.generate import NotesResult
+    from notegraph.site.build import BuildResult
+    from notegraph.site.check import CheckReport
 
 
 @dataclass(frozen=True)
@@ -140,3 +143,71 @@ def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | N
     return evaluate.evaluate_segments(directory, embedder,
                                       methods=methods or list(evaluate.METHODS),
                                       speakers=speakers, reporter=reporter)
+
+
+# --- Site: build, check, serve (branch site) -------------------------------------------
+
+
+def build(config: Config, reporter: Reporter | None = None, *, force: bool = False,
+          extensions: list | None = None) -> BuildResult:
+    """Generate notes for transcripts that have none, then render the vault to `site/`.
+
+    A transcript whose note generation fails is reported (by `generate_notes`) and the
+    rest of the vault is still rendered. Incremental and deterministic: see
+    `notegraph.site.build`.
+    """
+    from notegraph.site.build import build_site, is_up_to_date
+    from notegraph.site.videos import load_video_infos
+    from notegraph.vault import load_vault
+
+    reporter = reporter or SilentReporter()
+    extensions = extensions if extensions is not None else default_extensions()
+    # Nothing changed since the last build (which wrote any missing notes): skip the
+    # vault scan, so a no-change build stays a few thousand `stat` calls.
+    current = not force and is_up_to_date(config, extensions)
+    videos, _ = ({}, []) if current else load_video_infos(config.transcripts_path,
+                                                          config.cache_path)
+    if videos:
+        vault = load_vault(config.notes_path, config.cache_path)
+        have = {n.video_id for n in vault.notes.values() if n.video_id}
+        missing = sorted(v for v in videos if v not in have)
+        if missing:
+            reporter.info(f"writing notes for {len(missing)} transcript(s) without notes")
+            generate_notes(config, video_ids=missing, reporter=reporter)
+    return build_site(config, reporter, extensions=extensions, force=force)
+
+
+def default_extensions() -> list:
+    """The site extensions shipped with notegraph (graph, search, feeds) that are present."""
+    try:
+        from notegraph.site import extensions as site_extensions
+    except ImportError:
+        return []
+    return list(site_extensions.default_extensions())
+
+
+def check(config: Config, reporter: Reporter | None = None) -> CheckReport:
+    """Report what is wrong in the vault without building anything."""
+    from notegraph.site.check import check_vault
+    from notegraph.site.videos import load_video_infos
+    from notegraph.vault import load_vault
+
+    vault = load_vault(config.notes_path, config.cache_path)
+    videos, broken = load_video_infos(config.transcripts_path, config.cache_path)
+    return check_vault(vault, videos, broken)
+
+
+def serve(config: Config, reporter: Reporter | None = None, *, host: str = "127.0.0.1",
+          port: int = 8000, poll: float = 1.0, stop: threading.Event | None = None,
+          max_seconds: float | None = None, extensions: list | None = None) -> None:
+    """Build, serve `site/` over HTTP and rebuild when the inputs change (polling mtimes).
+
+    Runs until `stop` is set, `max_seconds` have passed or Ctrl-C.
+    """
+    from notegraph.site.serve import serve_site
+
+    def rebuild(cfg: Config, rep: Reporter) -> BuildResult:
+        return build(cfg, rep, extensions=extensions)
+
+    serve_site(config, reporter or SilentReporter(), host=host, port=port, poll=poll,
+               stop=stop, max_seconds=max_seconds, build=rebuild)

@@ -118,6 +118,47 @@ def import_cmd(obj: Context, files: tuple[Path, ...], video_id: str | None, titl
     _exit_for(results, obj.reporter)
 
 
+@cli.command("build")
+@click.option("--force", is_flag=True, help="Rewrite every page even if it is up to date.")
+@pass_ctx
+@handle_errors
+def build_cmd(obj: Context, force: bool) -> None:
+    """Write notes for new transcripts, then render content/notes/ to the site/ folder."""
+    api.build(obj.config, obj.reporter, force=force)
+
+
+@cli.command("check")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when problems are found (report only).")
+@pass_ctx
+@handle_errors
+def check_cmd(obj: Context, exit_zero: bool) -> None:
+    """List broken links, bad timestamps and unparsable notes; exit 1 if any."""
+    report = api.check(obj.config, obj.reporter)
+    for problem in report.problems:
+        click.echo(str(problem))
+    if report.ok:
+        obj.reporter.info(f"{report.notes} notes checked: no problems")
+        return
+    counts = ", ".join(f"{n} {kind}" for kind, n in report.counts().items())
+    obj.reporter.warn(f"{report.notes} notes checked: {len(report.problems)} problems ({counts})")
+    if not exit_zero:
+        sys.exit(1)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port (0 picks a free one).")
+@click.option("--poll", default=1.0, show_default=True, type=click.FloatRange(0.1, 60),
+              help="Seconds between checks for changed notes.")
+@pass_ctx
+@handle_errors
+def serve_cmd(obj: Context, host: str, port: int, poll: float) -> None:
+    """Build, serve site/ on localhost and rebuild when notes or templates change."""
+    api.serve(obj.config, obj.reporter, host=host, port=port, poll=poll)
+
+
 def _notes_for(obj: Context, results: list[api.IngestResult], no_notes: bool) -> None:
     """Notes for what `add`/`import` just stored (unchanged transcripts cost nothing)."""
     ids = [r.video_id for r in results if r.ok and r.video_id]

@@ -31,6 +31,10 @@ class NoteError(NotegraphError):
     """A note could not be generated or written."""
 
 
+class SiteError(NotegraphError):
+    """The site could not be rendered, e.g. a template is broken."""
+
+
 class LLMError(NotegraphError):
     """The language-model server failed or replied with something unusable.
 

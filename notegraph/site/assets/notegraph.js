@@ -1,0 +1,73 @@
+/* notegraph: dark mode, hover previews, timestamps that seek the embedded player. */
+(function () {
+  "use strict";
+  var doc = document.documentElement;
+  var root = doc.getAttribute("data-root") || "./";
+
+  // Dark mode: an explicit choice is remembered; otherwise the system setting applies.
+  var toggle = document.querySelector(".theme-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var dark = doc.dataset.theme ? doc.dataset.theme === "dark"
+        : window.matchMedia("(prefers-color-scheme: dark)").matches;
+      doc.dataset.theme = dark ? "light" : "dark";
+      try { localStorage.setItem("notegraph-theme", doc.dataset.theme); } catch (e) { /* private mode */ }
+    });
+  }
+
+  // Timestamps: seek the page's player when it shows the same video, else open YouTube.
+  var player = document.getElementById("player");
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a.yt-timestamp[data-seconds]");
+    if (!a || !player || ev.metaKey || ev.ctrlKey || ev.shiftKey) return;
+    var vid = a.getAttribute("data-video-id") || player.getAttribute("data-video-id");
+    if (vid !== player.getAttribute("data-video-id")) return;
+    ev.preventDefault();
+    var t = parseInt(a.getAttribute("data-seconds"), 10) || 0;
+    player.setAttribute("data-current", String(t));
+    player.src = "https://www.youtube-nocookie.com/embed/" + encodeURIComponent(vid) +
+      "?start=" + t + "&autoplay=1";
+    player.scrollIntoView({ behavior: "smooth", block: "center" });
+  });
+
+  // Hover previews of linked notes, read from previews/<shard>.json (same hash as build.py).
+  var box = document.getElementById("preview");
+  var shards = {};
+  function shardOf(url) {
+    var h = 0;
+    for (var i = 0; i < url.length; i++) h = (Math.imul(h, 31) + url.charCodeAt(i)) >>> 0;
+    return h % 16;
+  }
+  function load(url) {
+    var n = shardOf(url);
+    if (!shards[n]) {
+      shards[n] = fetch(root + "previews/" + n + ".json").then(function (r) {
+        return r.ok ? r.json() : {};
+      }).catch(function () { return {}; });
+    }
+    return shards[n].then(function (data) { return data[url]; });
+  }
+  var current = null;
+  document.addEventListener("mouseover", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a[data-note]");
+    if (!a || !box || a === current) return;
+    current = a;
+    load(a.getAttribute("data-note")).then(function (p) {
+      if (current !== a || !p) return;
+      box.textContent = "";
+      var title = document.createElement("strong");
+      title.textContent = p[0];
+      var text = document.createElement("span");
+      text.textContent = p[1] || "";
+      box.appendChild(title); box.appendChild(text);
+      var r = a.getBoundingClientRect();
+      box.style.left = Math.max(8, Math.min(r.left + window.scrollX, window.scrollX + window.innerWidth - 400)) + "px";
+      box.style.top = (r.bottom + window.scrollY + 6) + "px";
+      box.hidden = false;
+    });
+  });
+  document.addEventListener("mouseout", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a[data-note]");
+    if (a && a === current && !a.contains(ev.relatedTarget)) { current = null; if (box) box.hidden = true; }
+  });
+})();

@@ -1,0 +1,418 @@
+"""Graph pictures computed at build time: the global layout, local graphs, SVG and JSON.
+
+The global layout must be fast at 10,000 notes, where `networkx.spring_layout` takes
+minutes. So it is hierarchical: Louvain communities are laid out as discs (a small
+force layout of the community graph, then overlaps pushed apart), and each community's
+nodes are laid out inside their disc; a community too big for a dense force layout is
+split again by Louvain. Every random choice has a fixed seed, so the same graph gives
+the same picture, and the result is cached on disk by a hash of the graph.
+
+Local graphs (1–2 hops around a page) use a radial layout: the page in the centre, its
+neighbours on a ring, their neighbours on an outer ring, near their parent. That costs
+nothing per page, so 10,000 pages each get one.
+
+SVGs are plain links (`<a href>` around each node, `<title>` for hover), so the graph
+works without JavaScript; colours come from CSS classes (`c0`…`c11` per community,
+`k-topic`… per kind) so dark mode is a stylesheet matter. All text is escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from notegraph import store
+from notegraph.graph import communities, graph_digest, neighbourhood
+
+LAYOUT_VERSION = "3"
+SEED = 7
+# Largest group laid out by one dense force simulation (O(n²) memory and time per step).
+DIRECT_LIMIT = 350
+PALETTE_SIZE = 12  # community colours c0…c11 in the stylesheet; the rest are grey
+MAX_EDGES_DRAWN = 20000  # beyond this the picture is a grey fog anyway; keep the heaviest
+# Layout units per node: a disc of n nodes has radius ≈ SPREAD·√n (dots have r ≈ 0.3–1).
+SPREAD = 1.8
+
+Href = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Positions (layout units ≈ one node spacing) and community of every node."""
+
+    positions: dict[str, tuple[float, float]]
+    community: dict[str, int]
+
+
+# ---------------------------------------------------------------- force layout (dense)
+
+def _force_layout(n: int, edges: Sequence[tuple[int, int, float]], seed: int,
+                  iterations: int = 60) -> np.ndarray:
+    """Fruchterman–Reingold on `n` nodes, vectorised; positions centred in the unit disc."""
+    if n == 1:
+        return np.zeros((1, 2))
+    rng = np.random.default_rng(seed)
+    pos = rng.uniform(-1, 1, size=(n, 2))
+    adj = np.zeros((n, n))
+    for i, j, w in edges:
+        adj[i, j] += w
+        adj[j, i] += w
+    k = 1.0 / math.sqrt(n)
+    t = 0.2
+    dt = t / (iterations + 1)
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist = np.sqrt((delta ** 2).sum(axis=-1))
+        np.clip(dist, 0.01, None, out=dist)
+        force = (k * k / dist ** 2) - adj * dist / k
+        disp = np.einsum("ijk,ij->ik", delta, force)
+        length = np.sqrt((disp ** 2).sum(axis=1))
+        np.clip(length, 0.01, None, out=length)
+        pos += disp * (t / length)[:, None]
+        t -= dt
+    pos -= pos.mean(axis=0)
+    radius = np.sqrt((pos ** 2).sum(axis=1)).max()
+    return pos / radius if radius > 0 else pos
+
+
+def _separate(centres: np.ndarray, radii: np.ndarray, rounds: int = 80) -> np.ndarray:
+    """Push discs apart until (nearly) none overlap, keeping the arrangement's shape."""
+    c = centres.copy()
+    if len(c) < 2:
+        return c
+    # Start at a scale where discs roughly fit, then resolve the remaining overlaps.
+    d = np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(-1))
+    np.fill_diagonal(d, np.inf)
+    need = (radii[:, None] + radii[None, :]) / d
+    c *= float(np.median(need.max(axis=1))) * 1.05
+    gap = 0.5
+    for _ in range(rounds):
+        delta = c[:, None, :] - c[None, :, :]
+        dist = np.sqrt((delta ** 2).sum(-1))
+        np.fill_diagonal(dist, np.inf)
+        overlap = radii[:, None] + radii[None, :] + gap - dist
+        np.fill_diagonal(overlap, 0)
+        overlap = np.clip(overlap, 0, None)
+        if not overlap.any():
+            break
+        push = (delta / np.clip(dist, 1e-6, None)[..., None]) * (overlap / 2)[..., None]
+        c += push.sum(axis=1)
+    return c
+
+
+# ---------------------------------------------------------------- hierarchical layout
+
+def _layout_group(g: nx.Graph, nodes: list[str], seed: int, depth: int = 0
+                  ) -> dict[str, np.ndarray]:
+    """Positions of `nodes` (sorted) in a disc of radius ≈ sqrt(len(nodes))."""
+    n = len(nodes)
+    radius = math.sqrt(n) * SPREAD + 0.5
+    if n <= DIRECT_LIMIT or depth >= 3:
+        if n > DIRECT_LIMIT:  # could not split: a loose grid beats a quadratic blow-up
+            side = math.ceil(math.sqrt(n))
+            return {u: np.array([(i % side) - side / 2, (i // side) - side / 2]) * SPREAD
+                    for i, u in enumerate(nodes)}
+        index = {u: i for i, u in enumerate(nodes)}
+        sub = g.subgraph(nodes)
+        edges = [(index[a], index[b], float(d.get("weight", 1.0)))
+                 for a, b, d in sub.edges(data=True)]
+        pos = _force_layout(n, sorted(edges), seed)
+        return {u: pos[index[u]] * radius for u in nodes}
+    groups = nx.community.louvain_communities(g.subgraph(nodes), weight="weight",
+                                              seed=seed, resolution=1.0 + depth)
+    groups = sorted((sorted(x) for x in groups), key=lambda x: (-len(x), x[0]))
+    if len(groups) == 1:  # Louvain could not split it: cut it in order
+        groups = [nodes[i:i + DIRECT_LIMIT] for i in range(0, n, DIRECT_LIMIT)]
+    return _pack(g, groups, seed, depth + 1)
+
+
+def _pack(g: nx.Graph, groups: list[list[str]], seed: int, depth: int
+          ) -> dict[str, np.ndarray]:
+    """Lay out each group in its own disc, then arrange the discs by their ties.
+
+    More groups than one simulation takes (thousands of unlinked notes are thousands of
+    one-node communities) are packed in batches first, so no step is ever quadratic in
+    the size of the vault.
+    """
+    if len(groups) > DIRECT_LIMIT:
+        batches = [groups[i:i + DIRECT_LIMIT] for i in range(0, len(groups), DIRECT_LIMIT)]
+        units = [_pack(g, batch, seed + i, depth + 1) for i, batch in enumerate(batches)]
+    else:
+        units = [_layout_group(g, members, seed + i, depth)
+                 for i, members in enumerate(groups)]
+    return _arrange(g, units, seed)
+
+
+def _arrange(g: nx.Graph, units: list[dict[str, np.ndarray]], seed: int
+             ) -> dict[str, np.ndarray]:
+    """Place laid-out units (discs of nodes) near the units they are tied to, apart."""
+    owner = {u: i for i, unit in enumerate(units) for u in unit}
+    centred = []
+    radii = []
+    for unit in units:
+        pts = np.array(list(unit.values()), dtype=float).reshape(-1, 2)
+        mid = pts.mean(axis=0)
+        radii.append(float(np.sqrt(((pts - mid) ** 2).sum(axis=1)).max()) + 1.0)
+        centred.append({u: p - mid for u, p in unit.items()})
+    radius = np.array(radii)
+    ties: dict[tuple[int, int], float] = {}
+    for u, a in owner.items():
+        for v, data in g[u].items():
+            b = owner.get(v)
+            if b is not None and a < b:
+                ties[(a, b)] = ties.get((a, b), 0.0) + float(data.get("weight", 1.0))
+    # log-damped ties, so one giant pair of units does not collapse the layout
+    edges = sorted((a, b, 1.0 + math.log1p(w)) for (a, b), w in ties.items())
+    centres = _force_layout(len(units), edges, seed) if len(units) > 1 \
+        else np.zeros((1, 2))
+    centres = _separate(centres * radius.sum(), radius)
+    out: dict[str, np.ndarray] = {}
+    for i, unit in enumerate(centred):
+        for u, p in unit.items():
+            out[u] = centres[i] + p
+    return out
+
+
+def global_layout(g: nx.Graph, seed: int = SEED) -> Layout:
+    """Deterministic positions for every node of `g`, grouped by Louvain community."""
+    community = communities(g, seed=seed)
+    if not community:
+        return Layout({}, {})
+    groups: dict[int, list[str]] = {}
+    for node, c in community.items():
+        groups.setdefault(c, []).append(node)
+    ordered = [sorted(groups[c]) for c in sorted(groups)]
+    pos = _pack(g, ordered, seed, depth=1)
+    arr = np.array([pos[u] for u in sorted(pos)])
+    origin = arr.min(axis=0)
+    positions = {u: (round(float(pos[u][0] - origin[0]), 2),
+                     round(float(pos[u][1] - origin[1]), 2)) for u in sorted(pos)}
+    return Layout(positions, dict(sorted(community.items())))
+
+
+def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED) -> Layout:
+    """`global_layout`, reusing the cached result for an identical graph.
+
+    A missing or corrupt cache file just means the layout is computed again.
+    """
+    path = cache_dir / f"graph-layout-{graph_digest(g, LAYOUT_VERSION)}-{seed}.json" if cache_dir else None
+    if path is not None and path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            positions = {k: (float(v[0]), float(v[1])) for k, v in data["positions"].items()}
+            community = {k: int(v) for k, v in data["community"].items()}
+            if set(positions) == set(g.nodes):
+                return Layout(positions, community)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            pass
+    layout = global_layout(g, seed)
+    if path is not None:
+        for old in path.parent.glob("graph-layout-*.json"):  # keep one: the current graph
+            old.unlink(missing_ok=True)
+        store.atomic_write_json(path, {"positions": layout.positions,
+                                       "community": layout.community})
+    return layout
+
+
+# ---------------------------------------------------------------- local (radial) layout
+
+def local_rings(g: nx.Graph, node: str, ring1_max: int = 10, ring2_max: int = 12
+                ) -> tuple[list[str], list[str]]:
+    """The notes shown around `node`: its strongest neighbours, then theirs."""
+    ring1 = neighbourhood(g, node, hops=1, limit=ring1_max + 1)[1:]
+    if not ring1:
+        return [], []
+    seen = {node, *ring1}
+    score: dict[str, float] = {}
+    for v in ring1:
+        for w, data in g[v].items():
+            if w not in seen:
+                score[w] = score.get(w, 0.0) + float(data.get("weight", 1.0))
+    ring2 = sorted(score, key=lambda w: (-score[w], -g.degree(w), w))[:ring2_max]
+    return ring1, ring2
+
+
+def local_layout(g: nx.Graph, node: str, community: Mapping[str, int] | None = None,
+                 ring1_max: int = 10, ring2_max: int = 12) -> dict[str, tuple[float, float]]:
+    """Radial positions around `node`: centre (0, 0), ring 1 at radius 1, ring 2 at 1.8."""
+    if node not in g:
+        return {}
+    ring1, ring2 = local_rings(g, node, ring1_max, ring2_max)
+    comm = community or {}
+    ring1.sort(key=lambda v: (g.nodes[v].get("kind", ""), comm.get(v, 0), v))
+    pos = {node: (0.0, 0.0)}
+    angle: dict[str, float] = {}
+    for i, v in enumerate(ring1):
+        a = 2 * math.pi * i / len(ring1) - math.pi / 2
+        angle[v] = a
+        pos[v] = (round(math.cos(a), 4), round(math.sin(a), 4))
+
+    def parent_angle(v: str) -> float:
+        parents = [angle[p] for p in g[v] if p in angle]
+        return math.atan2(sum(math.sin(a) for a in parents),
+                          sum(math.cos(a) for a in parents)) % (2 * math.pi)
+
+    ring2.sort(key=lambda v: (round(parent_angle(v), 6), v))
+    for i, v in enumerate(ring2):
+        a = 2 * math.pi * (i + 0.5) / len(ring2) - math.pi / 2
+        pos[v] = (round(1.8 * math.cos(a), 4), round(1.8 * math.sin(a), 4))
+    return pos
+
+
+# ---------------------------------------------------------------- SVG
+
+def _node_radius(degree: int) -> float:
+    return 0.32 + 0.1 * math.log2(1 + degree)
+
+
+def _short(text: str, n: int = 28) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def global_svg(g: nx.Graph, layout: Layout, href: Href, labels: int | None = None) -> str:
+    """The whole graph as one SVG: nodes are links, coloured by community.
+
+    The `labels` best-connected nodes (default: one in eight, 6 to 40) get a label; every node has a `<title>`
+    (shown on hover without JavaScript). Edges are one path, heaviest first, capped at
+    `MAX_EDGES_DRAWN`.
+    """
+    pos = layout.positions
+    if not pos:
+        return ('<svg class="ng-graph ng-global" viewBox="0 0 10 10" role="img" '
+                'aria-label="Empty graph"></svg>')
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    margin = 3.0
+    w = max(xs) - min(xs) + 2 * margin
+    h = max(ys) - min(ys) + 2 * margin
+    ox, oy = min(xs) - margin, min(ys) - margin
+    edges = sorted(g.edges(data=True), key=lambda e: (-float(e[2].get("weight", 1.0)),
+                                                       min(e[0], e[1]), max(e[0], e[1])))
+    parts = [f'<svg class="ng-graph ng-global" xmlns="http://www.w3.org/2000/svg" '
+             f'viewBox="{ox:.1f} {oy:.1f} {w:.1f} {h:.1f}" role="img" '
+             f'aria-label="Graph of {g.number_of_nodes()} notes" '
+             f'data-nodes="{g.number_of_nodes()}" data-edges="{g.number_of_edges()}">']
+    d = "".join(f"M{pos[a][0]:.1f} {pos[a][1]:.1f}L{pos[b][0]:.1f} {pos[b][1]:.1f}"
+                for a, b, _ in edges[:MAX_EDGES_DRAWN])
+    parts.append(f'<path class="ng-edges" d="{d}"/>')
+    parts.append('<g class="ng-nodes">')
+    degree = dict(g.degree)
+    for u in sorted(pos, key=lambda u: (degree.get(u, 0), u)):  # hubs drawn on top
+        parts.append(_node_svg(g, u, pos[u], href, layout.community.get(u, 0),
+                               _node_radius(degree.get(u, 0))))
+    parts.append("</g>")
+    if labels is None:
+        labels = max(6, min(40, len(pos) // 8))
+    # Every big community gets its hub labelled, then the best-connected overall.
+    by_degree = sorted(pos, key=lambda u: (-degree.get(u, 0), u))
+    top: list[str] = []
+    for u in by_degree:
+        c = layout.community.get(u, 0)
+        if c < PALETTE_SIZE and all(layout.community.get(t, 0) != c for t in top):
+            top.append(u)
+    top = top[:labels]
+    top += [u for u in by_degree if u not in top][: max(0, labels - len(top))]
+    parts.append('<g class="ng-labels" aria-hidden="true">')
+    for u in sorted(top):
+        x, y = pos[u]
+        r = _node_radius(degree.get(u, 0))
+        parts.append(f'<text x="{x:.1f}" y="{y - r - 0.3:.1f}">'
+                     f'{escape(_short(g.nodes[u].get("title") or u))}</text>')
+    parts.append("</g></svg>")
+    return "".join(parts)
+
+
+def _node_svg(g: nx.Graph, u: str, p: tuple[float, float], href: Href, comm: int,
+              r: float, extra: str = "") -> str:
+    kind = g.nodes[u].get("kind", "note")
+    title = escape(g.nodes[u].get("title") or u)
+    cls = f"c{comm}" if comm < PALETTE_SIZE else "cx"
+    circle = (f'<circle class="{cls} k-{escape(kind)}{extra}" cx="{p[0]:.2f}" cy="{p[1]:.2f}" '
+              f'r="{r:.2f}"><title>{title} ({escape(kind)})</title></circle>')
+    url = href(u)
+    if not url:
+        return circle
+    return f'<a href="{escape(url)}" data-id="{escape(u)}">{circle}</a>'
+
+
+def local_svg(g: nx.Graph, node: str, href: Href,
+              community: Mapping[str, int] | None = None,
+              ring1_max: int = 10, ring2_max: int = 12) -> str:
+    """A small radial SVG of `node`'s neighbourhood (empty string when it has none).
+
+    Sized for a sidebar: the centre and its direct neighbours are labelled, the outer
+    ring shows its titles on hover. Colours are by kind (class `k-<kind>`).
+    """
+    pos = local_layout(g, node, community, ring1_max, ring2_max)
+    if len(pos) < 2:
+        return ""
+    r1 = 56.0
+    sp = {u: (x * r1, y * r1) for u, (x, y) in pos.items()}
+    ring1 = set(local_rings(g, node, ring1_max, ring2_max)[0])
+    inner = {node} | ring1
+    # outer-ring-to-outer-ring ties are left out: they only add clutter
+    edges = sorted((min(a, b), max(a, b)) for a, b in g.subgraph(list(sp)).edges
+                   if a in inner or b in inner)
+    title = escape(g.nodes[node].get("title") or node)
+    parts = ['<svg class="ng-graph ng-local" xmlns="http://www.w3.org/2000/svg" '
+             f'viewBox="-186 -125 372 250" role="img" aria-label="Notes around {title}">']
+    d = "".join(f"M{sp[a][0]:.1f} {sp[a][1]:.1f}L{sp[b][0]:.1f} {sp[b][1]:.1f}"
+                for a, b in edges)
+    parts.append(f'<path class="ng-edges" d="{d}"/>')
+    for u in sorted(sp, key=lambda u: (u == node, u in ring1, u)):
+        x, y = sp[u]
+        here = u == node
+        near = u in ring1
+        r = 9.0 if here else (6.0 if near else 4.0)
+        label = ""
+        if here:
+            label = (f'<text x="0" y="{r + 15:.1f}" text-anchor="middle" class="ng-here-label">'
+                     f'{escape(_short(g.nodes[u].get("title") or u, 22))}</text>')
+        elif near:
+            right = x >= 0
+            lx = x + (r + 3) * (1 if right else -1)
+            ly = y + (4 if abs(y) < 40 else (14 if y > 0 else -6))
+            if abs(x) < 15:  # top or bottom of the ring: centre the label
+                lx, anchor = x, "middle"
+            else:
+                anchor = "start" if right else "end"
+            label = (f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">'
+                     f'{escape(_short(g.nodes[u].get("title") or u, 14))}</text>')
+        url = None if here else href(u)
+        circle = _node_svg(g, u, (x, y), lambda _u, url=url: url, PALETTE_SIZE, r,
+                           " ng-here" if here else "")
+        if url and label:  # the label is part of the link, so it is clickable too
+            circle = circle[: -len("</a>")] + label + "</a>"
+            label = ""
+        parts.append(circle + label)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def kinds_present(g: nx.Graph, nodes: Sequence[str]) -> list[str]:
+    """The kinds among `nodes`, in a fixed order (for a colour legend)."""
+    order = ("topic", "video", "person", "concept", "channel", "note")
+    have = {g.nodes[u].get("kind", "note") for u in nodes if u in g}
+    return [k for k in order if k in have]
+
+
+def graph_json(g: nx.Graph, layout: Layout, href: Href) -> dict:
+    """Positions and edges as plain data (`graph.json`) for scripts and other tools."""
+    ids = sorted(layout.positions)
+    index = {u: i for i, u in enumerate(ids)}
+    return {
+        "nodes": [{"id": u, "title": g.nodes[u].get("title") or u,
+                   "kind": g.nodes[u].get("kind", "note"), "url": href(u),
+                   "x": layout.positions[u][0], "y": layout.positions[u][1],
+                   "community": layout.community.get(u, 0), "degree": g.degree(u)}
+                  for u in ids],
+        "edges": sorted([min(index[a], index[b]), max(index[a], index[b])]
+                        for a, b in g.edges if a in index and b in index),
+    }

@@ -1,0 +1,302 @@
+"""Typed page objects: what each page of the site shows, before any HTML is made.
+
+`plan_pages` turns a resolved `Vault` into `Page`s (home, one per note, all-notes, tags,
+404). A page's `data` holds only frozen values (strings, numbers, tuples, the dataclasses
+below), so `repr(page)` is a stable digest of everything the page shows: the build
+re-renders a page exactly when that changes.
+
+URLs inside pages are site-root-relative (`topics/foo/`); templates prefix them with
+`root` (`../../`), so the site works from any sub-path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from notegraph.site.render import RenderedNote, timestamp_url
+from notegraph.site.videos import VideoInfo
+from notegraph.slugs import format_timestamp, slugify
+from notegraph.vault import Note, Vault
+
+BACKLINKS_SHOWN = 100
+HOME_LIST = 12
+PERSON, CONCEPT, TOPIC, VIDEO, CHANNEL = "person", "concept", "topic", "video", "channel"
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A link to a note as lists show it."""
+
+    title: str
+    url: str
+    summary: str = ""
+    meta: str = ""  # a short side label: a time, a count, a type
+
+
+@dataclass(frozen=True)
+class BacklinkRef:
+    """A note linking here, with the sentence around the link."""
+
+    title: str
+    url: str
+    context: str
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A time in a video: a topic or a chapter, with its YouTube link."""
+
+    seconds: int
+    label: str  # HH:MM:SS
+    title: str
+    href: str  # youtube.com/watch?v=ID&t=N
+    url: str = ""  # the topic note's page, when there is one
+
+
+@dataclass(frozen=True)
+class Player:
+    """The embedded YouTube player of a page."""
+
+    video_id: str
+    start: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output page: where it goes, which template renders it and what it shows."""
+
+    kind: str  # home, note, topic, video, channel, person, concept, index, tag, tags, 404
+    url: str  # site-root-relative URL, "" for the home page
+    output: str  # file under site/, e.g. `topics/foo/index.html`
+    template: str
+    title: str
+    note_id: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def depth(self) -> int:
+        """How many folders deep the output file is (for relative URLs)."""
+        return self.output.count("/")
+
+
+BodyRenderer = Callable[[Note, str], RenderedNote]
+
+
+@dataclass
+class SiteIndex:
+    """Lookups over the vault that several pages share (computed once per build)."""
+
+    vault: Vault
+    videos: Mapping[str, VideoInfo]
+    channel_of: dict[str, str | None] = field(default_factory=dict)
+    topics_of_video: dict[str, list[Note]] = field(default_factory=dict)
+    video_note_of: dict[str, Note] = field(default_factory=dict)
+    videos_of_channel: dict[str, list[Note]] = field(default_factory=dict)
+    degree: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, vault: Vault, videos: Mapping[str, VideoInfo]) -> SiteIndex:
+        """Compute the shared lookups in one pass over the notes."""
+        idx = cls(vault, videos)
+        for note in vault.notes.values():
+            idx.channel_of[note.id] = _channel_of(vault, note)
+            vid = note.video_id
+            if vid and note.type == VIDEO:
+                idx.video_note_of.setdefault(vid, note)
+            elif vid:
+                idx.topics_of_video.setdefault(vid, []).append(note)
+            idx.degree[note.id] = len(vault.backlinks.get(note.id, ()))
+        for notes in idx.topics_of_video.values():
+            notes.sort(key=lambda n: (n.number("start") or 0.0, n.id))
+        for note in vault.notes.values():
+            ch = idx.channel_of[note.id]
+            if note.type == VIDEO and ch:
+                idx.videos_of_channel.setdefault(ch, []).append(note)
+        return idx
+
+    def ref(self, note_id: str, meta: str = "", with_summary: bool = False) -> NoteRef:
+        """A `NoteRef` to a note."""
+        note = self.vault.notes[note_id]
+        return NoteRef(note.title, self.vault.urls[note_id],
+                       note.summary if with_summary else "", meta)
+
+    def channel_name(self, note: Note) -> str:
+        """The channel a note belongs to, as a name (for search filters)."""
+        ch = self.channel_of.get(note.id)
+        if ch:
+            return self.vault.notes[ch].title
+        value = note.frontmatter.get("channel")
+        return str(value) if value else ""
+
+
+def _channel_of(vault: Vault, note: Note) -> str | None:
+    """The channel note of `note`: frontmatter `channel`, else its `From: [[...]]` link."""
+    value = note.frontmatter.get("channel")
+    if isinstance(value, str) and value.strip():
+        found = vault.resolve(value.strip("[] "), note.id)
+        if found:
+            return found
+    targets = vault.resolved.get(note.id, ())
+    for link, target in zip(note.links, targets, strict=False):
+        if link.context.startswith("From:"):
+            return target
+    return None
+
+
+def plan_pages(vault: Vault, idx: SiteIndex, render_body: BodyRenderer,
+               extra: Callable[[str], Mapping[str, Any]] | None = None) -> list[Page]:
+    """Every page of the site, in a stable order (home, notes by id, indexes, 404)."""
+    pages = [home_page(idx)]
+    for note in vault.notes.values():
+        pages.append(note_page(idx, note, render_body, extra(note.id) if extra else {}))
+    pages.append(all_notes_page(idx))
+    pages.extend(tag_pages(idx))
+    pages.append(Page("404", "404/", "404.html", "404.html", "Page not found"))
+    return pages
+
+
+def home_page(idx: SiteIndex) -> Page:
+    """Channels, latest videos, most-connected concepts and people (or notes)."""
+    vault = idx.vault
+    channel_ids = sorted({c for c in idx.channel_of.values() if c},
+                         key=lambda c: (-idx.degree[c], vault.notes[c].title.casefold(), c))
+    channels = tuple(idx.ref(c, meta=f"{idx.degree[c]} notes") for c in channel_ids)
+    videos = sorted(vault.by_type(VIDEO), key=lambda n: (_date_key(n), n.title.casefold()))
+    latest = tuple(idx.ref(n.id, meta=idx.channel_name(n), with_summary=True)
+                   for n in videos[:HOME_LIST])
+
+    def top(kinds: tuple[str, ...]) -> tuple[NoteRef, ...]:
+        notes = [n for n in vault.notes.values() if n.type in kinds and n.id not in channel_ids]
+        notes.sort(key=lambda n: (-idx.degree[n.id], n.title.casefold(), n.id))
+        return tuple(idx.ref(n.id, meta=str(idx.degree[n.id])) for n in notes[:HOME_LIST]
+                     if idx.degree[n.id] > 0)
+
+    concepts, people = top((CONCEPT,)), top((PERSON,))
+    connected = () if (concepts or people) else top(("note", TOPIC))
+    data = {"channels": channels, "latest": latest, "concepts": concepts, "people": people,
+            "connected": connected, "note_count": len(vault.notes)}
+    return Page("home", "", "index.html", "index.html", "Home", data=data)
+
+
+def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
+              extra: Mapping[str, Any]) -> Page:
+    """The page of one note; its template depends on the note's type."""
+    vault = idx.vault
+    url = vault.urls[note.id]
+    rendered = render_body(note, url)
+    backlinks = vault.backlinks.get(note.id, ())
+    refs = tuple(BacklinkRef(vault.notes[b.source].title, vault.urls[b.source], b.context)
+                 for b in backlinks[:BACKLINKS_SHOWN])
+    vid = note.video_id
+    people = _resolve_names(idx, note, note.names("people"))
+    concepts = _resolve_names(idx, note, note.names("concepts"))
+    channel = idx.channel_of.get(note.id)
+    data: dict[str, Any] = {
+        "body": rendered.html, "toc": rendered.toc, "backlinks": refs,
+        "backlinks_more": max(0, len(backlinks) - BACKLINKS_SHOWN),
+        "people": people, "concepts": concepts,
+        "channel": idx.ref(channel) if channel and channel != note.id else None,
+        "channel_name": idx.channel_name(note),
+        "tags": tuple((t, _tag_url(t)) for t in note.tags),
+        "type": note.type, "player": None, "video": None, "moments": (), "chapters": (),
+        "videos": (), "extra": dict(extra), "summary": note.summary,
+    }
+    kind = note.type if note.type in (TOPIC, VIDEO, CHANNEL, PERSON, CONCEPT) else "note"
+    if vid:
+        data["player"] = Player(vid, int(note.number("start") or 0) if kind != VIDEO else 0)
+        video_note = idx.video_note_of.get(vid)
+        if video_note is not None and video_note.id != note.id:
+            data["video"] = idx.ref(video_note.id)
+        start, end = note.number("start"), note.number("end")
+        if start is not None and kind != VIDEO:
+            data["span"] = (format_timestamp(start),
+                            format_timestamp(end) if end is not None else "")
+    if kind == VIDEO and vid:
+        data["moments"] = tuple(
+            Moment(int(t.number("start") or 0), format_timestamp(t.number("start") or 0),
+                   t.title, timestamp_url(vid, t.number("start") or 0), vault.urls[t.id])
+            for t in idx.topics_of_video.get(vid, ()))
+        info = idx.videos.get(vid)
+        if info is not None:
+            data["chapters"] = tuple(
+                Moment(int(c.start), format_timestamp(c.start), c.title,
+                       timestamp_url(vid, c.start)) for c in info.chapters)
+            data["duration"] = format_timestamp(info.duration) if info.duration else ""
+    if kind == CHANNEL or idx.videos_of_channel.get(note.id):
+        data["videos"] = tuple(idx.ref(v.id, with_summary=True)
+                               for v in idx.videos_of_channel.get(note.id, ()))
+    template = {TOPIC: "note.html", VIDEO: "video.html", CHANNEL: "channel.html",
+                PERSON: "person.html", CONCEPT: "concept.html"}.get(kind, "note.html")
+    return Page(kind, url, url + "index.html", template, note.title, note.id, data)
+
+
+def all_notes_page(idx: SiteIndex) -> Page:
+    """Every note, grouped by type then title."""
+    groups: dict[str, list[NoteRef]] = {}
+    labels = {TOPIC: "Topics", VIDEO: "Videos", CHANNEL: "Channels", PERSON: "People",
+              CONCEPT: "Concepts", "note": "Notes"}
+    for note in sorted(idx.vault.notes.values(), key=lambda n: (n.title.casefold(), n.id)):
+        label = labels.get(note.type, note.type.capitalize() + "s")
+        groups.setdefault(label, []).append(NoteRef(note.title, idx.vault.urls[note.id]))
+    order = list(labels.values())
+    ordered = sorted(groups.items(),
+                     key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0]))
+    data = {"groups": tuple((k, tuple(v)) for k, v in ordered),
+            "note_count": len(idx.vault.notes)}
+    return Page("index", "all/", "all/index.html", "notes.html", "All notes", data=data)
+
+
+def tag_pages(idx: SiteIndex) -> list[Page]:
+    """One page per tag and a tag list (none when no note has tags)."""
+    # Tags that slugify alike (`AI`, `ai`, `#ai`) are one tag: the URL is the identity,
+    # shown with the alphabetically first spelling.
+    by_url: dict[str, list[Note]] = {}
+    names: dict[str, str] = {}
+    for note in idx.vault.notes.values():
+        for tag in note.tags:
+            url = _tag_url(tag)
+            if not by_url.get(url) or by_url[url][-1] is not note:
+                by_url.setdefault(url, []).append(note)
+            names[url] = min(names.get(url, tag), tag)
+    if not by_url:
+        return []
+    pages = []
+    listing = []
+    for url in sorted(by_url, key=lambda u: (names[u].casefold(), u)):
+        tag = names[url]
+        notes = tuple(idx.ref(n.id, with_summary=True) for n in by_url[url])
+        listing.append((tag, url, len(notes)))
+        pages.append(Page("tag", url, url + "index.html", "tag.html", f"#{tag}",
+                          data={"tag": tag, "notes": notes}))
+    pages.insert(0, Page("tags", "tags/", "tags/index.html", "tag.html", "Tags",
+                         data={"tag": None, "tags": tuple(listing), "notes": ()}))
+    return pages
+
+
+
+def _tag_url(tag: str) -> str:
+    return f"tags/{slugify(tag, max_words=20, fallback='tag')}/"
+
+
+def _resolve_names(idx: SiteIndex, note: Note, names: tuple[str, ...]
+                   ) -> tuple[tuple[str, str | None], ...]:
+    """(name, url or None) for frontmatter names such as `people:` and `concepts:`."""
+    out = []
+    for name in names:
+        found = idx.vault.resolve(name, note.id)
+        out.append((name, idx.vault.urls[found] if found else None))
+    return tuple(out)
+
+
+def _date_key(note: Note) -> str:
+    """Sort key putting the newest dated note first (undated notes last)."""
+    for key in ("published", "date", "uploaded", "added"):
+        value = note.frontmatter.get(key)
+        if value:
+            digits = re.sub(r"\D", "", str(value))[:14].ljust(14, "0")
+            return "".join(str(9 - int(d)) for d in digits)
+    return "~"
+

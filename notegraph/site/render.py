@@ -1,0 +1,269 @@
+"""Note markdown → safe HTML, done like Obsidian.
+
+One `NoteRenderer` (one python-markdown instance, reset between notes) renders every
+note of a build. On top of tables, fenced code, footnotes and heading anchors it adds:
+
+- wikilinks `[[target#heading|label]]` → resolved links, or visibly missing ones;
+- callouts `> [!info] Title` → `<div class="callout">`;
+- `<a class="yt-timestamp" data-t="HH:MM:SS">` → a link to that moment of the video,
+  with data attributes the page script uses to seek an embedded player instead;
+- `<br>` kept; every other piece of raw HTML is shown as text (never run): note bodies
+  come from transcripts and foreign tools, so they are untrusted.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify as toc_slugify
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from notegraph.links import cached_link_key
+from notegraph.slugs import format_timestamp, parse_timestamp, parse_wikilink
+
+# Bump when the HTML this module produces changes, so cached renders are not reused.
+RENDER_VERSION = "4"
+TOC_MIN_HEADINGS = 4
+_SAFE_URL_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.I)
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Where one wikilink points, as the renderer needs it."""
+
+    href: str | None  # None: the note does not exist (rendered as missing)
+    title: str = ""
+    note_url: str = ""  # site-root-relative URL of the target note (for hover previews)
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One heading in a note's table of contents."""
+
+    level: int
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RenderedNote:
+    """The HTML of a note body and its table of contents (empty for short notes)."""
+
+    html: str
+    toc: tuple[TocEntry, ...]
+
+
+def heading_anchor(heading: str) -> str:
+    """The `id` a heading gets, so `[[note#Heading]]` can point at it."""
+    return toc_slugify(heading, "-")
+
+
+def timestamp_url(video_id: str, seconds: float) -> str:
+    """The YouTube URL of one moment of a video."""
+    return f"https://www.youtube.com/watch?v={video_id}&t={int(seconds)}"
+
+
+Resolver = Callable[[str, str | None], LinkTarget]
+
+
+class NoteRenderer:
+    """Renders note bodies; create one per build and call `render` for each note."""
+
+    def __init__(self) -> None:
+        self._ext = _NotegraphExtension()
+        self._md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "footnotes", "sane_lists",
+                        "toc", self._ext],
+            extension_configs={"toc": {"permalink": "#", "permalink_class": "anchor",
+                                       "permalink_title": "Link to this section",
+                                       "toc_depth": "2-4"}},
+            output_format="html",
+        )
+
+    def render(self, body: str, links: Mapping[tuple[str, str | None], LinkTarget],
+               video_id: str | None = None, fallback: Resolver | None = None
+               ) -> RenderedNote:
+        """Render `body`; `links` maps (link_key(target), heading) to where it points."""
+        self._md.reset()
+        self._ext.links = links
+        self._ext.fallback = fallback
+        self._ext.video_id = video_id
+        html = self._md.convert(body)
+        toc = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
+        return RenderedNote(html, toc if len(toc) >= TOC_MIN_HEADINGS else ())
+
+
+def _flatten(tokens: list[dict]) -> list[TocEntry]:
+    out = []
+    for t in tokens:
+        out.append(TocEntry(int(t["level"]), str(t["id"]), _strip_tags(str(t["name"]))))
+        out.extend(_flatten(t.get("children", [])))
+    return out
+
+
+def _strip_tags(text: str) -> str:
+    # toc names are already HTML-escaped by python-markdown; templates escape again,
+    # so turn entities back into characters here.
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+class _NotegraphExtension(Extension):
+    """Registers the wikilink, timestamp, line-break, callout and safety processors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: Mapping[tuple[str, str | None], LinkTarget] = {}
+        self.fallback: Resolver | None = None
+        self.video_id: str | None = None
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown API)
+        # Raw HTML is untrusted: without these two processors it is escaped as text.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.register(_TimestampPattern(self), "yt_timestamp", 185)
+        md.inlinePatterns.register(_BreakPattern(), "html_br", 184)
+        md.inlinePatterns.register(_WikiLinkPattern(self), "wikilink", 175)
+        md.parser.blockprocessors.register(_CalloutProcessor(md.parser), "callout", 21)
+        md.treeprocessors.register(_SafeUrls(md), "safe_urls", 1)
+        # After fenced code is stashed (25), so code blocks are left alone.
+        md.preprocessors.register(_ListSpacing(md), "list_spacing", 22)
+
+
+class _WikiLinkPattern(InlineProcessor):
+    def __init__(self, ext: _NotegraphExtension) -> None:
+        super().__init__(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+        self.ext = ext
+
+    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (markdown API)
+        wl = parse_wikilink(m.group(2))
+        key = (cached_link_key(wl.target), wl.heading)
+        target = self.ext.links.get(key)
+        if target is None:
+            target = (self.ext.fallback(wl.target, wl.heading) if self.ext.fallback
+                      else LinkTarget(None))
+        label = wl.label or (wl.heading if not wl.target else wl.text)
+        if not wl.label and target.title and "_" in wl.target and " " not in wl.target:
+            # `[[the_body_as_interface]]` reads better as the note's title.
+            label = f"{target.title} › {wl.heading}" if wl.heading else target.title
+        if target.href is None:
+            el = ET.Element("a", {"class": "wikilink missing",
+                                  "title": f"Missing note: {wl.target}"})
+        else:
+            href = target.href
+            if wl.heading:
+                href = f"{href}#{heading_anchor(wl.heading)}"
+            el = ET.Element("a", {"class": "wikilink", "href": href})
+            if target.note_url:
+                el.set("data-note", target.note_url)
+        if m.group(1):
+            el.set("class", el.get("class", "") + " embed")
+        el.text = label
+        return el, m.start(0), m.end(0)
+
+
+class _TimestampPattern(InlineProcessor):
+    def __init__(self, ext: _NotegraphExtension) -> None:
+        super().__init__(
+            r"<a\s+class=\"yt-timestamp\"\s+data-t=\"([^\"<>]*)\"\s*>\s*\[([^\]<>]*)\]\s*</a>")
+        self.ext = ext
+
+    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (markdown API)
+        raw = m.group(1)
+        seconds = parse_timestamp(raw)
+        if seconds is None:
+            el = ET.Element("span", {"class": "yt-timestamp malformed",
+                                     "title": f"Malformed timestamp {raw!r}"})
+            el.text = f"[{raw}]"
+            return el, m.start(0), m.end(0)
+        shown = format_timestamp(seconds)
+        vid = self.ext.video_id
+        if vid:
+            el = ET.Element("a", {"class": "yt-timestamp",
+                                  "href": timestamp_url(vid, seconds),
+                                  "data-t": shown, "data-seconds": str(int(seconds)),
+                                  "data-video-id": vid})
+        else:
+            el = ET.Element("span", {"class": "yt-timestamp", "data-t": shown})
+        el.text = f"[{shown}]"
+        return el, m.start(0), m.end(0)
+
+
+class _BreakPattern(InlineProcessor):
+    def __init__(self) -> None:
+        super().__init__(r"<br\s*/?>", None)
+
+    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (markdown API)
+        return ET.Element("br"), m.start(0), m.end(0)
+
+
+class _CalloutProcessor(BlockProcessor):
+    """`> [!type] Title` blockquotes become `<div class="callout" data-callout="type">`."""
+
+    RE = re.compile(r"^[ ]{0,3}>[ ]?\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$", re.M)
+
+    def test(self, parent: ET.Element, block: str) -> bool:
+        return bool(self.RE.match(block.split("\n", 1)[0]))
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:
+        block = blocks.pop(0)
+        first, _, rest = block.partition("\n")
+        m = self.RE.match(first)
+        assert m is not None  # test() matched
+        kind = m.group(1).lower()
+        div = ET.SubElement(parent, "div", {"class": f"callout callout-{kind}",
+                                            "data-callout": kind})
+        title = ET.SubElement(div, "div", {"class": "callout-title"})
+        title.text = m.group(3).strip() or kind.capitalize()
+        content = ET.SubElement(div, "div", {"class": "callout-content"})
+        inner = "\n".join(re.sub(r"^[ ]{0,3}>[ ]?", "", line) for line in rest.split("\n"))
+        inner = "\n".join(space_lists(inner.split("\n")))
+        self.parser.parseChunk(content, inner)
+
+
+_LIST_ITEM_RE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+\S")
+_CONTROL_RE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def space_lists(lines: list[str]) -> list[str]:
+    """Insert a blank line before a list that directly follows a paragraph line.
+
+    Obsidian (like CommonMark) starts a list there; python-markdown would otherwise glue
+    the items onto the paragraph.
+    """
+    out: list[str] = []
+    for line in lines:
+        if (out and _LIST_ITEM_RE.match(line) and out[-1].strip()
+                and not _LIST_ITEM_RE.match(out[-1]) and not out[-1].startswith((" ", "\t"))
+                and not out[-1].lstrip().startswith(("|", ">"))):
+            out.append("")
+        out.append(line)
+    return out
+
+
+class _ListSpacing(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        return space_lists(lines)
+
+
+class _SafeUrls(Treeprocessor):
+    """Drop `javascript:`/`data:` and other unsafe URLs from links and images."""
+
+    def run(self, root: ET.Element) -> None:
+        for el in root.iter():
+            for attr in ("href", "src"):
+                value = el.get(attr)
+                if value is None:
+                    continue
+                # Browsers decode entities and ignore control characters in a scheme.
+                plain = _CONTROL_RE.sub("", html.unescape(value))
+                if not _SAFE_URL_RE.match(plain):
+                    el.set(attr, "#unsafe-url-removed")

@@ -1,0 +1,70 @@
+"""What the site needs from stored transcripts: duration and creator chapters per video.
+
+Transcripts can be large (tens of thousands of cues); their small metadata is cached by
+file size and mtime so a rebuild does not parse them again.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from notegraph import store
+from notegraph.models import Chapter
+
+_CACHE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """Metadata of one stored transcript."""
+
+    video_id: str
+    title: str
+    channel: str
+    duration: float
+    chapters: tuple[Chapter, ...]
+
+
+def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None
+                     ) -> tuple[dict[str, VideoInfo], list[tuple[str, str]]]:
+    """Video ID → info for every readable transcript, and (file, problem) for broken ones."""
+    cache_file = cache_dir / "video-infos.pickle" if cache_dir else None
+    cached: dict[str, tuple[tuple[int, int], VideoInfo | str]] = {}
+    if cache_file is not None and cache_file.exists():
+        try:
+            version, cached = pickle.loads(cache_file.read_bytes())
+            if version != _CACHE_VERSION:
+                cached = {}
+        except Exception:  # a broken cache is only a slower build
+            cached = {}
+    fresh: dict[str, tuple[tuple[int, int], VideoInfo | str]] = {}
+    for path in store.list_transcripts(transcripts_dir):
+        st = path.stat()
+        key = (st.st_size, st.st_mtime_ns)
+        hit = cached.get(path.name)
+        fresh[path.name] = hit if hit is not None and hit[0] == key else (key, _read(path))
+    if cache_file is not None and fresh != cached:
+        store.atomic_write_bytes(cache_file, pickle.dumps((_CACHE_VERSION, fresh)))
+    infos: dict[str, VideoInfo] = {}
+    problems: list[tuple[str, str]] = []
+    for name, (_, value) in sorted(fresh.items()):
+        if isinstance(value, VideoInfo):
+            infos[value.video_id] = value
+        else:
+            problems.append((name, value))
+    return infos, problems
+
+
+def _read(path: Path) -> VideoInfo | str:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        chapters = tuple(Chapter(float(c["start"]), str(c["title"]))
+                         for c in data.get("chapters") or ())
+        return VideoInfo(str(data["video_id"]), str(data.get("title") or ""),
+                         str(data.get("channel") or ""), float(data.get("duration") or 0.0),
+                         tuple(sorted(chapters, key=lambda c: c.start)))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        return f"not a valid notegraph transcript ({exc})"
