@@ -8,7 +8,6 @@ from notegraph.models import Cue, Transcript
 from notegraph.text.sentences import (
     clean_spoken,
     is_punctuated,
-    restore_pronoun_i,
     split_sentences,
 )
 
@@ -125,13 +124,14 @@ def test_empty_transcript_gives_no_sentences():
 @pytest.mark.parametrize(
     ("raw", "fixed"),
     [
-        ("so i think i'm right, i.e. i know", "so I think I'm right, i.e. I know"),
-        ("wiki is big; pi is not", "wiki is big; pi is not"),
-        ("he said \"i\" and left.", "he said \"I\" and left."),
+        ("so i think i'm right, i.e. i know", "So I think I'm right, i.e. I know"),
+        ("wiki is big; pi is not", "Wiki is big; pi is not"),
+        ("he said \"i\" and left.", "He said \"I\" and left."),
     ],
 )
-def test_restore_pronoun_i(raw, fixed):
-    assert restore_pronoun_i(raw) == fixed
+def test_pronoun_i_is_restored(raw, fixed):
+    t = _transcript([Cue(0.0, 3.0, raw, None)])
+    assert " ".join(s.text for s in split_sentences(t)) == fixed
 
 
 def test_punctuated_source_with_lowercase_i_gets_it_fixed():
