@@ -74,3 +74,9 @@ def test_recase_segments_changes_only_text() -> None:
     (out,) = recase_segments([seg], casing)
     assert out.sentences[0] == Sentence(1.0, 2.0, "So dark matter rules.", "Lisa")
     assert (out.start, out.end, out.video_id) == (seg.start, seg.end, seg.video_id)
+
+
+def test_a_word_capitalized_both_times_it_is_said_keeps_its_capital() -> None:
+    lines = ["neither is France and", "Japan France Britain", "so we talk a lot"]
+    casing = CasingRestorer.for_transcript(_transcript(lines, title="Politics"))
+    assert casing.restore("neither is France and other") == "neither is France and other"

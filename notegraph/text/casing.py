@@ -7,8 +7,8 @@ itself is trusted about which words are names. A capital mid-sentence is kept, a
 same word raised where it is lower case ("europe" → "Europe"), when:
 
 - the source capitalizes the word in at least three quarters of its mid-sentence uses
-  (a word said once or twice proves little alone: its capital stands only next to
-  another capital, "Zen Monastery"),
+  (a word said once proves little alone: its capital stands only next to another
+  capital, "Zen Monastery"),
 - the source writes it capitalized together with its neighbour in most uses of the pair
   ("Milky Way", which also repairs "Milky way"),
 - it is a word of a known person's name (speaker labels, names the caller passes),
@@ -172,10 +172,12 @@ class CasingRestorer:
             return True
         if not self.is_name_word(words[k]):
             return False
-        if self.uses.get(keys[k], 0) > 2:
-            return True
-        # a word said once or twice proves little alone ("meditation Retreat"): a rare
-        # capital stands only inside a run of capitals ("Zen Monastery", "Elliot Smith")
+        n = self.uses.get(keys[k], 0)
+        if n > 2 or (n == 2 and self.capitalized.get(keys[k], 0) == 2):
+            return True  # "France" twice, both capitalized
+        # a word said once proves little alone ("meditation Retreat"), nor one capitalized
+        # once in two uses: a rare capital stands only inside a run of capitals
+        # ("Zen Monastery", "Elliot Smith")
         return prev_cap or next_cap
 
     def _raises(self, key: str) -> bool:
