@@ -149,3 +149,16 @@ def test_casing_follows_the_captions_own_spelling_of_names():
     # a word the engine capitalized once among many lower-case uses is lowered
     assert "Nuance" not in text.replace(". Nuance", "")
     assert "was nuance that" in text
+
+
+def test_auto_captions_are_not_cut_before_a_word_that_continues_the_phrase():
+    # a new caption line starts on "government": mid-phrase, so the break goes before
+    # "so", the clause opener two lines later, not at the line break
+    lines = ["we talked about the history of the war and the israeli",
+             "government to the prime minister of that time and what they",
+             "said so that was the first part of it and it took years to get there",
+             "yeah it was a long road for all of them"]
+    cues = [Cue(i * 4.0, i * 4.0 + 4.0, text) for i, text in enumerate(lines)]
+    texts = [s.text for s in split_sentences(_transcript(cues))]
+    assert not any(t.lower().startswith("government") for t in texts)
+    assert any(t.startswith(("So that was", "Yeah it was")) for t in texts)
