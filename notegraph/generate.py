@@ -43,7 +43,7 @@ from notegraph.text.casing import CasingRestorer, recase_segments
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-4"
+PIPELINE_VERSION = "notes-5"
 CACHE_FORMAT = 1
 
 

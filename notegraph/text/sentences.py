@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from notegraph.models import Sentence, Transcript
 from notegraph.text.casing import CasingRestorer, sentence_case
@@ -45,7 +45,7 @@ _ABBREVIATIONS = {
 # Words that open a sentence, by how often a human transcript starts one there (measured
 # on the auto-captions of ../shared/data/chaptered against their human transcripts:
 # "yeah" opens a sentence in 3 of 4 uses, "so" in half, "and" in a quarter, "what" in 1
-# of 7; a noun or a verb almost never).
+# of 7; a noun or a verb almost never; "that" mostly continues: "the thing | that…").
 _OPENERS = {
     **dict.fromkeys(("yeah", "so", "well", "okay", "ok", "oh", "thank", "yes", "alright",
                      "anyway", "yep", "exactly", "absolutely", "hey", "look", "listen"), 2.0),
@@ -56,7 +56,7 @@ _OPENERS = {
     **dict.fromkeys(("what", "if", "he", "she", "they", "because", "how", "when", "which",
                      "we", "you", "this", "there", "my", "our", "the", "it", "i'll", "i'd",
                      "also", "or", "like", "do", "is", "are", "a", "one",
-                     "that", "these", "those", "all", "some", "just", "even", "people",
+                     "these", "those", "all", "some", "just", "even", "people",
                      "everybody", "everyone", "nobody", "someone", "you've", "we've",
                      "don't", "can", "did", "does", "where", "who", "his", "her", "their",
                      "your", "after", "before", "once", "until", "while", "though",
@@ -88,6 +88,7 @@ class _Word:
     end: float  # when the sentence would end if this word closed it
     cue: int  # index of the cue holding the word
     speaker: str | None
+    name: bool = False  # the transcript's casing evidence makes it a name ("Joe", "Israel")
 
 
 def is_punctuated(transcript: Transcript) -> bool:
@@ -108,8 +109,8 @@ def split_sentences(transcript: Transcript) -> list[Sentence]:
     if not words:
         return []
     punctuated = is_punctuated(transcript)
-    groups = _group_words(words, punctuated)
     casing = CasingRestorer.for_transcript(transcript)
+    groups = _group_words(words, punctuated, casing)
     sentences = []
     for group in groups:
         raw = " ".join(w.text for w in group)
@@ -129,7 +130,8 @@ def sentence_starts(transcript: Transcript) -> list[int]:
     for measuring boundaries against a reference transcript.
     """
     words = list(_words(transcript))
-    groups = _group_words(words, is_punctuated(transcript)) if words else []
+    casing = CasingRestorer.for_transcript(transcript)
+    groups = _group_words(words, is_punctuated(transcript), casing) if words else []
     starts, pos = [], 0
     for group in groups:
         starts.append(pos)
@@ -137,8 +139,15 @@ def sentence_starts(transcript: Transcript) -> list[int]:
     return starts
 
 
-def _group_words(words: list[_Word], punctuated: bool) -> list[list[_Word]]:
-    return _split_punctuated(words) if punctuated else _split_unpunctuated(words)
+def _group_words(words: list[_Word], punctuated: bool,
+                 casing: CasingRestorer) -> list[list[_Word]]:
+    if punctuated:
+        return _split_punctuated(words)
+    # a name may open a sentence ("Joe said…"); the captions' random capitals do not
+    # make one, the transcript's evidence does
+    names = {w.text: casing.is_name_word(_bare(w.text)) for w in words}
+    return _split_unpunctuated([replace(w, name=names[w.text]) if names[w.text] else w
+                                for w in words])
 
 
 def _words(transcript: Transcript) -> Iterable[_Word]:
@@ -194,8 +203,8 @@ def _break_score(prev: _Word, nxt: _Word) -> float:
         score = _OPENERS[n]
     elif n in _FILLERS:
         score = 1.0
-    elif nxt.text[:1].isupper():
-        score = 0.4  # a name may open a sentence ("Joe said…")
+    elif nxt.name:
+        score = 0.4
     else:
         score = _CONTINUES
     if prev.cue != nxt.cue:
