@@ -302,7 +302,7 @@ class PhraseCounts:
 def common_case(phrase: str) -> str:
     """`meditation Retreat` → `meditation retreat`: a phrase that starts with a common
     word is not a name, so a plain capital later in it is the captions' own. (A capital
-    first word mid-sentence, `Israel controls`, is a name: `notegraph.casing` has
+    first word mid-sentence, `Israel controls`, is a name: `notegraph.text.casing` has
     already lowered the unjustified ones.)"""
     words = phrase.split()
     if len(words) > 1 and words[0][:1].islower():
@@ -354,7 +354,7 @@ def keyphrases(doc: PhraseCounts, df: Counter[str], n_docs: int, limit: int = 6,
                 continue
             # a common word alone must recur more than a name or a phrase to be a concept,
             # and in this segment more than in most of its siblings. (A capital here is a
-            # name's: `notegraph.casing` lowered the captions' random ones, and capitals
+            # name's: `notegraph.text.casing` lowered the captions' random ones, and capitals
             # at sentence starts do not count.)
             name = surface[:1].isupper()
             if tf < min_count + (1 if name else 1 + common_extra) or (

@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 
 from notegraph import store
-from notegraph.casing import CapitalEvidence, recase_segments
 from notegraph.concepts import PhraseCounts
 from notegraph.config import Config
 from notegraph.errors import InputError, NotegraphError
@@ -40,10 +39,11 @@ from notegraph.people import (
 )
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import format_timestamp
+from notegraph.text.casing import CasingRestorer, recase_segments
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-2"
+PIPELINE_VERSION = "notes-5"
 CACHE_FORMAT = 1
 
 
@@ -209,9 +209,10 @@ def write_topics(transcript: Transcript, sentences: Sequence[Sentence],
     """
     reporter = reporter or SilentReporter()
     speakers, people = known_people(transcript, sentences)
-    # display casing: a capital mid-sentence only where the source itself puts one
+    # the sentences were cased knowing only the video's speakers; the people found in the
+    # text and across the vault are known only now: same casing, more names
     segments = recase_segments(
-        segments, CapitalEvidence.of(transcript, [*people, *vault_people, transcript.channel]))
+        segments, CasingRestorer.for_transcript(transcript, [*people, *vault_people]))
     vectors = _SentenceVectors(embed)
     context = WriterContext(
         video_id=transcript.video_id, title=transcript.title, channel=transcript.channel,

@@ -8,7 +8,6 @@ from notegraph.models import Cue, Transcript
 from notegraph.text.sentences import (
     clean_spoken,
     is_punctuated,
-    restore_pronoun_i,
     split_sentences,
 )
 
@@ -125,13 +124,14 @@ def test_empty_transcript_gives_no_sentences():
 @pytest.mark.parametrize(
     ("raw", "fixed"),
     [
-        ("so i think i'm right, i.e. i know", "so I think I'm right, i.e. I know"),
-        ("wiki is big; pi is not", "wiki is big; pi is not"),
-        ("he said \"i\" and left.", "he said \"I\" and left."),
+        ("so i think i'm right, i.e. i know", "So I think I'm right, i.e. I know"),
+        ("wiki is big; pi is not", "Wiki is big; pi is not"),
+        ("he said \"i\" and left.", "He said \"I\" and left."),
     ],
 )
-def test_restore_pronoun_i(raw, fixed):
-    assert restore_pronoun_i(raw) == fixed
+def test_pronoun_i_is_restored(raw, fixed):
+    t = _transcript([Cue(0.0, 3.0, raw, None)])
+    assert " ".join(s.text for s in split_sentences(t)) == fixed
 
 
 def test_punctuated_source_with_lowercase_i_gets_it_fixed():
@@ -149,3 +149,16 @@ def test_casing_follows_the_captions_own_spelling_of_names():
     # a word the engine capitalized once among many lower-case uses is lowered
     assert "Nuance" not in text.replace(". Nuance", "")
     assert "was nuance that" in text
+
+
+def test_auto_captions_are_not_cut_before_a_word_that_continues_the_phrase():
+    # a new caption line starts on "government": mid-phrase, so the break goes before
+    # "so", the clause opener two lines later, not at the line break
+    lines = ["we talked about the history of the war and the israeli",
+             "government to the prime minister of that time and what they",
+             "said so that was the first part of it and it took years to get there",
+             "yeah it was a long road for all of them"]
+    cues = [Cue(i * 4.0, i * 4.0 + 4.0, text) for i, text in enumerate(lines)]
+    texts = [s.text for s in split_sentences(_transcript(cues))]
+    assert not any(t.lower().startswith("government") for t in texts)
+    assert any(t.startswith(("So that was", "Yeah it was")) for t in texts)
