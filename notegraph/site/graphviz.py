@@ -371,11 +371,8 @@ def local_svg(g: nx.Graph, node: str, href: Href,
         here = u == node
         near = u in ring1
         r = 9.0 if here else (6.0 if near else 4.0)
-        label = ""
-        if here:
-            label = (f'<text x="0" y="{r + 15:.1f}" text-anchor="middle" class="ng-here-label">'
-                     f'{escape(_short(g.nodes[u].get("title") or u, 22))}</text>')
-        elif near:
+        label = ""  # the centre is the page itself: its title is the page's heading
+        if near:
             right = x >= 0
             lx = x + (r + 3) * (1 if right else -1)
             ly = y + (4 if abs(y) < 40 else (14 if y > 0 else -6))
