@@ -186,6 +186,8 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, floa
     text = err.decode("utf-8", "replace").strip()
     if proc.returncode and seconds >= TIMEOUT:
         text = f"did not finish within {TIMEOUT:.0f} s (stopped)"
+    elif proc.returncode and not text:
+        text = f"failed or stopped (exit code {proc.returncode}) after {seconds:.0f} s"
     return seconds, usage.ru_maxrss / 1024, (text[-400:] if proc.returncode else "")
 
 
