@@ -62,17 +62,24 @@ def add(config: Config, inputs: list[str], *, languages: list[str] | None = None
     reporter = reporter or SilentReporter()
     langs = list(languages or config.languages)
     results = []
+    seen: set[str] = set()
+    session = youtube.new_session()  # one connection pool for all videos
     for raw in reporter.progress(inputs, "Fetching transcripts", total=len(inputs)):
         try:
             video_id = youtube.parse_video_id(raw)
             path = store.transcript_path(config.transcripts_path, video_id)
-            if path.exists() and not force:
+            if video_id in seen:
+                result = IngestResult(raw, video_id, "unchanged",
+                                      f"{video_id}: listed more than once; fetched once", path)
+            elif path.exists() and not force:
                 result = IngestResult(raw, video_id, "unchanged",
                                       f"{video_id}: already stored (use --force to re-fetch)",
                                       path)
             else:
-                transcript = youtube.fetch_transcript(video_id, langs)
+                transcript = youtube.fetch_transcript(video_id, langs, session=session,
+                                                      reporter=reporter)
                 result = _store_transcript(config, transcript, raw, force=True)
+            seen.add(video_id)
         except NotegraphError as exc:
             result = IngestResult(raw, None, "failed", str(exc))
         _report(reporter, result)
@@ -123,7 +130,7 @@ def _report(reporter: Reporter, result: IngestResult) -> None:
 
 
 def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | None = None,
-                      reporter: Reporter | None = None) -> list:
+                      speakers: bool = True, reporter: Reporter | None = None) -> list:
     """Score topic segmentation on chaptered episodes in `directory` (chapters hidden).
 
     Returns `notegraph.evaluate.Score` rows for the segmenter and its baselines; see
@@ -135,7 +142,7 @@ def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | N
     embedder = load_embedder(config)
     return evaluate.evaluate_segments(directory, embedder,
                                       methods=methods or list(evaluate.METHODS),
-                                      reporter=reporter)
+                                      speakers=speakers, reporter=reporter)
 
 
 # --- Site: build, check, serve (branch site) -------------------------------------------
@@ -145,29 +152,29 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
           extensions: list | None = None) -> BuildResult:
     """Generate notes for transcripts that have none, then render the vault to `site/`.
 
-    Note generation is `generate_notes` (branch notes) when it is available; without it
-    the transcripts without notes are reported and the existing vault is rendered.
-    Incremental and deterministic: see `notegraph.site.build`.
+    A transcript whose note generation fails is reported (by `generate_notes`) and the
+    rest of the vault is still rendered. Incremental and deterministic: see
+    `notegraph.site.build`.
     """
-    from notegraph.site.build import build_site
+    from notegraph.site.build import build_site, is_up_to_date
     from notegraph.site.videos import load_video_infos
     from notegraph.vault import load_vault
 
     reporter = reporter or SilentReporter()
-    videos, _ = load_video_infos(config.transcripts_path, config.cache_path)
+    extensions = extensions if extensions is not None else default_extensions()
+    # Nothing changed since the last build (which wrote any missing notes): skip the
+    # vault scan, so a no-change build stays a few thousand `stat` calls.
+    current = not force and is_up_to_date(config, extensions)
+    videos, _ = ({}, []) if current else load_video_infos(config.transcripts_path,
+                                                          config.cache_path)
     if videos:
         vault = load_vault(config.notes_path, config.cache_path)
         have = {n.video_id for n in vault.notes.values() if n.video_id}
         missing = sorted(v for v in videos if v not in have)
-        generate = globals().get("generate_notes")
-        if missing and generate is not None:
+        if missing:
             reporter.info(f"writing notes for {len(missing)} transcript(s) without notes")
-            generate(config, video_ids=missing, reporter=reporter)
-        elif missing:
-            reporter.warn(f"{len(missing)} transcript(s) have no notes and note generation "
-                          f"is not available in this version: {', '.join(missing[:5])}")
-    return build_site(config, reporter, extensions=extensions or default_extensions(),
-                      force=force)
+            generate_notes(config, video_ids=missing, reporter=reporter)
+    return build_site(config, reporter, extensions=extensions, force=force)
 
 
 def default_extensions() -> list:
@@ -192,12 +199,15 @@ def check(config: Config, reporter: Reporter | None = None) -> CheckReport:
 
 def serve(config: Config, reporter: Reporter | None = None, *, host: str = "127.0.0.1",
           port: int = 8000, poll: float = 1.0, stop: threading.Event | None = None,
-          max_seconds: float | None = None) -> None:
+          max_seconds: float | None = None, extensions: list | None = None) -> None:
     """Build, serve `site/` over HTTP and rebuild when the inputs change (polling mtimes).
 
     Runs until `stop` is set, `max_seconds` have passed or Ctrl-C.
     """
     from notegraph.site.serve import serve_site
 
+    def rebuild(cfg: Config, rep: Reporter) -> BuildResult:
+        return build(cfg, rep, extensions=extensions)
+
     serve_site(config, reporter or SilentReporter(), host=host, port=port, poll=poll,
-               stop=stop, max_seconds=max_seconds, build=build)
+               stop=stop, max_seconds=max_seconds, build=rebuild)

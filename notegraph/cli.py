@@ -6,6 +6,7 @@ It parses arguments, builds the Config and Reporter, calls the API and maps
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from typing import Any
 import click
 
 from notegraph import __version__, api
-from notegraph.config import Config, load_config
+from notegraph.config import WRITERS, Config, load_config
 from notegraph.errors import NotegraphError
 from notegraph.report import NORMAL, QUIET, VERBOSE, Reporter
 
@@ -117,27 +118,6 @@ def import_cmd(obj: Context, files: tuple[Path, ...], video_id: str | None, titl
     _exit_for(results, obj.reporter)
 
 
-@cli.group("eval")
-def eval_group() -> None:
-    """Measure notegraph's stages against references."""
-
-
-@eval_group.command("segments")
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--method", "methods", multiple=True,
-              help="Only these methods (notegraph, equal, texttiling); repeatable.")
-@pass_ctx
-@handle_errors
-def eval_segments_cmd(obj: Context, directory: Path, methods: tuple[str, ...]) -> None:
-    """Score topic segmentation (boundary F1 ±30 s, Pk on a 10 s grid) on DIRECTORY's
-    chaptered episode JSON files, with their chapters hidden from the segmenter."""
-    from notegraph.evaluate import format_table
-
-    scores = api.evaluate_segments(obj.config, directory, methods=list(methods) or None,
-                                   reporter=obj.reporter)
-    click.echo(format_table(scores))
-
-
 @cli.command("build")
 @click.option("--force", is_flag=True, help="Rewrite every page even if it is up to date.")
 @pass_ctx
@@ -193,18 +173,47 @@ def _notes_for(obj: Context, results: list[api.IngestResult], no_notes: bool) ->
 @click.option("--force", is_flag=True,
               help="Redo the transcripts even if unchanged, and overwrite notes edited by "
                    "hand (each is saved as NAME.md.bak first).")
+@click.option("--writer", type=click.Choice(WRITERS),
+              help="Who writes the notes: extractive (default, offline) or llm (an "
+                   "OpenAI-compatible server set up in the [llm] table of notegraph.toml).")
 @pass_ctx
 @handle_errors
-def notes_cmd(obj: Context, video_ids: tuple[str, ...], force: bool) -> None:
+def notes_cmd(obj: Context, video_ids: tuple[str, ...], force: bool,
+              writer: str | None) -> None:
     """Write topic notes into content/notes/ for stored transcripts.
 
     Without VIDEO_IDs: every transcript that is new or changed since its notes were
     written. Notes you edited by hand are kept (and reported) unless --force.
     """
-    outcome = api.generate_notes(obj.config, list(video_ids) or None, force=force,
+    config = dataclasses.replace(obj.config, writer=writer) if writer else obj.config
+    outcome = api.generate_notes(config, list(video_ids) or None, force=force,
                                  reporter=obj.reporter)
     if not outcome.ok:
         sys.exit(1)
+
+
+@cli.group("eval")
+def eval_group() -> None:
+    """Measure notegraph's stages against references."""
+
+
+@eval_group.command("segments")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--method", "methods", multiple=True,
+              help="Only these methods (notegraph, equal, texttiling); repeatable.")
+@click.option("--no-speakers", is_flag=True,
+              help="Ignore the episodes' speaker turns (like raw auto-captions).")
+@pass_ctx
+@handle_errors
+def eval_segments_cmd(obj: Context, directory: Path, methods: tuple[str, ...],
+                      no_speakers: bool) -> None:
+    """Score topic segmentation (boundary F1 ±30 s, Pk on a 10 s grid) on DIRECTORY's
+    chaptered episode JSON files, with their chapters hidden from the segmenter."""
+    from notegraph.evaluate import format_table
+
+    scores = api.evaluate_segments(obj.config, directory, methods=list(methods) or None,
+                                   speakers=not no_speakers, reporter=obj.reporter)
+    click.echo(format_table(scores))
 
 
 def main() -> None:

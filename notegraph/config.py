@@ -15,6 +15,23 @@ from typing import Any
 from notegraph.errors import ConfigError
 
 CONFIG_NAME = "notegraph.toml"
+WRITERS = ("extractive", "llm")
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    """The `[llm]` table: an OpenAI-compatible chat-completions server (see README "LLM writer").
+
+    The key itself never lives in the file: `api_key_env` names the environment variable
+    that holds it ("" = the server needs no key, as Ollama and llama.cpp do).
+    """
+
+    base_url: str = "http://localhost:11434/v1"
+    model: str = ""
+    api_key_env: str = ""
+    temperature: float = 0.2
+    timeout: float = 120.0
+    max_concurrency: int = 2
 
 
 @dataclass(frozen=True)
@@ -31,6 +48,9 @@ class Config:
     model: str = ""
     site_title: str = "notegraph"
     base_url: str = ""
+    # Which writer turns topics into notes: "extractive" (offline default) or "llm".
+    writer: str = "extractive"
+    llm: LLMConfig = field(default_factory=LLMConfig)
 
     @property
     def content_path(self) -> Path:
@@ -105,4 +125,45 @@ def _validate(values: dict[str, Any], path: Path, root: Path) -> Config:
                     f"{path}: '{key}' must be a non-empty list of strings, got {value!r}"
                 )
             kwargs[key] = tuple(value)
+        elif key == "writer":
+            if value not in WRITERS:
+                raise ConfigError(
+                    f"{path}: 'writer' must be one of {', '.join(WRITERS)}, got {value!r}"
+                )
+            kwargs[key] = value
+        elif key == "llm":
+            kwargs[key] = _validate_llm(value, path)
     return Config(**kwargs)
+
+
+def _validate_llm(table: Any, path: Path) -> LLMConfig:
+    """Check the `[llm]` table key by key; the message names `llm.<key>`."""
+    if isinstance(table, LLMConfig):
+        return table
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'llm' must be a table ([llm]), got {table!r}")
+    known = [f.name for f in dataclasses.fields(LLMConfig)]
+    kwargs: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"llm.{key}"
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key '{name}'; known keys in [llm]: "
+                              f"{', '.join(sorted(known))}")
+        if key in ("base_url", "model", "api_key_env"):
+            if not isinstance(value, str):
+                raise ConfigError(f"{path}: '{name}' must be a string, got {value!r}")
+            kwargs[key] = value
+        elif key == "max_concurrency":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 64:
+                raise ConfigError(f"{path}: '{name}' must be an integer from 1 to 64, "
+                                  f"got {value!r}")
+            kwargs[key] = value
+        else:  # temperature, timeout: numbers (bool is an int in Python: refuse it)
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if key == "temperature" and not (ok and 0 <= value <= 2):
+                raise ConfigError(f"{path}: '{name}' must be a number from 0 to 2, got {value!r}")
+            if key == "timeout" and not (ok and value > 0):
+                raise ConfigError(f"{path}: '{name}' must be a positive number of seconds, "
+                                  f"got {value!r}")
+            kwargs[key] = float(value)
+    return LLMConfig(**kwargs)

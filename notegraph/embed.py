@@ -7,7 +7,7 @@ importing notegraph stays fast and commands that never embed never pay for PyTor
 
 Embeddings are cached under `<cache_path>/embeddings/<model key>/` keyed by the hash of
 (model name, text): re-running a transcript, or any text seen before, costs no model
-time. A corrupt cache shard is ignored (treated as empty) and rewritten.
+time. A corrupt cache file is ignored (treated as empty).
 """
 
 from __future__ import annotations
@@ -51,24 +51,32 @@ def normalize_rows(vectors: np.ndarray) -> np.ndarray:
 
 
 class EmbeddingCache:
-    """Vectors on disk keyed by text hash, sharded by the first two hex digits.
+    """Vectors on disk keyed by text hash: append-only batch files, compacted now and then.
 
-    Sharding keeps a save cheap: only the shards a call touched are rewritten.
+    Each `put_many` writes one small new file holding only the new vectors, so saving
+    costs what was computed, not the size of the cache. All files are read once, on first
+    use. When there are more than `MAX_FILES`, they are merged into one (only files this
+    process has read are removed, so a concurrent writer's new batch survives). A file
+    that cannot be read is ignored: the cache degrades to "not cached", never to an error.
     """
+
+    MAX_FILES = 64
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._shards: dict[str, dict[str, np.ndarray]] = {}
+        self._vectors: dict[str, np.ndarray] | None = None
+        self._files: list[Path] = []
 
-    def _shard(self, prefix: str) -> dict[str, np.ndarray]:
-        if prefix not in self._shards:
-            self._shards[prefix] = self._read(self.directory / f"{prefix}.npz")
-        return self._shards[prefix]
+    def _load(self) -> dict[str, np.ndarray]:
+        if self._vectors is None:
+            self._vectors = {}
+            self._files = sorted(self.directory.glob("*.npz")) if self.directory.is_dir() else []
+            for path in self._files:
+                self._vectors.update(self._read(path))
+        return self._vectors
 
     @staticmethod
     def _read(path: Path) -> dict[str, np.ndarray]:
-        if not path.exists():
-            return {}
         try:
             with np.load(path, allow_pickle=False) as data:
                 keys = [str(k) for k in data["keys"]]
@@ -76,25 +84,38 @@ class EmbeddingCache:
             if len(keys) != len(vectors):
                 return {}
             return dict(zip(keys, vectors, strict=True))
-        except Exception:  # a corrupt or foreign file: start this shard afresh
+        except Exception:  # a corrupt or foreign file: ignore it
             return {}
 
     def get(self, key: str) -> np.ndarray | None:
         """The cached vector for `key`, or None."""
-        return self._shard(key[:2]).get(key)
+        return self._load().get(key)
 
     def put_many(self, items: dict[str, np.ndarray]) -> None:
-        """Store vectors and write the shards they belong to (atomically)."""
-        touched: set[str] = set()
-        for key, vector in items.items():
-            self._shard(key[:2])[key] = np.asarray(vector, dtype=np.float32)
-            touched.add(key[:2])
-        for prefix in sorted(touched):
-            shard = self._shards[prefix]
-            keys = sorted(shard)
-            buf = io.BytesIO()
-            np.savez(buf, keys=np.array(keys), vectors=np.stack([shard[k] for k in keys]))
-            store.atomic_write_bytes(self.directory / f"{prefix}.npz", buf.getvalue())
+        """Store vectors: one new batch file (atomic), then compact if there are many."""
+        if not items:
+            return
+        vectors = self._load()
+        vectors.update({k: np.asarray(v, dtype=np.float32) for k, v in items.items()})
+        name = f"batch-{store.content_hash(*sorted(items))}.npz"
+        path = self.directory / name
+        self._write(path, items)
+        if path not in self._files:
+            self._files.append(path)
+        if len(self._files) > self.MAX_FILES:
+            merged = self.directory / f"all-{store.content_hash(*sorted(vectors))}.npz"
+            self._write(merged, vectors)
+            for old in self._files:
+                if old != merged:
+                    old.unlink(missing_ok=True)
+            self._files = [merged]
+
+    @staticmethod
+    def _write(path: Path, items: dict[str, np.ndarray]) -> None:
+        keys = sorted(items)
+        buf = io.BytesIO()
+        np.savez(buf, keys=np.array(keys), vectors=np.stack([items[k] for k in keys]))
+        store.atomic_write_bytes(path, buf.getvalue())
 
 
 class CachedEmbedder:
@@ -162,8 +183,9 @@ def _load_sentence_transformer(model_ref: str) -> Any:
     transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar on stderr
 
     # The machines this runs on are small and shared: never more threads than cores,
-    # and at most 4 (MiniLM gains little beyond that).
-    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    # and at most 4 (MiniLM gains little beyond that), unless the user said otherwise.
+    if not os.environ.get("OMP_NUM_THREADS"):
+        torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     try:
         return SentenceTransformer(model_ref, device="cpu")
     except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot load it"

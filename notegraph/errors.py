@@ -29,3 +29,19 @@ class InputError(NotegraphError):
 
 class NoteError(NotegraphError):
     """A note could not be generated or written."""
+
+
+class SiteError(NotegraphError):
+    """The site could not be rendered, e.g. a template is broken."""
+
+
+class LLMError(NotegraphError):
+    """The language-model server failed or replied with something unusable.
+
+    `fatal` means no later request can succeed either (bad key, unknown model, server
+    down): the writer stops asking and falls back for the rest of the run.
+    """
+
+    def __init__(self, message: str, *, fatal: bool = False) -> None:
+        super().__init__(message)
+        self.fatal = fatal

@@ -1,6 +1,7 @@
 """How good is topic segmentation? Boundary F1 (±30 s) and Pk (10 s grid) vs chapters.
 
-`notegraph eval segments DIR` runs this on a folder of chaptered episodes (JSON:
+`notegraph eval segments DIR` runs this on a folder of chaptered episodes (JSON read by the
+chaptered-episode importer:
 `{video_id, title, channel, duration, cues: [{start, duration, text}], chapters:
 [{start, title}], speaker_turns: [{start, speaker, text}]}`). The chapters are the
 reference and are HIDDEN from the segmenter (the transcript it sees has none). Every
@@ -14,7 +15,6 @@ method is scored by the same code:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,7 +24,7 @@ import numpy as np
 from notegraph import segment
 from notegraph.embed import Embedder
 from notegraph.errors import InputError, ParseError
-from notegraph.models import Chapter, Cue, Sentence, Transcript
+from notegraph.models import Chapter, Sentence, Transcript
 from notegraph.report import Reporter, SilentReporter
 from notegraph.text.sentences import split_sentences
 
@@ -43,9 +43,8 @@ def boundary_f1(reference: Sequence[float], hypothesis: Sequence[float],
                 collar: float = COLLAR_SECONDS) -> tuple[float, float, float]:
     """(precision, recall, F1) of boundary times, matching each at most once within ±collar.
 
-    The matching is maximal (a greedy pass over pairs sorted by distance is optimal for
-    points on a line with a fixed collar only in common cases, so an exact augmenting-path
-    matching is used). Both empty → perfect; one empty → 0.
+    The matching is a maximum one-to-one matching (see `_max_matching`), so two
+    hypotheses near one reference count once. Both empty → perfect; one empty → 0.
     """
     ref = sorted(reference)
     hyp = sorted(hypothesis)
@@ -119,50 +118,38 @@ class Episode:
         return [c.start for c in self.chapters]
 
 
-def load_episode(path: Path) -> Episode:
-    """Read one chaptered-episode JSON; speakers come from its `speaker_turns`."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        turns = sorted((float(t["start"]), str(t["speaker"]))
-                       for t in data.get("speaker_turns") or ())
-        cues = []
-        k = -1
-        for c in sorted(data["cues"], key=lambda c: float(c["start"])):
-            start = float(c["start"])
-            end = start + float(c.get("duration") or 0.0)
-            # Turn times are whole seconds: give a cue the turn its middle falls in.
-            mid = (start + end) / 2
-            while k + 1 < len(turns) and turns[k + 1][0] <= mid:
-                k += 1
-            speaker = turns[k][1] if k >= 0 else None
-            text = " ".join(str(c["text"]).split())
-            if text:
-                cues.append(Cue(start, end, text, speaker))
-        chapters = tuple(Chapter(float(c["start"]), str(c["title"]))
-                         for c in data.get("chapters") or ())
-        duration = float(data.get("duration") or (cues[-1].end if cues else 0.0))
-        transcript = Transcript(
-            video_id=str(data["video_id"]), title=str(data.get("title") or ""),
-            channel=str(data.get("channel") or ""), language="en",
-            source="file:chaptered-json", is_generated=False, duration=duration,
-            chapters=(), cues=tuple(cues))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
-            ValueError) as exc:
-        raise ParseError(f"{path}: not a chaptered episode JSON ({exc})") from exc
-    return Episode(transcript, chapters)
+def load_episode(path: Path, speakers: bool = True) -> Episode:
+    """Read one chaptered episode with the pipeline's own importer, chapters set aside.
+
+    Speakers are the importer's (the human transcript's turns aligned to the caption
+    words), unless `speakers` is False: then cues carry none, like raw auto-captions.
+    """
+    from notegraph.sources import read_transcript_file
+
+    transcript = read_transcript_file(path)
+    if not speakers:
+        transcript = replace(transcript, cues=tuple(replace(c, speaker=None)
+                                                   for c in transcript.cues))
+    return Episode(without_chapters(transcript), transcript.chapters)
 
 
-def load_episodes(directory: Path) -> list[tuple[Path, Episode]]:
-    """Every `*.json` episode with chapters in `directory`, sorted by name."""
+def load_episodes(directory: Path, speakers: bool = True) -> list[tuple[Path, Episode]]:
+    """Every transcript file with chapters in `directory` (any format the importers read,
+    e.g. chaptered-episode JSON), sorted by name; other files are skipped."""
     if not directory.is_dir():
-        raise InputError(f"{directory}: not a directory of chaptered episode JSON files")
+        raise InputError(f"{directory}: not a directory of chaptered episode files")
     out = []
-    for path in sorted(directory.glob("*.json")):
-        episode = load_episode(path)
+    for path in sorted(p for p in directory.iterdir()
+                       if p.is_file() and not p.name.startswith(".")):
+        try:
+            episode = load_episode(path, speakers)
+        except ParseError:
+            continue  # not a transcript (the folder may hold other files)
         if episode.chapters:
             out.append((path, episode))
     if not out:
-        raise InputError(f"{directory}: no episode JSON with chapters found")
+        raise InputError(f"{directory}: no transcript with chapters found (the chapters are "
+                         "the reference: use episodes that have them)")
     return out
 
 
@@ -184,7 +171,7 @@ def texttiling_starts(sentences: Sequence[Sentence], embedder: Embedder, duratio
                       window_seconds: float = segment.WINDOW_SECONDS) -> list[float]:
     """Plain embedding TextTiling: depth of similarity valleys between adjacent windows,
     boundaries where depth > mean - std/2 (Hearst's automatic K)."""
-    windows = segment.make_windows(sentences, window_seconds)
+    windows = segment.make_windows(sentences, window_seconds, at_turns=False)
     if len(windows) < 3:
         return [0.0]
     vectors = segment.embed_windows(windows, embedder)
@@ -197,17 +184,14 @@ def texttiling_starts(sentences: Sequence[Sentence], embedder: Embedder, duratio
     sims = np.array(gaps)
     depth = np.zeros_like(sims)
     for i in range(len(sims)):
-        lpeak = sims[: i + 1].max() if i else sims[i]
-        rpeak = sims[i:].max()
-        # Hearst: climb while rising on each side
+        # Hearst's depth: climb to the nearest peak on each side of the valley.
         left = i
         while left > 0 and sims[left - 1] >= sims[left]:
             left -= 1
         right = i
         while right < len(sims) - 1 and sims[right + 1] >= sims[right]:
             right += 1
-        lpeak, rpeak = sims[left], sims[right]
-        depth[i] = (lpeak - sims[i]) + (rpeak - sims[i])
+        depth[i] = (sims[left] - sims[i]) + (sims[right] - sims[i])
     threshold = depth.mean() - depth.std() / 2
     starts = [0.0]
     for i in range(len(sims)):
@@ -266,16 +250,17 @@ def score_starts(episode: Episode, starts: Sequence[float], method: str) -> Scor
 
 
 def evaluate_segments(directory: Path, embedder: Embedder,
-                      methods: Sequence[str] = tuple(METHODS),
+                      methods: Sequence[str] = tuple(METHODS), speakers: bool = True,
                       reporter: Reporter | None = None) -> list[Score]:
-    """Score every method on every chaptered episode in `directory`."""
+    """Score every method on every chaptered episode in `directory` (with the episodes'
+    speaker labels, or without them when `speakers` is False)."""
     reporter = reporter or SilentReporter()
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise InputError(f"unknown method(s) {', '.join(unknown)}; known: "
                          f"{', '.join(METHODS)}")
     scores = []
-    episodes = load_episodes(directory)
+    episodes = load_episodes(directory, speakers)
     for path, episode in reporter.progress(episodes, "Evaluating segmentation",
                                            total=len(episodes)):
         assert not episode.transcript.chapters  # the reference stays hidden

@@ -14,6 +14,7 @@ person's edits.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,19 +24,26 @@ from typing import Any
 import numpy as np
 
 from notegraph import store
+from notegraph.casing import CapitalEvidence, recase_segments
 from notegraph.concepts import PhraseCounts
 from notegraph.config import Config
 from notegraph.errors import InputError, NotegraphError
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, Transcript
 from notegraph.note_files import existing_vault, scan_vault, write_notes
 from notegraph.notes import VideoTopics, render_vault
-from notegraph.people import names_in_text, people_from_metadata
+from notegraph.people import (
+    looks_like_name,
+    names_in_text,
+    people_from_metadata,
+    speaker_name,
+    speakers_from_metadata,
+)
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import format_timestamp
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-1"
+PIPELINE_VERSION = "notes-2"
 CACHE_FORMAT = 1
 
 
@@ -65,8 +73,12 @@ def writer_name(config: Config) -> str:
 
 def transcript_key(config: Config, path: Path) -> str:
     """Cache key of one transcript's topics: its bytes, the model, the writer, the code."""
+    # The LLM writer's settings shape its notes too (its replies are cached separately).
+    llm = getattr(config, "llm", None)
+    llm = f"{llm.base_url}|{llm.model}|{llm.temperature}" if llm and writer_name(config) == "llm" \
+        else ""
     return store.content_hash(path.read_bytes(), config.model or "default",
-                              writer_name(config), PIPELINE_VERSION)
+                              writer_name(config), llm, PIPELINE_VERSION)
 
 
 def _topics_dir(config: Config) -> Path:
@@ -103,6 +115,7 @@ def topic_to_dict(t: Topic) -> dict[str, Any]:
                       "points": [[p.text, p.start, p.speaker] for p in s.points]}
                      for s in t.sections],
         "concepts": list(t.concepts), "people": list(t.people),
+        "meta": t.meta,  # e.g. the LLM writer's grounding counts (JSON-able by contract)
     }
 
 
@@ -118,7 +131,8 @@ def topic_from_dict(d: dict[str, Any]) -> Topic:
                  sections=tuple(Section(s["heading"], tuple(KeyPoint(p[0], float(p[1]), p[2])
                                                             for p in s["points"]))
                                 for s in d["sections"]),
-                 concepts=tuple(d["concepts"]), people=tuple(d["people"]))
+                 concepts=tuple(d["concepts"]), people=tuple(d["people"]),
+                 meta=dict(d.get("meta") or {}))
 
 
 def _video_to_dict(key: str, v: VideoTopics) -> dict[str, Any]:
@@ -165,34 +179,39 @@ class _SentenceVectors:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._memo[s] for s in sentences])
 
-    def centroid(self, sentences: Sequence[Sentence]) -> tuple[float, ...]:
-        """Unit mean of the vectors already computed for these sentences."""
-        vecs = [self._memo[s] for s in sentences if s in self._memo]
-        if not vecs:
-            return ()
-        mean = np.mean(vecs, axis=0)
-        norm = float(np.linalg.norm(mean)) or 1.0
-        return tuple(float(x) for x in mean / norm)
-
 
 def known_people(transcript: Transcript, sentences: Sequence[Sentence]) -> tuple[list[str],
                                                                                  list[str]]:
     """(speakers, people) of a transcript: who talks, and everyone it names."""
-    speakers = people_from_metadata(transcript.title, transcript.channel)
-    speakers += [c.speaker for c in transcript.cues if c.speaker]
+    speakers = speakers_from_metadata(transcript.title, transcript.channel)
+    speakers += [name for c in transcript.cues if (name := speaker_name(c.speaker))]
     speakers = list(dict.fromkeys(speakers))
+    listed = people_from_metadata(transcript.title, transcript.channel)
+    # a chapter called "Ilya Sutskever" is about that person
+    named = [c.title.strip() for c in transcript.chapters if looks_like_name(c.title.strip())]
+    known = [*speakers, *listed, *named]
+    # captions made by speech recognition misspell names: ask for more evidence there
+    min_count = 3 if transcript.is_generated else 2
     people = list(dict.fromkeys(
-        [*speakers, *names_in_text([s.text for s in sentences], speakers)]))
+        [*known, *names_in_text([s.text for s in sentences], known, min_count)]))
     return speakers, people
 
 
 def write_topics(transcript: Transcript, sentences: Sequence[Sentence],
                  segments: Sequence[Segment], writer: Writer,
                  embed: Callable[[Sequence[str]], np.ndarray], vault_people: Sequence[str] = (),
-                 reporter: Reporter | None = None) -> VideoTopics:
-    """Topics (and their vectors) of one segmented transcript, with grounding checks."""
+                 reporter: Reporter | None = None,
+                 known_vectors: dict[str, np.ndarray] | None = None) -> VideoTopics:
+    """Topics (and their vectors) of one segmented transcript, with grounding checks.
+
+    `known_vectors`: texts the segmenter already embedded (its windows), reused for the
+    topic vectors so that no text is embedded twice.
+    """
     reporter = reporter or SilentReporter()
     speakers, people = known_people(transcript, sentences)
+    # display casing: a capital mid-sentence only where the source itself puts one
+    segments = recase_segments(
+        segments, CapitalEvidence.of(transcript, [*people, *vault_people, transcript.channel]))
     vectors = _SentenceVectors(embed)
     context = WriterContext(
         video_id=transcript.video_id, title=transcript.title, channel=transcript.channel,
@@ -203,25 +222,50 @@ def write_topics(transcript: Transcript, sentences: Sequence[Sentence],
                               for seg in segments))
     topics: list[Topic] = []
     titles: dict[str, int] = {}
-    for seg in segments:
-        topic = ground(writer.write_topic(seg, context), reporter)
+    batch = getattr(writer, "write_topics", None)
+    written = (batch(segments, context) if callable(batch)
+               else [writer.write_topic(seg, context) for seg in segments])
+    for raw in written:
+        topic = ground(raw, reporter)
         n = titles.get(topic.title.lower(), 0) + 1
         titles[topic.title.lower()] = n
         if n > 1:  # two topics of one video never share a title
-            topic = Topic(topic.segment, f"{topic.title} (part {n})", topic.lead,
-                          topic.sections, topic.concepts, topic.people)
+            topic = dataclasses.replace(topic, title=f"{topic.title} (part {n})")
         topics.append(topic)
-    vecs = []
-    for t in topics:
-        c = vectors.centroid(t.segment.sentences)
-        if not c:
-            vectors(list(t.segment.sentences)[:20])
-            c = vectors.centroid(t.segment.sentences)
-        vecs.append(c)
+    vecs = topic_vectors(topics, embed, known_vectors or {})
     return VideoTopics(video_id=transcript.video_id, title=transcript.title,
                        channel=transcript.channel, duration=transcript.duration,
                        source=transcript.source, topics=tuple(topics), vectors=tuple(vecs),
                        speakers=tuple(speakers))
+
+
+def topic_vectors(topics: Sequence[Topic], embed: Callable[[Sequence[str]], np.ndarray],
+                  known: dict[str, np.ndarray]) -> list[tuple[float, ...]]:
+    """One unit vector per topic: the mean of the segmenter's windows inside it when
+    there are some (free), else of its key points (one model call for the video)."""
+    vectors: list[np.ndarray | None] = []
+    lowered = {k.lower(): v for k, v in known.items()}
+    for t in topics:
+        # case-blind: the notes' display casing may differ from the segmenter's text
+        text = " ".join(s.text for s in t.segment.sentences).lower()
+        inside = [v for k, v in lowered.items() if k and k in text]
+        vectors.append(np.mean(inside, axis=0) if inside else None)
+    need = [i for i, v in enumerate(vectors) if v is None]
+    texts = [[p.text for sec in topics[i].sections for p in sec.points]
+             or [s.text for s in topics[i].segment.sentences[:5]] or [topics[i].title]
+             for i in need]
+    flat = [x for group in texts for x in group]
+    if flat:
+        matrix, row = embed(flat), 0
+        for i, group in zip(need, texts, strict=True):
+            vectors[i] = matrix[row:row + len(group)].mean(axis=0)
+            row += len(group)
+    out = []
+    for v in vectors:
+        assert v is not None
+        norm = float(np.linalg.norm(v)) or 1.0
+        out.append(tuple(float(x) for x in v / norm))
+    return out
 
 
 def ground(topic: Topic, reporter: Reporter) -> Topic:
@@ -251,9 +295,24 @@ def process_transcript(config: Config, path: Path, writer: Writer,
 
     transcript = store.load_transcript(path)
     sentences = split_sentences(transcript)
-    segments = segment_transcript(transcript, sentences, embedder)
+    recorder = _RecordingEmbedder(embedder)
+    segments = segment_transcript(transcript, sentences, recorder)
     return write_topics(transcript, sentences, segments, writer, embedder.embed,
-                        vault_people, reporter)
+                        vault_people, reporter, known_vectors=recorder.seen)
+
+
+class _RecordingEmbedder:
+    """Passes through to an embedder and keeps what it returned, by text."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.seen: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.inner.embed(texts)
+        self.seen.update(zip(texts, vectors, strict=True))
+        return vectors
 
 
 # ---------------------------------------------------------------- the whole run
@@ -291,7 +350,7 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
             todo.append((vid, key))
 
     if todo:
-        writer = get_writer(writer_name(config))
+        writer = get_writer(writer_name(config), config, reporter)
         if embedder is None:
             from notegraph.embed import load_embedder
 
@@ -306,6 +365,10 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
                 result.failed.append((vid, str(exc)))
                 reporter.error(str(exc))
                 continue
+            if any(t.meta.get("provisional") for t in video.topics):
+                # a writer fell back for some topic (e.g. the LLM server was down): keep
+                # the topics, but under a key that never matches, so the next run retries
+                key = f"{key}-provisional"
             store.atomic_write_json(store.safe_join(_topics_dir(config), f"{vid}.json"),
                                     _video_to_dict(key, video))
             cached[vid] = video

@@ -9,10 +9,14 @@ then the shortest path; then alphabetical order of the path.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from notegraph.slugs import LinkKey, link_key
+
+# Vaults repeat the same targets thousands of times: normalize each distinct one once.
+cached_link_key = functools.lru_cache(maxsize=1 << 17)(link_key)
 
 # Match tiers, best first: a stem (or vault path) beats a title, a title beats an alias.
 STEM, TITLE, ALIAS = 0, 1, 2
@@ -41,7 +45,7 @@ class LinkIndex:
             names += [(ALIAS, a) for a in t.aliases]
             seen: set[LinkKey] = set()
             for tier, name in names:
-                key = link_key(name)
+                key = cached_link_key(name)
                 if not key or key in seen:
                     continue
                 seen.add(key)
@@ -52,7 +56,7 @@ class LinkIndex:
 
     def resolve(self, target: str, from_folder: str = "") -> str | None:
         """The id of the note `target` names, seen from a note in `from_folder`; None if none."""
-        key = link_key(target)
+        key = cached_link_key(target)
         cache_key = (from_folder, key)
         if cache_key in self._cache:
             return self._cache[cache_key]

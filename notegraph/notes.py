@@ -23,6 +23,7 @@ from notegraph.concepts import ConceptIndex, build_concept_index, concept_key
 from notegraph.models import Sentence, Topic
 from notegraph.slugs import format_timestamp, is_youtube_id, link_key, slugify, unique_slug
 from notegraph.store import content_hash
+from notegraph.text.cleanup import is_unidentified
 
 GENERATOR = "notegraph"
 FOLDERS = {"topic": "topics", "video": "videos", "person": "people", "concept": "concepts",
@@ -154,10 +155,19 @@ class GeneratedNote:
     def fingerprint(self) -> str:
         return body_fingerprint(self.body)
 
-    def text(self) -> str:
-        """The whole file: YAML frontmatter (with generator and fingerprint), then body."""
-        meta = {"type": self.kind, **self.frontmatter, "generator": GENERATOR,
-                "fingerprint": self.fingerprint}
+    def text(self, kept: dict[str, Any] | None = None) -> str:
+        """The whole file: YAML frontmatter (with generator and fingerprint), then body.
+
+        `kept`: frontmatter a person added to the previous version (tags, aliases…),
+        carried over: keys we do not generate are kept, aliases are merged.
+        """
+        meta = {"type": self.kind, **self.frontmatter}
+        for key, value in (kept or {}).items():
+            if key == "aliases" and isinstance(value, list) and "aliases" in meta:
+                meta["aliases"] = list(dict.fromkeys([*meta["aliases"], *map(str, value)]))
+            elif key not in meta and key not in ("generator", "fingerprint"):
+                meta[key] = value
+        meta.update({"generator": GENERATOR, "fingerprint": self.fingerprint})
         head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
         return f"---\n{head}---\n\n{self.body}"
 
@@ -238,7 +248,9 @@ def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None =
     entity_keys = ([f"channel:{k}" for k in channels] + [f"video:{v.video_id}" for v in videos]
                    + [f"person:{k}" for k in people_names]
                    + [f"concept:{k}" for k in concepts.names])
-    book.reserve_previous([*entity_keys, *topic_keys])
+    # people, concepts and channels are linked by name, so they get their natural slugs
+    # before topics (whose links always name the slug)
+    book.reserve_previous(entity_keys)
 
     video_slug = {v.video_id: book.slug(f"video:{v.video_id}", slugify(v.title or v.video_id),
                                         slugify(f"{v.title} {v.video_id}")) for v in videos}
@@ -251,6 +263,7 @@ def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None =
     concept_slug = {k: book.slug(f"concept:{k}", slugify(n))
                     for k, n in sorted(concepts.names.items())
                     if k not in not_concepts and link_key(n) not in existing.claimed}
+    book.reserve_previous(topic_keys)
     topic_slug: dict[str, str] = {}
     for v in videos:
         for t in v.topics:
@@ -268,8 +281,9 @@ def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None =
 
     def target(name: str, slug: str | None) -> str:
         """`name` when only its note answers to it, else the note's unique slug."""
-        if slug is None or (claims.get(link_key(name), 0) <= 1
-                            and link_key(name) not in existing.claimed):
+        if slug is None or link_key(slug) == link_key(name):
+            return name  # the file stem matches: stems resolve before titles and aliases
+        if claims.get(link_key(name), 0) <= 1 and link_key(name) not in existing.claimed:
             return name
         return slug
 
@@ -306,7 +320,11 @@ def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None =
                 frontmatter={"title": t.title, "videoId": v.video_id, "channel": v.channel,
                              "start": _secs(t.segment.start), "end": _secs(t.segment.end),
                              "people": [people_names[link_key(p)] for p in t.people],
-                             "concepts": [concepts.names[k] for k in concept_keys]},
+                             "concepts": [concepts.names[k] for k in concept_keys],
+                             # LLM-written notes: how many sentences the check kept,
+                             # re-cited and dropped (see notegraph.grounding)
+                             **({"grounding": dict(t.meta["grounding"])}
+                                if "grounding" in t.meta else {})},
                 body=body))
             sentences = t.segment.sentences
             for p in t.people:
@@ -365,12 +383,19 @@ def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, concepts: 
         [f"Video: {vlink} ({span})", ""]
     if t.lead:
         lines += [link_terms(escape_text(t.lead), terms, done), ""]
+    prose = t.meta.get("writer") == "llm"  # the model writes paragraphs, not key points
     for section in t.sections:
         lines += [f"## {escape_text(link_label(section.heading))}", ""]
+        if prose:
+            lines.append(" ".join(f"{link_terms(escape_text(p.text), terms, done)} "
+                                  f"{timestamp_anchor(p.start)}" for p in section.points))
+            lines.append("")
+            continue
         for point in section.points:
             text = link_terms(escape_text(point.text), terms, done)
             who = ""
-            if point.speaker:
+            # any writer's point: only a real name is shown ("unidentified (turn 3)" is not)
+            if point.speaker and not is_unidentified(point.speaker):
                 who = (wikilink(person_target[link_key(point.speaker)], point.speaker)
                        if link_key(point.speaker) in person_target
                        else escape_text(point.speaker)) + ": "
@@ -418,20 +443,30 @@ def _related_topics(all_topics: list[tuple[VideoTopics, int, Topic]]
         if i < len(v.vectors) and len(v.vectors[i]) == dim:
             mat[row] = v.vectors[i]
     sims = mat @ mat.T if dim else np.zeros((len(all_topics), len(all_topics)))
-    keysets = [{concept_key(c) for c in t.concepts} for _, _, t in all_topics]
+    # shared concepts, same-video penalty and neighbours, all as matrices (fast on
+    # thousands of topics)
+    vocab: dict[str, int] = {}
+    rows = [[vocab.setdefault(concept_key(c), len(vocab)) for c in t.concepts]
+            for _, _, t in all_topics]
+    member = np.zeros((len(all_topics), max(1, len(vocab))), dtype=np.float32)
+    for r, cols in enumerate(rows):
+        member[r, cols] = 1.0
+    scores = sims + 0.05 * (member @ member.T)
+    video = np.array([hash(v.video_id) for v, _, _ in all_topics])
+    index = np.array([i for _, i, _ in all_topics])
+    same = video[:, None] == video[None, :]
+    scores = scores - 0.15 * same
+    excluded = same & (np.abs(index[:, None] - index[None, :]) <= 1)  # self and neighbours
+    scores = np.where(excluded, -np.inf, scores)
     out = {}
+    n = len(all_topics)
     for a, (va, ia, _) in enumerate(all_topics):
-        scored = []
-        for b, (vb, ib, _) in enumerate(all_topics):
-            if a == b or (vb.video_id == va.video_id and abs(ib - ia) <= 1):
-                continue
-            score = float(sims[a, b]) + 0.05 * len(keysets[a] & keysets[b])
-            if vb.video_id == va.video_id:
-                score -= 0.15
-            scored.append((score, b))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        chosen = [b for s, b in scored[:MAX_RELATED] if s >= RELATED_THRESHOLD]
+        row = scores[a]
+        top = np.argpartition(-row, min(MAX_RELATED, n - 1))[:MAX_RELATED + 1] if n > 1 else []
+        order = sorted((int(b) for b in top if np.isfinite(row[b])),
+                       key=lambda b: (-row[b], b))[:MAX_RELATED]
+        chosen = [b for b in order if row[b] >= RELATED_THRESHOLD]
         if len(chosen) < MIN_RELATED:
-            chosen = [b for _, b in scored[:MIN_RELATED]]
+            chosen = order[:MIN_RELATED]
         out[(va.video_id, ia)] = [all_topics[b] for b in chosen]
     return out

@@ -17,6 +17,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from notegraph.concepts import STOPWORDS
+
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
 _NAME_RE = re.compile(rf"\b({_NAME_WORD}(?: {_NAME_WORD}){{1,3}})\b")
 _LOWER_WORD_RE = re.compile(r"\b[a-z][a-z'-]+\b")
@@ -59,15 +61,33 @@ def looks_like_name(text: str) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 4 or not all(re.fullmatch(_NAME_WORD, w) for w in words):
         return False
-    if any(w.lower() in _GENERIC_TITLE_WORDS for w in words):
+    if any(w.lower() in _GENERIC_TITLE_WORDS for w in words) or words[0].lower() in STOPWORDS:
         return False
     return is_first_name(words[0]) and words[-1].lower() not in _NOT_LAST
 
 
-def people_from_metadata(title: str, channel: str) -> list[str]:
-    """Guest and host names that the title and channel state."""
+_GENERIC_SPEAKERS_TEXT = """
+speaker host guest interviewer interviewee narrator unknown audience moderator announcer
+voice man woman male female crowd caller
+"""
+_GENERIC_SPEAKERS = frozenset(_GENERIC_SPEAKERS_TEXT.split())
+
+
+def speaker_name(label: str | None) -> str | None:
+    """A speaker label as a person's name, or None when it is not one (`SPEAKER_01`,
+    `Host`, `<b>x</b>`): only labels that look like names are linked as people."""
+    label = " ".join((label or "").split())
+    if not re.fullmatch(r"[A-Z][A-Za-z'.\-]*(?: [A-Z][A-Za-z'.\-]*){0,3}", label):
+        return None
+    if label.split()[0].lower() in _GENERIC_SPEAKERS:
+        return None
+    return label
+
+
+def speakers_from_metadata(title: str, channel: str) -> list[str]:
+    """Who talks, as the title and channel state: guest, `with …`, host, channel."""
     found: list[str] = []
-    head = re.split(r"\s*[:|–—]\s*|\s+-\s+", title, maxsplit=1)[0].strip()
+    head = _title_head(title)
     if looks_like_name(head):
         found.append(head)
     for m in re.finditer(rf"\b(?:with|ft\.?|feat\.?|featuring)\s+({_NAME_WORD}(?: {_NAME_WORD})+)",
@@ -78,17 +98,33 @@ def people_from_metadata(title: str, channel: str) -> list[str]:
     for m in re.finditer(rf"({_NAME_WORD}(?: {_NAME_WORD})+)(?= (?:Podcast|Show)\b)", title):
         if looks_like_name(m.group(1)):
             found.append(m.group(1))
-    # "Tal Wilkenfeld: Music, Jeff Beck, Prince, and Leonard Cohen": names in the topic list
-    for item in re.split(r"\s*(?:,|&|\band\b|:|\|)\s*", title):
-        if item != head and looks_like_name(item.strip()):
-            found.append(item.strip())
     if channel and looks_like_name(channel) and channel in title:
         found.append(channel)
     return _dedupe(found)
 
 
-def names_in_text(texts: Sequence[str], known: Iterable[str] = ()) -> list[str]:
-    """Full names said in `texts` (see the module doc for the rules), most said first."""
+def people_from_metadata(title: str, channel: str) -> list[str]:
+    """Speakers (see `speakers_from_metadata`) and the names a title lists as topics
+    ("Tal Wilkenfeld: Music, Jeff Beck, Prince, and Leonard Cohen")."""
+    found = speakers_from_metadata(title, channel)
+    head = _title_head(title)
+    for item in re.split(r"\s*(?:,|&|\band\b|:|\|)\s*", title):
+        if item.strip() != head and looks_like_name(item.strip()):
+            found.append(item.strip())
+    return _dedupe(found)
+
+
+def _title_head(title: str) -> str:
+    return re.split(r"\s*[:|–—]\s*|\s+-\s+", title, maxsplit=1)[0].strip()
+
+
+def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: int = 2
+                  ) -> list[str]:
+    """Full names said in `texts` (see the module doc for the rules), most said first.
+
+    A name not already `known` must be said at least `min_count` times (raise it for
+    speech-recognition captions, which misspell names: "Janice Joplin").
+    """
     known_set = set(known)
     lower_words = set()
     counts: Counter[str] = Counter()
@@ -96,7 +132,8 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = ()) -> list[str]:
         lower_words.update(_LOWER_WORD_RE.findall(text))
         for m in _NAME_RE.finditer(text):
             words = m.group(1).split()
-            while words and (words[0].lower() in _NOT_FIRST or not is_first_name(words[0])):
+            while words and (words[0].lower() in _NOT_FIRST or words[0].lower() in STOPWORDS
+                             or not is_first_name(words[0])):
                 words = words[1:]  # "So Ilya Sutskever" → "Ilya Sutskever"
             if 2 <= len(words) <= 3:
                 counts[" ".join(words)] += 1
@@ -105,7 +142,7 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = ()) -> list[str]:
         if name in known_set:
             out.append(name)
             continue
-        if n < 2 or not looks_like_name(name):
+        if n < min_count or not looks_like_name(name):
             continue
         if any(w.lower() in lower_words for w in name.split()):
             continue

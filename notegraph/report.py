@@ -28,21 +28,23 @@ class Reporter:
     def info(self, message: str) -> None:
         """A line the user wants to see in a normal run."""
         if self.level >= NORMAL:
-            self.console.print(escape(message))
+            self.console.print(escape(message), soft_wrap=True)
 
     def debug(self, message: str) -> None:
         """Detail shown only with --verbose."""
         if self.level >= VERBOSE:
-            self.console.print(f"[dim]{escape(message)}[/dim]")
+            self.console.print(f"[dim]{escape(message)}[/dim]", soft_wrap=True)
 
     def warn(self, message: str) -> None:
         """A problem that did not stop the run; shown unless --quiet."""
         if self.level >= NORMAL:
-            self.console.print(f"[yellow]warning:[/yellow] {escape(message)}")
+            # soft_wrap: never break a message into several lines (logs, grep); the
+            # terminal still wraps it visually.
+            self.console.print(f"[yellow]warning:[/yellow] {escape(message)}", soft_wrap=True)
 
     def error(self, message: str) -> None:
         """A failure; always shown."""
-        self.console.print(f"[red]error:[/red] {escape(message)}")
+        self.console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
 
     def progress(self, items: Iterable[T], description: str, total: int | None = None
                  ) -> Iterator[T]:

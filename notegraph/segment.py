@@ -1,6 +1,7 @@
 """Split a transcript into contiguous topics by time.
 
-- With creator chapters: one segment per chapter (the creator's own topics).
+- With creator chapters (two or more): one segment per chapter (the creator's own
+  topics); only a chapter longer than `MAX_TOPIC_SECONDS` is split further.
 - Without: sentences are grouped into short windows (~`WINDOW_SECONDS` of speech),
   each window is embedded once, and an optimal partition of the window sequence is found
   by dynamic programming: it minimises the spread of the windows around their topic's
@@ -47,12 +48,31 @@ def segment_transcript(transcript: Transcript, sentences: Sequence[Sentence],
     sentences = list(sentences)
     if not sentences:
         return []
-    if transcript.chapters:
-        starts = [c.start for c in transcript.chapters]
-        titles: list[str | None] = [c.title for c in transcript.chapters]
-        return _segments_at(transcript, sentences, starts, titles)
-    starts = topic_starts(sentences, embedder, duration=_duration(transcript, sentences))
+    duration = _duration(transcript, sentences)
+    if len(transcript.chapters) >= 2:
+        return _chapter_segments(transcript, sentences, embedder, duration)
+    starts = topic_starts(sentences, embedder, duration=duration)
     return _segments_at(transcript, sentences, starts, [None] * len(starts))
+
+
+def _chapter_segments(transcript: Transcript, sentences: list[Sentence], embedder: Embedder,
+                      duration: float) -> list[Segment]:
+    """One segment per chapter; a chapter longer than MAX_TOPIC_SECONDS is split further
+    (its first part keeps the chapter's title, the others get none)."""
+    chapters = sorted(transcript.chapters, key=lambda c: c.start)
+    starts: list[float] = []
+    titles: list[str | None] = []
+    for i, chapter in enumerate(chapters):
+        end = chapters[i + 1].start if i + 1 < len(chapters) else duration
+        starts.append(chapter.start)
+        titles.append(chapter.title)
+        if end - chapter.start > MAX_TOPIC_SECONDS:
+            inside = [s for s in sentences if chapter.start <= s.start < end]
+            more = topic_starts(inside, embedder, duration=end, start=chapter.start,
+                                detect_intro=False)[1:]
+            starts.extend(more)
+            titles.extend([None] * len(more))
+    return _segments_at(transcript, sentences, starts, titles)
 
 
 def _duration(transcript: Transcript, sentences: Sequence[Sentence]) -> float:
@@ -92,20 +112,42 @@ def _segments_at(transcript: Transcript, sentences: list[Sentence], starts: Sequ
 
 # --- windows -------------------------------------------------------------------------
 
-def make_windows(sentences: Sequence[Sentence], seconds: float = WINDOW_SECONDS
-                 ) -> list[Window]:
-    """Group consecutive sentences into windows of about `seconds` each."""
+def make_windows(sentences: Sequence[Sentence], seconds: float = WINDOW_SECONDS,
+                 at_turns: bool = True) -> list[Window]:
+    """Group consecutive sentences into windows of about `seconds` each.
+
+    With `at_turns` in a conversation, a window ends at the first change of speaker once
+    it is half as long as wanted (at most 1.5× as long): a new topic
+    starts with someone's new turn — usually a question — so candidate topic starts line
+    up with turns instead of falling mid-answer. Without speaker labels (or with one
+    speaker) windows are simply `seconds` long.
+    """
     windows: list[Window] = []
     first = 0
     n = len(sentences)
+    # Only a conversation (two or more labelled speakers) has turns to follow.
+    at_turns = at_turns and len({s.speaker for s in sentences if s.speaker}) >= 2
     while first < n:
         last = first + 1
-        while last < n and sentences[last].start - sentences[first].start < seconds:
+        while last < n:
+            elapsed = sentences[last].start - sentences[first].start
+            if not at_turns:
+                if elapsed >= seconds:
+                    break
+            elif elapsed >= 1.5 * seconds or (_is_turn(sentences, last)
+                                               and elapsed >= 0.5 * seconds):
+                break
             last += 1
         text = " ".join(s.text for s in sentences[first:last])
         windows.append(Window(first, last, sentences[first].start, text))
         first = last
     return windows
+
+
+def _is_turn(sentences: Sequence[Sentence], i: int) -> bool:
+    """True when sentence `i` starts a new, known speaker's turn."""
+    return (i > 0 and sentences[i].speaker is not None
+            and sentences[i].speaker != sentences[i - 1].speaker)
 
 
 def embed_windows(windows: Sequence[Window], embedder: Embedder) -> np.ndarray:
@@ -184,12 +226,14 @@ def choose_topic_count(totals: dict[int, float], duration: float,
         return k0 if k0 in totals else ks[0]
     # Mean marginal gain between lo and hi: a "fair price" for one more topic.
     price = (totals[lo] - totals[hi]) / (hi - lo)
+    tol = 1e-9 * max(1.0, abs(totals[lo]))
     k = lo
-    while k + 1 <= hi and k + 1 in totals and totals[k] - totals[k + 1] >= price:
+    while k + 1 <= hi and k + 1 in totals and totals[k] - totals[k + 1] > price + tol:
         k += 1
     # The curve can dip below the price early and recover: never stop before the prior
     # while its gains on average still pay.
-    if k < k0 and k0 in totals and (totals[k] - totals[k0]) >= price * (k0 - k):
+    if (price > tol and k < k0 and k0 in totals
+            and totals[k] - totals[k0] >= price * (k0 - k) - tol):
         k = k0
     return k
 
@@ -197,7 +241,7 @@ def choose_topic_count(totals: dict[int, float], duration: float,
 # --- intro ---------------------------------------------------------------------------
 
 _INTRO_END_RE = re.compile(
-    r"(here'?s my conversation with|here is my conversation with|and now,? dear friends|"
+    r"(here'?s my conversation with|here is my conversation with|(and )?now,? dear friends|"
     r"let'?s (get started|dive in|begin|get into it)|brought to you by|"
     r"(check out|support) (our|the) sponsors|this is the [\w' ]{1,40} podcast|"
     r"the following is a conversation with|welcome (back )?to the [\w' ]{1,40}(show|podcast))",
@@ -232,21 +276,25 @@ def intro_end(sentences: Sequence[Sentence], duration: float) -> float | None:
 # --- the segmenter -------------------------------------------------------------------
 
 def topic_starts(sentences: Sequence[Sentence], embedder: Embedder, *, duration: float,
+                 start: float = 0.0, detect_intro: bool = True,
                  window_seconds: float = WINDOW_SECONDS,
                  target_seconds: float = TARGET_TOPIC_SECONDS) -> list[float]:
-    """Start times of topics (the first is 0.0) chosen from embeddings and length bounds."""
-    sentences = list(sentences)
-    starts = [0.0]
+    """Start times of the topics in [start, duration), the first being `start`.
+
+    Chosen from window embeddings under the length bounds; with `detect_intro`, an intro
+    in the first minutes becomes its own segment.
+    """
+    sentences = [s for s in sentences if s.start >= start]
+    starts = [start]
     body = sentences
-    cut = intro_end(sentences, duration)
+    body_start = start
+    cut = intro_end(sentences, duration) if detect_intro and start == 0.0 else None
     if cut is not None:
         body = [s for s in sentences if s.start >= cut]
         starts.append(cut)
-    if not body:
-        return starts
-    body_start = body[0].start if cut is not None else 0.0
+        body_start = cut
     span = duration - body_start
-    if span < 2 * MIN_TOPIC_SECONDS:
+    if not body or span < 2 * MIN_TOPIC_SECONDS:
         return starts
     windows = make_windows(body, window_seconds)
     if len(windows) < 2:
@@ -262,7 +310,5 @@ def topic_starts(sentences: Sequence[Sentence], embedder: Embedder, *, duration:
     if not parts:
         return starts
     k = choose_topic_count({k: v[0] for k, v in parts.items()}, span, target_seconds)
-    for i in parts[k][1]:
-        if i > 0:
-            starts.append(float(times[i]))
+    starts.extend(float(times[i]) for i in parts[k][1] if i > 0)
     return starts

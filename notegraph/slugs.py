@@ -54,7 +54,8 @@ def is_youtube_id(text: str) -> bool:
 
 def check_video_id(video_id: str) -> VideoId:
     """Return `video_id` if it is safe as a file name, else raise InputError."""
-    if not _VIDEO_ID_RE.match(video_id or ""):
+    # YouTube IDs may start with '-' or '_' (about 1 in 32 does); other IDs may not.
+    if not (_VIDEO_ID_RE.match(video_id or "") or _YOUTUBE_ID_RE.match(video_id or "")):
         raise InputError(
             f"invalid ID {video_id!r}: use letters, digits, '-' and '_' only "
             "(at most 80, no path characters)"

@@ -11,6 +11,7 @@ unique across the vault, so no page can be written outside `site/`.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import re
@@ -34,7 +35,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 RESERVED_URLS = frozenset({"assets", "graph", "search", "tags", "all", "previews", "404",
                            "index", "feed", "sitemap", "pagefind"})
 # Bump when the parsed shape changes, so an old parse cache is ignored.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 TIMESTAMP_RE = re.compile(
     r"<a\s+class=\"yt-timestamp\"\s+data-t=\"([^\"<>]*)\"\s*>\s*\[[^\]<>]*\]\s*</a>")
@@ -43,7 +44,12 @@ _FRONTMATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9<])")
 _TAG_RE = re.compile(r"<[^>]{0,300}>")
 _MD_NOISE_RE = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?")
+_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# Emphasis marks at word edges only: `snake_case` names keep their underscores.
+_EMPHASIS_RE = re.compile(r"(?<![\w*_`])[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}(?![\w*_`])")
+_CALLOUT_MARK_RE = re.compile(r"\[!\w+\][+-]?")
 CONTEXT_CHARS = 280
+SUMMARY_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class Note:
     tags: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # what is wrong with the file (it still loads)
     digest: str = ""  # content hash of the file's bytes
+    summary: str = ""  # first paragraph of prose, plain text (previews, lists)
 
     @property
     def video_id(self) -> str | None:
@@ -267,7 +274,8 @@ def parse_note(rel_path: str, data: bytes) -> Note:
         timestamps=tuple(timestamps), aliases=_str_list(frontmatter.get("aliases")),
         tags=tuple(t.lstrip("#") for t in _str_list(frontmatter.get("tags"))
                    if t.lstrip("#")),
-        problems=tuple(problems), digest=store.content_hash(data))
+        problems=tuple(problems), digest=store.content_hash(data),
+        summary=_summary(body, SUMMARY_CHARS))
 
 
 def _split_frontmatter(text: str, problems: list[str]) -> tuple[dict[str, Any], str]:
@@ -337,26 +345,47 @@ def _context(body: str, start: int, end: int) -> str:
         elif m.start() >= e:
             sent_end = m.start()
             break
-    return plain_text(line[sent_start:sent_end], CONTEXT_CHARS)
+    return _plain_context(line[sent_start:sent_end])
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_context(sentence: str) -> str:
+    # Several links often share a sentence: clean it once.
+    return plain_text(sentence, CONTEXT_CHARS)
 
 
 def plain_text(markdown_text: str, limit: int = 0) -> str:
     """Markdown → readable plain text: wikilinks become their labels, tags and marks go."""
-    text = WIKILINK_RE.sub(lambda m: parse_wikilink(m.group(2)).text, markdown_text)
-    text = _TAG_RE.sub("", text)
+    # Each substitution only runs when its trigger is present: this is called per link.
+    text = markdown_text
+    if "[[" in text:
+        text = WIKILINK_RE.sub(lambda m: parse_wikilink(m.group(2)).text, text)
+    if "<" in text:
+        text = _TAG_RE.sub("", text)
     text = _MD_NOISE_RE.sub("", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}", "", text)
-    text = re.sub(r"\[!\w+\][+-]?", "", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    if "](" in text:
+        text = _MD_LINK_RE.sub(r"\1", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _EMPHASIS_RE.sub("", text)
+    if "[!" in text:
+        text = _CALLOUT_MARK_RE.sub("", text)
+    text = " ".join(text.split())
     if limit and len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return text
 
 
-def summary(note: Note, limit: int = 240) -> str:
-    """The first paragraph of prose of `note` as plain text (for previews and lists)."""
-    for block in re.split(r"\n\s*\n", note.body):
+def summary(note: Note, limit: int = SUMMARY_CHARS) -> str:
+    """The first paragraph of prose of `note` as plain text, at most `limit` characters.
+
+    `note.summary` holds it at the default length, computed once when the note is parsed.
+    """
+    return note.summary if limit == SUMMARY_CHARS else _summary(note.body, limit)
+
+
+def _summary(body: str, limit: int) -> str:
+    """The first paragraph of prose of a note body as plain text (for previews and lists)."""
+    for block in re.split(r"\n\s*\n", body):
         stripped = block.strip()
         if not stripped or stripped.startswith(("#", ">", "|", "```", "~~~", "- [[", "From:")):
             continue

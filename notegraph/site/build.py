@@ -15,8 +15,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,12 +30,13 @@ import jinja2
 
 from notegraph import __version__, store
 from notegraph.config import Config
+from notegraph.errors import SiteError
 from notegraph.report import Reporter, SilentReporter
 from notegraph.site.pages import Page, SiteIndex, plan_pages
 from notegraph.site.render import RENDER_VERSION, LinkTarget, NoteRenderer, RenderedNote, TocEntry
 from notegraph.site.videos import VideoInfo, load_video_infos
-from notegraph.slugs import link_key
-from notegraph.vault import Note, Vault, list_markdown, load_vault, summary
+from notegraph.links import cached_link_key
+from notegraph.vault import Note, Vault, list_markdown, load_vault
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_TEMPLATES = PACKAGE_DIR / "templates"
@@ -99,11 +102,34 @@ def input_signature(config: Config, extensions: Sequence[SiteExtension] = ()) ->
     return store.content_hash(*parts)
 
 
+def is_up_to_date(config: Config, extensions: Sequence[SiteExtension] = (),
+                  signature: str | None = None) -> bool:
+    """True when nothing a build reads has changed since the last build and site/ is whole."""
+    manifest = _read_manifest(config.cache_path / "site-manifest.json")
+    outputs = manifest.get("outputs") or {}
+    if signature is None:
+        signature = input_signature(config, extensions)
+    return bool(outputs) and manifest.get("signature") == signature and all(
+        (config.site_path / out).exists() for out in outputs)
+
+
 def build_site(config: Config, reporter: Reporter | None = None,
                extensions: Sequence[SiteExtension] = (), vault: Vault | None = None,
                force: bool = False) -> BuildResult:
     """Render the vault in `config.notes_path` to `config.site_path`; see the module doc."""
-    reporter = reporter or SilentReporter()
+    # A build allocates millions of small, acyclic, short-lived objects: collect rarely
+    # (garbage with cycles, e.g. from extensions, is still collected).
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        return _build_site(config, reporter or SilentReporter(), extensions, vault, force)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+
+
+def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExtension],
+                vault: Vault | None, force: bool) -> BuildResult:
     site_dir = config.site_path
     cache_dir = config.cache_path
     manifest_path = cache_dir / "site-manifest.json"
@@ -111,8 +137,7 @@ def build_site(config: Config, reporter: Reporter | None = None,
     old_outputs: dict[str, str] = manifest.get("outputs", {})
     signature = input_signature(config, extensions)
     result = BuildResult(site_dir=site_dir)
-    if (not force and manifest.get("signature") == signature and old_outputs
-            and all((site_dir / out).exists() for out in old_outputs)):
+    if not force and is_up_to_date(config, extensions, signature):
         result.up_to_date = True
         result.pages = len(old_outputs)
         reporter.info(f"site is up to date ({len(old_outputs)} files in {site_dir})")
@@ -120,6 +145,10 @@ def build_site(config: Config, reporter: Reporter | None = None,
 
     if vault is None:
         vault = load_vault(config.notes_path, cache_dir)
+    # The vault is millions of long-lived objects: move them out of the cyclic
+    # collector's sight, or every collection rescans them (a third of a warm build).
+    gc.collect()
+    gc.freeze()
     videos, _ = load_video_infos(config.transcripts_path, cache_dir)
     idx = SiteIndex.build(vault, videos)
     for ext in extensions:
@@ -151,11 +180,12 @@ def build_site(config: Config, reporter: Reporter | None = None,
     for page in pages:
         digest = store.content_hash(base_digest, repr(page))
         outputs[page.output] = digest
-        target = store.safe_join(site_dir, *page.output.split("/"))
-        if not force and old_outputs.get(page.output) == digest and target.exists():
+        # Page outputs are made of slugs; safe_join (which resolves the path) guards writes.
+        if (not force and old_outputs.get(page.output) == digest
+                and (site_dir / page.output).exists()):
             continue
         html = render_page(env, page, config, nav)
-        store.atomic_write_text(target, html)
+        store.atomic_write_text(store.safe_join(site_dir, *page.output.split("/")), html)
         result.written.append(page.output)
     result.pages = len(pages)
 
@@ -178,8 +208,9 @@ def build_site(config: Config, reporter: Reporter | None = None,
         ext.finish(site_dir, result)
     store.atomic_write_json(manifest_path, {"version": MANIFEST_VERSION, "signature": signature,
                                             "outputs": dict(sorted(outputs.items()))})
-    reporter.info(f"built {site_dir}: {len(result.written)} of {len(outputs)} files written, "
-                  f"{len(result.removed)} removed, {result.rendered_bodies} notes rendered")
+    reporter.info(f"built {site_dir}: {result.pages} pages, {len(result.written)} files "
+                  f"written, {len(result.removed)} removed, {result.rendered_bodies} notes "
+                  "rendered from markdown")
     return result
 
 
@@ -203,8 +234,16 @@ def render_page(env: jinja2.Environment, page: Page, config: Config,
     canonical = ""
     if config.base_url and page.kind != "404":
         canonical = config.base_url.rstrip("/") + "/" + page.url
-    template = env.get_template(page.template)
-    return template.render(page=page, root=root, canonical=canonical, nav=nav, **page.data)
+    try:
+        template = env.get_template(page.template)
+        return template.render(page=page, root=root, canonical=canonical, nav=nav, **page.data)
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or page.template
+        raise SiteError(f"template {where}, line {exc.lineno}: {exc.message}; "
+                        "fix it or remove it to use the default") from exc
+    except jinja2.TemplateError as exc:
+        raise SiteError(f"template {page.template} failed on page {page.output}: {exc}; "
+                        "fix the template or remove it to use the default") from exc
 
 
 def _base_path(base_url: str) -> str:
@@ -221,6 +260,9 @@ class _BodyCache:
 
     def __init__(self, path: Path, vault: Vault) -> None:
         self.vault = vault
+        # Videos whose page lists its topic notes (so the body's own list is redundant).
+        self.videos_with_topics = {n.video_id for n in vault.notes.values()
+                                   if n.video_id and n.type != "video"}
         self.renderer = NoteRenderer()
         self.misses = 0
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -235,7 +277,10 @@ class _BodyCache:
 
     def render(self, note: Note, url: str) -> RenderedNote:
         links = self._links(note, url)
-        key = store.content_hash(RENDER_VERSION, note.body, note.video_id or "",
+        body = _without_title_heading(note)
+        if note.type == "video" and note.video_id in self.videos_with_topics:
+            body = _without_section(body, "Topics")
+        key = store.content_hash(RENDER_VERSION, body, note.video_id or "",
                                  repr(sorted(links.items(), key=lambda kv: repr(kv[0]))))
         row = self.db.execute("SELECT html, toc FROM bodies WHERE key = ?", (key,)).fetchone()
         if row is not None:
@@ -248,7 +293,7 @@ class _BodyCache:
             found = self.vault.resolve(target, note.id)
             return self._target(found, note, root)
 
-        rendered = self.renderer.render(note.body, links, note.video_id, fallback)
+        rendered = self.renderer.render(body, links, note.video_id, fallback)
         self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
                         (key, rendered.html,
                          json.dumps([[t.level, t.id, t.name] for t in rendered.toc])))
@@ -258,7 +303,7 @@ class _BodyCache:
         root = "../" * url.count("/")
         links: dict[tuple[str, str | None], LinkTarget] = {}
         for link, found in zip(note.links, self.vault.resolved.get(note.id, ()), strict=False):
-            key = (link_key(link.target), link.heading)
+            key = (cached_link_key(link.target), link.heading)
             if key not in links:
                 links[key] = self._target(found, note, root)
         return links
@@ -275,6 +320,25 @@ class _BodyCache:
         self.db.close()
 
 
+def _without_title_heading(note: Note) -> str:
+    """The body minus a leading `# Title` that repeats the note's title (the page has one)."""
+    body = note.body.lstrip("\n")
+    if body.startswith("# "):
+        first, _, rest = body.partition("\n")
+        if cached_link_key(first[2:].strip()) == cached_link_key(note.title):
+            return rest
+    return note.body
+
+
+def _without_section(body: str, heading: str) -> str:
+    """`body` minus its `## heading` section (up to the next heading of level 1-2)."""
+    m = re.search(rf"^##[ \t]+{re.escape(heading)}[ \t]*$", body, re.M | re.I)
+    if not m:
+        return body
+    end = re.compile(r"^#{1,2}[ \t]", re.M).search(body, m.end())
+    return body[:m.start()] + (body[end.start():] if end else "")
+
+
 def preview_shard(url: str) -> int:
     """Which previews file holds a note's summary (same hash in `assets/notegraph.js`)."""
     h = 0
@@ -287,7 +351,7 @@ def _preview_files(vault: Vault) -> list[tuple[str, bytes]]:
     shards: list[dict[str, list[str]]] = [{} for _ in range(PREVIEW_SHARDS)]
     for note_id, note in vault.notes.items():
         url = vault.urls[note_id]
-        shards[preview_shard(url)][url] = [note.title, summary(note, 300)]
+        shards[preview_shard(url)][url] = [note.title, note.summary]
     return [(f"previews/{i}.json",
              json.dumps(shard, ensure_ascii=False, sort_keys=True,
                         separators=(",", ":")).encode("utf-8"))
@@ -350,4 +414,5 @@ def clean_site(site_dir: Path) -> None:
 
 
 __all__ = ["BuildResult", "SiteExtension", "VideoInfo", "build_site", "input_signature",
+           "is_up_to_date",
            "make_environment", "render_page", "template_dirs"]

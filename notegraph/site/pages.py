@@ -19,7 +19,7 @@ from typing import Any
 from notegraph.site.render import RenderedNote, timestamp_url
 from notegraph.site.videos import VideoInfo
 from notegraph.slugs import format_timestamp, slugify
-from notegraph.vault import Note, Vault, summary
+from notegraph.vault import Note, Vault
 
 BACKLINKS_SHOWN = 100
 HOME_LIST = 12
@@ -121,7 +121,7 @@ class SiteIndex:
         """A `NoteRef` to a note."""
         note = self.vault.notes[note_id]
         return NoteRef(note.title, self.vault.urls[note_id],
-                       summary(note) if with_summary else "", meta)
+                       note.summary if with_summary else "", meta)
 
     def channel_name(self, note: Note) -> str:
         """The channel a note belongs to, as a name (for search filters)."""
@@ -202,7 +202,7 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
         "channel_name": idx.channel_name(note),
         "tags": tuple((t, _tag_url(t)) for t in note.tags),
         "type": note.type, "player": None, "video": None, "moments": (), "chapters": (),
-        "videos": (), "extra": dict(extra), "summary": summary(note, 200),
+        "videos": (), "extra": dict(extra), "summary": note.summary,
     }
     kind = note.type if note.type in (TOPIC, VIDEO, CHANNEL, PERSON, CONCEPT) else "note"
     if vid:
@@ -251,17 +251,23 @@ def all_notes_page(idx: SiteIndex) -> Page:
 
 def tag_pages(idx: SiteIndex) -> list[Page]:
     """One page per tag and a tag list (none when no note has tags)."""
-    by_tag: dict[str, list[Note]] = {}
+    # Tags that slugify alike (`AI`, `ai`, `#ai`) are one tag: the URL is the identity,
+    # shown with the alphabetically first spelling.
+    by_url: dict[str, list[Note]] = {}
+    names: dict[str, str] = {}
     for note in idx.vault.notes.values():
         for tag in note.tags:
-            by_tag.setdefault(tag, []).append(note)
-    if not by_tag:
+            url = _tag_url(tag)
+            if not by_url.get(url) or by_url[url][-1] is not note:
+                by_url.setdefault(url, []).append(note)
+            names[url] = min(names.get(url, tag), tag)
+    if not by_url:
         return []
     pages = []
     listing = []
-    for tag in sorted(by_tag, key=str.casefold):
-        url = _tag_url(tag)
-        notes = tuple(idx.ref(n.id, with_summary=True) for n in by_tag[tag])
+    for url in sorted(by_url, key=lambda u: (names[u].casefold(), u)):
+        tag = names[url]
+        notes = tuple(idx.ref(n.id, with_summary=True) for n in by_url[url])
         listing.append((tag, url, len(notes)))
         pages.append(Page("tag", url, url + "index.html", "tag.html", f"#{tag}",
                           data={"tag": tag, "notes": notes}))
@@ -272,7 +278,6 @@ def tag_pages(idx: SiteIndex) -> list[Page]:
 
 
 def _tag_url(tag: str) -> str:
-    # Tags that slugify alike (`AI`, `ai`) share a page: the slug is the identity.
     return f"tags/{slugify(tag, max_words=20, fallback='tag')}/"
 
 

@@ -27,10 +27,11 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from notegraph.slugs import format_timestamp, link_key, parse_timestamp, parse_wikilink
+from notegraph.links import cached_link_key
+from notegraph.slugs import format_timestamp, parse_timestamp, parse_wikilink
 
 # Bump when the HTML this module produces changes, so cached renders are not reused.
-RENDER_VERSION = "1"
+RENDER_VERSION = "4"
 TOC_MIN_HEADINGS = 4
 _SAFE_URL_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.I)
 
@@ -144,12 +145,15 @@ class _WikiLinkPattern(InlineProcessor):
 
     def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (markdown API)
         wl = parse_wikilink(m.group(2))
-        key = (link_key(wl.target), wl.heading)
+        key = (cached_link_key(wl.target), wl.heading)
         target = self.ext.links.get(key)
         if target is None:
             target = (self.ext.fallback(wl.target, wl.heading) if self.ext.fallback
                       else LinkTarget(None))
         label = wl.label or (wl.heading if not wl.target else wl.text)
+        if not wl.label and target.title and "_" in wl.target and " " not in wl.target:
+            # `[[the_body_as_interface]]` reads better as the note's title.
+            label = f"{target.title} › {wl.heading}" if wl.heading else target.title
         if target.href is None:
             el = ET.Element("a", {"class": "wikilink missing",
                                   "title": f"Missing note: {wl.target}"})

@@ -9,6 +9,7 @@ extension), lets that format's reader parse it, checks the times, cleans the cue
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,6 +48,9 @@ _MAGIC = {
     b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"\x1aE\xdf\xa3": "a WebM/MKV",
 }
 _LANG_TAG_RE = re.compile(r"\.([a-z]{2,3}(?:-[A-Za-z]{2,4})?)\.(?:vtt|srt|json|txt)$")
+_YTDLP_NAME_RE = re.compile(
+    r"\s*\[([A-Za-z0-9_-]{11})\](?=(?:\.[A-Za-z]{2,3}(?:-[A-Za-z]+)?)?\.\w+$)"
+)
 _ENGLISH = frozenset(
     ["the", "and", "to", "of", "a", "is", "that", "i", "you", "it", "in", "we", "this", "was"]
 )
@@ -81,7 +85,7 @@ def read_transcript_file(
     if not cues:
         raise ParseError(f"{path}: no spoken text in it (only tags or blank cues)")
 
-    vid = video_id or parsed.video_id or id_from_filename(path.name)
+    vid = video_id or parsed.video_id or _ytdlp_id(path.name) or id_from_filename(path.name)
     try:
         vid = check_video_id(vid)
     except InputError:
@@ -107,7 +111,10 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     try:
         if path.is_dir():
             raise InputError(f"{path}: is a directory; give a transcript file")
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: not a regular file (a device or pipe?); give a file")
+        size = st.st_size
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
     except OSError as exc:
@@ -173,8 +180,8 @@ def read_chapters_file(path: Path) -> tuple[Chapter, ...]:
     text = read_text(path, MAX_SIDE_FILE_BYTES)
     chapters = chapter_lists.parse_chapters(text)
     if not chapters:
-        raise ParseError(f"{path}: no chapter list found (expected lines like '0:00 Intro', "
-                         "starting at 0:00, times increasing)")
+        raise ParseError(f"{path}: no chapter list found (expected at least three lines like "
+                         "'0:00 Intro', from 0:00 on, times increasing)")
     return chapters
 
 
@@ -192,7 +199,14 @@ def _check_times(cues: tuple[Cue, ...], path: Path) -> None:
         prev = c.start
 
 
+def _ytdlp_id(name: str) -> str | None:
+    """The YouTube ID yt-dlp puts in its file names: `Title [dQw4w9WgXcQ].en.vtt`."""
+    m = _YTDLP_NAME_RE.search(name)
+    return m.group(1) if m else None
+
+
 def _title_from_filename(name: str) -> str:
+    name = _YTDLP_NAME_RE.sub("", name) if _YTDLP_NAME_RE.search(name) else name
     stem = re.sub(r"(\.[A-Za-z]{2,3}(-[A-Za-z]+)?)?\.[A-Za-z0-9]{1,5}$", "", name)
     return re.sub(r"[_\s]+", " ", stem).strip() or name
 

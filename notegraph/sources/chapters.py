@@ -1,8 +1,9 @@
-"""Chapter lists as YouTube descriptions and show notes write them: `0:00 Intro`.
+"""Creator chapters from free text: the `0:00 Intro` lines of a YouTube description.
 
-Accepted line shapes: `0:00 Intro`, `00:00 - Intro`, `* 0:24 - Dark matter`,
-`(1:02:03) Title`, `[12:30] Title`, `1. 0:00 Intro`. A list starts at 0:00 (or within
-the first minute) and its times increase, as YouTube requires of chapters.
+YouTube only turns a description into chapters when the list starts at 0:00, has at
+least three entries in ascending order and each lasts at least 10 seconds; we apply the
+same rules, so a stray "at 3:15 he says…" line in a description is not taken for a
+chapter list.
 """
 
 from __future__ import annotations
@@ -12,65 +13,92 @@ import re
 from notegraph.models import Chapter
 from notegraph.slugs import parse_timestamp
 
-CHAPTER_LINE_RE = re.compile(
-    r"^\s*(?:[*+\-•]\s+|\d{1,2}[.)]\s+)?"           # optional bullet or list number
-    r"[\[(]?((?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?"      # the time, maybe bracketed
-    r"\s*(?:[-–—:|]\s*)?"                            # a separator
-    r"(\S.{0,119}?)\s*$"                              # the title
+MIN_CHAPTERS = 3
+MIN_CHAPTER_SECONDS = 10.0
+
+_TIME = r"(?:\d+:)?\d{1,2}:\d{2}"
+# "0:00 Intro", "00:00 - Intro", "(0:00) Intro", "[0:00] Intro", "1. 0:00 – Intro", "▶ 0:00 Intro"
+_LEADING = re.compile(
+    rf"^\W*?(?:\d+[.)]\s+)?[(\[]?(?P<time>{_TIME})[)\]]?\s*(?:[-–—:|•·]\s*)?(?P<title>.+?)\s*$"
 )
-_MIN_CHAPTERS = 2
+# "Intro - 0:00", "Intro (0:00)"
+_TRAILING = re.compile(rf"^\s*(?P<title>.+?)\s*(?:[-–—:|]\s*)?[(\[]?(?P<time>{_TIME})[)\]]?\s*$")
+
+
+def parse_chapters(text: str) -> tuple[Chapter, ...]:
+    """The chapter list in `text`, or `()` when it has none YouTube would accept."""
+    run: list[Chapter] = []
+    for line in text.splitlines():
+        chapter = _chapter_line(line)
+        if chapter is None:
+            continue
+        if chapter.start == 0:
+            # A new list starts here; keep the first acceptable one.
+            if _accept(run):
+                break
+            run = [chapter]
+        elif run and chapter.start > run[-1].start:
+            run.append(chapter)
+    return _accept(run)
+
+
+def _accept(run: list[Chapter]) -> tuple[Chapter, ...]:
+    """`run` without chapters shorter than 10 s, or `()` if fewer than three remain."""
+    if not run:
+        return ()
+    kept = [run[0]]
+    for chapter in run[1:]:
+        if chapter.start - kept[-1].start >= MIN_CHAPTER_SECONDS:
+            kept.append(chapter)
+    return tuple(kept) if len(kept) >= MIN_CHAPTERS else ()
+
+
+def _chapter_line(line: str) -> Chapter | None:
+    for pattern in (_LEADING, _TRAILING):
+        m = pattern.match(line)
+        if not m:
+            continue
+        start = parse_timestamp(m.group("time"))
+        title = m.group("title").strip(" \t-–—:|•·")
+        if start is not None and title and re.search(r"\w", title):
+            return Chapter(start=start, title=title)
+    return None
 
 
 def parse_chapter_line(line: str) -> Chapter | None:
     """`0:24 - Dark matter` → Chapter(24.0, "Dark matter"); None for any other line."""
-    m = CHAPTER_LINE_RE.match(line)
-    if not m:
-        return None
-    seconds = parse_timestamp(m.group(1))
-    title = m.group(2).strip().strip("*_").strip()
-    if seconds is None or not title or parse_timestamp(title.split()[0]) is not None:
-        return None
-    return Chapter(seconds, title)
+    return _chapter_line(line)
 
 
-def find_chapter_lists(lines: list[str]) -> list[tuple[int, int, list[Chapter]]]:
-    """Every run of chapter lines (blank lines allowed inside) that forms a valid list.
+def find_chapter_lists(lines: list[str]) -> list[tuple[int, int, tuple[Chapter, ...]]]:
+    """Chapter lists embedded in a document (a web page's table of contents).
 
-    Returns (first line index, index after the last line, chapters) per list.
+    A list is a run of consecutive chapter lines (blank lines allowed between them)
+    whose times increase and that YouTube's rules accept (`parse_chapters`). Returns
+    (index of its first line, index after its last line, chapters) for each list.
     """
     found = []
     i = 0
     while i < len(lines):
-        first = parse_chapter_line(lines[i])
-        if first is None or first.start > 60:
+        first = _chapter_line(lines[i])
+        if first is None or first.start != 0:
             i += 1
             continue
-        chapters, j, last_hit = [first], i + 1, i
+        run, j, last = [first], i + 1, i
         while j < len(lines):
             if not lines[j].strip():
                 j += 1
                 continue
-            ch = parse_chapter_line(lines[j])
-            if ch is None or ch.start <= chapters[-1].start:
+            chapter = _chapter_line(lines[j])
+            if chapter is None or chapter.start <= run[-1].start:
                 break
-            chapters.append(ch)
-            last_hit = j
+            run.append(chapter)
+            last = j
             j += 1
-        if len(chapters) >= _MIN_CHAPTERS:
-            found.append((i, last_hit + 1, chapters))
-            i = last_hit + 1
+        accepted = _accept(run)
+        if accepted:
+            found.append((i, last + 1, accepted))
+            i = last + 1
         else:
             i += 1
     return found
-
-
-def parse_chapters(text: str) -> tuple[Chapter, ...]:
-    """The chapters of a side file (a video description, show notes): the longest list.
-
-    Returns () when the text holds no valid chapter list.
-    """
-    lists = find_chapter_lists(text.split("\n"))
-    if not lists:
-        return ()
-    best = max(lists, key=lambda x: len(x[2]))[2]
-    return tuple(best)

@@ -7,24 +7,29 @@
 - notegraph's own normalized transcript (`Transcript.to_dict()`)
 - a chaptered episode: `{video_id, title, channel, url, duration,
   cues: [{start, duration, text}], chapters: [{start, title}], speaker_turns?}`;
-  `speaker_turns` (a human transcript's `{start, speaker}` turns) name the speaker of
-  each cue by time.
+  `speaker_turns` (a human transcript's `{start, speaker, text}` turns) name the
+  speakers (see `turns.py`).
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from typing import Any
 
 from notegraph.models import Chapter, Cue
 from notegraph.sources.parsed import LayoutError, ParsedFile, Word, group_words
+from notegraph.sources.turns import Turn, align_speakers
+
+# Time links inside the human transcript's turn text: `[(00:00:15)](https://…)`.
+_LINK_RE = re.compile(r"\[\(?[\d:]+\)?\]\([^)]*\)")
+
+_JSON_START_RE = re.compile(r'^\s*(?:\{\s*(?:"|\})|\[\s*(?:[{\]]|$))')
 
 
 def looks_like_json(text: str) -> bool:
-    """Starts like a JSON object or array."""
-    return text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
+    """Starts like a JSON object (`{"`) or an array of objects (`[{`); `[00:01] x` is not."""
+    return bool(_JSON_START_RE.match(text.lstrip("\ufeff")))
 
 
 def parse_json(text: str) -> ParsedFile:
@@ -73,8 +78,8 @@ def _youtube_api(items: list[Any]) -> ParsedFile:
     cues = []
     for n, i in enumerate(items):
         start = _num(i["start"], f"item {n} start")
-        cues.append(Cue(start, start + _num(i.get("duration", 0), f"item {n} duration"),
-                        str(i["text"]), None))
+        end = round(start + _num(i.get("duration", 0), f"item {n} duration"), 3)
+        cues.append(Cue(start, end, str(i["text"]), None))
     return ParsedFile(format="youtube-json", cues=tuple(cues))
 
 
@@ -129,37 +134,24 @@ def _normalized(data: dict[str, Any]) -> ParsedFile:
 
 def _chaptered(data: dict[str, Any]) -> ParsedFile:
     cues = [Cue(_num(c["start"], "cue start"),
-                _num(c["start"], "cue start") + _num(c.get("duration", 0), "cue duration"),
+                round(_num(c["start"], "cue start") + _num(c.get("duration", 0), "cue duration"),
+                      3),
                 str(c["text"]), None) for c in data["cues"]]
-    turns = [t for t in data.get("speaker_turns") or ()
+    turns = [Turn(_num(t["start"], "turn start"), str(t["speaker"]).strip(),
+                  _LINK_RE.sub(" ", str(t.get("text", ""))))
+             for t in data.get("speaker_turns") or ()
              if isinstance(t, dict) and _str_or_none(t.get("speaker")) and "start" in t]
     if turns:
-        cues = _speakers_by_time(cues, turns)
+        cues = align_speakers(cues, turns)
     duration = data.get("duration")
     return ParsedFile(
-        format="chaptered-json" + (" (speakers aligned by time)" if turns else ""),
+        format="chaptered-json" + (" (speakers aligned)" if turns else ""),
         cues=tuple(cues), chapters=_chapters(data),
         video_id=_str_or_none(data.get("video_id")), title=_str_or_none(data.get("title")),
         channel=_str_or_none(data.get("channel")),
         duration=float(duration) if isinstance(duration, int | float) else None,
         is_generated=_looks_auto_generated(cues),
     )
-
-
-def _speakers_by_time(cues: list[Cue], turns: list[dict[str, Any]]) -> list[Cue]:
-    """Each cue gets the speaker whose turn covers the cue's midpoint.
-
-    The turns come from a separate human transcript with whole-second starts, so a cue
-    that straddles a turn change is given to whoever speaks most of it.
-    """
-    ordered = sorted(turns, key=lambda t: float(t["start"]))
-    starts = [float(t["start"]) for t in ordered]
-    out = []
-    for c in cues:
-        k = bisect.bisect_right(starts, (c.start + c.end) / 2) - 1
-        speaker = str(ordered[k]["speaker"]).strip() if k >= 0 else None
-        out.append(Cue(c.start, c.end, c.text, speaker))
-    return out
 
 
 def _looks_auto_generated(cues: list[Cue]) -> bool:

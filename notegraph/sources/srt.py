@@ -11,7 +11,10 @@ from notegraph.sources.cueblocks import TIMING_RE, iter_cue_blocks
 from notegraph.sources.parsed import LayoutError, ParsedFile
 
 _STYLE_RE = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
-_SPEAKER_RE = re.compile(r"^\s*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}):\s+(?=\S)")
+# `JOHN: text`, also after a turn marker: `>> JOHN: text`, `&gt;&gt; JOHN:`, `- JOHN:`.
+_SPEAKER_RE = re.compile(
+    r"^\s*((?:>>|&gt;&gt;|-)\s*)?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}):\s+(?=\S)"
+)
 
 
 def looks_like_srt(text: str) -> bool:
@@ -44,8 +47,9 @@ def _speakers_from_labels(cues: list[Cue]) -> list[Cue]:
     for c in cues:
         m = _SPEAKER_RE.match(c.text)
         if m:
-            current = m.group(1)
-            c = Cue(c.start, c.end, c.text[m.end():], current)
+            current = m.group(2)
+            # Keep the turn marker: cleanup removes it (the speaker is known here).
+            c = Cue(c.start, c.end, (m.group(1) or "") + c.text[m.end():], current)
         else:
             c = Cue(c.start, c.end, c.text, current)
         out.append(c)

@@ -25,6 +25,7 @@ from notegraph.models import Chapter, Cue
 from notegraph.slugs import parse_timestamp
 from notegraph.sources.chapters import find_chapter_lists
 from notegraph.sources.parsed import LayoutError, ParsedFile
+from notegraph.text.cleanup import drop_tags
 
 _TS = r"(?<![\d:])(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?(?![\d:])"
 # A time mark: `[(00:01:02)](url)`, `[00:01:02](url)`, `[00:01:02]`, `(00:01:02)`.
@@ -49,7 +50,7 @@ _MD_ESCAPE_RE = re.compile(r"\\([\[\]()*_#`>\\.!-])")
 _IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK_RE = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
 _EMPHASIS_RE = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
-_SENTENCE_END_RE = re.compile(r"(?<=[.?!…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_SENTENCE_END_RE = re.compile(r"(?:(?<=[.?!…])|(?<=[.?!…][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
 
 # Speaking rate used to extrapolate past the last time mark when the file's own rate
 # cannot be measured (words per second; ~150 words per minute).
@@ -73,8 +74,7 @@ def parse_text(text: str) -> ParsedFile:
     lines = text.split("\n")
     chapters = _take_chapters(lines)
     title = _page_title(lines)
-    repeated_names = _repeated_labels(lines)
-    pieces = _pieces(lines, repeated_names)
+    pieces = _pieces(lines, _layout(lines))
     if not pieces:
         raise LayoutError("no transcript text found")
     if all(p.time is None for p in pieces):
@@ -89,12 +89,14 @@ def parse_text(text: str) -> ParsedFile:
 
 
 def looks_like_text_transcript(text: str) -> bool:
-    """True when some line opens with a time head (the only thing we cannot do without)."""
-    for ln in text.split("\n")[:5000]:
-        ln = _MD_ESCAPE_RE.sub(r"\1", ln.strip())
+    """True when some line opens with a time head, or speaker labels recur (a transcript
+    without times, which `parse_text` then refuses with a precise message)."""
+    lines = [_MD_ESCAPE_RE.sub(r"\1", ln.strip()) for ln in text.split("\n")[:5000]]
+    for ln in lines:
         if _HEAD_TIME_RE.match(ln) or _HEAD_NAME_TIME_RE.match(ln) or _INLINE_TS_RE.search(ln):
             return True
-    return False
+    bold = sum(1 for ln in lines if _HEAD_BOLD_RE.match(ln))
+    return bold >= 2 or bool(_layout(lines).names)
 
 
 def _take_chapters(lines: list[str]) -> tuple[Chapter, ...]:
@@ -125,14 +127,45 @@ def _page_title(lines: list[str]) -> str | None:
     return None
 
 
-def _repeated_labels(lines: list[str]) -> set[str]:
-    """`Name:` labels that open two or more lines: the speakers of a `Name: text` file."""
+@dataclass(frozen=True)
+class _Layout:
+    """What the file's heads look like, so that a stray line of prose is not a head.
+
+    `names`: labels that open two or more lines, or any label when most timed lines
+    carry one (a guest may speak once). `bare_times`: lines may open with an
+    unbracketed time (`00:01:02 text`). `bare_labels`: `Name  0:03` heads (Otter) are
+    the layout. On a page whose marks are links, a wrapped line that happens to start
+    with "3:15 in the morning" or "Around 4:00 they" is prose.
+    """
+
+    names: frozenset[str]
+    repeated: frozenset[str]
+    bare_times: bool
+    bare_labels: bool
+
+
+def _layout(lines: list[str]) -> _Layout:
     counts: dict[str, int] = {}
+    timed = labelled = bare_first = bare_label = 0
     for ln in lines:
-        m = _HEAD_NAME_RE.match(ln.strip())
+        ln = ln.strip()
+        first = _HEAD_TIME_NAME_RE.match(ln) or _HEAD_TIME_RE.match(ln)
+        label = _HEAD_NAME_TIME_RE.match(ln)
+        timed += bool(first or label)
+        labelled += bool(label or (first and "name" in first.groupdict()))
+        bare_first += bool(first and first.groupdict().get("t4"))
+        bare_label += bool(label and label.groupdict().get("t4"))
+        m = label or (first if first and "name" in first.groupdict() else None)
+        m = m or _HEAD_NAME_RE.match(ln)
         if m:
             counts[m.group("name")] = counts.get(m.group("name"), 0) + 1
-    return {n for n, k in counts.items() if k >= 2}
+    repeated = {n for n, k in counts.items() if k >= 2}
+    names = set(counts) if labelled >= 2 and labelled >= 0.5 * timed else repeated
+    return _Layout(
+        names=frozenset(names), repeated=frozenset(repeated),
+        bare_times=bare_first >= 3 or (bare_first >= 1 and bare_first >= 0.3 * timed),
+        bare_labels=bare_label >= 2 and bare_label >= 0.5 * timed,
+    )
 
 
 def _time_of(m: re.Match[str]) -> float | None:
@@ -143,23 +176,32 @@ def _time_of(m: re.Match[str]) -> float | None:
     return None
 
 
-def _head(line: str, names: set[str]) -> tuple[str | None, float | None, str] | None:
+def _head(line: str, layout: _Layout) -> tuple[str | None, float | None, str] | None:
     """(speaker, time, rest of line) when `line` opens a turn, else None."""
     m = _HEAD_BOLD_RE.match(line)
     if m:
         name = (m.group("name") or m.group("name2")).strip()
         return name, None, line[m.end():]
-    for rx in (_HEAD_TIME_NAME_RE, _HEAD_NAME_TIME_RE):
-        m = rx.match(line)
-        if m and _time_of(m) is not None:
-            return m.group("name").strip(), _time_of(m), line[m.end():]
+    m = _HEAD_TIME_NAME_RE.match(line)
+    # `00:05 Today: bees` is a time and text, unless the file labels lines that way.
+    if m and _usable_time(m, layout.bare_times) and m.group("name") in layout.names:
+        return m.group("name").strip(), _time_of(m), line[m.end():]
+    m = _HEAD_NAME_TIME_RE.match(line)
+    if m and m.group("name") in layout.names and _usable_time(
+            m, layout.bare_labels or m.group("name") in layout.repeated):
+        return m.group("name").strip(), _time_of(m), line[m.end():]
     m = _HEAD_TIME_RE.match(line)
-    if m and _time_of(m) is not None:
+    if m and _usable_time(m, layout.bare_times):
         return None, _time_of(m), line[m.end():]
     m = _HEAD_NAME_RE.match(line)
-    if m and m.group("name") in names:
+    if m and m.group("name") in layout.names:
         return m.group("name").strip(), None, line[m.end():]
     return None
+
+
+def _usable_time(m: re.Match[str], bare_ok: bool) -> bool:
+    """The head's time parses, and is bracketed unless bare times are this file's way."""
+    return _time_of(m) is not None and (bare_ok or not m.groupdict().get("t4"))
 
 
 def _is_junk(paragraph: str) -> bool:
@@ -175,7 +217,7 @@ def _is_junk(paragraph: str) -> bool:
     return link_words > 0 and link_words >= 0.3 * max(1, len(plain.split()))
 
 
-def _pieces(lines: list[str], names: set[str]) -> list[_Piece]:
+def _pieces(lines: list[str], layout: _Layout) -> list[_Piece]:
     """Cut the text into pieces at every head and inline time mark."""
     units: list[tuple[str | None, float | None, str, int]] = []  # a turn or paragraph
     cur: list[str] = []
@@ -195,7 +237,7 @@ def _pieces(lines: list[str], names: set[str]) -> list[_Piece]:
         if not line:
             close()
             continue
-        head = _head(line, names)
+        head = _head(line, layout)
         if head is not None:
             close()
             started = True
@@ -255,7 +297,7 @@ def _timed_cues(pieces: list[_Piece]) -> tuple[list[Cue], float, bool]:
     positions, total = [], 0
     for p in pieces:
         positions.append(total)
-        total += len(p.text.split())
+        total += len(drop_tags(p.text).split())  # `[inaudible]` takes no time
     anchors = [(positions[i], p.time, p.line_no) for i, p in enumerate(pieces)
                if p.time is not None]
     for (_, a, _), (_, b, line_no) in itertools.pairwise(anchors):

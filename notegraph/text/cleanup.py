@@ -29,7 +29,7 @@ from notegraph.models import Cue
 _HOLD_FRAME_SECONDS = 0.05
 # Share of multi-line cues whose first line repeats the previous cue's last line above
 # which a transcript is treated as rolling.
-_ROLLING_SHARE = 0.5
+_ROLLING_SHARE = 0.8
 
 # `[Music]`, `[ Applause ]`, `[BLANK_AUDIO]`, `[laughs]`: short bracketed notes, never speech.
 _BRACKET_TAG_RE = re.compile(
@@ -49,6 +49,7 @@ _MUSIC_NOTE_RE = re.compile(r"[♪♫♬]+")
 # or right after a sentence end (`in the world. - Whoever`, lines joined by a source).
 _TURN_RE = re.compile(
     r"(?:^|(?<=\s))>>+\s*|(?:^|(?<=\n))\s*[-–—]\s+(?=\S)|(?<=[.?!])\s+[-–—]\s+(?=[A-Z\"“])"
+    r"|(?<=[.?!])\s+[-–—]\s*$"  # a marker left at the end when a cue was split at a turn
 )
 _TURN_NAME_RE = re.compile(r"\s*\[([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\]\s*")
 _SPACE_RE = re.compile(r"\s+")
@@ -114,7 +115,7 @@ def is_rolling(cues: Sequence[Cue]) -> bool:
                 repeated += 1
         if lines:
             prev_last = lines[-1]
-    return multi >= 3 and repeated >= _ROLLING_SHARE * multi
+    return multi >= 2 and repeated >= _ROLLING_SHARE * multi
 
 
 def collapse_rolling(cues: Sequence[Cue]) -> list[Cue]:
@@ -150,7 +151,8 @@ def _apply_turns(cues: Sequence[Cue]) -> list[Cue]:
     has_markers = any(_TURN_RE.search(c.text) for c in cues)
     if not has_markers:
         return list(cues)
-    named = any(c.speaker and not is_unidentified(c.speaker) for c in cues)
+    known = {c.speaker for c in cues if c.speaker and not is_unidentified(c.speaker)}
+    named = bool(known)
     already = [c.speaker for c in cues if is_unidentified(c.speaker)]
     turn = len(set(already))
     current: str | None = None if not already else already[-1]
@@ -163,7 +165,10 @@ def _apply_turns(cues: Sequence[Cue]) -> list[Cue]:
         # parts[0] is before the first marker; each later part starts a new turn.
         pieces: list[tuple[str, bool]] = [(parts[0], False)] + [(p, True) for p in parts[1:]]
         pieces = [(t, new) for t, new in pieces if t.strip()]
-        if not pieces:
+        if not pieces:  # a cue holding only a marker: the turn starts with the next cue
+            if not named:
+                turn += 1
+                current = turn_label(turn)
             continue
         total = sum(max(1, len(t.split())) for t, _ in pieces)
         t0 = c.start
@@ -174,13 +179,20 @@ def _apply_turns(cues: Sequence[Cue]) -> list[Cue]:
             label = _TURN_NAME_RE.match(text) if new_turn else None
             if label:
                 text = text[label.end():]
+            name = _full_name(label.group(1), known) if label else None
             if new_turn and not named:
                 turn += 1
-                current = label.group(1) if label else turn_label(turn)
-            speaker = label.group(1) if label else c.speaker if named else current
+                current = name or turn_label(turn)
+            speaker = name or (c.speaker if named else current)
             out.append(Cue(round(t0, 3), round(t1, 3), text, speaker))
             t0 = t1
     return out
+
+
+def _full_name(label: str, known: set[str]) -> str:
+    """`Sam` → `Sam Altman` when exactly one known speaker is called that."""
+    matches = [k for k in known if k == label or k.split()[0].casefold() == label.casefold()]
+    return matches[0] if len(matches) == 1 else label
 
 
 def drop_tags(text: str) -> str:

@@ -5,13 +5,14 @@ Two kinds of input:
   `.`, `?` or `!` (not after an abbreviation), at a speaker change, or — for run-on
   speech — at a comma once it is very long.
 - *Auto-captions* (lower case, no punctuation): there are no sentence marks, so breaks
-  are placed at speaker changes and by length, preferring a cue boundary before a word
-  that usually opens a clause ("so", "and", "but", "I"...) and never after a word that
-  cannot end one ("the", "of", "to"...). Sentence case and known names are restored.
+  are placed at speaker changes and, within a speaker's run, by dynamic programming
+  over break scores and a length prior: a cue boundary before a word that usually
+  opens a clause ("so", "and", "but", "I"...) is good, a break after a word that cannot
+  end one ("the", "of", "to"...) is not. Sentence case and known names are restored.
 
 Times: a sentence starts at the start of the cue holding its first word, and ends at the
 end of the cue holding its last word. Only cues longer than `LONG_CUE` seconds (Whisper
-segments, text imports) are interpolated by word position, because there the cue start
+segments, text imports) are interpolated by character position, because there the cue start
 could be far from the word; that estimate is rounded down so it never lands after the
 word is said.
 
@@ -21,31 +22,37 @@ the cues keep every word.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from notegraph.models import Sentence, Transcript
 
 LONG_CUE = 8.0  # seconds; longer cues get word-position times
-MIN_WORDS = 8  # auto-captions: no sentence shorter than this unless the speaker changes
-TARGET_WORDS = 18  # auto-captions: from here on, a good break point ends the sentence
+MIN_WORDS = 6  # auto-captions: no sentence shorter than this unless the speaker changes
+TARGET_WORDS = 18  # auto-captions: the preferred sentence length, in words
 MAX_WORDS = 40  # any source: a sentence is forced to end by here (at the best break)
 
 _END_RE = re.compile(r"[.?!…]+[\"'”’)\]]*$")
 _ABBREVIATIONS = {
     "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.", "vs.", "etc.", "e.g.",
-    "i.e.", "u.s.", "u.k.", "no.", "inc.", "ltd.", "co.", "mt.", "approx.", "fig.",
+    "i.e.", "u.s.", "u.k.", "inc.", "ltd.", "co.", "mt.", "approx.", "fig.",
 }
-# Words that commonly open a clause: a good place to start a new sentence.
+# Words that commonly open a clause, by how strongly they suggest a new sentence.
 _OPENERS = {
-    "so", "and", "but", "because", "i", "i'm", "i've", "i'd", "i'll", "well", "now",
-    "yeah", "yes", "okay", "ok", "right", "what", "that's", "it's", "there's", "we",
-    "we're", "you", "they", "he", "she", "this", "then", "if", "when", "which", "or",
-    "actually", "like", "anyway", "also", "let's", "how", "why", "do", "is", "are",
-    "oh", "no",
+    **dict.fromkeys(("so", "and", "but", "because", "well", "now", "yeah", "yes", "okay",
+                     "ok", "anyway", "actually", "also", "oh", "right", "yep", "alright"), 1.5),
+    **dict.fromkeys(("i", "i'm", "i've", "i'd", "i'll", "we", "we're", "you", "they",
+                     "he", "she", "it's", "that's", "there's", "let's", "what", "how", "why",
+                     "when", "if", "there", "my", "our"), 1.0),
+    **dict.fromkeys(("this", "then", "which", "or", "like", "do", "is", "are", "no",
+                     "the", "it"), 0.3),
 }
+# Words that often close a clause in speech.
+_CLOSERS = {"right", "yeah", "okay", "too", "though", "anyway", "stuff", "things", "know",
+            "sense", "true", "exactly", "absolutely", "sure", "yes", "thing", "time", "now"}
 # Words after which a sentence essentially never ends.
 _NO_END = {
     "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "from", "by", "and",
@@ -93,8 +100,7 @@ def split_sentences(transcript: Transcript) -> list[Sentence]:
     for group in groups:
         raw = " ".join(w.text for w in group)
         text = clean_spoken(raw)
-        if casing is not None:
-            text = casing.restore(text)
+        text = casing.restore(text) if casing is not None else restore_pronoun_i(text)
         text = _sentence_case(text)
         if not text:
             continue
@@ -152,44 +158,62 @@ def _break_score(prev: _Word, nxt: _Word) -> float:
     """How good a sentence break is between `prev` and `nxt` (higher is better)."""
     p = _bare(prev.text)
     n = _bare(nxt.text)
-    score = 0.0
+    score = _OPENERS.get(n, 0.0)
     if prev.cue != nxt.cue:
-        score += 1.0
-    if n in _OPENERS:
-        score += 1.5
+        score += 0.5  # caption engines tend to start a line after a pause
     if p in _NO_END:
         score -= 3.0
+    elif p in _CLOSERS:
+        score += 0.5
     if n in _FILLERS:
         score += 0.5
     return score
 
 
+BREAK_COST = 1.0  # a break must earn this much (an opener after a closer, a new line...)
+
+
+def _length_penalty(length: int) -> float:
+    return 2.0 * ((length - TARGET_WORDS) / TARGET_WORDS) ** 2
+
+
 def _split_unpunctuated(words: list[_Word]) -> list[list[_Word]]:
+    """Speaker runs, each cut by dynamic programming: the breaks that maximise the sum
+    of break scores, minus a cost per break and a penalty for sentences far from
+    TARGET_WORDS, with every
+    sentence between MIN_WORDS and MAX_WORDS long (a run's last may be shorter)."""
     groups: list[list[_Word]] = []
     start = 0
-    i = 1
-    n = len(words)
-    while i < n:
-        if words[i].speaker != words[i - 1].speaker:
-            groups.append(words[start:i])
+    for i in range(1, len(words) + 1):
+        if i == len(words) or words[i].speaker != words[i - 1].speaker:
+            run = words[start:i]
+            groups.extend(run[a:b] for a, b in _best_breaks(run))
             start = i
-            i += 1
-            continue
-        length = i - start
-        if length >= TARGET_WORDS and _break_score(words[i - 1], words[i]) >= 2.5:
-            groups.append(words[start:i])
-            start = i
-        elif length >= MAX_WORDS:
-            # Forced: take the best break in the second half of the run.
-            lo = start + MIN_WORDS
-            best = max(range(lo, i + 1),
-                       key=lambda j: (_break_score(words[j - 1], words[j]), j))
-            groups.append(words[start:best])
-            start = best
-        i += 1
-    if start < n:
-        groups.append(words[start:])
     return groups
+
+
+def _best_breaks(run: list[_Word]) -> list[tuple[int, int]]:
+    m = len(run)
+    if m <= MIN_WORDS:
+        return [(0, m)]
+    scores = [0.0] + [_break_score(run[j - 1], run[j]) for j in range(1, m)] + [0.0]
+    best = [-math.inf] * (m + 1)
+    back = [0] * (m + 1)
+    best[0] = 0.0
+    for j in range(1, m + 1):
+        shortest = 1 if j == m else MIN_WORDS
+        for i in range(max(0, j - MAX_WORDS), j - shortest + 1):
+            if best[i] == -math.inf:
+                continue
+            value = best[i] + scores[j] - BREAK_COST * (j < m) - _length_penalty(j - i)
+            if value > best[j]:
+                best[j], back[j] = value, i
+    spans = []
+    j = m
+    while j > 0:
+        spans.append((back[j], j))
+        j = back[j]
+    return spans[::-1]
 
 
 def _bare(token: str) -> str:
@@ -203,10 +227,6 @@ _FILLER_RE = re.compile(
     re.IGNORECASE,
 )
 _YOU_KNOW_RE = re.compile(r"(?:^|(?<=[\s,.;:!?]))(?:,\s*)?you know,\s*", re.IGNORECASE)
-_LEADING_FILLER_RE = re.compile(
-    r"^(?:(?:you know|i mean|like|so|well|okay|yeah|oh)[,\s]+)*(?=\S)", re.IGNORECASE
-)
-
 
 def clean_spoken(text: str) -> str:
     """Spoken text made readable: fillers, "you know,", stutters and repeats removed.
@@ -254,6 +274,14 @@ def _collapse_repeats(text: str) -> str:
     return " ".join(toks)
 
 
+_LONE_I_RE = re.compile(r"(?<![\w.'’])i(?=(?:['’](?:m|ve|ll|d))?(?:[\s,;:!?)\"”]|$|\.(?!\w)))")
+
+
+def restore_pronoun_i(text: str) -> str:
+    """`i` → `I` (also `i'm`, `i've`...), leaving `i.e.` and words alone."""
+    return _LONE_I_RE.sub("I", text)
+
+
 def _sentence_case(text: str) -> str:
     for i, ch in enumerate(text):
         if ch.isalpha():
@@ -266,49 +294,73 @@ def _sentence_case(text: str) -> str:
 class CasingRestorer:
     """Restores the casing of auto-captions: `I`, and names known for the transcript.
 
-    Names come from the speakers, the channel and the title, and from the captions
-    themselves: a word that the caption engine capitalizes most of the time mid-sentence
-    (it does so for many names) is capitalized everywhere.
+    The caption engine capitalizes many names but also random words. A word it
+    capitalizes in most of its uses is taken as a name and capitalized everywhere; one it
+    rarely capitalizes is lower-cased (acronyms such as "AI" are left alone). Speaker
+    labels are names; title and channel words count as names only when the captions
+    capitalize them in at least a quarter of their uses ("Khabib" yes, "Matter" in
+    "Dark Matter, Theoretical Physics" no).
     """
 
-    def __init__(self, known: dict[str, str]) -> None:
+    def __init__(self, known: dict[str, str], lower: frozenset[str] = frozenset()) -> None:
         self.known = known
+        self.lower = lower
 
     @classmethod
     def for_transcript(cls, transcript: Transcript) -> CasingRestorer:
+        """Learn the casing from `transcript`'s cues, speakers, title and channel."""
         known: dict[str, str] = {}
         counts: Counter[str] = Counter()
         capital: Counter[str] = Counter()
+        forms: Counter[str] = Counter()  # capitalized spellings as the captions give them
         for cue in transcript.cues:
             for tok in cue.text.split():
                 word = tok.strip(".,;:!?\"()[]")
                 low = word.lower()
-                if not low.isalpha() and "'" not in low:
+                if not low.replace("'", "").isalpha():
                     continue
                 counts[low] += 1
-                if word[:1].isupper() and word != "I":
+                if word[:1].isupper() and word != "I" and not word.isupper():
                     capital[low] += 1
+                    forms[word] += 1
+        lower = set()
         for low, n in counts.items():
-            if capital[low] * 2 > n and len(low) > 1:
+            if len(low) > 1 and capital[low] * 2 > n:
                 known[low] = _capitalize(low)
-        for name in _metadata_names(transcript):
+            elif capital[low] and capital[low] * 3 <= n:
+                lower.add(low)
+        for form, _ in sorted(forms.items(), key=lambda kv: kv[1]):  # most common wins
+            if form.lower() in known:
+                known[form.lower()] = form  # keeps "WhatsApp", "NPCs" as captioned
+        for word in re.findall(r"\b[A-Z][a-z]+\b", f"{transcript.title} {transcript.channel}"):
+            low = word.lower()
+            if capital[low] and capital[low] * 4 >= counts[low]:
+                known[low] = word
+                lower.discard(low)
+        for name in {c.speaker for c in transcript.cues if c.speaker}:
             for part in name.split():
                 low = part.lower()
                 if low.isalpha() and len(low) > 2 and low not in _NO_END and low not in _OPENERS:
                     known[low] = part
-        return cls(known)
+                    lower.discard(low)
+        return cls(known, frozenset(lower))
 
     def restore(self, text: str) -> str:
+        """`text` with `I`, known names and stray capitals fixed."""
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             low = word.lower()
             if low == "i":
                 return "I"
-            if low.startswith("i'") and low in {"i'm", "i've", "i'll", "i'd"}:
+            if low in {"i'm", "i've", "i'll", "i'd"}:
                 return "I" + word[1:]
+            if word.isupper() and len(word) > 1:
+                return word  # an acronym
             known = self.known.get(low)
-            if known is not None and word == low:
+            if known is not None:
                 return known
+            if low in self.lower:
+                return low
             return word
 
         return re.sub(r"[A-Za-z][A-Za-z']*", fix, text)
@@ -316,16 +368,3 @@ class CasingRestorer:
 
 def _capitalize(word: str) -> str:
     return word[:1].upper() + word[1:]
-
-
-def _metadata_names(transcript: Transcript) -> Sequence[str]:
-    """Person-like names from speakers, channel and title ("Name Surname" runs)."""
-    names: list[str] = []
-    names.extend({c.speaker for c in transcript.cues if c.speaker})
-    if transcript.channel:
-        names.append(transcript.channel)
-    # In a title, only runs of two or more capitalized words that look like a name
-    # ("Lisa Randall", "Jeff Beck"); single title words are often plain nouns.
-    for run in re.findall(r"(?:[A-Z][a-z]+(?:\s+|$)){2,3}", transcript.title or ""):
-        names.append(run.strip())
-    return names

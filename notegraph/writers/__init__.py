@@ -1,8 +1,11 @@
 """Writers turn a `Segment` into a readable `Topic` (title, lead, sections, key points).
 
-A writer is anything with `name` and `write_topic(segment, context) -> Topic`. Writers
-are looked up by name in a small registry; the built-in extractive writer registers
-itself here the same way a plugin (e.g. `writers/llm.py`) does.
+A writer is anything with `name` and `write_topic(segment, context) -> Topic`; one that
+also has `write_topics(segments, context) -> list[Topic]` gets a whole video at once
+(the LLM writer uses it to run requests concurrently). Writers are looked up by name in a
+small registry of factories — `(config, reporter) -> Writer`, or no arguments for a
+writer that needs no settings; the built-in extractive
+writer registers itself here the same way a plugin (e.g. `writers/llm.py`) does.
 
 Every `KeyPoint.start` a writer returns must be the start of a sentence of the segment:
 the pipeline checks it and refuses a topic that invents a time.
@@ -11,6 +14,7 @@ the pipeline checks it and refuses a topic that invents a time.
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -18,8 +22,10 @@ from typing import Protocol
 import numpy as np
 
 from notegraph.concepts import PhraseCounts
+from notegraph.config import Config
 from notegraph.errors import ConfigError
 from notegraph.models import Segment, Sentence, Topic
+from notegraph.report import Reporter, SilentReporter
 
 DEFAULT_WRITER = "extractive"
 
@@ -57,10 +63,12 @@ class Writer(Protocol):
         ...
 
 
-_REGISTRY: dict[str, Callable[[], Writer]] = {}
+# (config, reporter) -> Writer, or () -> Writer
+WriterFactory = Callable[..., Writer]
+_REGISTRY: dict[str, WriterFactory] = {}
 
 
-def register_writer(name: str, factory: Callable[[], Writer]) -> None:
+def register_writer(name: str, factory: WriterFactory) -> None:
     """Make a writer available under `name` (a later registration replaces it)."""
     _REGISTRY[name] = factory
 
@@ -71,8 +79,10 @@ def available_writers() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get_writer(name: str = DEFAULT_WRITER) -> Writer:
-    """A writer by name; an unknown name is a ConfigError listing the known ones."""
+def get_writer(name: str = DEFAULT_WRITER, config: Config | None = None,
+               reporter: Reporter | None = None) -> Writer:
+    """A writer by name, made for `config`; an unknown name is a ConfigError listing the
+    known ones."""
     _register_builtins()
     try:
         factory = _REGISTRY[name or DEFAULT_WRITER]
@@ -80,7 +90,14 @@ def get_writer(name: str = DEFAULT_WRITER) -> Writer:
         raise ConfigError(
             f"unknown note writer {name!r}; available: {', '.join(sorted(_REGISTRY))}"
         ) from None
-    return factory()
+    args = (config or Config(), reporter or SilentReporter())
+    try:
+        inspect.signature(factory).bind(*args)
+    except TypeError:  # a factory that takes no settings
+        return factory()
+    except ValueError:  # no signature to inspect (some builtins): assume the full one
+        pass
+    return factory(*args)
 
 
 def _register_builtins() -> None:

@@ -1,0 +1,180 @@
+"""Topic → markdown: escaping, links, frontmatter, fingerprints, related notes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
+from notegraph.notes import (
+    ExistingVault,
+    VideoTopics,
+    body_fingerprint,
+    escape_text,
+    link_terms,
+    render_vault,
+)
+from notegraph.slugs import WIKILINK_RE, link_key, parse_wikilink
+
+
+@pytest.mark.parametrize(("raw", "must_not", "must"), [
+    ("<script>alert(1)</script>", "<script>", "&lt;script&gt;"),
+    ("see [[fake link]] here", "[[", "&#91;&#91;fake link&#93;&#93;"),
+    ("a | b", "|", "&#124;"),
+    ("#hashtag and **bold**", "**", "\\#hashtag"),
+    ("1. not a list", None, "1\\. not a list"),
+    ("- not a list", None, "\\- not a list"),
+])
+def test_escape_text_neutralises_markup(raw: str, must_not: str | None, must: str) -> None:
+    out = escape_text(raw)
+    if must_not:
+        assert must_not not in out
+    assert must in out
+
+
+def test_escaped_text_renders_as_the_same_characters() -> None:
+    import markdown
+
+    raw = "<b>x</b> [[y]] a_b *c* 5 > 3 & `d` #e"
+    html = markdown.markdown(escape_text(raw))
+    assert "<b>" not in html and "<code>" not in html and "<em>" not in html
+    text = re.sub(r"<[^>]+>", "", html)
+    import html as htmllib
+
+    assert htmllib.unescape(text) == raw
+
+
+def test_link_terms_links_each_target_once_and_keeps_the_spoken_form() -> None:
+    done: set[str] = set()
+    out = link_terms("Dark matter and dark matter again, said Vera Rubin.",
+                     {"dark matter": "dark matter", "Vera Rubin": "Vera Rubin"}, done)
+    assert out == "[[dark matter|Dark matter]] and dark matter again, said [[Vera Rubin]]."
+    assert link_terms("dark matter", {"dark matter": "dark matter"}, done) == "dark matter"
+
+
+def _video(vid: str, title: str, topics: list[tuple[str, float, float, list[str]]],
+           vectors: list[list[float]]) -> VideoTopics:
+    out = []
+    for name, start, end, concepts in topics:
+        s = Sentence(start + 1, start + 5, f"We discuss {concepts[0]} here, <b>really</b>.",
+                     "Ann Lee")
+        seg = Segment(vid, start, end, (s,), None)
+        out.append(Topic(seg, name, f"Ann Lee talks about {concepts[0]}.",
+                         (Section("Part one", (KeyPoint(s.text, s.start, s.speaker),)),),
+                         tuple(concepts), ("Ann Lee",)))
+    return VideoTopics(vid, title, "Ann Lee", 600.0, "youtube:manual", tuple(out),
+                       tuple(tuple(v) for v in vectors))
+
+
+@pytest.fixture
+def vault() -> list:
+    a = _video("aaaaaaaaaaa", "Talk A", [("Dark matter", 0, 100, ["dark matter", "galaxies"]),
+                                         ("Sleep", 100, 200, ["sleep"]),
+                                         ("Coffee", 200, 300, ["coffee"])],
+               [[1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    b = _video("bbbbbbbbbbb", "Talk B", [("Galaxies", 0, 100, ["Galaxy", "dark matters"]),
+                                         ("Introduction", 100, 200, ["sleep"])],
+               [[0.9, 0.1, 0], [0, 0.8, 0.2]])
+    return render_vault([a, b])
+
+
+def _keys(notes: list) -> set[str]:
+    keys = set()
+    for n in notes:
+        keys |= {link_key(n.slug), link_key(n.title)}
+        keys |= {link_key(a) for a in n.frontmatter.get("aliases", [])}
+    return keys
+
+
+def test_no_generated_link_dangles(vault: list) -> None:
+    keys = _keys(vault)
+    links = [parse_wikilink(m.group(2)).target for n in vault for m in WIKILINK_RE.finditer(n.body)]
+    assert links
+    assert [t for t in links if link_key(t) not in keys] == []
+
+
+def test_slugs_are_unique_and_in_the_seed_style(vault: list) -> None:
+    slugs = [n.slug for n in vault]
+    assert len(slugs) == len(set(slugs))
+    assert all(re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", s) for s in slugs)
+
+
+def test_concepts_are_canonical_across_videos(vault: list) -> None:
+    concepts = [n for n in vault if n.kind == "concept"]
+    names = sorted(n.title for n in concepts)
+    assert names.count("dark matter") == 1 and "dark matters" not in names
+    assert len([n for n in names if n.lower().startswith("galax")]) == 1
+
+
+def test_topic_note_shape_and_frontmatter(vault: list) -> None:
+    note = next(n for n in vault if n.kind == "topic" and n.title == "Dark matter")
+    text = note.text()
+    meta = yaml.safe_load(text.split("---\n")[1])
+    assert meta["type"] == "topic" and meta["generator"] == "notegraph"
+    assert meta["videoId"] == "aaaaaaaaaaa" and meta["start"] == 0 and meta["end"] == 100
+    assert meta["people"] == ["Ann Lee"] and "dark matter" in meta["concepts"]
+    assert meta["fingerprint"] == body_fingerprint(note.body)
+    assert note.body.startswith("From: [[")
+    assert '<a class="yt-timestamp" data-t="00:00:01">[00:00:01]</a>' in note.body
+    assert "<b>" not in note.body and "&lt;b&gt;" in note.body
+    assert "> [!info] Related Concepts" in note.body
+
+
+def test_related_notes_come_from_other_parts_of_the_vault(vault: list) -> None:
+    note = next(n for n in vault if n.kind == "topic" and n.title == "Dark matter")
+    callout = note.body.split("> [!info] Related Concepts")[1]
+    related = [parse_wikilink(m.group(2)) for m in WIKILINK_RE.finditer(callout)]
+    assert 3 <= len(related) <= 6
+    assert related[0].label == "Galaxies"  # most similar, from the other video
+    assert all(r.label != "Sleep" for r in related)  # its neighbour in the same video
+    assert all(r.label != "Dark matter" for r in related)
+
+
+def test_hand_written_notes_keep_their_names(vault: list) -> None:
+    a = _video("aaaaaaaaaaa", "Talk A", [("Dark matter", 0, 100, ["dark matter"])], [[1, 0]])
+    notes = render_vault([a], ExistingVault(taken=frozenset({"dark_matter"}),
+                                            claimed=frozenset({"dark matter"})))
+    assert not any(n.kind == "concept" and n.title == "dark matter" for n in notes)
+    topic = next(n for n in notes if n.kind == "topic")
+    assert topic.slug != "dark_matter"
+    assert "[[dark matter]]" in topic.body  # resolves to the person's own note
+
+
+def test_person_and_concept_notes_list_every_mention(vault: list) -> None:
+    person = next(n for n in vault if n.kind == "person")
+    assert person.title == "Ann Lee"
+    assert person.body.count("- [[") == 5
+    assert "https://www.youtube.com/watch?v=aaaaaaaaaaa&t=1s" in person.body
+
+
+def test_channel_named_like_a_person_does_not_steal_the_persons_link(vault: list) -> None:
+    channel = next(n for n in vault if n.kind == "channel")
+    person = next(n for n in vault if n.kind == "person")
+    assert person.slug == "ann_lee" and channel.slug == "ann_lee_channel"
+    topic = next(n for n in vault if n.kind == "topic")
+    assert topic.body.startswith("From: [[ann_lee_channel|Ann Lee]] <br/>")
+
+
+def test_people_and_concepts_get_their_natural_slug_before_topics() -> None:
+    a = _video("aaaaaaaaaaa", "Talk A", [("Ann Lee", 0, 100, ["dark matter"]),
+                                         ("Dark matter", 100, 200, ["dark matter"])], [[1, 0]])
+    notes = render_vault([a], ExistingVault(slugs={"topic:aaaaaaaaaaa@0": "old_topic_slug"}))
+    by_kind = {(n.kind, n.title): n.slug for n in notes}
+    assert by_kind[("person", "Ann Lee")] == "ann_lee"
+    assert by_kind[("concept", "dark matter")] == "dark_matter"
+    assert by_kind[("topic", "Ann Lee")] == "old_topic_slug"  # stable across runs
+    assert by_kind[("topic", "Dark matter")] == "dark_matter_talk_a"
+
+
+def test_an_unidentified_speaker_is_never_shown() -> None:
+    s = Sentence(1.0, 5.0, "We discuss dark matter here.", "unidentified (turn 4)")
+    topic = Topic(Segment("ccccccccccc", 0.0, 10.0, (s,), None), "Dark matter", "",
+                  (Section("Dark matter halo", (KeyPoint(s.text, s.start, s.speaker),)),),
+                  ("dark matter",), ())
+    notes = render_vault([VideoTopics("ccccccccccc", "Talk C", "Show", 60.0, "youtube:manual",
+                                      (topic,), ((1.0, 0.0),))])
+    (note,) = [n for n in notes if n.kind == "topic"]
+    assert "unidentified" not in note.body
+    assert "- We discuss [[dark matter]] here." in note.body

@@ -1,0 +1,79 @@
+"""People: precision first — names from metadata, speakers and careful text matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from notegraph.people import (
+    looks_like_name,
+    mentions,
+    names_in_text,
+    people_from_metadata,
+    speaker_name,
+    speakers_from_metadata,
+)
+
+
+@pytest.mark.parametrize(("title", "channel", "expected"), [
+    ("Lisa Randall: Dark Matter, Theoretical Physics | Lex Fridman Podcast #403",
+     "Lex Fridman", ["Lisa Randall", "Lex Fridman"]),
+    ("Tal Wilkenfeld: Music, Guitar, Jeff Beck, Prince, and Leonard Cohen | Lex Fridman "
+     "Podcast #408", "Lex Fridman", ["Tal Wilkenfeld", "Lex Fridman", "Jeff Beck",
+                                     "Leonard Cohen"]),
+    ("An interview with Jane Doe", "Big Think", ["Jane Doe"]),
+    ("Dark Matter Explained", "Veritasium", []),
+    ("Board Saga: what happened", "Some Channel", []),
+])
+def test_people_from_metadata(title: str, channel: str, expected: list[str]) -> None:
+    assert people_from_metadata(title, channel) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Lisa Randall", True), ("San Francisco", False), ("Big Think", False),
+    ("Crossroads Festival", False), ("Lex Fridman Podcast", False), ("dark matter", False),
+])
+def test_looks_like_name(text: str, expected: bool) -> None:
+    assert looks_like_name(text) is expected
+
+
+def test_names_in_text_needs_repetition_and_no_lower_case_use() -> None:
+    texts = [
+        "Jeff Beck played at the Crossroads Festival.", "Later Jeff Beck smiled.",
+        "The festival was loud.", "We flew to San Francisco. San Francisco was cold.",
+        "Eric Clapton was there once.", "So Ilya Sutskever left. But Ilya Sutskever came back.",
+    ]
+    found = names_in_text(texts)
+    assert "Jeff Beck" in found and "Ilya Sutskever" in found
+    assert "San Francisco" not in found  # not a first name
+    assert "Eric Clapton" not in found  # said once and not known: not sure enough
+    assert names_in_text(texts, known=["Eric Clapton"]).count("Eric Clapton") == 1
+
+
+def test_mentions_full_names_any_case_but_single_names_only_capitalized() -> None:
+    people = ["Mark Zuckerberg", "Lex Fridman"]
+    assert mentions("we talked to mark zuckerberg about it", people) == ["Mark Zuckerberg"]
+    assert mentions("Zuckerberg said so", people) == ["Mark Zuckerberg"]
+    assert mentions("mark my words", people) == []
+    assert mentions("talk to elon musk", people, full_only=["Elon Musk"]) == ["Elon Musk"]
+    assert mentions("Musk said", people, full_only=["Elon Musk"]) == []
+
+
+@pytest.mark.parametrize(("label", "name"), [
+    ("Lex Fridman", "Lex Fridman"), ("Sam", "Sam"), ("SPEAKER_01", None), ("Host", None),
+    ("<b>Eve</b>", None), ("", None), (None, None), ("Speaker 2", None),
+])
+def test_only_speaker_labels_that_look_like_names_are_people(label: str | None,
+                                                            name: str | None) -> None:
+    assert speaker_name(label) == name
+
+
+def test_names_listed_as_topics_are_people_but_not_speakers() -> None:
+    title = "Tal Wilkenfeld: Music, Jeff Beck, and Leonard Cohen | Lex Fridman Podcast #408"
+    assert speakers_from_metadata(title, "Lex Fridman") == ["Tal Wilkenfeld", "Lex Fridman"]
+    assert "Jeff Beck" in people_from_metadata(title, "Lex Fridman")
+
+
+def test_auto_captions_need_more_evidence_for_a_name() -> None:
+    texts = ["Janice Joplin sang.", "Then Janice Joplin left."]
+    assert names_in_text(texts) == ["Janice Joplin"]
+    assert names_in_text(texts, min_count=3) == []

@@ -1,0 +1,151 @@
+"""Cues → sentences: boundaries, honest times, casing and filler cleanup."""
+
+from __future__ import annotations
+
+import pytest
+
+from notegraph.models import Cue, Transcript
+from notegraph.text.sentences import (
+    clean_spoken,
+    is_punctuated,
+    restore_pronoun_i,
+    split_sentences,
+)
+
+
+def _transcript(cues, title="A talk", channel="Some Show"):
+    return Transcript(video_id="vid", title=title, channel=channel, language="en",
+                      source="test", is_generated=False, duration=cues[-1].end, cues=tuple(cues))
+
+
+def test_punctuated_sentences_take_the_start_of_their_first_cue():
+    t = _transcript([
+        Cue(0.0, 3.0, "Hello and welcome. Today we talk", "Ann"),
+        Cue(3.0, 6.0, "about dark matter, which is strange.", "Ann"),
+        Cue(6.0, 8.0, "Is it? Dr. Smith says so.", "Bob"),
+    ])
+    assert is_punctuated(t)
+    got = [(s.start, s.end, s.text, s.speaker) for s in split_sentences(t)]
+    assert got == [
+        (0.0, 3.0, "Hello and welcome.", "Ann"),
+        # starts in cue 0, ends in cue 1
+        (0.0, 6.0, "Today we talk about dark matter, which is strange.", "Ann"),
+        (6.0, 8.0, "Is it?", "Bob"),
+        (6.0, 8.0, "Dr. Smith says so.", "Bob"),  # no break after the abbreviation
+    ]
+
+
+def test_speaker_change_ends_a_sentence_even_without_punctuation():
+    t = _transcript([
+        Cue(0.0, 2.0, "So what do you think.", "Ann"),
+        Cue(2.0, 4.0, "well I think that", "Ann"),
+        Cue(4.0, 6.0, "Yes. Absolutely.", "Bob"),
+    ])
+    got = split_sentences(t)
+    assert [s.speaker for s in got] == ["Ann", "Ann", "Bob", "Bob"]
+    assert got[1].text == "Well I think that"
+    assert got[2].start == 4.0
+
+
+def test_long_cues_are_interpolated_by_word_position_and_never_late():
+    words = "One two three four. Five six seven eight."
+    t = _transcript([Cue(100.0, 120.0, words)])
+    first, second = split_sentences(t)
+    assert first.start == 100.0
+    # "Five" begins half-way through the characters: ~110 s, rounded down
+    assert 109.0 <= second.start <= 110.0
+    assert second.end == pytest.approx(120.0)
+
+
+AUTO = [
+    "so i think the the most important thing",
+    "um is that you know we never really",
+    "understood dark matter and lisa and i",
+    "talked about it yesterday at harvard",
+    "so what do you think about the bullet cluster because it",
+    "is uh the best evidence we have for it",
+    "and the the galaxies there collided",
+]
+
+
+def test_auto_captions_are_split_cased_and_cleaned():
+    cues = [Cue(i * 3.0, i * 3.0 + 3.0, text, "Lisa Randall" if i < 4 else "Lex Fridman")
+            for i, text in enumerate(AUTO)]
+    t = _transcript(cues, title="Lisa Randall: Dark Matter", channel="Lex Fridman")
+    assert not is_punctuated(t)
+    got = split_sentences(t)
+    # sentence times are cue starts; the speaker change at cue 4 starts a new sentence
+    assert got[0].start == 0.0
+    assert all(s.start in {c.start for c in cues} for s in got)
+    assert any(s.start == 12.0 and s.speaker == "Lex Fridman" for s in got)
+    assert all(s.speaker == "Lisa Randall" for s in got if s.start < 12.0)
+    text = " ".join(s.text for s in got)
+    assert "um" not in text.split() and "uh" not in text.split()
+    assert "the the" not in text
+    assert "Lisa and I talked" in text  # name from speakers, "I" restored
+    assert all(s.text[0].isupper() for s in got)
+    # every spoken content word survives, in order
+    assert "understood dark matter" in text  # title words are not names by themselves
+    assert "at Harvard" not in text  # nor is a word nobody capitalized
+
+
+def test_auto_captions_are_not_cut_into_tiny_sentences():
+    cues = [Cue(i * 2.0, i * 2.0 + 2.0, "and we went there and then we came back home", "A")
+            for i in range(20)]
+    got = split_sentences(_transcript(cues))
+    lengths = [len(s.text.split()) for s in got]
+    assert max(lengths) <= 40
+    assert min(lengths[:-1]) >= 8
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("um so I think, you know, the point is", "So I think, the point is"),
+        ("I mean, I mean it was great", "I mean it was great"),
+        ("in the in the end uh we won", "In the end we won"),
+        ("you know I was there you know", "I was there"),
+        ("it was like you know amazing", "It was like amazing"),
+        ("Uh, what?", "What?"),
+        ("do you know what he said", "Do you know what he said"),  # not a filler
+        ("the umbrella is red", "The umbrella is red"),  # "um" only as a word
+    ],
+)
+def test_clean_spoken(raw, clean):
+    text = clean_spoken(raw)
+    assert text[0].upper() + text[1:] == clean
+
+
+def test_empty_transcript_gives_no_sentences():
+    t = Transcript(video_id="v", title="", channel="", language="en", source="x",
+                   is_generated=True, duration=0.0)
+    assert split_sentences(t) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        ("so i think i'm right, i.e. i know", "so I think I'm right, i.e. I know"),
+        ("wiki is big; pi is not", "wiki is big; pi is not"),
+        ("he said \"i\" and left.", "he said \"I\" and left."),
+    ],
+)
+def test_restore_pronoun_i(raw, fixed):
+    assert restore_pronoun_i(raw) == fixed
+
+
+def test_punctuated_source_with_lowercase_i_gets_it_fixed():
+    t = _transcript([Cue(0.0, 3.0, "Well, i don't think so. Do you?", "Ann")])
+    assert [s.text for s in split_sentences(t)] == ["Well, I don't think so.", "Do you?"]
+
+
+def test_casing_follows_the_captions_own_spelling_of_names():
+    lines = ["we use WhatsApp a lot and the NPCs too", "everyone on WhatsApp loves the NPCs",
+             "so whatsapp and npcs are the point", "and it was Nuance that made it though",
+             "there is nuance in it and nuance matters a lot", "so nuance is the thing"]
+    cues = [Cue(i * 3.0, i * 3.0 + 3.0, text) for i, text in enumerate(lines)]
+    text = " ".join(s.text for s in split_sentences(_transcript(cues)))
+    assert "WhatsApp and NPCs are the point" in text
+    # a word the engine capitalized once among many lower-case uses is lowered
+    assert "Nuance" not in text.replace(". Nuance", "")
+    assert "was nuance that" in text

@@ -1,0 +1,75 @@
+"""Vault loading: tolerant parsing, links with context, backlinks, safe URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from notegraph.vault import assign_urls, load_vault, parse_note
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site_project" / "content" / "notes"
+
+
+def test_loads_every_note_and_resolves_links() -> None:
+    vault = load_vault(FIXTURE)
+    assert len(vault.notes) == 9
+    topic = vault.notes["topics/empathy_in_machines"]
+    assert topic.type == "topic" and topic.video_id == "abcDEF12345"
+    assert topic.number("start") == 65 and topic.names("people") == ("Ada Lovelace",)
+    targets = dict(zip([link.target for link in topic.links], vault.resolved[topic.id],
+                       strict=True))
+    assert targets["Ada Lovelace"] == "people/ada_lovelace"
+    assert targets["embodied_cognition"] == "concepts/embodiment"  # by alias
+    assert targets["Nobody Knows This"] is None
+    assert [(u.source, u.target) for u in vault.unresolved] == [
+        ("topics/empathy_in_machines", "Nobody Knows This")]
+
+
+def test_broken_frontmatter_is_reported_not_fatal() -> None:
+    vault = load_vault(FIXTURE)
+    broken = vault.notes["journal/broken"]
+    assert broken.title == "broken" and "fine body" in broken.body
+    assert "title:" not in broken.body  # the broken block is still hidden
+    assert vault.problems and vault.problems[0][0] == "journal/broken"
+
+
+def test_unclosed_frontmatter_and_bad_bytes() -> None:
+    note = parse_note("a.md", b"---\ntitle: x\nno end\n\xff body [[b]]")
+    assert len(note.problems) == 2 and note.links[0].target == "b"
+
+
+def test_backlinks_carry_the_sentence_around_the_link() -> None:
+    vault = load_vault(FIXTURE)
+    back = {b.source: b.context for b in vault.backlinks["people/ada_lovelace"]}
+    assert back["topics/empathy_in_machines"] == "Ada Lovelace argues that empathy needs a body."
+    assert back["journal/my_reading_notes"] == (
+        "I liked Empathy in machines and countess of lovelace.")
+
+
+def test_links_inside_code_are_not_links() -> None:
+    note = parse_note("n.md", b"`[[a]]` and\n```\n[[b]]\n```\n[[c]]")
+    assert [link.target for link in note.links] == ["c"]
+
+
+def test_urls_are_slugs_that_cannot_escape_the_site() -> None:
+    notes = [parse_note(p, b"x") for p in (
+        "../../etc/passwd.md", "a b/C D.md", "\u2068cleo\u2069/cleo.md", "cleo/cleo.md",
+        "graph.md", "assets/x.md", "caf\u00e9/\u00fc.md", "x/.md")]
+    urls = assign_urls(notes)
+    for url in urls.values():
+        assert url.endswith("/") and ".." not in url and "//" not in url
+        assert all(part and set(part) <= set("abcdefghijklmnopqrstuvwxyz0123456789_")
+                   for part in url[:-1].split("/"))
+    assert len(set(urls.values())) == len(urls)
+    assert urls["graph"] != "graph/" and not urls["assets/x"].startswith("assets/")
+
+
+def test_parse_cache_reuses_unchanged_notes(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("[[b]]", encoding="utf-8")
+    (notes / "b.md").write_text("B", encoding="utf-8")
+    first = load_vault(notes, tmp_path / "cache")
+    again = load_vault(notes, tmp_path / "cache")
+    assert again.notes["a"] == first.notes["a"] and again.resolved["a"] == ("b",)
+    (tmp_path / "cache" / "vault-parse.pickle").write_bytes(b"corrupt")
+    assert load_vault(notes, tmp_path / "cache").resolved["a"] == ("b",)

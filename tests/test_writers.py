@@ -1,0 +1,220 @@
+"""The writer registry and the extractive writer: grounded, ordered, non-redundant."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from notes_helpers import HashEmbedder
+
+from notegraph.errors import ConfigError
+from notegraph.models import Segment, Sentence
+from notegraph.writers import WriterContext, available_writers, get_writer, register_writer
+from notegraph.writers.extractive import (
+    ExtractiveWriter,
+    _with_continuation,
+    clean_point_text,
+    mmr,
+    pagerank,
+    split_in_time,
+    title_from_phrases,
+)
+
+TOPIC_A = [
+    "Dark matter is the invisible mass that holds galaxies together in the universe.",
+    "Astronomers measured the rotation curves of galaxies and found the stars too fast.",
+    "Dark matter explains why the outer stars of galaxies move so fast in their orbits.",
+    "The Bullet Cluster shows dark matter separated from the hot gas after a collision.",
+    "Gravitational lensing maps the mass of the Bullet Cluster and its dark matter.",
+    "Um yeah.",
+]
+TOPIC_B = [
+    "Sleep is when the brain clears waste and stores the memories of the day.",
+    "Caffeine blocks the sleep pressure that adenosine builds up during the day.",
+    "A regular bedtime keeps the body clock steady and makes sleep deeper.",
+    "Morning light sets the body clock and evening darkness lets melatonin rise for sleep.",
+    "Coffee after lunch still blocks sleep pressure at midnight for most people.",
+    "Okay.",
+]
+
+
+def _segment(texts: list[str], start: float = 0.0, step: float = 20.0,
+             title: str | None = None) -> Segment:
+    sentences = tuple(Sentence(start + i * step, start + i * step + step - 1, t,
+                               "Ben Ortiz" if i % 2 else None) for i, t in enumerate(texts))
+    return Segment("vid", start, start + step * len(texts), sentences, title)
+
+
+def _context(segments: list[Segment]) -> WriterContext:
+    from notegraph.concepts import PhraseCounts
+
+    embedder = HashEmbedder()
+    return WriterContext(
+        video_id="vid", title="A talk", channel="Show",
+        vectors=lambda ss: embedder.embed([s.text for s in ss]),
+        people=("Ben Ortiz",), speakers=("Ben Ortiz",),
+        segment_phrases=tuple(PhraseCounts.of(s.text for s in seg.sentences)
+                              for seg in segments))
+
+
+def test_registry_gives_the_extractive_writer_by_default() -> None:
+    assert get_writer().name == "extractive"
+    assert "extractive" in available_writers()
+
+
+def test_registry_rejects_unknown_names_and_accepts_plugins() -> None:
+    with pytest.raises(ConfigError, match="unknown note writer 'nope'"):
+        get_writer("nope")
+
+    class Fake:
+        name = "fake"
+
+        def write_topic(self, segment, context):  # type: ignore[no-untyped-def]
+            raise NotImplementedError
+
+    register_writer("fake", Fake)
+    assert get_writer("fake").name == "fake"
+
+
+def test_key_points_are_sentences_of_the_segment_in_time_order() -> None:
+    seg = _segment(TOPIC_A + TOPIC_B, step=30.0)
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    by_start = {s.start: s for s in seg.sentences}
+    points = [p for sec in topic.sections for p in sec.points]
+    assert points, "the writer chose no key point"
+    for p in points:
+        assert p.start in by_start  # a true time: the start of a real sentence
+        assert clean_point_text(by_start[p.start].text) == p.text
+        assert p.speaker == by_start[p.start].speaker
+    assert [p.start for p in points] == sorted(p.start for p in points)
+    assert len({p.text for p in points}) == len(points)
+    assert "Um yeah." not in {p.text for p in points}
+    assert 2 <= len(topic.sections) <= 4
+
+
+def test_topic_title_is_the_chapter_title_when_there_is_one() -> None:
+    seg = _segment(TOPIC_A, title="Dark matter and the Bullet Cluster")
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    assert topic.title == "Dark matter and the Bullet Cluster"
+
+
+def test_topic_title_from_keyphrases_reads_like_a_title() -> None:
+    a, b = _segment(TOPIC_A), _segment(TOPIC_B, start=200.0)
+    topic = ExtractiveWriter().write_topic(a, _context([a, b]))
+    assert topic.title[0].isupper()
+    assert "dark matter" in topic.title.lower() or "bullet cluster" in topic.title.lower()
+    assert "dark matter" in [c.lower() for c in topic.concepts]
+    assert topic.people == ("Ben Ortiz",)
+
+
+def test_empty_segment_gives_an_empty_topic() -> None:
+    seg = Segment("vid", 10.0, 20.0, ())
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    assert topic.sections == () and topic.title == "From 00:00:10"
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("so um the point is this", "The point is this."),
+    ("and yeah, dark matter is real!", "Dark matter is real!"),
+    ("ok.", "Ok."),
+])
+def test_clean_point_text_only_tidies(raw: str, clean: str) -> None:
+    assert clean_point_text(raw.replace(" um", "")) == clean
+
+
+def test_clean_point_text_cuts_overlong_sentences_with_an_ellipsis() -> None:
+    text = clean_point_text(" ".join(["word"] * 80))
+    assert text.endswith("…") and len(text.split()) <= 56
+
+
+def test_pagerank_favours_the_central_sentence() -> None:
+    v = np.array([[1, 0, 0], [0.9, 0.1, 0], [0.95, 0.05, 0], [0, 0, 1]], dtype=np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    rank = pagerank(v)
+    assert rank.argmax() in (0, 2) and rank[3] < rank[0]
+    assert abs(rank.sum() - 1.0) < 1e-5
+
+
+def test_split_in_time_cuts_at_the_change_of_subject() -> None:
+    v = np.array([[1, 0]] * 6 + [[0, 1]] * 6, dtype=np.float32)
+    assert split_in_time(v, 2) == [range(0, 6), range(6, 12)]
+
+
+def test_mmr_avoids_near_duplicates() -> None:
+    v = np.array([[1, 0], [1, 0], [0.6, 0.8]], dtype=np.float32)
+    picked = mmr([0, 1, 2], np.array([1.0, 0.99, 0.7]), v, 2)
+    assert picked == [0, 2]
+
+
+@pytest.mark.parametrize(("phrases", "title"), [
+    (["dark matter", "Bullet Cluster"], "Dark matter and Bullet Cluster"),
+    (["matter", "interact"], "Matter"),
+    (["quantum field theory", "renormalization group flow"], "Quantum field theory"),
+    (["scary imposing music", "Albert"], "Scary imposing music"),
+    (["open source", "Tesla"], "Open source and Tesla"),
+    ([], ""),
+])
+def test_title_from_phrases(phrases: list[str], title: str) -> None:
+    assert title_from_phrases(phrases) == title
+
+
+def test_a_sentence_cut_mid_thought_continues_with_the_same_speakers_next_words() -> None:
+    ss = [Sentence(0, 3, "Then ordinary matter comes along with it and there's", "A"),
+          Sentence(3.2, 6, "More of it in the halo.", "A"),
+          Sentence(6.1, 8, "I agree with that.", "B"),
+          Sentence(8.1, 9, "So we think that", "B"),
+          Sentence(9.2, 10, "I know Google does.", "B")]
+    assert _with_continuation(ss, 0) == \
+        "Then ordinary matter comes along with it and there's more of it in the halo."
+    assert _with_continuation(ss, 1) == "More of it in the halo."  # complete: unchanged
+    assert _with_continuation(ss, 3) == "So we think that I know Google does."
+
+
+def test_drawn_out_sentences_rank_low() -> None:
+    from notegraph.writers.extractive import sentence_quality
+
+    words = "this fight does not quite a love I thought you were afraid of"
+    spoken = Sentence(0.0, 5.0, words)
+    sung = Sentence(0.0, 37.0, words)
+    assert sentence_quality(sung) < sentence_quality(spoken) / 2
+
+
+def test_headings_are_distinct_phrases_never_single_words_or_times() -> None:
+    seg = _segment(TOPIC_A + TOPIC_B, step=30.0, title="Dark matter")
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    headings = [s.heading for s in topic.sections]
+    assert headings
+    for h in headings:
+        assert not h.startswith("From ") and ":" not in h
+        assert len(h.split()) >= 2 or h == "Key points", h
+        assert h.lower() != topic.title.lower()
+    assert len({h.lower() for h in headings}) == len(headings)
+
+
+def test_unidentified_speakers_are_never_named() -> None:
+    sentences = tuple(Sentence(i * 20.0, i * 20.0 + 19, t, "unidentified (turn 3)")
+                      for i, t in enumerate(TOPIC_A))
+    seg = Segment("vid", 0.0, 200.0, sentences)
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    points = [p for sec in topic.sections for p in sec.points]
+    assert points and all(p.speaker is None for p in points)
+    assert "unidentified" not in topic.lead
+
+
+def test_lead_names_who_talks_most_and_the_main_concepts() -> None:
+    seg = _segment(TOPIC_A, step=30.0)
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    assert topic.lead.startswith("Ben Ortiz talks about ")
+    assert "dark matter" in topic.lead
+
+
+def test_a_sentence_that_starts_mid_clause_is_no_key_point() -> None:
+    from notegraph.writers.extractive import sentence_quality
+
+    def q(text: str) -> float:
+        return sentence_quality(Sentence(0.0, 5.0, text, None))
+
+    # what the point would show after its leading filler counts: "About the proposed…"
+    assert q("Now about the proposed judicial reform that gives power to the government") < 0.5
+    assert q("For the experimental consequences or the observational consequences to test") < 0.5
+    assert q("For example the Bullet Cluster shows the dark matter apart from the gas") >= 0.5
+    assert q("The proposed judicial reform gives power to the government over the court") == 1.0
