@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -165,18 +166,28 @@ def write_hugo(root: Path, notes) -> None:
 
 # ------------------------------------------------------------------ measuring
 
+TIMEOUT = 900.0  # seconds one build may take before it is stopped and reported as such
+
+
 def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str]:
     """(seconds, peak RSS in MB, error text) of one process run to completion."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     assert proc.stderr is not None
+    timer = threading.Timer(TIMEOUT, proc.kill)  # a quadratic plugin must not stall the run
+    timer.start()
     # wait4 gives this child's own rusage (peak RSS of exactly this build)
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
+    timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
     text = err.decode("utf-8", "replace").strip()
+    if proc.returncode and seconds >= TIMEOUT:
+        text = f"did not finish within {TIMEOUT:.0f} s (stopped)"
+    elif proc.returncode and not text:
+        text = f"failed or stopped (exit code {proc.returncode}) after {seconds:.0f} s"
     return seconds, usage.ru_maxrss / 1024, (text[-400:] if proc.returncode else "")
 
 
@@ -256,7 +267,10 @@ def main() -> None:
                     help="comma-separated subset of notegraph,mkdocs,hugo")
     ap.add_argument("--workdir", type=Path, help="keep the vaults here (default: a temp dir)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON")
+    ap.add_argument("--timeout", type=float, default=TIMEOUT,
+                    help="seconds one build may take before it is stopped (default 900)")
     args = ap.parse_args()
+    globals()["TIMEOUT"] = args.timeout
     tools = set(args.tools.split(","))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="notegraph-bench-"))
     runs: list[Run] = []

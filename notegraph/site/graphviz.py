@@ -18,6 +18,7 @@ works without JavaScript; colours come from CSS classes (`c0`…`c11` per commun
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -225,18 +226,30 @@ def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED) -> Layo
 
 def local_rings(g: nx.Graph, node: str, ring1_max: int = 10, ring2_max: int = 12
                 ) -> tuple[list[str], list[str]]:
-    """The notes shown around `node`: its strongest neighbours, then theirs."""
+    """The notes shown around `node`: its strongest neighbours, then theirs.
+
+    Memoised on the graph (`g.graph`): a page asks several times, 10,000 pages add up.
+    """
+    memo = g.graph.setdefault("_local_rings", {})
+    key = (node, ring1_max, ring2_max)
+    if key in memo:
+        ring1, ring2 = memo[key]
+        return list(ring1), list(ring2)
+    degree = g.graph.get("_degree")
+    if degree is None or len(degree) != g.number_of_nodes():
+        degree = g.graph["_degree"] = dict(g.degree())
     ring1 = neighbourhood(g, node, hops=1, limit=ring1_max + 1)[1:]
-    if not ring1:
-        return [], []
-    seen = {node, *ring1}
-    score: dict[str, float] = {}
-    for v in ring1:
-        for w, data in g[v].items():
-            if w not in seen:
-                score[w] = score.get(w, 0.0) + float(data.get("weight", 1.0))
-    ring2 = sorted(score, key=lambda w: (-score[w], -g.degree(w), w))[:ring2_max]
-    return ring1, ring2
+    ring2: list[str] = []
+    if ring1:
+        seen = {node, *ring1}
+        score: dict[str, float] = {}
+        for v in ring1:
+            for w, data in g._adj[v].items():
+                if w not in seen:
+                    score[w] = score.get(w, 0.0) + data.get("weight", 1.0)
+        ring2 = heapq.nsmallest(ring2_max, score, key=lambda w: (-score[w], -degree[w], w))
+    memo[key] = (tuple(ring1), tuple(ring2))
+    return list(ring1), ring2
 
 
 def local_layout(g: nx.Graph, node: str, community: Mapping[str, int] | None = None,
@@ -358,8 +371,8 @@ def local_svg(g: nx.Graph, node: str, href: Href,
     ring1 = set(local_rings(g, node, ring1_max, ring2_max)[0])
     inner = {node} | ring1
     # outer-ring-to-outer-ring ties are left out: they only add clutter
-    edges = sorted((min(a, b), max(a, b)) for a, b in g.subgraph(list(sp)).edges
-                   if a in inner or b in inner)
+    edges = sorted((a, b) for a in sp for b in g._adj[a]
+                   if a < b and b in sp and (a in inner or b in inner))
     title = escape(g.nodes[node].get("title") or node)
     parts = ['<svg class="ng-graph ng-local" xmlns="http://www.w3.org/2000/svg" '
              f'viewBox="-186 -125 372 250" role="img" aria-label="Notes around {title}">']
@@ -371,11 +384,8 @@ def local_svg(g: nx.Graph, node: str, href: Href,
         here = u == node
         near = u in ring1
         r = 9.0 if here else (6.0 if near else 4.0)
-        label = ""
-        if here:
-            label = (f'<text x="0" y="{r + 15:.1f}" text-anchor="middle" class="ng-here-label">'
-                     f'{escape(_short(g.nodes[u].get("title") or u, 22))}</text>')
-        elif near:
+        label = ""  # the centre is the page itself: its title is the page's heading
+        if near:
             right = x >= 0
             lx = x + (r + 3) * (1 if right else -1)
             ly = y + (4 if abs(y) < 40 else (14 if y > 0 else -6))
