@@ -375,7 +375,8 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
             cached[vid] = video
             result.processed.append(vid)
             result.transcript_seconds += video.duration
-            reporter.info(f"{vid}: {len(video.topics)} topics")
+            n = len(video.topics)
+            reporter.info(f"{vid}: {n} topic{'' if n == 1 else 's'}")
         result.model_seconds = timed.seconds
 
     _write_vault(config, cached, set(paths), force, result, reporter)
