@@ -43,7 +43,7 @@ from notegraph.text.casing import CasingRestorer, recase_segments
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-5"
+PIPELINE_VERSION = "notes-6"
 CACHE_FORMAT = 1
 
 
@@ -193,7 +193,8 @@ def known_people(transcript: Transcript, sentences: Sequence[Sentence]) -> tuple
     # captions made by speech recognition misspell names: ask for more evidence there
     min_count = 3 if transcript.is_generated else 2
     people = list(dict.fromkeys(
-        [*known, *names_in_text([s.text for s in sentences], known, min_count)]))
+        [*known, *names_in_text([s.text for s in sentences], known, min_count,
+                                surname_counts=not transcript.is_generated)]))
     return speakers, people
 
 

@@ -32,7 +32,7 @@ from notegraph.concepts import (
     singular,
 )
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.people import is_first_name, mentions, speaker_name
+from notegraph.people import is_first_name, looks_like_name, mentions, speaker_name
 from notegraph.slugs import format_timestamp
 from notegraph.text.cleanup import is_unidentified
 from notegraph.writers import WriterContext
@@ -260,6 +260,22 @@ def _a_first_name(phrase: str) -> bool:
     return " " not in phrase and phrase[:1].isupper() and is_first_name(phrase)
 
 
+def _channel_names(channel: str) -> list[str]:
+    """The channel as a name to keep out of concepts, word by word: only when it is a
+    person's ("Lex Fridman"); "The Embodied Mind Podcast" must not ban "theory of mind"."""
+    one_word = len(channel.split()) == 1  # "Veritasium": a brand, never a concept
+    return [channel] if channel and (one_word or looks_like_name(channel)) else []
+
+
+def _channel_phrases(channel: str) -> list[str]:
+    """Runs of 2+ words of a channel's name ("Embodied Mind"): not concepts themselves."""
+    out = []
+    for words in (channel.split(), [w for w in channel.split() if w.lower() not in STOPWORDS]):
+        out += [" ".join(words[i:j]) for i in range(len(words))
+                for j in range(i + 2, len(words) + 1)]
+    return out
+
+
 class ExtractiveWriter:
     """Grounded notes without a language model (see the module doc)."""
 
@@ -285,7 +301,7 @@ class ExtractiveWriter:
         per_part = max(2, min(4, math.ceil(total_points / len(ranges))))
 
         people = list(context.people)
-        excluded = [*people, *context.vault_people, context.channel]
+        excluded = [*people, *context.vault_people, *_channel_names(context.channel)]
         # phrase counts per part cover all its sentences, not only the candidates
         bounds = [0] + [cand[r.start] for r in ranges[1:]] + [len(sentences)]
         part_counts = [PhraseCounts.of(s.text for s in sentences[a:b])
@@ -293,8 +309,13 @@ class ExtractiveWriter:
         part_df = document_frequency(part_counts)
         seg_counts = PhraseCounts.of(s.text for s in sentences)
         siblings = context.segment_phrases or (seg_counts,)
+        # a lone given name ("Eliza") is skipped before phrases compete, so that it does
+        # not hide the phrase it is part of ("ELIZA effect")
+        first_names = [s for k in seg_counts.counts if " " not in k
+                       and _a_first_name(s := seg_counts.surface(k))]
         found = [c for c in keyphrases(seg_counts, document_frequency(siblings),
-                                       len(siblings), limit=9, exclude=excluded)
+                                       len(siblings), limit=9, exclude=excluded,
+                                       skip=[*first_names, *_channel_phrases(context.channel)])
                  if not _a_first_name(c)]
         # phrases and names first; at most one common word alone ("practice"), last
         single = [c for c in found if " " not in c and "-" not in c and not c.isupper()
