@@ -263,7 +263,7 @@ def test_example_vault_checks_clean(built_site: Path):
     assert {"hans_moravec", "joseph_weizenbaum", "paul_bloom", "tomas_ibarra"} <= people
     concepts = {p.stem for p in
                 (built_site.parent / "content" / "notes" / "concepts").glob("*.md")}
-    assert "eliza_effect" in concepts
+    assert {"eliza_effect", "theory_of_mind"} <= concepts
     assert not concepts & {"welcome", "guest", "the_embodied_mind"}
 
 
