@@ -40,10 +40,11 @@ from notegraph.people import (
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import WIKILINK_RE, format_timestamp, parse_wikilink
 from notegraph.text.casing import CasingRestorer, recase_segments
+from notegraph.text.sentences import is_punctuated
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-6"
+PIPELINE_VERSION = "notes-7"
 CACHE_FORMAT = 1
 
 
@@ -213,7 +214,8 @@ def write_topics(transcript: Transcript, sentences: Sequence[Sentence],
     # the sentences were cased knowing only the video's speakers; the people found in the
     # text and across the vault are known only now: same casing, more names
     segments = recase_segments(
-        segments, CasingRestorer.for_transcript(transcript, [*people, *vault_people]))
+        segments, CasingRestorer.for_transcript(transcript, [*people, *vault_people],
+                                                source_cased=is_punctuated(transcript)))
     vectors = _SentenceVectors(embed)
     context = WriterContext(
         video_id=transcript.video_id, title=transcript.title, channel=transcript.channel,

@@ -80,3 +80,14 @@ def test_a_word_capitalized_both_times_it_is_said_keeps_its_capital() -> None:
     lines = ["neither is France and", "Japan France Britain", "so we talk a lot"]
     casing = CasingRestorer.for_transcript(_transcript(lines, title="Politics"))
     assert casing.restore("neither is France and other") == "neither is France and other"
+
+
+def test_a_source_cased_by_a_person_keeps_its_capitals() -> None:
+    # Punctuated captions: "Turing" said once mid-sentence is meant, not a random capital,
+    # and a word the person wrote in lower case is not raised.
+    lines = ["Do these systems pass the Turing test?", "Europe is big, said europe fans."]
+    by_person = CasingRestorer.for_transcript(_transcript(lines), source_cased=True)
+    assert by_person.restore("They pass the Turing test.") == "They pass the Turing test."
+    assert by_person.restore("The europe fans.") == "The europe fans."
+    by_engine = CasingRestorer.for_transcript(_transcript(lines))
+    assert by_engine.restore("They pass the Turing test.") == "They pass the turing test."

@@ -57,11 +57,17 @@ class CasingRestorer:
     pairs: frozenset[tuple[str, str]] = frozenset()
     keep: frozenset[str] = frozenset()  # words of known names: always capitalized
     forms: dict[str, str] = field(default_factory=dict)
+    # A punctuated source was cased by a person: its capitals are meant, never lowered
+    # (only auto-captions capitalize common words at random).
+    source_cased: bool = False
 
     @classmethod
-    def for_transcript(cls, transcript: Transcript,
-                       names: Iterable[str] = ()) -> CasingRestorer:
+    def for_transcript(cls, transcript: Transcript, names: Iterable[str] = (),
+                       *, source_cased: bool = False) -> CasingRestorer:
         """Learn the casing of `transcript` (its cues, speakers, title and channel).
+
+        `source_cased`: the cues are punctuated and cased by a person, so their
+        capitals are kept as they are.
 
         A word right after sentence-ending punctuation says nothing about being a name
         and is not counted. `names`: people known for the video besides the speaker
@@ -110,7 +116,7 @@ class CasingRestorer:
         forms: dict[str, str] = {}
         for form, _ in sorted(spellings.items(), key=lambda kv: kv[1]):  # most common wins
             forms[_key(form)] = form
-        return cls(uses, capitalized, name_pairs, frozenset(keep), forms)
+        return cls(uses, capitalized, name_pairs, frozenset(keep), forms, source_cased)
 
     def is_name_word(self, word: str) -> bool:
         """Whether the source's evidence makes `word` a name (capitalized mid-sentence)."""
@@ -147,7 +153,7 @@ class CasingRestorer:
             elif word.isupper() and len(word) > 1:
                 pass  # an acronym
             elif word[:1].isupper():
-                if not at_start and not self._keeps(words, keys, k):
+                if not at_start and not self.source_cased and not self._keeps(words, keys, k):
                     word = word[:1].lower() + word[1:]
             elif k > 0 and not between.strip() and shown[-1][:1].isupper() and \
                     (keys[k - 1], keys[k]) in self.pairs:
@@ -184,6 +190,8 @@ class CasingRestorer:
         """Whether a lower-case `key` is a name to capitalize."""
         if key in self.keep:
             return True
+        if self.source_cased:
+            return False  # a person wrote it lower-case: so it is meant
         # the source's own names: said three times or more, mostly with a capital
         return key not in STOPWORDS and self.uses.get(key, 0) > 2 and self.is_name_word(key)
 

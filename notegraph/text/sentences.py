@@ -109,7 +109,7 @@ def split_sentences(transcript: Transcript) -> list[Sentence]:
     if not words:
         return []
     punctuated = is_punctuated(transcript)
-    casing = CasingRestorer.for_transcript(transcript)
+    casing = CasingRestorer.for_transcript(transcript, source_cased=punctuated)
     groups = _group_words(words, punctuated, casing)
     sentences = []
     for group in groups:
@@ -130,8 +130,9 @@ def sentence_starts(transcript: Transcript) -> list[int]:
     for measuring boundaries against a reference transcript.
     """
     words = list(_words(transcript))
-    casing = CasingRestorer.for_transcript(transcript)
-    groups = _group_words(words, is_punctuated(transcript), casing) if words else []
+    punctuated = is_punctuated(transcript)
+    casing = CasingRestorer.for_transcript(transcript, source_cased=punctuated)
+    groups = _group_words(words, punctuated, casing) if words else []
     starts, pos = [], 0
     for group in groups:
         starts.append(pos)
