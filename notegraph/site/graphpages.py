@@ -76,8 +76,8 @@ class GraphExtension:
                                                 self.ring2_max)
             kinds = graphviz.kinds_present(self._graph, [note_id, *ring1, *ring2])
             legend = "".join(f'<li style="--kc: var(--k-{k})">{k}</li>' for k in kinds)
-            # The stylesheet travels with the snippet: note templates need not know it.
-            svg = (f'<link rel="stylesheet" href="{root}assets/graph.css">{svg}'
+            # graph.css is linked site-wide by base.html (when the graph is built)
+            svg = (f'{svg}'
                    f'<ul class="ng-kinds">{legend}</ul>'
                    f'<p class="ng-more"><a href="{root}graph/">Open the full graph</a></p>')
         return {"related": related, "local_graph": svg}
