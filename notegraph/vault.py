@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from notegraph import store
+from notegraph.code_digest import code_digest
 from notegraph.links import LinkIndex, LinkTarget
 from notegraph.slugs import WIKILINK_RE, parse_timestamp, parse_wikilink, slugify, unique_slug
 
@@ -478,11 +479,17 @@ def _read_cache(path: Path | None) -> dict[str, tuple[tuple[int, int], Note]]:
     try:
         with path.open("rb") as fh:
             version, data = pickle.load(fh)
-        return data if version == PARSER_VERSION else {}
+        return data if version == _parser_version() else {}
     except Exception:  # corrupt or from an incompatible version: start again
         return {}
 
 
+def _parser_version() -> str:
+    """What the parse cache is valid for: the version and the parsing code itself."""
+    return PARSER_VERSION + "-" + code_digest("notegraph.vault", "notegraph.links",
+                                              "notegraph.slugs")
+
+
 def _write_cache(path: Path, data: dict[str, tuple[tuple[int, int], Note]]) -> None:
-    store.atomic_write_bytes(path, pickle.dumps((PARSER_VERSION, data),
+    store.atomic_write_bytes(path, pickle.dumps((_parser_version(), data),
                                                 protocol=pickle.HIGHEST_PROTOCOL))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from notegraph import api
@@ -10,7 +13,8 @@ from notegraph.config import load_config
 from notegraph.site import search
 from notegraph.site.extensions import default_extensions
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site_project"
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "fixtures" / "site_project"
 
 # Hand-written, hard-wrapped, with links, a timestamp-free body and a date.
 WRAPPED_NOTE = """---
@@ -72,3 +76,37 @@ def test_cold_warm_and_second_root_builds_are_byte_identical(tmp_path: Path,
         needle = str(root).encode()
         assert [p for p in (root / "site").rglob("*")
                 if p.is_file() and needle in p.read_bytes()] == []
+
+
+BUILD_SCRIPT = ("import sys; from pathlib import Path; from notegraph.config import load_config; "
+                "from notegraph.site.build import build_site; "
+                "build_site(load_config(Path(sys.argv[1]), {}), extensions=[])")
+
+
+def _build_with(code_root: Path, project: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(code_root), "HF_HUB_OFFLINE": "1"}
+    subprocess.run([sys.executable, "-c", BUILD_SCRIPT, str(project)], env=env, check=True,
+                   cwd=code_root)
+
+
+def test_a_code_change_does_not_reuse_stale_caches(tmp_path: Path) -> None:
+    """The parse and render caches are keyed by the code that fills them: after an edit
+    to that code (with no version constant bumped) a warm build equals a cold one."""
+    code = tmp_path / "code"
+    shutil.copytree(REPO / "notegraph", code / "notegraph",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    a = _project(tmp_path / "a")
+    b = _project(tmp_path / "b")
+    _build_with(code, a)  # fills a's caches with the original code
+    for rel, old, new in [("vault.py", "SUMMARY_CHARS = 300", "SUMMARY_CHARS = 40"),
+                          ("site/render.py", '"Link to this section"', '"Permalink"')]:
+        path = code / "notegraph" / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    shutil.rmtree(a / "site")
+    _build_with(code, a)  # warm, with the edited code
+    _build_with(code, b)  # cold, with the edited code
+    warm, cold = _site_bytes(a), _site_bytes(b)
+    assert b'title="Permalink"' in cold["topics/empathy_in_machines/index.html"]
+    assert [k for k in cold if cold[k] != warm.get(k)] == []

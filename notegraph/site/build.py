@@ -29,6 +29,7 @@ from typing import Any, Protocol
 import jinja2
 
 from notegraph import __version__, store
+from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import SiteError
 from notegraph.report import Reporter, SilentReporter
@@ -43,6 +44,9 @@ DEFAULT_TEMPLATES = PACKAGE_DIR / "templates"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 PREVIEW_SHARDS = 16
 MANIFEST_VERSION = "1"
+# Cached renders are keyed by the code that makes them (see notegraph.code_digest).
+_RENDER_CODE = code_digest("notegraph.site.render", "notegraph.site.build",
+                           "notegraph.links", "notegraph.slugs")
 
 
 class SiteExtension(Protocol):
@@ -89,7 +93,8 @@ def template_dirs(config: Config) -> list[Path]:
 
 def input_signature(config: Config, extensions: Sequence[SiteExtension] = ()) -> str:
     """A cheap fingerprint (sizes and mtimes) of everything a build reads."""
-    parts: list[str] = [__version__, RENDER_VERSION, repr(config),
+    # the code too: a changed notegraph must not find an "up to date" site
+    parts: list[str] = [__version__, RENDER_VERSION, code_digest(), repr(config),
                         ",".join(e.name for e in extensions)]
     for root in [config.notes_path, config.transcripts_path, *template_dirs(config),
                  ASSETS_DIR]:
@@ -280,7 +285,7 @@ class _BodyCache:
         body = _without_title_heading(note)
         if note.type == "video" and note.video_id in self.videos_with_topics:
             body = _without_section(body, "Topics")
-        key = store.content_hash(RENDER_VERSION, body, note.video_id or "",
+        key = store.content_hash(RENDER_VERSION, _RENDER_CODE, body, note.video_id or "",
                                  repr(sorted(links.items(), key=lambda kv: repr(kv[0]))))
         row = self.db.execute("SELECT html, toc FROM bodies WHERE key = ?", (key,)).fetchone()
         if row is not None:

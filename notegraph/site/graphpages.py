@@ -18,6 +18,7 @@ import networkx as nx
 import numpy as np
 
 from notegraph import store
+from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
 from notegraph.graph import CONTENT_KINDS, Related, graph_digest, graph_from_vault, related_all
@@ -144,7 +145,8 @@ def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: in
         ids = sorted(vectors)
         vec_part = store.content_hash("\n".join(ids).encode(),
                                       np.stack([vectors[i] for i in ids]).tobytes())
-    key = store.content_hash(RELATED_VERSION, graph_digest(g), vec_part, str(k))
+    key = store.content_hash(RELATED_VERSION, code_digest("notegraph.graph"), graph_digest(g),
+                             vec_part, str(k))
     path = cache_dir / f"related-{key}.json"
     if path.is_file():
         try:
