@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 RESERVED_URLS = frozenset({"assets", "graph", "search", "tags", "all", "previews", "404",
                            "index", "feed", "sitemap", "pagefind"})
 # Bump when the parsed shape changes, so an old parse cache is ignored.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 TIMESTAMP_RE = re.compile(
     r"<a\s+class=\"yt-timestamp\"\s+data-t=\"([^\"<>]*)\"\s*>\s*\[[^\]<>]*\]\s*</a>")
@@ -52,6 +52,10 @@ _MARK_RE = re.compile(r"==|~~")  # highlight and strikethrough
 # Emphasis marks at word edges only: `snake_case` names keep their underscores.
 _EMPHASIS_RE = re.compile(r"(?<![\w*_`])[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}(?![\w*_`])")
 _CALLOUT_MARK_RE = re.compile(r"\[!\w+\][+-]?")
+# Obsidian inline tags: `#tag`, `#nested/tag`, `#multi-word_tag`; not `#123` (a number),
+# not a URL fragment (`page#x`, `/#x`, `"#x"`), an entity (`&#39;`), `[[#heading]]`, `](#x)`.
+INLINE_TAG_RE = re.compile(r"(?<![\w&#/\[(\]`\"'=])#((?:\d*[^\W\d][\w/-]*))")
+_HEADING_LINE_RE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$).*$", re.M)
 CONTEXT_CHARS = 280
 SUMMARY_CHARS = 300
 
@@ -276,10 +280,39 @@ def parse_note(rel_path: str, data: bytes) -> Note:
         id=note_id, folder=folder, stem=stem, title=str(title).strip(), type=kind,
         frontmatter=frontmatter, body=body, links=tuple(_links(body)),
         timestamps=tuple(timestamps), aliases=_str_list(frontmatter.get("aliases")),
-        tags=tuple(t.lstrip("#") for t in _str_list(frontmatter.get("tags"))
-                   if t.lstrip("#")),
+        tags=_merge_tags([t.lstrip("#") for t in _str_list(frontmatter.get("tags"))
+                          if t.lstrip("#")], inline_tags(body)),
         problems=tuple(problems), digest=store.content_hash(data),
         summary=_summary(body, SUMMARY_CHARS))
+
+
+def inline_tags(body: str) -> list[str]:
+    """Obsidian `#tags` written in a note body, in order (not in code, headings or URLs)."""
+    if "#" not in body:
+        return []
+    # not in code, headings or HTML tags (`<a href="#fn:1">`)
+    skip = _code_ranges(body) + [(m.start(), m.end()) for m in _HEADING_LINE_RE.finditer(body)]
+    if "<" in body:
+        skip += [(m.start(), m.end()) for m in _TAG_RE.finditer(body)]
+    out = []
+    for m in INLINE_TAG_RE.finditer(body):
+        if skip and any(a <= m.start() < b for a, b in skip):
+            continue
+        tag = m.group(1).rstrip("/-")
+        if tag:
+            out.append(tag)
+    return out
+
+
+def _merge_tags(*groups: list[str]) -> tuple[str, ...]:
+    """Tags in order of first appearance, without repeats (case-insensitive)."""
+    seen: set[str] = set()
+    out = []
+    for tag in (t for g in groups for t in g):
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            out.append(tag)
+    return tuple(out)
 
 
 def _split_frontmatter(text: str, problems: list[str]) -> tuple[dict[str, Any], str]:
