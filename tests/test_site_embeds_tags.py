@@ -49,7 +49,8 @@ def test_embed_transcludes_one_level_and_never_loops(tmp_path: Path) -> None:
     assert 'href="../../people/ada_lovelace/"' in alpha
     # beta embeds alpha back: inside the embed that is a link card, not another copy
     assert alpha.count("<p>Alpha opens with") == 1
-    assert 'class="wikilink embed"' in alpha
+    assert 'class="wikilink embed"' in alpha and ">Alpha</a>" in alpha
+    assert 'href="../../tags/empathy/">#Empathy</a>' in alpha  # tags inside embeds link
     # a section embed shows only that section
     assert alpha.count("Only this part.") == 2  # whole-note embed + section embed
     assert "Beta &lt;i&gt; › Second part" in alpha

@@ -336,7 +336,9 @@ class _BodyCache:
             if link.heading:
                 body = _section(body, link.heading) or body
             links = self._links(target, url, page=note)
-            out[key] = self.renderer.render(body, links, target.video_id).html
+            root = "../" * url.count("/")
+            tags = {t.casefold(): root + tag_url(t) for t in target.tags}
+            out[key] = self.renderer.render(body, links, target.video_id, tags=tags).html
         return out
 
     def _target(self, found: str | None, note: Note, root: str) -> LinkTarget:

@@ -188,6 +188,8 @@ class _WikiLinkPattern(InlineProcessor):
             return self.md.htmlStash.store(block), m.start(0), m.end(0)
         if m.group(1):
             el.set("class", el.get("class", "") + " embed")
+            if not wl.label and target.title:  # a card names the note by its title
+                el.text = f"{target.title} › {wl.heading}" if wl.heading else target.title
         return el, m.start(0), m.end(0)
 
 
