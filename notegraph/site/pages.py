@@ -284,11 +284,18 @@ def tag_url(tag: str) -> str:
 
 def _resolve_names(idx: SiteIndex, note: Note, names: tuple[str, ...]
                    ) -> tuple[tuple[str, str | None], ...]:
-    """(name, url or None) for frontmatter names such as `people:` and `concepts:`."""
+    """(name, url or None) for frontmatter names such as `people:` and `concepts:`.
+
+    A name that resolves is shown as its note's title, so `embodiment` and `Embodiment`
+    are one search filter value (and one spelling) across the site.
+    """
     out = []
     for name in names:
         found = idx.vault.resolve(name, note.id)
-        out.append((name, idx.vault.urls[found] if found else None))
+        if found:
+            out.append((idx.vault.notes[found].title, idx.vault.urls[found]))
+        else:
+            out.append((name, None))
     return tuple(out)
 
 
