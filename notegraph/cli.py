@@ -137,6 +137,8 @@ def check_cmd(obj: Context, exit_zero: bool) -> None:
     report = api.check(obj.config, obj.reporter)
     for problem in report.problems:
         click.echo(str(problem))
+    if report.grounding:
+        click.echo(report.grounding)
     if report.ok:
         obj.reporter.info(f"{report.notes} notes checked: no problems")
         return

@@ -62,7 +62,9 @@ ya yea yup often somehow nowhere everywhere anywhere unique favorite monday tues
 wednesday thursday friday saturday sunday january february march april june july
 august september october november december podcast podcasts episode episodes sponsor
 sponsors subscribe channel video
-videos description beyond higher lower bigger smaller larger greater basic simple main
+videos description
+welcome welcomed welcoming guest guests host hosts listener listeners listening audience
+viewers goodbye bye intro outro beyond higher lower bigger smaller larger greater basic simple main
 major general specific overall blah cuz versus vs including conversation conversations
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())

@@ -29,7 +29,7 @@ from notegraph.config import Config
 from notegraph.errors import InputError, NotegraphError
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, Transcript
 from notegraph.note_files import existing_vault, scan_vault, write_notes
-from notegraph.notes import VideoTopics, render_vault
+from notegraph.notes import VideoTopics, render_vault, with_linked_concepts
 from notegraph.people import (
     looks_like_name,
     names_in_text,
@@ -38,12 +38,12 @@ from notegraph.people import (
     speakers_from_metadata,
 )
 from notegraph.report import Reporter, SilentReporter
-from notegraph.slugs import format_timestamp
+from notegraph.slugs import WIKILINK_RE, format_timestamp, parse_wikilink
 from notegraph.text.casing import CasingRestorer, recase_segments
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-5"
+PIPELINE_VERSION = "notes-6"
 CACHE_FORMAT = 1
 
 
@@ -193,7 +193,8 @@ def known_people(transcript: Transcript, sentences: Sequence[Sentence]) -> tuple
     # captions made by speech recognition misspell names: ask for more evidence there
     min_count = 3 if transcript.is_generated else 2
     people = list(dict.fromkeys(
-        [*known, *names_in_text([s.text for s in sentences], known, min_count)]))
+        [*known, *names_in_text([s.text for s in sentences], known, min_count,
+                                surname_counts=not transcript.is_generated)]))
     return speakers, people
 
 
@@ -375,7 +376,8 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
             cached[vid] = video
             result.processed.append(vid)
             result.transcript_seconds += video.duration
-            reporter.info(f"{vid}: {len(video.topics)} topics")
+            n = len(video.topics)
+            reporter.info(f"{vid}: {n} topic{'' if n == 1 else 's'}")
         result.model_seconds = timed.seconds
 
     _write_vault(config, cached, set(paths), force, result, reporter)
@@ -407,7 +409,11 @@ def _write_vault(config: Config, videos: dict[str, VideoTopics], stored: set[str
     previous_slugs = manifest.get("slugs") if isinstance(manifest.get("slugs"), dict) else {}
     files = scan_vault(config.notes_path)
     existing = existing_vault(files.values(), previous_slugs or {})
-    notes = render_vault(list(videos.values()), existing)
+    # concepts a person linked in a hand-written note become concepts where the talk
+    # says them (the vault's own notes are known evidence, like its people)
+    linked = [parse_wikilink(m.group(2)).target for f in files.values() if not f.generated
+              for m in WIKILINK_RE.finditer(f.body)]
+    notes = render_vault(with_linked_concepts(list(videos.values()), linked), existing)
     # Stale generated notes go only when we know the whole vault: notes of a video
     # without cached topics (e.g. its processing failed) are left as they are.
     complete = stored <= set(videos)

@@ -11,6 +11,7 @@ characters are backslash-escaped. Link labels are stripped of link syntax.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -225,6 +226,48 @@ def _first_mention(sentences: Sequence[Sentence], forms: Sequence[str],
         if any(p.search(s.text) for p in patterns):
             return s.start
     return None
+
+
+def with_linked_concepts(videos: Sequence[VideoTopics], phrases: Iterable[str],
+                         min_mentions: int = 2) -> list[VideoTopics]:
+    """`videos` whose topics also carry the concepts a person linked by hand
+    (`[[theory of mind]]` in a hand-written note) wherever the talk says them.
+
+    A phrase is added only when the vault's transcripts say it `min_mentions` times in
+    all (a keyphrase said once per episode is below any one topic's threshold, yet a
+    person found it worth a link); it is added to the topics that say it, so its concept
+    note lists true mentions. Only lower-case phrases of 2–4 words qualify: names and
+    titles are people, works or notes, not concepts.
+    """
+    wanted = []
+    for phrase in dict.fromkeys(" ".join(p.split()) for p in phrases):
+        words = phrase.split()
+        if 2 <= len(words) <= 4 and phrase[:1].islower() and concept_key(phrase):
+            wanted.append(phrase)
+    if not wanted:
+        return list(videos)
+    patterns = {p: re.compile(rf"(?<![\w-]){re.escape(p)}(?![\w-])", re.IGNORECASE)
+                for p in wanted}
+    said: dict[tuple[int, int], list[str]] = {}
+    totals = dict.fromkeys(wanted, 0)
+    for vi, v in enumerate(videos):
+        for ti, t in enumerate(v.topics):
+            text = " ".join(s.text for s in t.segment.sentences)
+            for phrase, pattern in patterns.items():
+                n = len(pattern.findall(text))
+                if n:
+                    totals[phrase] += n
+                    said.setdefault((vi, ti), []).append(phrase)
+    out = []
+    for vi, v in enumerate(videos):
+        topics = []
+        for ti, t in enumerate(v.topics):
+            have = {concept_key(c) for c in t.concepts}
+            extra = [p for p in said.get((vi, ti), [])
+                     if totals[p] >= min_mentions and concept_key(p) not in have]
+            topics.append(dataclasses.replace(t, concepts=(*t.concepts, *extra)) if extra else t)
+        out.append(dataclasses.replace(v, topics=tuple(topics)))
+    return out
 
 
 def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None = None

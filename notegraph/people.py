@@ -7,7 +7,10 @@ Precision first — a wrong person link is worse than a missing one:
 - the text: a 2–3 word capitalized name whose first word is a known first name, that
   is said at least twice (or is already known), and whose words never occur in lower
   case in the same transcript (`Crossroads Festival` is not a person: "festival" is a
-  common word there). Single names (`Ilya`) only resolve to a known full name.
+  common word there). In punctuated transcripts a name said once in full also counts
+  when its surname is said again on its own ("Joseph Weizenbaum … Weizenbaum was
+  shocked"): the capital there is the speaker's, not a caption guess. Single names
+  (`Ilya`) only resolve to a known full name.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from collections.abc import Iterable, Sequence
 
 from notegraph.concepts import STOPWORDS
 
-_NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+# Latin letters with accents too ("Tomás Ibarra"); explicit ranges keep `re` simple
+_UP = "A-ZÀ-ÖØ-Þ"
+_LOW = "a-zß-öø-ÿ"
+_NAME_WORD = rf"[{_UP}][{_LOW}]+(?:[-'][{_UP}]?[{_LOW}]+)?"
 _NAME_RE = re.compile(rf"\b({_NAME_WORD}(?: {_NAME_WORD}){{1,3}})\b")
 _LOWER_WORD_RE = re.compile(r"\b[a-z][a-z'-]+\b")
 # Words that start place names, and last words of institutions/works: not people.
@@ -118,12 +124,14 @@ def _title_head(title: str) -> str:
     return re.split(r"\s*[:|–—]\s*|\s+-\s+", title, maxsplit=1)[0].strip()
 
 
-def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: int = 2
-                  ) -> list[str]:
+def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: int = 2,
+                  surname_counts: bool = False) -> list[str]:
     """Full names said in `texts` (see the module doc for the rules), most said first.
 
     A name not already `known` must be said at least `min_count` times (raise it for
     speech-recognition captions, which misspell names: "Janice Joplin").
+    `surname_counts`: a later mention of the surname alone counts too (only for
+    punctuated transcripts, whose capitals are real).
     """
     known_set = set(known)
     lower_words = set()
@@ -132,6 +140,8 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: in
         lower_words.update(_LOWER_WORD_RE.findall(text))
         for m in _NAME_RE.finditer(text):
             words = m.group(1).split()
+            if words[-1].endswith("'s"):  # "Alan Turing's idea"
+                words[-1] = words[-1][:-2]
             while words and (words[0].lower() in _NOT_FIRST or words[0].lower() in STOPWORDS
                              or not is_first_name(words[0])):
                 words = words[1:]  # "So Ilya Sutskever" → "Ilya Sutskever"
@@ -142,12 +152,24 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: in
         if name in known_set:
             out.append(name)
             continue
+        if n < min_count and surname_counts:
+            n += _surname_alone(texts, name)
         if n < min_count or not looks_like_name(name):
             continue
         if any(w.lower() in lower_words for w in name.split()):
             continue
         out.append(name)
     return out
+
+
+def _surname_alone(texts: Sequence[str], name: str) -> int:
+    """How often the last word of `name` is said without the rest of the name before it
+    (`Moravec's paradox` after `Hans Moravec`). Short surnames are too ambiguous."""
+    first, last = " ".join(name.split()[:-1]), name.split()[-1]
+    if len(last) < 4:
+        return 0
+    alone = re.compile(rf"(?<!{re.escape(first)} )\b{re.escape(last)}\b")
+    return sum(len(alone.findall(t)) for t in texts)
 
 
 def mentions(text: str, people: Sequence[str], full_only: Sequence[str] = ()) -> list[str]:

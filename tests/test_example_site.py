@@ -253,6 +253,20 @@ def _parse(path: Path) -> _Links:
     return parser
 
 
+def test_example_vault_checks_clean(built_site: Path):
+    """The shipped example is what a new user sees first: its hand-written notes link
+    only people and concepts the generated notes have (no unresolved links), and the
+    people discussed by full name in the punctuated episodes were found."""
+    report = api.check(load_config(built_site.parent))
+    assert report.problems == (), [f"{p}" for p in report.problems]
+    people = {p.stem for p in (built_site.parent / "content" / "notes" / "people").glob("*.md")}
+    assert {"hans_moravec", "joseph_weizenbaum", "paul_bloom", "tomas_ibarra"} <= people
+    concepts = {p.stem for p in
+                (built_site.parent / "content" / "notes" / "concepts").glob("*.md")}
+    assert {"eliza_effect", "theory_of_mind"} <= concepts
+    assert not concepts & {"welcome", "guest", "the_embodied_mind"}
+
+
 def test_every_internal_link_and_asset_resolves(built_site: Path):
     site_root = f"https://example.org/{SUBPATH}/"  # the configured base_url
     pages = sorted(built_site.rglob("*.html"))

@@ -15,6 +15,7 @@ from notegraph.notes import (
     escape_text,
     link_terms,
     render_vault,
+    with_linked_concepts,
 )
 from notegraph.slugs import WIKILINK_RE, link_key, parse_wikilink
 
@@ -178,3 +179,21 @@ def test_an_unidentified_speaker_is_never_shown() -> None:
     (note,) = [n for n in notes if n.kind == "topic"]
     assert "unidentified" not in note.body
     assert "- We discuss [[dark matter]] here." in note.body
+
+
+def test_a_concept_linked_by_hand_is_added_where_the_talk_says_it() -> None:
+    """Said once per talk (below a topic's threshold) but twice in the vault, and
+    linked in a hand-written note: the concept is added to the topics that say it."""
+    # each topic's one sentence is "We discuss <first concept> here"
+    a = _video("aaaaaaaaaaa", "Talk A", [("Galaxies", 0, 100, ["galaxies"]),
+                                         ("Sleep", 100, 200, ["sleep"])], [[1, 0], [0, 1]])
+    b = _video("bbbbbbbbbbb", "Talk B", [("More galaxies", 0, 100, ["galaxies", "stars"])],
+               [[1, 0]])
+    videos = with_linked_concepts([a, b], ["discuss galaxies", "discuss sleep",
+                                           "Discuss Galaxies", "we discuss galaxies here too"])
+    assert [list(t.concepts) for v in videos for t in v.topics] == [
+        ["galaxies", "discuss galaxies"],  # said twice in the vault: added where said
+        ["sleep"],                         # "discuss sleep" said once: not enough
+        ["galaxies", "stars", "discuss galaxies"]]
+    notes = render_vault(videos)
+    assert any(n.kind == "concept" and n.title == "discuss galaxies" for n in notes)

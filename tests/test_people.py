@@ -77,3 +77,16 @@ def test_auto_captions_need_more_evidence_for_a_name() -> None:
     texts = ["Janice Joplin sang.", "Then Janice Joplin left."]
     assert names_in_text(texts) == ["Janice Joplin"]
     assert names_in_text(texts, min_count=3) == []
+
+
+def test_punctuated_full_name_once_then_surname_alone_is_a_person() -> None:
+    texts = ["In 1966, Joseph Weizenbaum wrote ELIZA, a tiny program.",
+             "Weizenbaum was shocked that people confided in it.",
+             "Alan Turing's whole idea was a test.", "Turing proposed the imitation game.",
+             "Tomás Ibarra builds models.", "Rodney Brooks made the same point."]
+    found = names_in_text(texts, surname_counts=True)
+    assert {"Joseph Weizenbaum", "Alan Turing"} <= set(found)
+    assert "Rodney Brooks" not in found  # said once, surname never again: not enough
+    # captions (no surname evidence) keep asking for the full name twice
+    assert "Joseph Weizenbaum" not in names_in_text(texts)
+    assert "Tomás Ibarra" in names_in_text([*texts, "Tomás Ibarra, thank you."])

@@ -55,3 +55,26 @@ def test_build_with_a_broken_template_is_one_clear_error(project: Path) -> None:
     result = CliRunner().invoke(cli, ["--root", str(project), "build"])
     assert result.exit_code == 1
     assert "note.html" in result.output and "Traceback" not in result.output
+
+
+def test_check_reports_grounding_of_llm_written_notes(tmp_path: Path) -> None:
+    notes = tmp_path / "content" / "notes"
+    notes.mkdir(parents=True)
+    for name, (kept, recited, dropped) in {"a": (5, 1, 2), "b": (3, 0, 1)}.items():
+        (notes / f"{name}.md").write_text(
+            f"---\ntitle: {name}\ngrounding:\n  kept: {kept}\n  recited: {recited}\n"
+            f"  dropped: {dropped}\n---\nProse.\n")
+    (notes / "hand.md").write_text("# Mine\n\nNo grounding record here.\n")
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "check"])
+    assert result.exit_code == 0, result.output
+    assert ("grounding: 2 LLM-written note(s), 12 generated sentences: 8 kept as cited, "
+            "1 re-cited, 3 dropped as unsupported by the transcript") in result.output
+
+
+def test_check_says_nothing_about_grounding_without_llm_notes(tmp_path: Path) -> None:
+    notes = tmp_path / "content" / "notes"
+    notes.mkdir(parents=True)
+    (notes / "hand.md").write_text("# Mine\n\nNo grounding record here.\n")
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "check"])
+    assert result.exit_code == 0
+    assert "grounding" not in result.output

@@ -218,3 +218,40 @@ def test_a_sentence_that_starts_mid_clause_is_no_key_point() -> None:
     assert q("For the experimental consequences or the observational consequences to test") < 0.5
     assert q("For example the Bullet Cluster shows the dark matter apart from the gas") >= 0.5
     assert q("The proposed judicial reform gives power to the government over the court") == 1.0
+
+
+def test_a_caption_sentence_that_continues_the_previous_one_is_no_key_point() -> None:
+    """Real cuts from auto-caption episodes (../shared/data/chaptered/)."""
+    from notegraph.writers.extractive import starts_mid_phrase
+
+    def cut(prev: str, text: str, same: bool = True) -> bool:
+        return starts_mid_phrase(Sentence(0.0, 5.0, prev, "Ann"),
+                                 Sentence(5.0, 9.0, text, "Ann" if same else "Bob"))
+
+    assert cut("the idea that elected officials should choose",
+               "Supreme Court judges is the end of democracy")
+    assert cut("I had something to do with that I introduced dozens",
+               "And dozens of free market reforms that made Israel move")
+    assert cut("you said something that Anthony", "Jackson told you as encouragement")
+    assert cut("if I wasn't constantly standing on the edge of the",
+               "Cliff like wild why are you", same=False)
+    assert cut("we have", "A fair amount of experience with how to handle death")
+    # a new sentence, a new turn, or a punctuated end: not a cut
+    assert not cut("so the towel ends up folded", "The robot gets a reward for it")
+    assert not cut("you want things to mean multiple things so",
+                   "There's one line I read somewhere", same=False)
+    assert not cut("That's what we now call the ELIZA effect.", "And today's chatbots are far")
+    assert not cut("and ended up talking about bodies", "And then we stayed with bodies")
+    assert not starts_mid_phrase(None, Sentence(0.0, 5.0, "Of course it works", "Ann"))
+
+
+def test_key_points_skip_sentences_that_start_mid_phrase() -> None:
+    # the most central sentence, but it starts where the one before broke off "of the"
+    texts = [*TOPIC_A[:3], "What the astronomers saw was the work of the",
+             "Dark matter in galaxies and the Bullet Cluster explains the fast stars and the "
+             "rotation curves of galaxies", *TOPIC_A[3:]]
+    seg = Segment("vid", 0.0, 40.0, tuple(
+        Sentence(i * 5.0, i * 5.0 + 4.5, t, "Ben Ortiz") for i, t in enumerate(texts)))
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    points = [p for s in topic.sections for p in s.points]
+    assert points and all(p.start != 20.0 for p in points)

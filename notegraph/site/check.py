@@ -2,7 +2,8 @@
 
 Problems reported: links to notes that do not exist, malformed timestamps, timestamps
 past the end of their video (from the stored transcript's duration), notes whose
-frontmatter failed to parse, transcripts that cannot be read.
+frontmatter failed to parse, transcripts that cannot be read. For notes written by the
+LLM writer it also sums their grounding record (sentences kept, re-cited, dropped).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from notegraph.grounding import grounding_summary
 from notegraph.site.videos import VideoInfo
 from notegraph.slugs import format_timestamp
 from notegraph.vault import Vault
@@ -36,6 +38,7 @@ class CheckReport:
 
     problems: tuple[Problem, ...]
     notes: int
+    grounding: str | None = None  # summary of LLM-written notes' grounding, if any
 
     @property
     def ok(self) -> bool:
@@ -80,4 +83,5 @@ def check_vault(vault: Vault, videos: Mapping[str, VideoInfo],
     for name, message in broken_transcripts:
         problems.append(Problem("transcript", name, message))
     problems.sort(key=lambda p: (p.where, KINDS.index(p.kind), p.message))
-    return CheckReport(tuple(problems), len(vault.notes))
+    grounding = grounding_summary(n.frontmatter for n in vault.notes.values())
+    return CheckReport(tuple(problems), len(vault.notes), grounding)

@@ -25,6 +25,7 @@ import numpy as np
 
 from notegraph.concepts import (
     STOPWORDS,
+    VERBS,
     PhraseCounts,
     concept_key,
     document_frequency,
@@ -32,7 +33,7 @@ from notegraph.concepts import (
     singular,
 )
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.people import is_first_name, mentions, speaker_name
+from notegraph.people import is_first_name, looks_like_name, mentions, speaker_name
 from notegraph.slugs import format_timestamp
 from notegraph.text.cleanup import is_unidentified
 from notegraph.writers import WriterContext
@@ -59,6 +60,9 @@ of to than which whom whose with for from by at is was were are been being into 
 about because cause whereas or nor whether than
 """
 _MID_SENTENCE = frozenset(_MID_SENTENCE_TEXT.split())
+# words that open a key point only when a cut came before them (measured by
+# scripts/eval_key_points.py)
+CONTINUING_WORDS = _MID_SENTENCE
 _SELF_CONTAINED_OPENING_RE = re.compile(
     r"(?:for (?:example|instance|me|us|years|decades|a long time)|with (?:that|this)|"
     r"about (?:that|this))\b", re.IGNORECASE)
@@ -255,9 +259,99 @@ def _with_continuation(sentences: Sequence[Sentence], i: int, max_words: int = 4
     return text
 
 
+# A sentence that ends on one of these was cut before its last phrase was said
+# ("standing on the edge of the" | "cliff like wild…"). Narrower than _DANGLING: "so",
+# "like", "know" often do end a spoken sentence.
+_CUT_BEFORE_TEXT = """
+a an the and or but of to in on for with at by from as than that which who whose whom is
+are was were be been being my your his her our their its these those into onto about
+because whether very
+"""
+_CUT_BEFORE = frozenset(_CUT_BEFORE_TEXT.split())
+# Within one speaker's run, these too leave the sentence open ("I mean I think" |
+# "that's what we do…", "we have" | "a fair amount of…"); after them another speaker's
+# turn is a fresh start, so they count only when the speaker stays the same.
+_OPEN_END_TEXT = """
+think know mean there's it's that's then i you we they he she it if when where how what
+all now just like so except given have has had got said says bring becomes connects
+"""
+_OPEN_END = _CUT_BEFORE | frozenset(_OPEN_END_TEXT.split())
+_MODALS_TEXT = "to should would could can will must might may gonna wanna"
+_MODALS = frozenset(_MODALS_TEXT.split())
+# Words that open a new clause after "and" ("And then I…", "And what about…"); any other
+# word there continues a list or repeats a false start ("And dozens of free market
+# reforms…", "And sue each other…").
+_CLAUSE_OPENERS_TEXT = """
+i i'm i've i'd i'll me you you're you've you'd you'll we we're we've we'd we'll they they're
+they've they'd they'll he he's he'd she she's she'd it it's that that's this these those
+there there's here here's what what's when where why how who whoever if then so now also
+the a an my your his her our their one all some most many no not nobody everybody
+everyone someone somebody yet again because since after before once while um uh yeah well
+like just actually even maybe let's let obviously of on in at for to by as but or and
+anyway ultimately finally suddenly really
+"""
+_CLAUSE_OPENERS = frozenset(_CLAUSE_OPENERS_TEXT.split())
+_TERMINAL_RE = re.compile(r"[.?!…:;\"'”)\]-]\s*$")
+
+
+def _bare_word(token: str) -> str:
+    return re.sub(r"[^a-z']", "", token.lower().replace("’", "'"))
+
+
+def starts_mid_phrase(previous: Sentence | None, sentence: Sentence) -> bool:
+    """Does `sentence` continue a phrase that `previous` left open?
+
+    Auto-caption sentences are cut at pauses and speaker turns, often mid-phrase (a
+    turn change where someone interrupts, a caption line break); such a sentence reads
+    as a fragment ("Supreme Court judges is the end of democracy…") and is no key point.
+    Only an unpunctuated `previous` is judged: a `.`/`?`/`!` there is the speaker's own
+    sentence end. The signs: `previous` ends on a word that needs more ("of the"; for
+    the same speaker also "I think", "we have"), on
+    a modal and a verb that needs its object ("should choose"), or on a first name
+    whose surname opens `sentence` ("Anthony" | "Jackson"); or `sentence` opens on a
+    phrase-continuing word ("of", "which") or on "and" + a word that starts no clause.
+    """
+    if previous is None or _TERMINAL_RE.search(previous.text):
+        return False
+    prev_words = previous.text.split()
+    words = sentence.text.split()
+    if not prev_words or not words:
+        return False
+    last = _bare_word(prev_words[-1])
+    first = _bare_word(words[0])
+    same_speaker = previous.speaker == sentence.speaker
+    if last in (_OPEN_END if same_speaker else _CUT_BEFORE) or first in CONTINUING_WORDS:
+        return True
+    if len(prev_words) >= 2 and _bare_word(prev_words[-2]) in _MODALS and last in VERBS:
+        return True
+    if prev_words[-1][:1].isupper() and words[0][:1].isupper() and \
+            looks_like_name(f"{prev_words[-1]} {words[0].rstrip('.,')}"):
+        return True
+    if first in ("and", "or") and len(words) > 1:
+        second = _bare_word(words[1])
+        return bool(second) and second not in _CLAUSE_OPENERS
+    return False
+
+
 def _a_first_name(phrase: str) -> bool:
     """`Ilya`, `Eric`: a lone given name is a person we could not resolve, not a concept."""
     return " " not in phrase and phrase[:1].isupper() and is_first_name(phrase)
+
+
+def _channel_names(channel: str) -> list[str]:
+    """The channel as a name to keep out of concepts, word by word: only when it is a
+    person's ("Lex Fridman"); "The Embodied Mind Podcast" must not ban "theory of mind"."""
+    one_word = len(channel.split()) == 1  # "Veritasium": a brand, never a concept
+    return [channel] if channel and (one_word or looks_like_name(channel)) else []
+
+
+def _channel_phrases(channel: str) -> list[str]:
+    """Runs of 2+ words of a channel's name ("Embodied Mind"): not concepts themselves."""
+    out = []
+    for words in (channel.split(), [w for w in channel.split() if w.lower() not in STOPWORDS]):
+        out += [" ".join(words[i:j]) for i in range(len(words))
+                for j in range(i + 2, len(words) + 1)]
+    return out
 
 
 class ExtractiveWriter:
@@ -271,7 +365,10 @@ class ExtractiveWriter:
         if not sentences:
             empty_title = segment.chapter_title or f"From {format_timestamp(segment.start)}"
             return Topic(segment=segment, title=empty_title, lead="", sections=())
-        cand = [i for i, s in enumerate(sentences) if sentence_quality(s) >= 0.5]
+        # a sentence that starts mid-phrase (an interruption, a caption cut) is a
+        # fragment: never a key point (its start time would not be the phrase's start)
+        cand = [i for i, s in enumerate(sentences) if sentence_quality(s) >= 0.5
+                and not starts_mid_phrase(sentences[i - 1] if i else None, s)]
         if len(cand) < 3:
             cand = list(range(len(sentences)))
         vectors = lexical_vectors([sentences[i].text for i in cand])
@@ -285,7 +382,7 @@ class ExtractiveWriter:
         per_part = max(2, min(4, math.ceil(total_points / len(ranges))))
 
         people = list(context.people)
-        excluded = [*people, *context.vault_people, context.channel]
+        excluded = [*people, *context.vault_people, *_channel_names(context.channel)]
         # phrase counts per part cover all its sentences, not only the candidates
         bounds = [0] + [cand[r.start] for r in ranges[1:]] + [len(sentences)]
         part_counts = [PhraseCounts.of(s.text for s in sentences[a:b])
@@ -293,8 +390,13 @@ class ExtractiveWriter:
         part_df = document_frequency(part_counts)
         seg_counts = PhraseCounts.of(s.text for s in sentences)
         siblings = context.segment_phrases or (seg_counts,)
+        # a lone given name ("Eliza") is skipped before phrases compete, so that it does
+        # not hide the phrase it is part of ("ELIZA effect")
+        first_names = [s for k in seg_counts.counts if " " not in k
+                       and _a_first_name(s := seg_counts.surface(k))]
         found = [c for c in keyphrases(seg_counts, document_frequency(siblings),
-                                       len(siblings), limit=9, exclude=excluded)
+                                       len(siblings), limit=9, exclude=excluded,
+                                       skip=[*first_names, *_channel_phrases(context.channel)])
                  if not _a_first_name(c)]
         # phrases and names first; at most one common word alone ("practice"), last
         single = [c for c in found if " " not in c and "-" not in c and not c.isupper()
