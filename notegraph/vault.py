@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from notegraph import store
+from notegraph.code_digest import code_digest
 from notegraph.links import LinkIndex, LinkTarget
 from notegraph.slugs import WIKILINK_RE, parse_timestamp, parse_wikilink, slugify, unique_slug
 
@@ -35,7 +36,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 RESERVED_URLS = frozenset({"assets", "graph", "search", "tags", "all", "previews", "404",
                            "index", "feed", "sitemap", "pagefind"})
 # Bump when the parsed shape changes, so an old parse cache is ignored.
-PARSER_VERSION = "2"
+PARSER_VERSION = "4"
 
 TIMESTAMP_RE = re.compile(
     r"<a\s+class=\"yt-timestamp\"\s+data-t=\"([^\"<>]*)\"\s*>\s*\[[^\]<>]*\]\s*</a>")
@@ -44,10 +45,17 @@ _FRONTMATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9<])")
 _TAG_RE = re.compile(r"<[^>]{0,300}>")
 _MD_NOISE_RE = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?")
-_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # links and images: their text
+_SPACED_TIMESTAMP_RE = re.compile(r"[ \t]*" + TIMESTAMP_RE.pattern)
+_FOOTNOTE_REF_RE = re.compile(r"\[\^[^\]\s]+\]")
+_MARK_RE = re.compile(r"==|~~")  # highlight and strikethrough
 # Emphasis marks at word edges only: `snake_case` names keep their underscores.
 _EMPHASIS_RE = re.compile(r"(?<![\w*_`])[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}(?![\w*_`])")
 _CALLOUT_MARK_RE = re.compile(r"\[!\w+\][+-]?")
+# Obsidian inline tags: `#tag`, `#nested/tag`, `#multi-word_tag`; not `#123` (a number),
+# not a URL fragment (`page#x`, `/#x`, `"#x"`), an entity (`&#39;`), `[[#heading]]`, `](#x)`.
+INLINE_TAG_RE = re.compile(r"(?<![\w&#/\[(\]`\"'=])#((?:\d*[^\W\d][\w/-]*))")
+_HEADING_LINE_RE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$).*$", re.M)
 CONTEXT_CHARS = 280
 SUMMARY_CHARS = 300
 
@@ -272,10 +280,39 @@ def parse_note(rel_path: str, data: bytes) -> Note:
         id=note_id, folder=folder, stem=stem, title=str(title).strip(), type=kind,
         frontmatter=frontmatter, body=body, links=tuple(_links(body)),
         timestamps=tuple(timestamps), aliases=_str_list(frontmatter.get("aliases")),
-        tags=tuple(t.lstrip("#") for t in _str_list(frontmatter.get("tags"))
-                   if t.lstrip("#")),
+        tags=_merge_tags([t.lstrip("#") for t in _str_list(frontmatter.get("tags"))
+                          if t.lstrip("#")], inline_tags(body)),
         problems=tuple(problems), digest=store.content_hash(data),
         summary=_summary(body, SUMMARY_CHARS))
+
+
+def inline_tags(body: str) -> list[str]:
+    """Obsidian `#tags` written in a note body, in order (not in code, headings or URLs)."""
+    if "#" not in body:
+        return []
+    # not in code, headings or HTML tags (`<a href="#fn:1">`)
+    skip = _code_ranges(body) + [(m.start(), m.end()) for m in _HEADING_LINE_RE.finditer(body)]
+    if "<" in body:
+        skip += [(m.start(), m.end()) for m in _TAG_RE.finditer(body)]
+    out = []
+    for m in INLINE_TAG_RE.finditer(body):
+        if skip and any(a <= m.start() < b for a, b in skip):
+            continue
+        tag = m.group(1).rstrip("/-")
+        if tag:
+            out.append(tag)
+    return out
+
+
+def _merge_tags(*groups: list[str]) -> tuple[str, ...]:
+    """Tags in order of first appearance, without repeats (case-insensitive)."""
+    seen: set[str] = set()
+    out = []
+    for tag in (t for g in groups for t in g):
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            out.append(tag)
+    return tuple(out)
 
 
 def _split_frontmatter(text: str, problems: list[str]) -> tuple[dict[str, Any], str]:
@@ -332,20 +369,61 @@ def _code_ranges(body: str) -> list[tuple[int, int]]:
 
 
 def _context(body: str, start: int, end: int) -> str:
-    """The sentence of `body` around [start, end), as plain text of bounded length."""
-    line_start = body.rfind("\n", 0, start) + 1
-    line_end = body.find("\n", end)
-    line_end = len(body) if line_end < 0 else line_end
-    line = body[line_start:line_end]
-    s, e = start - line_start, end - line_start
-    sent_start, sent_end = 0, len(line)
-    for m in _SENTENCE_SPLIT_RE.finditer(line):
+    """The sentence of `body` around [start, end), as plain text of bounded length.
+
+    Hard-wrapped markdown puts one sentence on several lines, so the sentence is looked
+    for in the link's whole paragraph (or list item), not just its line.
+    """
+    para_start, para_end = _paragraph_bounds(body, start, end)
+    # Line breaks and their quote markers become spaces of the same length, so the
+    # link's offsets still hold and a sentence can run across lines.
+    para = _LINE_JOIN_RE.sub(lambda m: " " * len(m.group(0)), body[para_start:para_end])
+    s, e = start - para_start, end - para_start
+    sent_start, sent_end = 0, len(para)
+    for m in _SENTENCE_SPLIT_RE.finditer(para):
         if m.end() <= s:
             sent_start = m.end()
         elif m.start() >= e:
             sent_end = m.start()
             break
-    return _plain_context(line[sent_start:sent_end])
+    return _plain_context(para[sent_start:sent_end])
+
+
+# A line that is a block of its own (heading, fence, table row, rule, callout title):
+# a paragraph never runs across it.
+_OWN_BLOCK_RE = re.compile(r"^\s*(?:#{1,6}(?:\s|$)|```|~~~|\||(?:[-*_]\s*){3,}$|>\s*\[!)")
+# A line that starts a new block (a list item): a paragraph may start there, not cross it.
+_ITEM_START_RE = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s")
+_LINE_JOIN_RE = re.compile(r"\n[ \t]*(?:>[ \t]?)*")
+
+
+def _paragraph_bounds(body: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the paragraph (or list item) of `body` that holds [start, end)."""
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", end)
+    line_end = len(body) if line_end < 0 else line_end
+    line = body[line_start:line_end]
+    if _OWN_BLOCK_RE.match(line):
+        return line_start, line_end
+    first = line_start
+    if not _ITEM_START_RE.match(line):
+        while first > 0:
+            prev_start = body.rfind("\n", 0, first - 1) + 1
+            prev = body[prev_start:first - 1]
+            if not prev.strip() or _OWN_BLOCK_RE.match(prev):
+                break
+            first = prev_start
+            if _ITEM_START_RE.match(prev):
+                break
+    last = line_end
+    while last < len(body):
+        next_end = body.find("\n", last + 1)
+        next_end = len(body) if next_end < 0 else next_end
+        nxt = body[last + 1:next_end]
+        if not nxt.strip() or _OWN_BLOCK_RE.match(nxt) or _ITEM_START_RE.match(nxt):
+            break
+        last = next_end
+    return first, last
 
 
 @functools.lru_cache(maxsize=4096)
@@ -361,10 +439,15 @@ def plain_text(markdown_text: str, limit: int = 0) -> str:
     if "[[" in text:
         text = WIKILINK_RE.sub(lambda m: parse_wikilink(m.group(2)).text, text)
     if "<" in text:
-        text = _TAG_RE.sub("", text)
+        # a timestamp's "[00:12:34]" means nothing away from its player
+        text = _TAG_RE.sub("", _SPACED_TIMESTAMP_RE.sub("", text))
     text = _MD_NOISE_RE.sub("", text)
     if "](" in text:
         text = _MD_LINK_RE.sub(r"\1", text)
+    if "[^" in text:
+        text = _FOOTNOTE_REF_RE.sub("", text)
+    if "==" in text or "~~" in text:
+        text = _MARK_RE.sub("", text)
     if "*" in text or "_" in text or "`" in text:
         text = _EMPHASIS_RE.sub("", text)
     if "[!" in text:
@@ -429,11 +512,17 @@ def _read_cache(path: Path | None) -> dict[str, tuple[tuple[int, int], Note]]:
     try:
         with path.open("rb") as fh:
             version, data = pickle.load(fh)
-        return data if version == PARSER_VERSION else {}
+        return data if version == _parser_version() else {}
     except Exception:  # corrupt or from an incompatible version: start again
         return {}
 
 
+def _parser_version() -> str:
+    """What the parse cache is valid for: the version and the parsing code itself."""
+    return PARSER_VERSION + "-" + code_digest("notegraph.vault", "notegraph.links",
+                                              "notegraph.slugs")
+
+
 def _write_cache(path: Path, data: dict[str, tuple[tuple[int, int], Note]]) -> None:
-    store.atomic_write_bytes(path, pickle.dumps((PARSER_VERSION, data),
+    store.atomic_write_bytes(path, pickle.dumps((_parser_version(), data),
                                                 protocol=pickle.HIGHEST_PROTOCOL))

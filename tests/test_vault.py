@@ -73,3 +73,21 @@ def test_parse_cache_reuses_unchanged_notes(tmp_path: Path) -> None:
     assert again.notes["a"] == first.notes["a"] and again.resolved["a"] == ("b",)
     (tmp_path / "cache" / "vault-parse.pickle").write_bytes(b"corrupt")
     assert load_vault(notes, tmp_path / "cache").resolved["a"] == ("b",)
+
+
+def test_backlink_context_is_the_sentence_across_hard_wrapped_lines() -> None:
+    body = ("# Heading with [[h]]\n\nWe argue that machines\ncan feel with [[Empathy]] when they\n"
+            "are embodied. Another sentence.\n\n> [!info] Related\n> - [[Alpha]]\n"
+            "> - [[Beta]] is **good**\n>   and wrapped[^1]\n\n- item [[Gamma]]\n  goes on.\n"
+            "- item two\n\nA claim <a class=\"yt-timestamp\" data-t=\"00:01:02\">[00:01:02]</a>"
+            " about ==[[Delta|delta]]== and ![a picture](x.png).\n")
+    note = parse_note("n.md", body.encode())
+    contexts = {link.target: link.context for link in note.links}
+    assert contexts == {
+        "h": "Heading with h",  # a heading is a block of its own
+        "Empathy": "We argue that machines can feel with Empathy when they are embodied.",
+        "Alpha": "Alpha",  # list items do not run into each other
+        "Beta": "Beta is good and wrapped",
+        "Gamma": "item Gamma goes on.",
+        "Delta": "A claim about delta and a picture.",
+    }

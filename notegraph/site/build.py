@@ -29,11 +29,13 @@ from typing import Any, Protocol
 import jinja2
 
 from notegraph import __version__, store
+from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import SiteError
 from notegraph.report import Reporter, SilentReporter
-from notegraph.site.pages import Page, SiteIndex, plan_pages
-from notegraph.site.render import RENDER_VERSION, LinkTarget, NoteRenderer, RenderedNote, TocEntry
+from notegraph.site.pages import Page, SiteIndex, plan_pages, tag_url
+from notegraph.site.render import (RENDER_VERSION, LinkTarget, NoteRenderer, RenderedNote,
+                                    TocEntry, heading_anchor)
 from notegraph.site.videos import VideoInfo, load_video_infos
 from notegraph.links import cached_link_key
 from notegraph.vault import Note, Vault, list_markdown, load_vault
@@ -43,6 +45,9 @@ DEFAULT_TEMPLATES = PACKAGE_DIR / "templates"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 PREVIEW_SHARDS = 16
 MANIFEST_VERSION = "1"
+# Cached renders are keyed by the code that makes them (see notegraph.code_digest).
+_RENDER_CODE = code_digest("notegraph.site.render", "notegraph.site.build",
+                           "notegraph.links", "notegraph.slugs")
 
 
 class SiteExtension(Protocol):
@@ -89,7 +94,8 @@ def template_dirs(config: Config) -> list[Path]:
 
 def input_signature(config: Config, extensions: Sequence[SiteExtension] = ()) -> str:
     """A cheap fingerprint (sizes and mtimes) of everything a build reads."""
-    parts: list[str] = [__version__, RENDER_VERSION, repr(config),
+    # the code too: a changed notegraph must not find an "up to date" site
+    parts: list[str] = [__version__, RENDER_VERSION, code_digest(), repr(config),
                         ",".join(e.name for e in extensions)]
     for root in [config.notes_path, config.transcripts_path, *template_dirs(config),
                  ASSETS_DIR]:
@@ -280,33 +286,60 @@ class _BodyCache:
         body = _without_title_heading(note)
         if note.type == "video" and note.video_id in self.videos_with_topics:
             body = _without_section(body, "Topics")
-        key = store.content_hash(RENDER_VERSION, body, note.video_id or "",
-                                 repr(sorted(links.items(), key=lambda kv: repr(kv[0]))))
+        root = "../" * url.count("/")
+        tags = {t.casefold(): root + tag_url(t) for t in note.tags}
+        embeds = self._embeds(note, url)
+        key = store.content_hash(RENDER_VERSION, _RENDER_CODE, body, note.video_id or "",
+                                 repr(sorted(links.items(), key=lambda kv: repr(kv[0]))),
+                                 repr(sorted(tags.items())),
+                                 repr(sorted(embeds.items(), key=lambda kv: repr(kv[0]))))
         row = self.db.execute("SELECT html, toc FROM bodies WHERE key = ?", (key,)).fetchone()
         if row is not None:
             toc = tuple(TocEntry(*t) for t in json.loads(row[1]))
             return RenderedNote(row[0], toc)
         self.misses += 1
-        root = "../" * url.count("/")
 
         def fallback(target: str, heading: str | None) -> LinkTarget:
             found = self.vault.resolve(target, note.id)
             return self._target(found, note, root)
 
-        rendered = self.renderer.render(body, links, note.video_id, fallback)
+        rendered = self.renderer.render(body, links, note.video_id, fallback, tags, embeds)
         self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
                         (key, rendered.html,
                          json.dumps([[t.level, t.id, t.name] for t in rendered.toc])))
         return rendered
 
-    def _links(self, note: Note, url: str) -> dict[tuple[str, str | None], LinkTarget]:
+    def _links(self, note: Note, url: str, page: Note | None = None
+               ) -> dict[tuple[str, str | None], LinkTarget]:
+        """Where `note`'s links point, as hrefs from the page at `url` (showing `page`)."""
         root = "../" * url.count("/")
         links: dict[tuple[str, str | None], LinkTarget] = {}
         for link, found in zip(note.links, self.vault.resolved.get(note.id, ()), strict=False):
             key = (cached_link_key(link.target), link.heading)
             if key not in links:
-                links[key] = self._target(found, note, root)
+                links[key] = self._target(found, page or note, root)
         return links
+
+    def _embeds(self, note: Note, url: str) -> dict[tuple[str, str | None], str]:
+        """`![[target]]` → the target's body (or section) rendered for this page.
+
+        One level deep: embeds inside an embedded note stay link cards, so no chain of
+        embeds can loop; a note embedding itself gets a link card too.
+        """
+        out: dict[tuple[str, str | None], str] = {}
+        for link, found in zip(note.links, self.vault.resolved.get(note.id, ()), strict=False):
+            key = (cached_link_key(link.target), link.heading)
+            if not link.embed or found is None or found == note.id or key in out:
+                continue
+            target = self.vault.notes[found]
+            body = _without_title_heading(target)
+            if link.heading:
+                body = _section(body, link.heading) or body
+            links = self._links(target, url, page=note)
+            root = "../" * url.count("/")
+            tags = {t.casefold(): root + tag_url(t) for t in target.tags}
+            out[key] = self.renderer.render(body, links, target.video_id, tags=tags).html
+        return out
 
     def _target(self, found: str | None, note: Note, root: str) -> LinkTarget:
         if found is None:
@@ -328,6 +361,17 @@ def _without_title_heading(note: Note) -> str:
         if cached_link_key(first[2:].strip()) == cached_link_key(note.title):
             return rest
     return note.body
+
+
+def _section(body: str, heading: str) -> str:
+    """The part of `body` under the heading named `heading` (up to one of its level), or ""."""
+    want = heading_anchor(heading)
+    for m in re.finditer(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", body, re.M):
+        if heading_anchor(m.group(2)) == want:
+            level = len(m.group(1))
+            end = re.compile(rf"^#{{1,{level}}}[ \t]", re.M).search(body, m.end())
+            return body[m.end():end.start() if end else len(body)]
+    return ""
 
 
 def _without_section(body: str, heading: str) -> str:

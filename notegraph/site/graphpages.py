@@ -18,6 +18,7 @@ import networkx as nx
 import numpy as np
 
 from notegraph import store
+from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
 from notegraph.graph import CONTENT_KINDS, Related, graph_digest, graph_from_vault, related_all
@@ -76,8 +77,8 @@ class GraphExtension:
                                                 self.ring2_max)
             kinds = graphviz.kinds_present(self._graph, [note_id, *ring1, *ring2])
             legend = "".join(f'<li style="--kc: var(--k-{k})">{k}</li>' for k in kinds)
-            # The stylesheet travels with the snippet: note templates need not know it.
-            svg = (f'<link rel="stylesheet" href="{root}assets/graph.css">{svg}'
+            # graph.css is linked site-wide by base.html (when the graph is built)
+            svg = (f'{svg}'
                    f'<ul class="ng-kinds">{legend}</ul>'
                    f'<p class="ng-more"><a href="{root}graph/">Open the full graph</a></p>')
         return {"related": related, "local_graph": svg}
@@ -144,7 +145,8 @@ def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: in
         ids = sorted(vectors)
         vec_part = store.content_hash("\n".join(ids).encode(),
                                       np.stack([vectors[i] for i in ids]).tobytes())
-    key = store.content_hash(RELATED_VERSION, graph_digest(g), vec_part, str(k))
+    key = store.content_hash(RELATED_VERSION, code_digest("notegraph.graph"), graph_digest(g),
+                             vec_part, str(k))
     path = cache_dir / f"related-{key}.json"
     if path.is_file():
         try:

@@ -30,6 +30,7 @@ import networkx as nx
 import numpy as np
 
 from notegraph import store
+from notegraph.code_digest import code_digest
 from notegraph.graph import communities, graph_digest, neighbourhood
 
 LAYOUT_VERSION = "3"
@@ -203,7 +204,8 @@ def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED) -> Layo
 
     A missing or corrupt cache file just means the layout is computed again.
     """
-    path = cache_dir / f"graph-layout-{graph_digest(g, LAYOUT_VERSION)}-{seed}.json" if cache_dir else None
+    version = LAYOUT_VERSION + code_digest("notegraph.site.graphviz", "notegraph.graph")
+    path = cache_dir / f"graph-layout-{graph_digest(g, version)}-{seed}.json" if cache_dir else None
     if path is not None and path.is_file():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

@@ -200,7 +200,7 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
         "people": people, "concepts": concepts,
         "channel": idx.ref(channel) if channel and channel != note.id else None,
         "channel_name": idx.channel_name(note),
-        "tags": tuple((t, _tag_url(t)) for t in note.tags),
+        "tags": tuple((t, tag_url(t)) for t in note.tags),
         "type": note.type, "player": None, "video": None, "moments": (), "chapters": (),
         "videos": (), "extra": dict(extra), "summary": note.summary,
     }
@@ -257,7 +257,7 @@ def tag_pages(idx: SiteIndex) -> list[Page]:
     names: dict[str, str] = {}
     for note in idx.vault.notes.values():
         for tag in note.tags:
-            url = _tag_url(tag)
+            url = tag_url(tag)
             if not by_url.get(url) or by_url[url][-1] is not note:
                 by_url.setdefault(url, []).append(note)
             names[url] = min(names.get(url, tag), tag)
@@ -277,17 +277,25 @@ def tag_pages(idx: SiteIndex) -> list[Page]:
 
 
 
-def _tag_url(tag: str) -> str:
+def tag_url(tag: str) -> str:
+    """The URL path of a tag's page (tags that slugify alike share it)."""
     return f"tags/{slugify(tag, max_words=20, fallback='tag')}/"
 
 
 def _resolve_names(idx: SiteIndex, note: Note, names: tuple[str, ...]
                    ) -> tuple[tuple[str, str | None], ...]:
-    """(name, url or None) for frontmatter names such as `people:` and `concepts:`."""
+    """(name, url or None) for frontmatter names such as `people:` and `concepts:`.
+
+    A name that resolves is shown as its note's title, so `embodiment` and `Embodiment`
+    are one search filter value (and one spelling) across the site.
+    """
     out = []
     for name in names:
         found = idx.vault.resolve(name, note.id)
-        out.append((name, idx.vault.urls[found] if found else None))
+        if found:
+            out.append((idx.vault.notes[found].title, idx.vault.urls[found]))
+        else:
+            out.append((name, None))
     return tuple(out)
 
 

@@ -29,9 +29,10 @@ from markdown.treeprocessors import Treeprocessor
 
 from notegraph.links import cached_link_key
 from notegraph.slugs import format_timestamp, parse_timestamp, parse_wikilink
+from notegraph.vault import INLINE_TAG_RE
 
 # Bump when the HTML this module produces changes, so cached renders are not reused.
-RENDER_VERSION = "4"
+RENDER_VERSION = "5"
 TOC_MIN_HEADINGS = 4
 _SAFE_URL_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.I)
 
@@ -90,11 +91,17 @@ class NoteRenderer:
         )
 
     def render(self, body: str, links: Mapping[tuple[str, str | None], LinkTarget],
-               video_id: str | None = None, fallback: Resolver | None = None
-               ) -> RenderedNote:
-        """Render `body`; `links` maps (link_key(target), heading) to where it points."""
+               video_id: str | None = None, fallback: Resolver | None = None,
+               tags: Mapping[str, str] | None = None,
+               embeds: Mapping[tuple[str, str | None], str] | None = None) -> RenderedNote:
+        """Render `body`; `links` maps (link_key(target), heading) to where it points,
+        `tags` an inline `#tag` (casefolded) to its tag page (other `#words` stay text),
+        `embeds` a `![[target]]` key to the rendered HTML it transcludes (the rest of the
+        embeds are shown as link cards)."""
         self._md.reset()
         self._ext.links = links
+        self._ext.tags = tags or {}
+        self._ext.embeds = embeds or {}
         self._ext.fallback = fallback
         self._ext.video_id = video_id
         html = self._md.convert(body)
@@ -124,6 +131,8 @@ class _NotegraphExtension(Extension):
         self.links: Mapping[tuple[str, str | None], LinkTarget] = {}
         self.fallback: Resolver | None = None
         self.video_id: str | None = None
+        self.tags: Mapping[str, str] = {}
+        self.embeds: Mapping[tuple[str, str | None], str] = {}
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown API)
         # Raw HTML is untrusted: without these two processors it is escaped as text.
@@ -131,7 +140,8 @@ class _NotegraphExtension(Extension):
         md.inlinePatterns.deregister("html")
         md.inlinePatterns.register(_TimestampPattern(self), "yt_timestamp", 185)
         md.inlinePatterns.register(_BreakPattern(), "html_br", 184)
-        md.inlinePatterns.register(_WikiLinkPattern(self), "wikilink", 175)
+        md.inlinePatterns.register(_WikiLinkPattern(self, md), "wikilink", 175)
+        md.inlinePatterns.register(_TagPattern(self), "inline_tag", 174)
         md.parser.blockprocessors.register(_CalloutProcessor(md.parser), "callout", 21)
         md.treeprocessors.register(_SafeUrls(md), "safe_urls", 1)
         # After fenced code is stashed (25), so code blocks are left alone.
@@ -139,8 +149,8 @@ class _NotegraphExtension(Extension):
 
 
 class _WikiLinkPattern(InlineProcessor):
-    def __init__(self, ext: _NotegraphExtension) -> None:
-        super().__init__(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+    def __init__(self, ext: _NotegraphExtension, md: markdown.Markdown) -> None:
+        super().__init__(r"(!?)\[\[([^\[\]\n]+?)\]\]", md)
         self.ext = ext
 
     def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (markdown API)
@@ -164,10 +174,40 @@ class _WikiLinkPattern(InlineProcessor):
             el = ET.Element("a", {"class": "wikilink", "href": href})
             if target.note_url:
                 el.set("data-note", target.note_url)
+        el.text = label
+        inner = self.ext.embeds.get(key) if m.group(1) and target.href else None
+        if inner is not None and data.strip() == m.group(0):
+            # `![[note]]` alone in its paragraph: the note's body, framed and titled;
+            # stashed as raw HTML, so the paragraph becomes the block itself. (Inside a
+            # sentence it stays a link card: a block cannot sit in a paragraph.)
+            el.set("class", "wikilink embed-title")
+            if not wl.label and target.title:
+                el.text = f"{target.title} › {wl.heading}" if wl.heading else target.title
+            block = (f'<div class="embed">{ET.tostring(el, encoding="unicode")}'
+                     f'<div class="embed-body">{inner}</div></div>')
+            return self.md.htmlStash.store(block), m.start(0), m.end(0)
         if m.group(1):
             el.set("class", el.get("class", "") + " embed")
-        el.text = label
+            if not wl.label and target.title:  # a card names the note by its title
+                el.text = f"{target.title} › {wl.heading}" if wl.heading else target.title
         return el, m.start(0), m.end(0)
+
+
+class _TagPattern(InlineProcessor):
+    """An Obsidian `#tag` the note is tagged with → a link to its tag page."""
+
+    def __init__(self, ext: _NotegraphExtension) -> None:
+        super().__init__(INLINE_TAG_RE.pattern)
+        self.ext = ext
+
+    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (markdown API)
+        tag = m.group(1).rstrip("/-")
+        href = self.ext.tags.get(tag.casefold())
+        if href is None:
+            return None, None, None
+        el = ET.Element("a", {"class": "tag", "href": href})
+        el.text = f"#{tag}"
+        return el, m.start(0), m.start(0) + 1 + len(tag)
 
 
 class _TimestampPattern(InlineProcessor):

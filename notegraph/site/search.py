@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from notegraph import store
+from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
 from notegraph.site.pages import Page, SiteIndex
@@ -60,7 +62,9 @@ class SearchExtension:
         if not changed and (site_dir / INDEX_DIR / "pagefind-entry.json").is_file():
             return
         index_dir = site_dir / INDEX_DIR
-        cached = self._cache / html_digest(site_dir) if self._cache else None
+        # keyed by the pages and by how Pagefind is run (this module)
+        key = store.content_hash(html_digest(site_dir), code_digest("notegraph.site.search"))
+        cached = self._cache / key if self._cache else None
         if cached is not None and (cached / "pagefind-entry.json").is_file():
             shutil.rmtree(index_dir, ignore_errors=True)
             shutil.copytree(cached, index_dir)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notegraph import store
+from notegraph.code_digest import code_digest
 from notegraph.models import Chapter
 
 _CACHE_VERSION = "1"
@@ -36,7 +37,7 @@ def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None
     if cache_file is not None and cache_file.exists():
         try:
             version, cached = pickle.loads(cache_file.read_bytes())
-            if version != _CACHE_VERSION:
+            if version != _cache_version():
                 cached = {}
         except Exception:  # a broken cache is only a slower build
             cached = {}
@@ -47,7 +48,7 @@ def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None
         hit = cached.get(path.name)
         fresh[path.name] = hit if hit is not None and hit[0] == key else (key, _read(path))
     if cache_file is not None and fresh != cached:
-        store.atomic_write_bytes(cache_file, pickle.dumps((_CACHE_VERSION, fresh)))
+        store.atomic_write_bytes(cache_file, pickle.dumps((_cache_version(), fresh)))
     infos: dict[str, VideoInfo] = {}
     problems: list[tuple[str, str]] = []
     for name, (_, value) in sorted(fresh.items()):
@@ -56,6 +57,10 @@ def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None
         else:
             problems.append((name, value))
     return infos, problems
+
+
+def _cache_version() -> str:
+    return _CACHE_VERSION + "-" + code_digest("notegraph.site.videos")
 
 
 def _read(path: Path) -> VideoInfo | str:
