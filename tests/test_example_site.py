@@ -137,9 +137,9 @@ def test_search_a_word_and_open_a_result(page, base_url):
     box.fill("secretary")
     # Pagefind searches as you type: wait for the answer to the whole word, not to "se".
     # The word is in a hand-written note, whose text does not change with the note writer.
-    page.locator(".pagefind-ui__message", has_text="secretary").wait_for(timeout=15000)
+    page.locator(".pagefind-ui__message", has_text="secretary").wait_for(timeout=30000)
     result = page.locator(".pagefind-ui__result-link").first
-    result.wait_for(timeout=15000)
+    result.wait_for(timeout=30000)
     _shot(page, "search")
     href = result.get_attribute("href")
     assert href.startswith(f"/{SUBPATH}/"), href  # result links honour the sub-path
@@ -151,10 +151,10 @@ def test_search_a_word_and_open_a_result(page, base_url):
 @pytest.mark.browser
 def test_search_is_filterable_by_channel(page, base_url):
     page.goto(base_url + "search/?q=empathy")
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=30000)
     filters = page.locator(".pagefind-ui__filter-name")
     # The filter list renders after the results: wait for it rather than race it.
-    filters.filter(has_text="Channel").first.wait_for(timeout=15000)
+    filters.filter(has_text="Channel").first.wait_for(timeout=30000)
     assert "channel" in [t.strip().lower() for t in filters.all_inner_texts()]
 
 
