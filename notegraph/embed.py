@@ -12,6 +12,8 @@ time. A corrupt cache file is ignored (treated as empty).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
 import os
 import threading
@@ -28,6 +30,10 @@ from notegraph.slugs import slugify
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 BATCH_SIZE = 32
+# Texts sent to the model per call: each chunk's vectors are cached as soon as they exist
+# (an interrupted cold build keeps them) and its working memory is returned to the OS
+# before the next, so a 10k-note cold build peaks like a 1k one.
+ENCODE_CHUNK = 256
 
 
 @runtime_checkable
@@ -143,10 +149,12 @@ class CachedEmbedder:
         for k, t in zip(keys, texts, strict=True):
             if k not in found and k not in missing:
                 missing[k] = t
-        if missing:
-            fresh = normalize_rows(self._encode(list(missing.values())))
-            self.model_calls += len(missing)
-            new = dict(zip(missing, fresh, strict=True))
+        todo = list(missing.items())
+        for start in range(0, len(todo), ENCODE_CHUNK):
+            chunk = todo[start:start + ENCODE_CHUNK]
+            fresh = normalize_rows(self._encode([t for _, t in chunk]))
+            self.model_calls += len(chunk)
+            new = {k: v for (k, _), v in zip(chunk, fresh, strict=True)}
             found.update(new)
             if self._cache is not None:
                 self._cache.put_many(new)
@@ -166,10 +174,25 @@ def _sentence_transformer_encoder(model_ref: str) -> Callable[[list[str]], np.nd
         with _MODEL_LOCK:
             if not model:
                 model.append(_load_sentence_transformer(model_ref))
-        return model[0].encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True,
-                               normalize_embeddings=True, show_progress_bar=False)
+        vectors = model[0].encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True,
+                                  normalize_embeddings=True, show_progress_bar=False)
+        _release_freed_memory()
+        return vectors
 
     return encode
+
+
+def _release_freed_memory() -> None:
+    """Give the heap PyTorch freed back to the OS (glibc only; elsewhere a no-op).
+
+    Batches of different sequence lengths leave glibc's heap fragmented: without this a
+    process embedding 10k notes grew by ~15 MB per 100 texts although nothing was kept.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _load_sentence_transformer(model_ref: str) -> Any:
