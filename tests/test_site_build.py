@@ -16,7 +16,7 @@ from notegraph.config import load_config
 from notegraph.site.build import ASSETS_DIR, PREVIEW_SHARDS, build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_project"
-GOLDENS = Path(__file__).parent / "goldens" / "site"
+GOLDENS = Path(__file__).parent / "golden" / "site"
 GOLDEN_PAGES = ["index.html", "topics/empathy_in_machines/index.html",
                 "videos/what_makes_us_human/index.html", "people/ada_lovelace/index.html",
                 "journal/my_reading_notes/index.html", "all/index.html", "404.html"]
