@@ -68,18 +68,18 @@ class NotesResult:
 
 
 def writer_name(config: Config) -> str:
-    """The configured writer (`writer` in notegraph.toml when that key exists)."""
-    return str(getattr(config, "writer", "") or DEFAULT_WRITER)
+    """The configured writer (`writer` in notegraph.toml; empty means the default)."""
+    return config.writer or DEFAULT_WRITER
 
 
 def transcript_key(config: Config, path: Path) -> str:
     """Cache key of one transcript's topics: its bytes, the model, the writer, the code."""
     # The LLM writer's settings shape its notes too (its replies are cached separately).
-    llm = getattr(config, "llm", None)
-    llm = f"{llm.base_url}|{llm.model}|{llm.temperature}" if llm and writer_name(config) == "llm" \
-        else ""
+    llm = config.llm
+    llm_key = (f"{llm.base_url}|{llm.model}|{llm.temperature}"
+               if writer_name(config) == "llm" else "")
     return store.content_hash(path.read_bytes(), config.model or "default",
-                              writer_name(config), llm, PIPELINE_VERSION)
+                              writer_name(config), llm_key, PIPELINE_VERSION)
 
 
 def _topics_dir(config: Config) -> Path:
@@ -286,8 +286,7 @@ def ground(topic: Topic, reporter: Reporter) -> Topic:
                           "transcript does not have")
         if points:
             sections.append(Section(section.heading, points))
-    return Topic(seg, topic.title, topic.lead, tuple(sections), topic.concepts, topic.people,
-                 topic.meta)
+    return dataclasses.replace(topic, sections=tuple(sections))
 
 
 def process_transcript(config: Config, path: Path, writer: Writer,

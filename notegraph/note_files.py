@@ -50,6 +50,7 @@ class VaultFile:
     path: Path
     meta: dict[str, Any] | None
     body: str
+    text: str = field(repr=False)  # the whole file as scanned
 
     @property
     def generated(self) -> bool:
@@ -73,7 +74,7 @@ def scan_vault(notes_dir: Path) -> dict[Path, VaultFile]:
         except (OSError, UnicodeDecodeError):
             continue
         meta, body = split_frontmatter(text)
-        files[path.resolve()] = VaultFile(path.resolve(), meta, body)
+        files[path.resolve()] = VaultFile(path.resolve(), meta, body, text)
     return files
 
 
@@ -155,7 +156,7 @@ def write_notes(notes_dir: Path, notes: Sequence[GeneratedNote], files: dict[Pat
             store.atomic_write_bytes(backup, path.read_bytes())
             report.backed_up.append(backup)
             reporter.info(f"{path}: edited by hand; saved it as {backup.name} and regenerated it")
-        if path.read_text(encoding="utf-8") == text:
+        if current.text == text:  # as scanned: the vault is read once per run
             report.unchanged.append(path)
             continue
         store.atomic_write_text(path, text)

@@ -27,7 +27,7 @@ from notegraph.grounding import (
     specifics,
     vocabulary,
 )
-from notegraph.models import Cue
+from notegraph.models import Cue, KeyPoint, Section, Segment, Sentence, Topic
 from notegraph.report import Reporter
 from notegraph.slugs import format_timestamp
 
@@ -179,3 +179,21 @@ def test_failed_llm_run_writes_the_extractive_note(tmp_path: Path, embedder) -> 
         assert result.processed == [TRANSCRIPT.video_id] and len(server.requests) == 1
     (path,) = (config.notes_path / "topics").glob("*.md")
     assert "grounding:\n  kept: 5" in path.read_text(encoding="utf-8")
+
+
+def test_ground_drops_key_points_at_times_the_segment_does_not_have() -> None:
+    """The pipeline's own check, for any writer: a point survives only at the start of a
+    real sentence of its segment; an emptied section goes, and the user is told."""
+    sentences = (Sentence(10.0, 14.0, "First."), Sentence(15.25, 19.0, "Second."),
+                 Sentence(20.0, 24.0, "Third."))
+    # the last sentence spills past the segment's end: a time that is real but not this topic's
+    segment = Segment("vid", 10.0, 19.5, sentences)
+    real, invented, outside = (KeyPoint("Real.", 15.25), KeyPoint("Invented.", 16.0),
+                               KeyPoint("Next topic.", 20.0))
+    topic = Topic(segment, "T", "Lead.", (Section("Kept", (real, invented)),
+                                          Section("Gone", (outside,))), meta={"x": 1})
+    reporter = RecordingReporter()
+    grounded = ground(topic, reporter)
+    assert grounded.sections == (Section("Kept", (real,)),)
+    assert (grounded.title, grounded.lead, grounded.meta) == ("T", "Lead.", {"x": 1})
+    assert len(reporter.warnings) == 2 and all("vid:" in w for w in reporter.warnings)

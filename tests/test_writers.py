@@ -62,7 +62,7 @@ def test_registry_gives_the_extractive_writer_by_default() -> None:
 
 
 def test_registry_rejects_unknown_names_and_accepts_plugins() -> None:
-    with pytest.raises(ConfigError, match="unknown note writer 'nope'"):
+    with pytest.raises(ConfigError, match=r"unknown note writer 'nope'; available: .*llm"):
         get_writer("nope")
 
     class Fake:

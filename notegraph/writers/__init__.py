@@ -13,7 +13,6 @@ the pipeline checks it and refuses a topic that invents a time.
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -88,7 +87,7 @@ def get_writer(name: str = DEFAULT_WRITER, config: Config | None = None,
         factory = _REGISTRY[name or DEFAULT_WRITER]
     except KeyError:
         raise ConfigError(
-            f"unknown note writer {name!r}; available: {', '.join(sorted(_REGISTRY))}"
+            f"unknown note writer {name!r}; available: {', '.join(available_writers())}"
         ) from None
     args = (config or Config(), reporter or SilentReporter())
     try:
@@ -106,6 +105,6 @@ def _register_builtins() -> None:
 
         register_writer(DEFAULT_WRITER, ExtractiveWriter)
     if "llm" not in _REGISTRY:
-        # branch llm's plug-in registers itself on import, when present
-        with contextlib.suppress(ImportError):
-            from notegraph.writers import llm  # type: ignore[attr-defined]  # noqa: F401
+        # llm.py ships with the package and registers itself on import; an ImportError
+        # there is a real fault to show, not an "unknown note writer 'llm'".
+        from notegraph.writers import llm  # noqa: F401
