@@ -22,6 +22,8 @@ LinkKey = NewType("LinkKey", str)
 
 _VIDEO_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 _YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
+# `.en.vtt`, `.pt-BR.srt`, `.json`: what file_stem drops
+_LANG_AND_EXT_RE = re.compile(r"(\.[A-Za-z]{2,3}(-[A-Za-z]+)?)?\.[A-Za-z0-9]{1,5}$")
 # Zero-width and bidi marks (seen in real vault folder names) carry no meaning in a link.
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
@@ -63,15 +65,19 @@ def check_video_id(video_id: str) -> VideoId:
     return VideoId(video_id)
 
 
+def file_stem(name: str) -> str:
+    """`My Talk (2023).en.vtt` → `My Talk (2023)`: no folder, language tag or extension."""
+    stem = name.rsplit("/", 1)[-1]
+    return _LANG_AND_EXT_RE.sub("", stem)
+
+
 def id_from_filename(name: str) -> VideoId:
     """A transcript ID derived from a file name: `My Talk (2023).en.vtt` → `my-talk-2023`.
 
     A YouTube ID embedded in the name the way yt-dlp writes it (`title [ID].ext` or
     `..._ID.en.srt`) is not guessed here; pass `--id` for that.
     """
-    stem = name.rsplit("/", 1)[-1]
-    stem = re.sub(r"(\.[A-Za-z]{2,3}(-[A-Za-z]+)?)?\.[A-Za-z0-9]{1,5}$", "", stem)
-    words = re.findall(r"[A-Za-z0-9_]+", ascii_fold(stem))
+    words = re.findall(r"[A-Za-z0-9_]+", ascii_fold(file_stem(name)))
     vid = "-".join(words)[:80].strip("-_") or "transcript"
     return check_video_id(vid)
 

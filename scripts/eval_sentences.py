@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from notegraph.models import Transcript  # noqa: E402
 from notegraph.sources import read_transcript_file  # noqa: E402
 from notegraph.text.sentences import is_punctuated, sentence_starts  # noqa: E402
 
@@ -62,11 +63,10 @@ def human_words(turns: list[dict]) -> tuple[list[str], set[int], set[int]]:
     return words, starts, clauses
 
 
-def score_episode(path: Path) -> tuple[int, int, int, int]:
+def score_episode(path: Path, transcript: Transcript) -> tuple[int, int, int, int]:
     """(true positives, notegraph starts counted, human starts counted, notegraph starts
-    inside a clause) for one episode."""
+    inside a clause) for one episode (`transcript`: the episode read by notegraph)."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    transcript = read_transcript_file(path)
     cue_words = [_bare(t) for c in transcript.cues for t in c.text.split()]
     ours = set(sentence_starts(transcript))
     ref_words, ref_starts, ref_clauses = human_words(data.get("speaker_turns") or [])
@@ -103,9 +103,11 @@ def main(argv: list[str]) -> int:
     total = [0, 0, 0, 0]
     auto = [0, 0, 0, 0]
     for path in files:
-        counts = score_episode(path)
+        # read (and cleaned) once: the scores and the auto-caption flag share it
+        transcript = read_transcript_file(path)
+        counts = score_episode(path, transcript)
         total = [a + b for a, b in zip(total, counts, strict=True)]
-        transcript_is_auto = not is_punctuated(read_transcript_file(path))
+        transcript_is_auto = not is_punctuated(transcript)
         if transcript_is_auto:
             auto = [a + b for a, b in zip(auto, counts, strict=True)]
         print(_row(path.stem + ("" if transcript_is_auto else " (punct.)"), counts))

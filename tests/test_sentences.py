@@ -8,6 +8,7 @@ from notegraph.models import Cue, Transcript
 from notegraph.text.sentences import (
     clean_spoken,
     is_punctuated,
+    sentence_starts,
     split_sentences,
 )
 
@@ -86,6 +87,23 @@ def test_auto_captions_are_split_cased_and_cleaned():
     # every spoken content word survives, in order
     assert "understood dark matter" in text  # title words are not names by themselves
     assert "at Harvard" not in text  # nor is a word nobody capitalized
+
+
+def test_sentence_starts_index_the_words_that_open_split_sentences():
+    # sentence_starts feeds the boundary benchmark: it must report the very breaks
+    # split_sentences makes, as indices into the cues' whitespace-split words
+    t = _transcript([
+        Cue(0.0, 3.0, "Hello and welcome. Today we talk", "Ann"),
+        Cue(3.0, 6.0, "about dark matter, which is strange.", "Ann"),
+        Cue(6.0, 8.0, "Is it? Dr. Smith says so.", "Bob"),
+    ])
+    words = [w for c in t.cues for w in c.text.split()]
+    starts = sentence_starts(t)
+    assert starts == [0, 3, 12, 14]
+    assert [words[i] for i in starts] == [s.text.split()[0] for s in split_sentences(t)]
+    auto = _transcript([Cue(i * 3.0, i * 3.0 + 3.0, text, "A") for i, text in enumerate(AUTO)])
+    assert sentence_starts(auto)[0] == 0
+    assert len(sentence_starts(auto)) == len(split_sentences(auto))
 
 
 def test_auto_captions_are_not_cut_into_tiny_sentences():

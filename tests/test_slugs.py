@@ -129,3 +129,16 @@ def test_format_timestamp(seconds: float, text: str) -> None:
 )
 def test_parse_timestamp(text: str, seconds: float | None) -> None:
     assert slugs.parse_timestamp(text) == seconds
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("My Talk (2023).en.vtt", "My Talk (2023)"),
+        ("/some/dir/episode_12.pt-BR.srt", "episode_12"),
+        ("whisper.json", "whisper"),
+        ("v1.2 notes.txt", "v1.2 notes"),  # a dot inside the name stays
+        ("README", "README"),
+    ],
+)
+def test_file_stem_drops_folder_language_tag_and_extension(name: str, expected: str) -> None:
+    assert slugs.file_stem(name) == expected

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from notegraph.errors import InputError, ParseError
 from notegraph.models import Chapter, Cue, Transcript
-from notegraph.slugs import check_video_id, id_from_filename
+from notegraph.slugs import check_video_id, file_stem, id_from_filename
 from notegraph.sources import chapters as chapter_lists
 from notegraph.sources.jsonformats import looks_like_json, parse_json
 from notegraph.sources.parsed import LayoutError, ParsedFile
@@ -206,8 +206,8 @@ def _ytdlp_id(name: str) -> str | None:
 
 
 def _title_from_filename(name: str) -> str:
-    name = _YTDLP_NAME_RE.sub("", name) if _YTDLP_NAME_RE.search(name) else name
-    stem = re.sub(r"(\.[A-Za-z]{2,3}(-[A-Za-z]+)?)?\.[A-Za-z0-9]{1,5}$", "", name)
+    name = _YTDLP_NAME_RE.sub("", name)
+    stem = file_stem(name)
     return re.sub(r"[_\s]+", " ", stem).strip() or name
 
 

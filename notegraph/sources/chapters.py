@@ -29,7 +29,7 @@ def parse_chapters(text: str) -> tuple[Chapter, ...]:
     """The chapter list in `text`, or `()` when it has none YouTube would accept."""
     run: list[Chapter] = []
     for line in text.splitlines():
-        chapter = _chapter_line(line)
+        chapter = parse_chapter_line(line)
         if chapter is None:
             continue
         if chapter.start == 0:
@@ -53,7 +53,8 @@ def _accept(run: list[Chapter]) -> tuple[Chapter, ...]:
     return tuple(kept) if len(kept) >= MIN_CHAPTERS else ()
 
 
-def _chapter_line(line: str) -> Chapter | None:
+def parse_chapter_line(line: str) -> Chapter | None:
+    """`0:24 - Dark matter` → Chapter(24.0, "Dark matter"); None for any other line."""
     for pattern in (_LEADING, _TRAILING):
         m = pattern.match(line)
         if not m:
@@ -63,11 +64,6 @@ def _chapter_line(line: str) -> Chapter | None:
         if start is not None and title and re.search(r"\w", title):
             return Chapter(start=start, title=title)
     return None
-
-
-def parse_chapter_line(line: str) -> Chapter | None:
-    """`0:24 - Dark matter` → Chapter(24.0, "Dark matter"); None for any other line."""
-    return _chapter_line(line)
 
 
 def find_chapter_lists(lines: list[str]) -> list[tuple[int, int, tuple[Chapter, ...]]]:
@@ -80,7 +76,7 @@ def find_chapter_lists(lines: list[str]) -> list[tuple[int, int, tuple[Chapter, 
     found = []
     i = 0
     while i < len(lines):
-        first = _chapter_line(lines[i])
+        first = parse_chapter_line(lines[i])
         if first is None or first.start != 0:
             i += 1
             continue
@@ -89,7 +85,7 @@ def find_chapter_lists(lines: list[str]) -> list[tuple[int, int, tuple[Chapter, 
             if not lines[j].strip():
                 j += 1
                 continue
-            chapter = _chapter_line(lines[j])
+            chapter = parse_chapter_line(lines[j])
             if chapter is None or chapter.start <= run[-1].start:
                 break
             run.append(chapter)

@@ -105,12 +105,7 @@ def is_punctuated(transcript: Transcript) -> bool:
 
 def split_sentences(transcript: Transcript) -> list[Sentence]:
     """Re-join the cues of `transcript` into sentences (see the module docstring)."""
-    words = list(_words(transcript))
-    if not words:
-        return []
-    punctuated = is_punctuated(transcript)
-    casing = CasingRestorer.for_transcript(transcript, source_cased=punctuated)
-    groups = _group_words(words, punctuated, casing)
+    groups, casing = _sentence_groups(transcript)
     sentences = []
     for group in groups:
         raw = " ".join(w.text for w in group)
@@ -129,15 +124,24 @@ def sentence_starts(transcript: Transcript) -> list[int]:
     The same breaks as `split_sentences` (before display cleanup drops any sentence):
     for measuring boundaries against a reference transcript.
     """
-    words = list(_words(transcript))
-    punctuated = is_punctuated(transcript)
-    casing = CasingRestorer.for_transcript(transcript, source_cased=punctuated)
-    groups = _group_words(words, punctuated, casing) if words else []
+    groups, _ = _sentence_groups(transcript)
     starts, pos = [], 0
     for group in groups:
         starts.append(pos)
         pos += len(group)
     return starts
+
+
+def _sentence_groups(transcript: Transcript) -> tuple[list[list[_Word]], CasingRestorer]:
+    """The words of each sentence, and the casing learnt from `transcript`.
+
+    The one place the breaks are decided, so that `split_sentences` and
+    `sentence_starts` cannot drift apart.
+    """
+    words = list(_words(transcript))
+    punctuated = is_punctuated(transcript)
+    casing = CasingRestorer.for_transcript(transcript, source_cased=punctuated)
+    return (_group_words(words, punctuated, casing) if words else []), casing
 
 
 def _group_words(words: list[_Word], punctuated: bool,
