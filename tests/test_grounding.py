@@ -15,6 +15,7 @@ import pytest
 import yaml
 from chat_server import ChatServer, Reply, error
 from llm_fixtures import LEAD, LINES, MIXED, SENTENCES, TRANSCRIPT, WordEmbedder, mixed_reply
+from recording_reporter import RecordingReporter
 
 from notegraph import store
 from notegraph.config import Config, load_config
@@ -28,7 +29,6 @@ from notegraph.grounding import (
     vocabulary,
 )
 from notegraph.models import Cue
-from notegraph.report import Reporter
 from notegraph.slugs import format_timestamp
 
 _ANCHOR_RE = re.compile(r'data-t="(\d\d:\d\d:\d\d)">\[(\d\d:\d\d:\d\d)\]</a>')
@@ -39,15 +39,6 @@ def embedder(tmp_path_factory: pytest.TempPathFactory):
     from notegraph.embed import load_embedder
 
     return load_embedder(Config(root=tmp_path_factory.mktemp("embeddings")))
-
-
-class RecordingReporter(Reporter):
-    def __init__(self) -> None:
-        super().__init__(level=0)
-        self.warnings: list[str] = []
-
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from chat_server import ChatServer, Reply, error
 from llm_fixtures import LINES, SEGMENT, TRANSCRIPT, WordEmbedder, grounded_reply
+from recording_reporter import RecordingReporter
 
 from notegraph.chat import ChatClient, MalformedReply
 from notegraph.config import Config, load_config
@@ -30,17 +31,6 @@ from notegraph.writers.llm import LLMWriter, clean_text, parse_reply
 def server():
     with ChatServer() as s:
         yield s
-
-
-class RecordingReporter(Reporter):
-    """Keeps warnings so tests can read them."""
-
-    def __init__(self) -> None:
-        super().__init__(level=0)
-        self.warnings: list[str] = []
-
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
 
 
 def make_config(root: Path, base_url: str, **llm: object) -> Config:
