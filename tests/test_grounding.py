@@ -61,6 +61,17 @@ def test_names_and_numbers_must_be_said() -> None:
         "pari", "julia", "child", "3"]
 
 
+def test_claim_with_an_unsaid_name_or_number_is_dropped_despite_a_true_citation() -> None:
+    # Fast guard for the invented-specifics rule: with the word embedder these claims are
+    # near-copies of the cited sentence, so only that rule can drop them.
+    checker = GroundingChecker(SENTENCES, WordEmbedder())
+    said = LINES[6][1]  # "I use two percent salt relative to the weight of the flour."
+    kept = checker.ground(Claim(said, ("00:01:39",)))
+    assert kept is not None and (kept.status, kept.start) == ("kept", 99.8)
+    for invented in (said.replace("two", "3"), "Julia Child says " + said[0].lower() + said[1:]):
+        assert checker.ground(Claim(invented, ("00:01:39",))) is None, invented
+
+
 def test_only_real_sentence_starts_of_the_topic_count_as_citations() -> None:
     checker = GroundingChecker(SENTENCES[:8], WordEmbedder())  # the topic ends at 01:53
     claim = LINES[6][1]  # said at 00:01:39
