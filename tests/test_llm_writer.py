@@ -173,7 +173,9 @@ def test_prompt_template_can_be_overridden(tmp_path: Path, server: ChatServer) -
 
 # ------------------------------------------------------------------- failures
 
-def _assert_all_extractive(topics: list, reason: str) -> None:
+def _assert_all_extractive(topics: list, reason: str, count: int = 1) -> None:
+    # One note per segment even when the LLM fails: an empty list must not pass.
+    assert len(topics) == count
     for t in topics:
         assert t.meta["writer"] == "extractive"
         assert reason in t.meta["llm_fallback"]
@@ -186,7 +188,7 @@ def test_bad_key_falls_back_once_for_every_topic(tmp_path: Path, server: ChatSer
     reporter = RecordingReporter()
     _, topics = write(make_config(tmp_path, server.base_url, max_concurrency=1),
                            three_segments(), reporter)
-    _assert_all_extractive(topics, "refused the API key (401)")
+    _assert_all_extractive(topics, "refused the API key (401)", count=3)
     assert len(server.requests) == 1, "a 401 is not retried, and stops the other topics"
     assert len(reporter.warnings) == 1 and "remaining topics" in reporter.warnings[0]
 
@@ -248,7 +250,7 @@ def test_server_down_is_fatal_for_the_run(tmp_path: Path) -> None:
     reporter = RecordingReporter()
     _, topics = write(make_config(tmp_path, f"http://127.0.0.1:{port}/v1", max_concurrency=1),
                       three_segments(), reporter)
-    _assert_all_extractive(topics, "cannot reach LLM server")
+    _assert_all_extractive(topics, "cannot reach LLM server", count=3)
     assert len(reporter.warnings) == 1
 
 
