@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,17 @@ def shared_data() -> Path:
     if not data.is_dir():
         pytest.skip(f"real transcripts not available: {data} is absent")
     return data
+
+
+@pytest.fixture
+def shared_file(shared_data: Path) -> Callable[..., Path]:
+    """`shared_file("formats", name)`: that file under ../shared/data, or skip when absent.
+
+    One place for the "real file or a clean skip" rule instead of a copy in every test.
+    """
+    def find(*parts: str) -> Path:
+        path = shared_data.joinpath(*parts)
+        if not path.exists():
+            pytest.skip(f"{path} is absent")
+        return path
+    return find

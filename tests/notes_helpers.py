@@ -67,6 +67,7 @@ def vault_problems(notes_dir: Path, transcripts: dict[str, Transcript],
             keys.add(link_key(meta["title"]))
         for alias in meta.get("aliases") or []:
             keys.add(link_key(str(alias)))
+    topics = 0
     for f in files.values():
         meta = f.meta or {}
         name = f.path.relative_to(notes_dir)
@@ -83,6 +84,10 @@ def vault_problems(notes_dir: Path, transcripts: dict[str, Transcript],
             problems.append(f"{name}: title does not read like a title: {title!r}")
         transcript = transcripts[meta["videoId"]]
         start, end = float(meta["start"]), float(meta["end"])
+        topics += 1
+        # A topic note with no timestamp at all would pass every per-anchor check below.
+        if not ANCHOR_RE.search(f.body):
+            problems.append(f"{name}: no timestamp anywhere in the note")
         for line in f.body.splitlines():
             for m in ANCHOR_RE.finditer(line):
                 t = parse_timestamp(m.group(1))
@@ -100,4 +105,6 @@ def vault_problems(notes_dir: Path, transcripts: dict[str, Transcript],
                 if len(missing) > max(1, len(head) // 4):
                     problems.append(f"{name}: at {m.group(1)} not said nearby: {said[:80]!r} "
                                     f"(missing {missing})")
+    if not topics:
+        problems.append(f"{notes_dir}: no topic note was generated")
     return problems

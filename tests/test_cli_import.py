@@ -4,6 +4,7 @@ as one line with exit != 0, no traceback and nothing written."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,10 +59,9 @@ def test_reimport_is_a_noop_unless_forced(project: Path) -> None:
     assert forced.exit_code == 0 and "Goodbye." in out.read_text()
 
 
-def test_chaptered_episode_via_cli_with_its_own_id(project: Path, shared_data: Path) -> None:
-    src = shared_data / "chaptered" / "VPaOy3G1-2A.json"
-    if not src.exists():
-        pytest.skip(f"{src} is absent")
+def test_chaptered_episode_via_cli_with_its_own_id(project: Path,
+                                                   shared_file: Callable[..., Path]) -> None:
+    src = shared_file("chaptered", "VPaOy3G1-2A.json")
     assert run(project, str(src)).exit_code == 0
     data = json.loads((project / "content" / "transcripts" / "VPaOy3G1-2A.json").read_text())
     assert data["channel"] == "Lex Fridman" and len(data["chapters"]) == 5

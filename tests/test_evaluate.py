@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -87,16 +88,20 @@ def test_load_episode_hides_chapters_and_reads_speakers(tmp_path: Path):
     assert episode.transcript.cues[0].end == 2
 
 
-@pytest.mark.slow
-@pytest.mark.shared
-def test_evaluation_on_a_real_episode(shared_data: Path, tmp_path: Path):
-    """The whole evaluation on the shortest real episode, with the real model."""
-    src = shared_data / "chaptered" / "VPaOy3G1-2A.json"
-    if not src.exists():
-        pytest.skip(f"{src} is absent")
+def _episode_folder(src: Path, tmp_path: Path) -> Path:
+    """A folder holding just `src` (linked, never copied: shared data stays outside)."""
     folder = tmp_path / "episodes"
     folder.mkdir()
     (folder / src.name).symlink_to(src)
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_evaluation_on_a_real_episode(shared_file: Callable[..., Path], tmp_path: Path):
+    """The whole evaluation on the shortest real episode, with the real model."""
+    src = shared_file("chaptered", "VPaOy3G1-2A.json")
+    folder = _episode_folder(src, tmp_path)
     embedder = load_embedder(Config(root=tmp_path))
     scores = evaluate.evaluate_segments(folder, embedder)
     assert [s.method for s in scores] == ["notegraph", "equal", "texttiling"]
@@ -137,17 +142,13 @@ def test_eval_command_errors_are_one_line(tmp_path: Path):
 
 @pytest.mark.slow
 @pytest.mark.shared
-def test_eval_command_prints_the_table(shared_data: Path, tmp_path: Path):
+def test_eval_command_prints_the_table(shared_file: Callable[..., Path], tmp_path: Path):
     from click.testing import CliRunner
 
     from notegraph.cli import cli
 
-    src = shared_data / "chaptered" / "MVYrJJNdrEg.json"
-    if not src.exists():
-        pytest.skip(f"{src} is absent")
-    folder = tmp_path / "episodes"
-    folder.mkdir()
-    (folder / src.name).symlink_to(src)
+    src = shared_file("chaptered", "MVYrJJNdrEg.json")
+    folder = _episode_folder(src, tmp_path)
     result = CliRunner().invoke(cli, ["--root", str(tmp_path), "eval", "segments",
                                       str(folder), "--method", "equal"])
     assert result.exit_code == 0, result.output

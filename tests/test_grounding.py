@@ -15,6 +15,7 @@ import pytest
 import yaml
 from chat_server import ChatServer, Reply, error
 from llm_fixtures import LEAD, LINES, MIXED, SENTENCES, TRANSCRIPT, WordEmbedder, mixed_reply
+from recording_reporter import RecordingReporter
 
 from notegraph import store
 from notegraph.config import Config, load_config
@@ -28,7 +29,6 @@ from notegraph.grounding import (
     vocabulary,
 )
 from notegraph.models import Cue, KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.report import Reporter
 from notegraph.slugs import format_timestamp
 
 _ANCHOR_RE = re.compile(r'data-t="(\d\d:\d\d:\d\d)">\[(\d\d:\d\d:\d\d)\]</a>')
@@ -39,15 +39,6 @@ def embedder(tmp_path_factory: pytest.TempPathFactory):
     from notegraph.embed import load_embedder
 
     return load_embedder(Config(root=tmp_path_factory.mktemp("embeddings")))
-
-
-class RecordingReporter(Reporter):
-    def __init__(self) -> None:
-        super().__init__(level=0)
-        self.warnings: list[str] = []
-
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
 
 
 @pytest.mark.slow
@@ -68,6 +59,17 @@ def test_names_and_numbers_must_be_said() -> None:
             if w not in vocab] == []
     assert [w for w in specifics("In Paris, Julia Child used 3% salt.") if w not in vocab] == [
         "pari", "julia", "child", "3"]
+
+
+def test_claim_with_an_unsaid_name_or_number_is_dropped_despite_a_true_citation() -> None:
+    # Fast guard for the invented-specifics rule: with the word embedder these claims are
+    # near-copies of the cited sentence, so only that rule can drop them.
+    checker = GroundingChecker(SENTENCES, WordEmbedder())
+    said = LINES[6][1]  # "I use two percent salt relative to the weight of the flour."
+    kept = checker.ground(Claim(said, ("00:01:39",)))
+    assert kept is not None and (kept.status, kept.start) == ("kept", 99.8)
+    for invented in (said.replace("two", "3"), "Julia Child says " + said[0].lower() + said[1:]):
+        assert checker.ground(Claim(invented, ("00:01:39",))) is None, invented
 
 
 def test_only_real_sentence_starts_of_the_topic_count_as_citations() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from chat_server import ChatServer, Reply, error
 from llm_fixtures import LINES, SEGMENT, TRANSCRIPT, WordEmbedder, grounded_reply
+from recording_reporter import RecordingReporter
 
 from notegraph.chat import ChatClient, MalformedReply
 from notegraph.config import Config, load_config
@@ -30,17 +31,6 @@ from notegraph.writers.llm import LLMWriter, clean_text, parse_reply
 def server():
     with ChatServer() as s:
         yield s
-
-
-class RecordingReporter(Reporter):
-    """Keeps warnings so tests can read them."""
-
-    def __init__(self) -> None:
-        super().__init__(level=0)
-        self.warnings: list[str] = []
-
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
 
 
 def make_config(root: Path, base_url: str, **llm: object) -> Config:
@@ -183,7 +173,9 @@ def test_prompt_template_can_be_overridden(tmp_path: Path, server: ChatServer) -
 
 # ------------------------------------------------------------------- failures
 
-def _assert_all_extractive(topics: list, reason: str) -> None:
+def _assert_all_extractive(topics: list, reason: str, count: int = 1) -> None:
+    # One note per segment even when the LLM fails: an empty list must not pass.
+    assert len(topics) == count
     for t in topics:
         assert t.meta["writer"] == "extractive"
         assert reason in t.meta["llm_fallback"]
@@ -196,7 +188,7 @@ def test_bad_key_falls_back_once_for_every_topic(tmp_path: Path, server: ChatSer
     reporter = RecordingReporter()
     _, topics = write(make_config(tmp_path, server.base_url, max_concurrency=1),
                            three_segments(), reporter)
-    _assert_all_extractive(topics, "refused the API key (401)")
+    _assert_all_extractive(topics, "refused the API key (401)", count=3)
     assert len(server.requests) == 1, "a 401 is not retried, and stops the other topics"
     assert len(reporter.warnings) == 1 and "remaining topics" in reporter.warnings[0]
 
@@ -258,7 +250,7 @@ def test_server_down_is_fatal_for_the_run(tmp_path: Path) -> None:
     reporter = RecordingReporter()
     _, topics = write(make_config(tmp_path, f"http://127.0.0.1:{port}/v1", max_concurrency=1),
                       three_segments(), reporter)
-    _assert_all_extractive(topics, "cannot reach LLM server")
+    _assert_all_extractive(topics, "cannot reach LLM server", count=3)
     assert len(reporter.warnings) == 1
 
 

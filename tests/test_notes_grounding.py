@@ -8,6 +8,7 @@ embedded): about a minute on 2 busy cores.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,14 +42,12 @@ def test_real_episodes_give_grounded_notes(shared_data: Path, tmp_path: Path) ->
 
 @pytest.mark.slow
 @pytest.mark.shared
-def test_segmenter_topics_without_chapters_are_grounded(shared_data: Path,
+def test_segmenter_topics_without_chapters_are_grounded(shared_file: Callable[..., Path],
                                                         tmp_path: Path) -> None:
     """Chapters hidden: topics, titles and headings come from the transcript alone."""
     from dataclasses import replace
 
-    episode = shared_data / "chaptered" / "VPaOy3G1-2A.json"
-    if not episode.exists():
-        pytest.skip("episode VPaOy3G1-2A not in shared data")
+    episode = shared_file("chaptered", "VPaOy3G1-2A.json")
     config = load_config(tmp_path)
     (imported,) = api.import_files(config, [episode])
     t = store.load_transcript(imported.path)

@@ -4,6 +4,7 @@ every real file of ../shared/data/formats imports with the right duration and wo
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -171,10 +172,8 @@ ALL_FORMAT_FILES = sorted(set(REAL) | ({p.name for p in FORMATS.iterdir() if p.i
 
 @pytest.mark.shared
 @pytest.mark.parametrize("name", ALL_FORMAT_FILES)
-def test_real_file_imports(name: str, shared_data: Path) -> None:
-    path = shared_data / "formats" / name
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
+def test_real_file_imports(name: str, shared_file: Callable[..., Path]) -> None:
+    path = shared_file("formats", name)
     source, duration, speakers = REAL.get(name, (None, None, None))
     t = read_transcript_file(path)
     if source is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -127,10 +128,9 @@ CHAPTERED = sorted({"9qfwPv7clEw", "MVYrJJNdrEg", "VPaOy3G1-2A", "XpC7SVDXimg", 
 
 @pytest.mark.shared
 @pytest.mark.parametrize("video_id", CHAPTERED)
-def test_chaptered_episode_keeps_metadata_and_chapters(video_id: str, shared_data: Path) -> None:
-    path = shared_data / "chaptered" / f"{video_id}.json"
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
+def test_chaptered_episode_keeps_metadata_and_chapters(
+        video_id: str, shared_file: Callable[..., Path]) -> None:
+    path = shared_file("chaptered", f"{video_id}.json")
     data = json.loads(path.read_text())
     t = read_transcript_file(path)
     assert (t.video_id, t.title, t.channel) == (data["video_id"], data["title"], data["channel"])

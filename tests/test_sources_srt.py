@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -84,10 +85,8 @@ def test_reader_keeps_line_breaks_for_cleanup() -> None:
 
 
 @pytest.mark.shared
-def test_real_rolling_autocaptions(shared_data: Path) -> None:
-    path = shared_data / "formats" / "youtube_autocaptions_rolling__lexnotes_VPaOy3G1-2A.en.srt"
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
+def test_real_rolling_autocaptions(shared_file: Callable[..., Path]) -> None:
+    path = shared_file("formats", "youtube_autocaptions_rolling__lexnotes_VPaOy3G1-2A.en.srt")
     t = read_transcript_file(path)
     assert t.duration == pytest.approx(3566.119)  # end of the last cue ("time")
     assert t.is_generated and t.language == "en"
@@ -101,10 +100,8 @@ def test_real_rolling_autocaptions(shared_data: Path) -> None:
 
 
 @pytest.mark.shared
-def test_real_manual_captions(shared_data: Path) -> None:
-    path = shared_data / "formats" / "youtube_manual_captions__lexnotes_jvqFAi7vkBc.en.srt"
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
+def test_real_manual_captions(shared_data: Path, shared_file: Callable[..., Path]) -> None:
+    path = shared_file("formats", "youtube_manual_captions__lexnotes_jvqFAi7vkBc.en.srt")
     t = read_transcript_file(path)
     assert t.duration == pytest.approx(6901.415) and not t.is_generated
     words = sum(len(c.text.split()) for c in t.cues)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -161,10 +162,9 @@ def test_bad_text_layouts(tmp_path: Path, text: str, problem: str) -> None:
 
 
 @pytest.mark.shared
-def test_real_web_page_transcript(shared_data: Path) -> None:
-    path = shared_data / "formats" / "speaker_timestamp_markdown__lexfridman_com_lisa_randall.txt"
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
+def test_real_web_page_transcript(shared_data: Path,
+                                  shared_file: Callable[..., Path]) -> None:
+    path = shared_file("formats", "speaker_timestamp_markdown__lexfridman_com_lisa_randall.txt")
     t = read_transcript_file(path)
     assert t.title.startswith("Lisa Randall: Dark Matter, Theoretical Physics")
     assert [c.title for c in t.chapters] == ["Introduction", "Dark matter", "Extinction events",
@@ -198,10 +198,8 @@ def test_real_web_page_transcript(shared_data: Path) -> None:
 
 
 @pytest.mark.shared
-def test_real_bold_speaker_markdown_sparse_marks(shared_data: Path) -> None:
-    path = shared_data / "formats" / "speaker_bold_markdown_sparse_ts__changelog_sustainoss_2018.md"
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
+def test_real_bold_speaker_markdown_sparse_marks(shared_file: Callable[..., Path]) -> None:
+    path = shared_file("formats", "speaker_bold_markdown_sparse_ts__changelog_sustainoss_2018.md")
     raw = path.read_text()
     t = read_transcript_file(path)
     assert {c.speaker for c in t.cues} == {"Jerod Santo", "Allen Gunn", "Adam Stacoviak"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -104,10 +105,8 @@ REAL = {
 
 @pytest.mark.shared
 @pytest.mark.parametrize("name", sorted(REAL))
-def test_real_vtt_files(name: str, shared_data: Path) -> None:
-    path = shared_data / "formats" / name
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
+def test_real_vtt_files(name: str, shared_file: Callable[..., Path]) -> None:
+    path = shared_file("formats", name)
     cues, duration, words, line, speakers = REAL[name]
     t = read_transcript_file(path)
     # Duration: the end of the file's last cue.

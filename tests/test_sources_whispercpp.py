@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -81,10 +82,8 @@ def test_reader_is_pure() -> None:
 
 
 @pytest.mark.shared
-def test_real_segments(shared_data: Path) -> None:
-    path = shared_data / "formats" / "whispercpp_stdout_segments__lawwu_f7jBigoHaUg.txt"
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
+def test_real_segments(shared_file: Callable[..., Path]) -> None:
+    path = shared_file("formats", "whispercpp_stdout_segments__lawwu_f7jBigoHaUg.txt")
     text = path.read_text()
     t = read_transcript_file(path)
     lines = re.findall(r"^\[[^\]]+\](.*)$", text, re.M)
@@ -95,10 +94,8 @@ def test_real_segments(shared_data: Path) -> None:
 
 
 @pytest.mark.shared
-def test_real_word_level_with_speaker_turns(shared_data: Path) -> None:
-    path = shared_data / "formats" / "whispercpp_stdout_tdrz_speaker_turns__techzing_072.txt"
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
+def test_real_word_level_with_speaker_turns(shared_file: Callable[..., Path]) -> None:
+    path = shared_file("formats", "whispercpp_stdout_tdrz_speaker_turns__techzing_072.txt")
     text = path.read_text()
     t = read_transcript_file(path)
     tokens = "".join(m[2:] if m.startswith("  ") else m

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,8 @@ def test_title_with_slash_never_becomes_a_path(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("vid", ["../x", "a/b", "..", "/etc/passwd"])
 def test_unsafe_ids_are_refused(tmp_path: Path, vid: str) -> None:
-    with pytest.raises(InputError):
+    # The message must name the bad ID and say what is allowed (the house error rule).
+    with pytest.raises(InputError, match=rf"invalid ID {re.escape(repr(vid))}: use letters"):
         store.save_transcript(tmp_path / "t", _transcript(vid))
     assert not (tmp_path / "x.json").exists()
     assert not (tmp_path / "t").exists()
@@ -46,7 +48,7 @@ def test_unsafe_ids_are_refused(tmp_path: Path, vid: str) -> None:
 
 def test_safe_join_refuses_escape(tmp_path: Path) -> None:
     assert store.safe_join(tmp_path, "a", "b.md") == tmp_path.resolve() / "a" / "b.md"
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match=r"refusing to write outside .*'\.\./evil'"):
         store.safe_join(tmp_path, "..", "evil")
 
 
@@ -55,7 +57,7 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path) -> None:
     store.atomic_write_text(path, "old")
     # A failure while writing (here: writing a non-bytes object) keeps the old content
     # and leaves no temp file behind.
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="bytes-like"):
         store.atomic_write_bytes(path, "not bytes")  # type: ignore[arg-type]
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["n.md"]
