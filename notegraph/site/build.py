@@ -19,7 +19,6 @@ import gc
 import json
 import os
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -449,12 +448,6 @@ def _prune_empty_dirs(folder: Path, stop: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-def clean_site(site_dir: Path) -> None:
-    """Remove a built site (used by `--clean`)."""
-    if site_dir.is_dir():
-        shutil.rmtree(site_dir)
 
 
 __all__ = ["BuildResult", "SiteExtension", "VideoInfo", "build_site", "input_signature",
