@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -48,7 +48,6 @@ class GraphNote:
     links: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
     video_id: str | None = None
-    meta: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 def build_graph(notes: Iterable[GraphNote]) -> nx.Graph:
@@ -296,8 +295,7 @@ def graph_from_vault(vault: Any) -> nx.Graph:
             if target:
                 refs[target] = None
         notes.append(GraphNote(
-            note_id=note_id, title=note.title,
-            kind=note.type if note.type in KINDS else "note",
+            note_id=note_id, title=note.title, kind=note.type,  # build_graph maps unknowns
             links=tuple(dict.fromkeys(t for t in vault.resolved.get(note_id, ()) if t)),
             refs=tuple(refs), video_id=note.video_id))
     return build_graph(notes)
