@@ -167,6 +167,7 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
     current = not force and is_up_to_date(config, extensions)
     videos, _ = ({}, []) if current else load_video_infos(config.transcripts_path,
                                                           config.cache_path)
+    vault = None
     if videos:
         vault = load_vault(config.notes_path, config.cache_path)
         have = {n.video_id for n in vault.notes.values() if n.video_id}
@@ -174,7 +175,9 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
         if missing:
             reporter.info(f"writing notes for {len(missing)} transcript(s) without notes")
             generate_notes(config, video_ids=missing, reporter=reporter)
-    return build_site(config, reporter, extensions=extensions, force=force)
+            vault = None  # it lacks the notes just written: let build_site load it afresh
+    # Hand over the vault already loaded: loading it is most of a warm build's setup.
+    return build_site(config, reporter, extensions=extensions, vault=vault, force=force)
 
 
 def default_extensions() -> list:

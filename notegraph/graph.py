@@ -7,16 +7,16 @@ so a topic is tied to its video and to the people and concepts it names even whe
 body does not link them. The graph is undirected: "related" is symmetric, and the site
 computes backlinks from the vault itself.
 
-Pure functions over plain inputs: the site turns its vault into `GraphNote`s (see
-`graph_notes_from_vault`), everything else here is deterministic for a given input.
+Pure functions over plain inputs: `graph_from_vault` turns a vault into `GraphNote`s,
+everything else here is deterministic for a given input.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -48,34 +48,6 @@ class GraphNote:
     links: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
     video_id: str | None = None
-    meta: Mapping[str, Any] = field(default_factory=dict, compare=False)
-
-
-def note_kind(frontmatter: Mapping[str, Any]) -> str:
-    """The graph kind of a note from its frontmatter `type` (anything unknown → `note`)."""
-    kind = str(frontmatter.get("type") or "note").strip().lower()
-    return kind if kind in KINDS else "note"
-
-
-def frontmatter_refs(frontmatter: Mapping[str, Any],
-                     resolve: Callable[[str], str | None]) -> tuple[str, ...]:
-    """Note ids named by `people`, `concepts` and `channel` in frontmatter (resolvable ones)."""
-    names: list[str] = []
-    for key in ("people", "concepts"):
-        value = frontmatter.get(key)
-        if isinstance(value, str):
-            names.append(value)
-        elif isinstance(value, list | tuple):
-            names.extend(str(v) for v in value if v)
-    channel = frontmatter.get("channel")
-    if isinstance(channel, str) and channel:
-        names.append(channel)
-    out: list[str] = []
-    for name in names:
-        target = resolve(name.strip().strip("[]"))
-        if target and target not in out:
-            out.append(target)
-    return tuple(out)
 
 
 def build_graph(notes: Iterable[GraphNote]) -> nx.Graph:
@@ -305,28 +277,25 @@ def graph_digest(g: nx.Graph, *salt: str) -> str:
     return store.content_hash(*salt, nodes, edges)
 
 
-def graph_notes(records: Iterable[tuple[str, str, Mapping[str, Any], Sequence[str]]],
-                resolve: Callable[[str], str | None]) -> list[GraphNote]:
-    """`GraphNote`s from `(note_id, title, frontmatter, resolved_link_ids)` records.
-
-    `resolve` maps a name (as written in frontmatter) to a note id, like a wikilink.
-    """
-    out = []
-    for note_id, title, fm, links in records:
-        vid = fm.get("videoId") or fm.get("video_id")
-        out.append(GraphNote(
-            note_id=note_id, title=title, kind=note_kind(fm),
-            links=tuple(dict.fromkeys(links)),
-            refs=frontmatter_refs(fm, resolve),
-            video_id=str(vid) if vid else None,
-        ))
-    return out
-
-
 def graph_from_vault(vault: Any) -> nx.Graph:
-    """The graph of a `notegraph.vault.Vault` (its notes, resolved links and frontmatter)."""
-    records = []
+    """The graph of a `notegraph.vault.Vault` (its notes, resolved links and frontmatter).
+
+    Reads what the vault already parsed (`Note.type`, `Note.names`, `Note.video_id`), so
+    the graph and the pages agree on what a note's frontmatter says.
+    """
+    notes = []
     for note_id, note in vault.notes.items():
-        links = [t for t in vault.resolved.get(note_id, ()) if t]
-        records.append((note_id, note.title, {**note.frontmatter, "type": note.type}, links))
-    return build_graph(graph_notes(records, lambda name: vault.resolve(name)))
+        names = [*note.names("people"), *note.names("concepts")]
+        channel = note.frontmatter.get("channel")
+        if isinstance(channel, str) and channel:
+            names.append(channel)
+        refs: dict[str, None] = {}
+        for name in names:
+            target = vault.resolve(name.strip().strip("[]"))
+            if target:
+                refs[target] = None
+        notes.append(GraphNote(
+            note_id=note_id, title=note.title, kind=note.type,  # build_graph maps unknowns
+            links=tuple(dict.fromkeys(t for t in vault.resolved.get(note_id, ()) if t)),
+            refs=tuple(refs), video_id=note.video_id))
+    return build_graph(notes)

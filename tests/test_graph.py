@@ -67,6 +67,25 @@ def test_graph_from_vault_types_nodes_and_joins_links_and_frontmatter(vault):
     assert g.degree("island") == 0
 
 
+def test_graph_reads_frontmatter_names_as_the_pages_do():
+    """`people: "A, B"` names two people on the page (`Note.names`): the graph agrees."""
+    notes = [
+        _note("topics/t.md", "---\ntype: Topic\ntitle: T\n"
+              "people: Hans Moravec, Ada Lovelace\nconcepts: ['[[the paradox]]']\n---\nBody.\n"),
+        _note("people/hans_moravec.md", "---\ntype: person\ntitle: Hans Moravec\n---\n"),
+        _note("people/ada.md", "---\ntype: person\ntitle: Ada Lovelace\n---\n"),
+        _note("concepts/p.md", "---\ntype: concept\ntitle: P\naliases: [the paradox]\n---\n"),
+        _note("odd.md", "---\ntype: recipe\n---\nA note of a type the graph does not know.\n"),
+    ]
+    g = graph_from_vault(build_vault(__import__("pathlib").Path("."), notes))
+    assert notes[0].names("people") == ("Hans Moravec", "Ada Lovelace")
+    assert g.has_edge("topics/t", "people/hans_moravec")
+    assert g.has_edge("topics/t", "people/ada")
+    assert g.has_edge("topics/t", "concepts/p")  # an Obsidian-style `[[link]]` property
+    assert g.nodes["topics/t"]["kind"] == "topic"
+    assert g.nodes["odd"]["kind"] == "note"
+
+
 def test_build_graph_drops_self_links_and_unknown_targets_and_is_order_independent():
     notes = [GraphNote("a", "A", "note", links=("a", "b", "zzz")),
              GraphNote("b", "B", "note", links=("a",))]

@@ -222,6 +222,26 @@ def test_foreign_vault_sample_builds_and_check_reports_dangling_links(
     assert "parse" not in counts
 
 
+def test_build_loads_the_vault_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`api.build` looks for transcripts without notes, then renders: one vault load."""
+    import notegraph.site.build as site_build
+    import notegraph.vault as vault_module
+
+    loads: list[Path] = []
+    real = vault_module.load_vault
+
+    def counting(notes_dir: Path, *args, **kwargs):
+        loads.append(notes_dir)
+        return real(notes_dir, *args, **kwargs)
+
+    monkeypatch.setattr(vault_module, "load_vault", counting)
+    monkeypatch.setattr(site_build, "load_vault", counting)
+    result = api.build(load_config(project), extensions=[])
+    assert result.pages > 0 and not result.up_to_date
+    assert (project / "site" / "topics" / "empathy_in_machines" / "index.html").is_file()
+    assert len(loads) == 1
+
+
 @pytest.mark.slow
 def test_build_writes_notes_for_a_transcript_without_notes_then_renders(tmp_path: Path) -> None:
     transcripts = tmp_path / "content" / "transcripts"

@@ -19,7 +19,6 @@ import gc
 import json
 import os
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,12 +31,18 @@ from notegraph import __version__, store
 from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import SiteError
+from notegraph.links import cached_link_key
 from notegraph.report import Reporter, SilentReporter
 from notegraph.site.pages import Page, SiteIndex, plan_pages, tag_url
-from notegraph.site.render import (RENDER_VERSION, LinkTarget, NoteRenderer, RenderedNote,
-                                    TocEntry, heading_anchor)
+from notegraph.site.render import (
+    RENDER_VERSION,
+    LinkTarget,
+    NoteRenderer,
+    RenderedNote,
+    TocEntry,
+    heading_anchor,
+)
 from notegraph.site.videos import VideoInfo, load_video_infos
-from notegraph.links import cached_link_key
 from notegraph.vault import Note, Vault, list_markdown, load_vault
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -100,10 +105,7 @@ def input_signature(config: Config, extensions: Sequence[SiteExtension] = ()) ->
     for root in [config.notes_path, config.transcripts_path, *template_dirs(config),
                  ASSETS_DIR]:
         parts.append(str(root))
-        if root == config.notes_path:
-            entries = list_markdown(root)
-        else:
-            entries = _list_files(root)
+        entries = list_markdown(root) if root == config.notes_path else _list_files(root)
         parts.extend(f"{rel}:{size}:{mtime}" for rel, (size, mtime) in entries)
     return store.content_hash(*parts)
 
@@ -233,10 +235,7 @@ def make_environment(config: Config) -> jinja2.Environment:
 def render_page(env: jinja2.Environment, page: Page, config: Config,
                 nav: Mapping[str, bool]) -> str:
     """One page's HTML. URLs are relative to the page (`root`), the 404 page's absolute."""
-    if page.kind == "404":
-        root = _base_path(config.base_url)
-    else:
-        root = "../" * page.depth or "./"
+    root = _base_path(config.base_url) if page.kind == "404" else ("../" * page.depth or "./")
     canonical = ""
     if config.base_url and page.kind != "404":
         canonical = config.base_url.rstrip("/") + "/" + page.url
@@ -449,12 +448,6 @@ def _prune_empty_dirs(folder: Path, stop: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-def clean_site(site_dir: Path) -> None:
-    """Remove a built site (used by `--clean`)."""
-    if site_dir.is_dir():
-        shutil.rmtree(site_dir)
 
 
 __all__ = ["BuildResult", "SiteExtension", "VideoInfo", "build_site", "input_signature",

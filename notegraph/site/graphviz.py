@@ -32,7 +32,7 @@ import numpy as np
 
 from notegraph import store
 from notegraph.code_digest import code_digest
-from notegraph.graph import communities, graph_digest, neighbourhood
+from notegraph.graph import communities, graph_digest
 
 LAYOUT_VERSION = "3"
 SEED = 7
@@ -315,9 +315,9 @@ def _short(text: str, n: int = 28) -> str:
 def global_svg(g: nx.Graph, layout: Layout, href: Href, labels: int | None = None) -> str:
     """The whole graph as one SVG: nodes are links, coloured by community.
 
-    The `labels` best-connected nodes (default: one in eight, 6 to 40) get a label; every node has a `<title>`
-    (shown on hover without JavaScript). Edges are one path, heaviest first, capped at
-    `MAX_EDGES_DRAWN`.
+    The `labels` best-connected nodes (default: one in eight, 6 to 40) get a label; every
+    node has a `<title>` (shown on hover without JavaScript). Edges are one path, heaviest
+    first, capped at `MAX_EDGES_DRAWN`.
     """
     pos = layout.positions
     if not pos:

@@ -134,7 +134,7 @@ class _NotegraphExtension(Extension):
         self.tags: Mapping[str, str] = {}
         self.embeds: Mapping[tuple[str, str | None], str] = {}
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Raw HTML is untrusted: without these two processors it is escaped as text.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
@@ -153,7 +153,7 @@ class _WikiLinkPattern(InlineProcessor):
         super().__init__(r"(!?)\[\[([^\[\]\n]+?)\]\]", md)
         self.ext = ext
 
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (markdown API)
+    def handleMatch(self, m: re.Match, data: str):
         wl = parse_wikilink(m.group(2))
         key = (cached_link_key(wl.target), wl.heading)
         target = self.ext.links.get(key)
@@ -200,7 +200,7 @@ class _TagPattern(InlineProcessor):
         super().__init__(INLINE_TAG_RE.pattern)
         self.ext = ext
 
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (markdown API)
+    def handleMatch(self, m: re.Match, data: str):
         tag = m.group(1).rstrip("/-")
         href = self.ext.tags.get(tag.casefold())
         if href is None:
@@ -216,7 +216,7 @@ class _TimestampPattern(InlineProcessor):
             r"<a\s+class=\"yt-timestamp\"\s+data-t=\"([^\"<>]*)\"\s*>\s*\[([^\]<>]*)\]\s*</a>")
         self.ext = ext
 
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (markdown API)
+    def handleMatch(self, m: re.Match, data: str):
         raw = m.group(1)
         seconds = parse_timestamp(raw)
         if seconds is None:
@@ -241,7 +241,7 @@ class _BreakPattern(InlineProcessor):
     def __init__(self) -> None:
         super().__init__(r"<br\s*/?>", None)
 
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (markdown API)
+    def handleMatch(self, m: re.Match, data: str):
         return ET.Element("br"), m.start(0), m.end(0)
 
 

@@ -20,7 +20,7 @@ from notegraph.site.build import input_signature
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib name)
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # requests are not worth a line each
 
 
