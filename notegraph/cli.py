@@ -120,11 +120,14 @@ def import_cmd(obj: Context, files: tuple[Path, ...], video_id: str | None, titl
 
 @cli.command("build")
 @click.option("--force", is_flag=True, help="Rewrite every page even if it is up to date.")
+@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=None,
+              help="Processes rendering pages (default: the 'jobs' setting; 0 = one per core).")
 @pass_ctx
 @handle_errors
-def build_cmd(obj: Context, force: bool) -> None:
+def build_cmd(obj: Context, force: bool, jobs: int | None) -> None:
     """Write notes for new transcripts, then render content/notes/ to the site/ folder."""
-    api.build(obj.config, obj.reporter, force=force)
+    config = obj.config if jobs is None else dataclasses.replace(obj.config, jobs=jobs)
+    api.build(config, obj.reporter, force=force)
 
 
 @cli.command("check")

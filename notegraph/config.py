@@ -51,6 +51,9 @@ class Config:
     # Which writer turns topics into notes: "extractive" (offline default) or "llm".
     writer: str = "extractive"
     llm: LLMConfig = field(default_factory=LLMConfig)
+    # Processes rendering site pages; 0 = one per available core. Not in repr(): it
+    # changes how fast a site is built, never what is built (repr keys build caches).
+    jobs: int = field(default=0, repr=False)
 
     @property
     def content_path(self) -> Path:
@@ -133,6 +136,11 @@ def _validate(values: dict[str, Any], path: Path, root: Path) -> Config:
             kwargs[key] = value
         elif key == "llm":
             kwargs[key] = _validate_llm(value, path)
+        elif key == "jobs":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 64:
+                raise ConfigError(f"{path}: 'jobs' must be an integer from 0 (one per core) "
+                                  f"to 64, got {value!r}")
+            kwargs[key] = value
     return Config(**kwargs)
 
 

@@ -27,6 +27,19 @@ def safe_join(root: Path, *parts: str) -> Path:
     return candidate
 
 
+def join_checked(root: Path, rel: str) -> Path:
+    """`root/rel` for a `/`-separated relative path made of plain names only.
+
+    Each part is checked as text (no `..`, `.`, empty part, backslash or NUL), so `rel`
+    cannot climb out of `root` — cheap enough for every page of a site, where
+    `safe_join` resolves each path on disk. `root` itself is taken as given.
+    """
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
+        raise InputError(f"refusing to write outside {root}: {rel!r}")
+    return root.joinpath(*parts)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to a temp file beside `path`, then rename it over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)

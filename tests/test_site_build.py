@@ -280,3 +280,23 @@ def test_video_page_lists_topics_once(project: Path) -> None:
     html = (project / "site/videos/what_makes_us_human/index.html").read_text(encoding="utf-8")
     assert html.count("<h2>Topics</h2>") == 1 and '<h2 id="topics"' not in html
     assert "Kept." in html and "Chapters" in html
+
+
+def test_pages_rendered_by_worker_processes_equal_those_rendered_in_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`jobs` changes how fast a site is built, never a byte of it (local graphs included)."""
+    from notegraph.site import build as site_build
+    from notegraph.site.graphpages import GraphExtension
+
+    monkeypatch.setattr(site_build, "NOTE_CHUNK", 2)  # several chunks from a small vault
+    monkeypatch.setattr(site_build, "PARALLEL_FROM", 0)
+    sites = {}
+    for jobs in (1, 2):
+        root = tmp_path / f"jobs{jobs}"
+        shutil.copytree(FIXTURE, root)
+        result = build_site(load_config(root, {"jobs": jobs}),
+                            extensions=[GraphExtension(embed=False)])
+        assert result.rendered_bodies == 9  # as in-process: workers' renders come back
+        sites[jobs] = site_files(root)
+    assert sites[1] == sites[2]
+    assert any("ng-local" in html.decode() for html in sites[2].values())

@@ -74,3 +74,16 @@ def test_content_hash_is_stable_and_separates_parts() -> None:
     assert store.content_hash("a", "b") == store.content_hash("a", "b")
     assert store.content_hash("ab") != store.content_hash("a", "b")
     assert len(store.content_hash(b"x")) == 16
+
+
+@pytest.mark.parametrize("rel", ["../evil", "a/../../evil", "a//b", "./a", "a/", "", "a\\..\\b",
+                                 "a/\0b"])
+def test_join_checked_refuses_parts_that_could_escape(tmp_path: Path, rel: str) -> None:
+    with pytest.raises(InputError, match="refusing to write outside"):
+        store.join_checked(tmp_path, rel)
+
+
+def test_join_checked_joins_plain_names(tmp_path: Path) -> None:
+    assert store.join_checked(tmp_path, "topics/foo/index.html") == \
+        tmp_path / "topics" / "foo" / "index.html"
+    assert store.join_checked(tmp_path, "404.html") == tmp_path / "404.html"

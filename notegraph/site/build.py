@@ -33,7 +33,7 @@ from notegraph.config import Config
 from notegraph.errors import SiteError
 from notegraph.links import cached_link_key
 from notegraph.report import Reporter, SilentReporter
-from notegraph.site.pages import Page, SiteIndex, plan_pages, tag_url
+from notegraph.site.pages import Page, SiteIndex, note_page, site_pages, tag_url
 from notegraph.site.render import (
     RENDER_VERSION,
     LinkTarget,
@@ -43,6 +43,7 @@ from notegraph.site.render import (
     heading_anchor,
 )
 from notegraph.site.videos import VideoInfo, load_video_infos
+from notegraph.site.workers import default_jobs, map_chunks
 from notegraph.vault import Note, Vault, list_markdown, load_vault
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -50,6 +51,8 @@ DEFAULT_TEMPLATES = PACKAGE_DIR / "templates"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 PREVIEW_SHARDS = 16
 MANIFEST_VERSION = "1"
+NOTE_CHUNK = 250  # note pages per task handed to a worker process
+PARALLEL_FROM = 1000  # fewer note pages render in this process: forking costs more
 # Cached renders are keyed by the code that makes them (see notegraph.code_digest).
 _RENDER_CODE = code_digest("notegraph.site.render", "notegraph.site.build",
                            "notegraph.links", "notegraph.slugs")
@@ -130,14 +133,15 @@ def build_site(config: Config, reporter: Reporter | None = None,
     thresholds = gc.get_threshold()
     gc.set_threshold(100_000, 50, 1000)
     try:
-        return _build_site(config, reporter or SilentReporter(), extensions, vault, force)
+        return _build_site(config, reporter or SilentReporter(), extensions, vault, force,
+                           config.jobs or default_jobs())
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
 
 
 def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExtension],
-                vault: Vault | None, force: bool) -> BuildResult:
+                vault: Vault | None, force: bool, jobs: int) -> BuildResult:
     site_dir = config.site_path
     cache_dir = config.cache_path
     manifest_path = cache_dir / "site-manifest.json"
@@ -172,30 +176,45 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
             merged.update(ext.note_context(note_id))
         return merged
 
-    try:
-        pages = plan_pages(vault, idx, bodies.render, extra)
-        for ext in extensions:
-            pages.extend(ext.pages())
-        result.rendered_bodies = bodies.misses
-    finally:
-        bodies.close()
+    # The few site-wide pages first: which of them exist decides the navigation bar.
+    pages = site_pages(idx)
+    for ext in extensions:
+        pages.extend(ext.pages())
     page_urls = {p.url for p in pages}
     nav = {"graph": "graph/" in page_urls, "search": "search/" in page_urls,
            "tags": "tags/" in page_urls}
-    outputs: dict[str, str] = {}
     base_digest = store.content_hash(templates_digest, repr(sorted(nav.items())),
                                      config.site_title, config.base_url)
-    for page in pages:
-        digest = store.content_hash(base_digest, repr(page))
-        outputs[page.output] = digest
-        # Page outputs are made of slugs; safe_join (which resolves the path) guards writes.
-        if (not force and old_outputs.get(page.output) == digest
-                and (site_dir / page.output).exists()):
-            continue
-        html = render_page(env, page, config, nav)
-        store.atomic_write_text(store.safe_join(site_dir, *page.output.split("/")), html)
-        result.written.append(page.output)
-    result.pages = len(pages)
+    writer = _PageWriter(site_dir, env, config, nav, base_digest, old_outputs, force)
+    outputs: dict[str, str] = {}
+
+    def note_pages(ids: Sequence[str]) -> tuple[list[tuple[str, str, bool]], list[_BodyRow]]:
+        # Each note page is planned, rendered and written here and then dropped, so a
+        # build never holds 10,000 pages of HTML (and workers run this in parallel).
+        done = [writer.write(note_page(idx, vault.notes[i], bodies.render, extra(i)))
+                for i in ids]
+        return done, bodies.take_new_rows()
+
+    try:
+        ids = list(vault.notes)
+        chunks = map_chunks(note_pages, ids, jobs if len(ids) >= PARALLEL_FROM else 1,
+                            chunk_size=NOTE_CHUNK)
+        for done, rows in reporter.progress(chunks, "Rendering pages",
+                                            total=-(-len(ids) // NOTE_CHUNK)):
+            bodies.add_rows(rows)
+            for output, digest, written in done:
+                outputs[output] = digest
+                if written:
+                    result.written.append(output)
+        for page in pages:
+            output, digest, written = writer.write(page)
+            outputs[output] = digest
+            if written:
+                result.written.append(output)
+        result.rendered_bodies = bodies.misses
+    finally:
+        bodies.close()
+    result.pages = len(pages) + len(ids)
 
     for rel, data in [*_preview_files(vault), *_asset_files()]:
         digest = store.content_hash(data)
@@ -220,6 +239,31 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
                   f"written, {len(result.removed)} removed, {result.rendered_bodies} notes "
                   "rendered from markdown")
     return result
+
+
+class _PageWriter:
+    """Renders a page and writes it to `site/` unless its digest says it is unchanged."""
+
+    def __init__(self, site_dir: Path, env: jinja2.Environment, config: Config,
+                 nav: Mapping[str, bool], base_digest: str, old_outputs: Mapping[str, str],
+                 force: bool) -> None:
+        self.site_dir = site_dir.resolve()
+        self.env = env
+        self.config = config
+        self.nav = nav
+        self.base_digest = base_digest
+        self.old_outputs = old_outputs
+        self.force = force
+
+    def write(self, page: Page) -> tuple[str, str, bool]:
+        """(output, digest, whether it was written) for one page."""
+        digest = store.content_hash(self.base_digest, repr(page))
+        # Page outputs are made of slugs; join_checked refuses any part that could escape.
+        target = store.join_checked(self.site_dir, page.output)
+        if not self.force and self.old_outputs.get(page.output) == digest and target.exists():
+            return page.output, digest, False
+        store.atomic_write_text(target, render_page(self.env, page, self.config, self.nav))
+        return page.output, digest, True
 
 
 def make_environment(config: Config) -> jinja2.Environment:
@@ -260,25 +304,59 @@ def _base_path(base_url: str) -> str:
     return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
+_BodyRow = tuple[str, str, str]  # (key, html, toc as JSON): one render-cache entry
+
+
 class _BodyCache:
-    """Note body → HTML, rendered once per (body, resolved links) and kept in SQLite."""
+    """Note body → HTML, rendered once per (body, resolved links) and kept in SQLite.
+
+    Renders made in a build are collected (`take_new_rows`) and stored by the building
+    process (`add_rows`), so worker processes only ever read the database, each through
+    its own connection (an SQLite connection must not cross a fork).
+    """
 
     def __init__(self, path: Path, vault: Vault) -> None:
         self.vault = vault
+        self.path = path
         # Videos whose page lists its topic notes (so the body's own list is redundant).
         self.videos_with_topics = {n.video_id for n in vault.notes.values()
                                    if n.video_id and n.type != "video"}
         self.renderer = NoteRenderer()
         self.misses = 0
+        self._new: list[_BodyRow] = []
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(path)
-            self.db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, "
-                            "html TEXT, toc TEXT)")
+            self._db = sqlite3.connect(path)
+            self._db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, "
+                             "html TEXT, toc TEXT)")
         except sqlite3.DatabaseError:  # a corrupt cache is only a slower build
             path.unlink(missing_ok=True)
-            self.db = sqlite3.connect(path)
-            self.db.execute("CREATE TABLE bodies (key TEXT PRIMARY KEY, html TEXT, toc TEXT)")
+            self._db = sqlite3.connect(path)
+            self._db.execute("CREATE TABLE bodies (key TEXT PRIMARY KEY, html TEXT, toc TEXT)")
+        # write-ahead log: readers (the workers) are never blocked by the writer
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.commit()
+        self._pid = os.getpid()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This process's connection (a forked worker opens its own, read-only use)."""
+        if self._pid != os.getpid():
+            self._db = sqlite3.connect(self.path)
+            self._pid = os.getpid()
+        return self._db
+
+    def take_new_rows(self) -> list[_BodyRow]:
+        """The renders made since the last call (for the building process to store)."""
+        rows, self._new = self._new, []
+        return rows
+
+    def add_rows(self, rows: Sequence[_BodyRow]) -> None:
+        """Store renders made here or in a worker."""
+        if rows:
+            self.misses += len(rows)
+            with self.db:  # one short transaction: workers keep reading meanwhile
+                self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
 
     def render(self, note: Note, url: str) -> RenderedNote:
         links = self._links(note, url)
@@ -296,16 +374,14 @@ class _BodyCache:
         if row is not None:
             toc = tuple(TocEntry(*t) for t in json.loads(row[1]))
             return RenderedNote(row[0], toc)
-        self.misses += 1
 
         def fallback(target: str, heading: str | None) -> LinkTarget:
             found = self.vault.resolve(target, note.id)
             return self._target(found, note, root)
 
         rendered = self.renderer.render(body, links, note.video_id, fallback, tags, embeds)
-        self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
-                        (key, rendered.html,
-                         json.dumps([[t.level, t.id, t.name] for t in rendered.toc])))
+        self._new.append((key, rendered.html,
+                          json.dumps([[t.level, t.id, t.name] for t in rendered.toc])))
         return rendered
 
     def _links(self, note: Note, url: str, page: Note | None = None
@@ -348,6 +424,8 @@ class _BodyCache:
         return LinkTarget(href, self.vault.notes[found].title, target_url)
 
     def close(self) -> None:
+        """Store what is left to store and close this process's connection."""
+        self.add_rows(self.take_new_rows())
         self.db.commit()
         self.db.close()
 

@@ -70,12 +70,11 @@ class GraphExtension:
         root = "../" * url.count("/")
         related = tuple(NoteRef(self._titles[r.note_id], self._urls[r.note_id])
                         for r in self._related.get(note_id, ()))
-        svg = graphviz.local_svg(self._graph, note_id, lambda u: root + self._urls[u],
-                                 self._layout.community, self.ring1_max, self.ring2_max)
+        local = graphviz.local_graph(self._graph, note_id, lambda u: root + self._urls[u],
+                                     self._layout.community, self.ring1_max, self.ring2_max)
+        svg = local.svg
         if svg:
-            ring1, ring2 = graphviz.local_rings(self._graph, note_id, self.ring1_max,
-                                                self.ring2_max)
-            kinds = graphviz.kinds_present(self._graph, [note_id, *ring1, *ring2])
+            kinds = graphviz.kinds_present(self._graph, local.nodes)
             legend = "".join(f'<li style="--kc: var(--k-{k})">{k}</li>' for k in kinds)
             # graph.css is linked site-wide by base.html (when the graph is built)
             svg = (f'{svg}'

@@ -246,60 +246,77 @@ def local_rings(g: nx.Graph, node: str, ring1_max: int = 10, ring2_max: int = 12
     """The notes shown around `node`: its strongest neighbours, then theirs.
 
     Ring 1 is `neighbourhood(g, node, hops=1)` (heaviest tie, then best connected);
-    ring 2 the notes most tied to ring 1. Memoised on the graph (`g.graph`): a page asks
-    several times, 10,000 pages add up.
+    ring 2 the notes most tied to ring 1.
     """
-    memo = g.graph.setdefault("_local_rings", {})
-    key = (node, ring1_max, ring2_max)
-    if key in memo:
-        ring1, ring2 = memo[key]
-        return list(ring1), list(ring2)
+    ring1, ring2, _ = _rings(g, node, ring1_max, ring2_max)
+    return ring1, ring2
+
+
+def _rings(g: nx.Graph, node: str, ring1_max: int, ring2_max: int
+           ) -> tuple[list[str], list[str], dict[str, list[str]]]:
+    """Ring 1, ring 2 and, for each ring-2 note, its neighbours in ring 1."""
     if node not in g:
-        return [], []
+        return [], [], {}
     adj, degree = _adjacency(g)
     # the same order as neighbourhood(): heavier tie, then higher degree, then id
     near = [(-float(w), -degree[v], v) for v, w in adj[node] if v != node]
     ring1 = [v for _, _, v in heapq.nsmallest(ring1_max, near)] if ring1_max > 0 else []
-    ring2: list[str] = []
-    if ring1:
-        seen = {node, *ring1}
-        score: dict[str, float] = {}
-        for v in ring1:
-            for w, weight in adj[v]:
-                if w not in seen:
-                    score[w] = score.get(w, 0.0) + weight
-        ring2 = [w for _, _, w in heapq.nsmallest(
-            ring2_max, ((-s, -degree[w], w) for w, s in score.items()))]
-    memo[key] = (tuple(ring1), tuple(ring2))
-    return list(ring1), ring2
+    if not ring1:
+        return ring1, [], {}
+    seen = {node, *ring1}
+    score: dict[str, float] = {}
+    parents: dict[str, list[str]] = {}
+    for v in ring1:
+        for w, weight in adj[v]:
+            if w not in seen:
+                score[w] = score.get(w, 0.0) + weight
+                parents.setdefault(w, []).append(v)
+    ring2 = [w for _, _, w in heapq.nsmallest(
+        ring2_max, ((-s, -degree[w], w) for w, s in score.items()))]
+    return ring1, ring2, {w: parents[w] for w in ring2}
 
 
 def local_layout(g: nx.Graph, node: str, community: Mapping[str, int] | None = None,
                  ring1_max: int = 10, ring2_max: int = 12) -> dict[str, tuple[float, float]]:
     """Radial positions around `node`: centre (0, 0), ring 1 at radius 1, ring 2 at 1.8."""
+    return _local_layout(g, node, community, ring1_max, ring2_max)[0]
+
+
+def _local_layout(g: nx.Graph, node: str, community: Mapping[str, int] | None,
+                  ring1_max: int, ring2_max: int
+                  ) -> tuple[dict[str, tuple[float, float]], set[str]]:
+    """Positions (see `local_layout`) and the set of ring-1 notes."""
     if node not in g:
-        return {}
-    ring1, ring2 = local_rings(g, node, ring1_max, ring2_max)
-    adj, _ = _adjacency(g)
+        return {}, set()
+    ring1, ring2, parents = _rings(g, node, ring1_max, ring2_max)
+    kinds = _node_kinds(g)
     comm = community or {}
-    ring1.sort(key=lambda v: (g.nodes[v].get("kind", ""), comm.get(v, 0), v))
+    ring1.sort(key=lambda v: (kinds[v], comm.get(v, 0), v))
     pos = {node: (0.0, 0.0)}
-    angle: dict[str, float] = {}
+    sin: dict[str, float] = {}
+    cos: dict[str, float] = {}
     for i, v in enumerate(ring1):
         a = 2 * math.pi * i / len(ring1) - math.pi / 2
-        angle[v] = a
-        pos[v] = (round(math.cos(a), 4), round(math.sin(a), 4))
+        sin[v], cos[v] = math.sin(a), math.cos(a)
+        pos[v] = (round(cos[v], 4), round(sin[v], 4))
 
-    def parent_angle(v: str) -> float:
-        parents = [angle[p] for p, _ in adj[v] if p in angle]
-        return math.atan2(sum(math.sin(a) for a in parents),
-                          sum(math.cos(a) for a in parents)) % (2 * math.pi)
+    def parent_angle(v: str) -> float:  # the mean direction of its ring-1 neighbours
+        ps = sorted(parents[v])
+        return math.atan2(sum(sin[p] for p in ps), sum(cos[p] for p in ps)) % (2 * math.pi)
 
     ring2.sort(key=lambda v: (round(parent_angle(v), 6), v))
     for i, v in enumerate(ring2):
         a = 2 * math.pi * (i + 0.5) / len(ring2) - math.pi / 2
         pos[v] = (round(1.8 * math.cos(a), 4), round(1.8 * math.sin(a), 4))
-    return pos
+    return pos, set(ring1)
+
+
+def _node_kinds(g: nx.Graph) -> dict[str, str]:
+    """Each node's kind ("" when unset), memoised on the graph like `_adjacency`."""
+    kinds = g.graph.get("_kinds")
+    if kinds is None or len(kinds) != g.number_of_nodes():
+        kinds = g.graph["_kinds"] = {u: d.get("kind", "") for u, d in g.nodes(data=True)}
+    return kinds
 
 
 # ---------------------------------------------------------------- SVG
@@ -378,35 +395,48 @@ def _node_svg(g: nx.Graph, u: str, p: tuple[float, float], href: Href, comm: int
     return f'<a href="{escape(url)}" data-id="{escape(u)}">{circle}</a>'
 
 
-def local_svg(g: nx.Graph, node: str, href: Href,
-              community: Mapping[str, int] | None = None,
-              ring1_max: int = 10, ring2_max: int = 12) -> str:
-    """A small radial SVG of `node`'s neighbourhood (empty string when it has none).
+@dataclass(frozen=True)
+class LocalGraph:
+    """The small graph of one page: its SVG and the notes it shows (centre first)."""
+
+    svg: str
+    nodes: tuple[str, ...]
+
+
+def local_graph(g: nx.Graph, node: str, href: Href,
+                community: Mapping[str, int] | None = None,
+                ring1_max: int = 10, ring2_max: int = 12) -> LocalGraph:
+    """A small radial SVG of `node`'s neighbourhood (empty when it has none).
 
     Sized for a sidebar: the centre and its direct neighbours are labelled, the outer
-    ring shows its titles on hover. Colours are by kind (class `k-<kind>`).
+    ring shows its titles on hover. Colours are by kind (class `k-<kind>`). Called for
+    every page of a site, so it walks only the neighbourhood, once.
     """
-    pos = local_layout(g, node, community, ring1_max, ring2_max)
+    pos, ring1 = _local_layout(g, node, community, ring1_max, ring2_max)
     if len(pos) < 2:
-        return ""
+        return LocalGraph("", tuple(pos))
     r1 = 56.0
     sp = {u: (x * r1, y * r1) for u, (x, y) in pos.items()}
-    ring1 = set(local_rings(g, node, ring1_max, ring2_max)[0])
-    inner = {node} | ring1
-    # outer-ring-to-outer-ring ties are left out: they only add clutter
-    edges = sorted((a, b) for a in sp for b in g._adj[a]
-                   if a < b and b in sp and (a in inner or b in inner))
-    title = escape(g.nodes[node].get("title") or node)
+    adj, _ = _adjacency(g)
+    # edges from the centre and ring 1 (outer-to-outer ties only add clutter)
+    edges = sorted({(a, b) if a < b else (b, a) for a in (node, *ring1)
+                    for b, _ in adj[a] if b in sp and b != a})
+    labels = _node_labels(g)
     parts = ['<svg class="ng-graph ng-local" xmlns="http://www.w3.org/2000/svg" '
-             f'viewBox="-186 -125 372 250" role="img" aria-label="Notes around {title}">']
+             f'viewBox="-186 -125 372 250" role="img" aria-label="Notes around '
+             f'{labels[node][0]}">']
     d = "".join(f"M{sp[a][0]:.1f} {sp[a][1]:.1f}L{sp[b][0]:.1f} {sp[b][1]:.1f}"
                 for a, b in edges)
     parts.append(f'<path class="ng-edges" d="{d}"/>')
     for u in sorted(sp, key=lambda u: (u == node, u in ring1, u)):
         x, y = sp[u]
+        title, kind, short = labels[u]
         here = u == node
         near = u in ring1
         r = 9.0 if here else (6.0 if near else 4.0)
+        # colour by kind only ("cx": no community colour) in a local graph
+        circle = (f'<circle class="cx k-{kind}{" ng-here" if here else ""}" cx="{x:.2f}" '
+                  f'cy="{y:.2f}" r="{r:.2f}"><title>{title} ({kind})</title></circle>')
         label = ""  # the centre is the page itself: its title is the page's heading
         if near:
             right = x >= 0
@@ -416,17 +446,32 @@ def local_svg(g: nx.Graph, node: str, href: Href,
                 lx, anchor = x, "middle"
             else:
                 anchor = "start" if right else "end"
-            label = (f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">'
-                     f'{escape(_short(g.nodes[u].get("title") or u, 14))}</text>')
+            label = f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{short}</text>'
         url = None if here else href(u)
-        circle = _node_svg(g, u, (x, y), lambda _u, url=url: url, PALETTE_SIZE, r,
-                           " ng-here" if here else "")
-        if url and label:  # the label is part of the link, so it is clickable too
-            circle = circle[: -len("</a>")] + label + "</a>"
-            label = ""
-        parts.append(circle + label)
+        if url:  # the label is part of the link, so it is clickable too
+            parts.append(f'<a href="{escape(url)}" data-id="{escape(u)}">{circle}{label}</a>')
+        else:
+            parts.append(circle + label)
     parts.append("</svg>")
-    return "".join(parts)
+    return LocalGraph("".join(parts), (node, *sorted(pos.keys() - {node})))
+
+
+def local_svg(g: nx.Graph, node: str, href: Href,
+              community: Mapping[str, int] | None = None,
+              ring1_max: int = 10, ring2_max: int = 12) -> str:
+    """The SVG of `local_graph` (empty string when the note has no neighbours)."""
+    return local_graph(g, node, href, community, ring1_max, ring2_max).svg
+
+
+def _node_labels(g: nx.Graph) -> dict[str, tuple[str, str, str]]:
+    """(escaped title, escaped kind, escaped short title) per node, memoised on the graph."""
+    labels = g.graph.get("_labels")
+    if labels is None or len(labels) != g.number_of_nodes():
+        labels = g.graph["_labels"] = {
+            u: (escape(d.get("title") or u), escape(d.get("kind", "note")),
+                escape(_short(d.get("title") or u, 14)))
+            for u, d in g.nodes(data=True)}
+    return labels
 
 
 def kinds_present(g: nx.Graph, nodes: Sequence[str]) -> list[str]:

@@ -1,8 +1,8 @@
 """Typed page objects: what each page of the site shows, before any HTML is made.
 
-`plan_pages` turns a resolved `Vault` into `Page`s (home, one per note, all-notes, tags,
-404). A page's `data` holds only frozen values (strings, numbers, tuples, the dataclasses
-below), so `repr(page)` is a stable digest of everything the page shows: the build
+`site_pages` and `note_page` turn a resolved `Vault` into `Page`s (home, all-notes, tags,
+404; one per note). A page's `data` holds only frozen values (strings, numbers, tuples,
+the dataclasses below), so `repr(page)` is a stable digest of everything the page shows: the build
 re-renders a page exactly when that changes.
 
 URLs inside pages are site-root-relative (`topics/foo/`); templates prefix them with
@@ -146,16 +146,10 @@ def _channel_of(vault: Vault, note: Note) -> str | None:
     return None
 
 
-def plan_pages(vault: Vault, idx: SiteIndex, render_body: BodyRenderer,
-               extra: Callable[[str], Mapping[str, Any]] | None = None) -> list[Page]:
-    """Every page of the site, in a stable order (home, notes by id, indexes, 404)."""
-    pages = [home_page(idx)]
-    for note in vault.notes.values():
-        pages.append(note_page(idx, note, render_body, extra(note.id) if extra else {}))
-    pages.append(all_notes_page(idx))
-    pages.extend(tag_pages(idx))
-    pages.append(Page("404", "404/", "404.html", "404.html", "Page not found"))
-    return pages
+def site_pages(idx: SiteIndex) -> list[Page]:
+    """The site-wide pages (home, all notes, tags, 404); each note has its `note_page`."""
+    return [home_page(idx), all_notes_page(idx), *tag_pages(idx),
+            Page("404", "404/", "404.html", "404.html", "Page not found")]
 
 
 def home_page(idx: SiteIndex) -> Page:
