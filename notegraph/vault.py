@@ -263,8 +263,7 @@ def parse_note(rel_path: str, data: bytes) -> Note:
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
         problems.append("not valid UTF-8 (bad bytes replaced)")
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
-    frontmatter, body = _split_frontmatter(text, problems)
+    frontmatter, body = split_frontmatter(text, problems)
     rel = rel_path.replace(os.sep, "/")
     note_id = rel[:-3] if rel.lower().endswith(".md") else rel
     folder, _, stem = note_id.rpartition("/")
@@ -315,7 +314,21 @@ def _merge_tags(*groups: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _split_frontmatter(text: str, problems: list[str]) -> tuple[dict[str, Any], str]:
+def split_frontmatter(text: str, problems: list[str] | None = None
+                      ) -> tuple[dict[str, Any], str]:
+    """(frontmatter, body) of a note's text: the one frontmatter rule of notegraph.
+
+    Frontmatter opens with `---` on the first line and closes with `---` or `...` on a
+    line of its own (the file may end right there). A BOM and CRLF line endings (an
+    editor on Windows) are accepted; the body comes back with LF endings, the blank
+    line after the closing `---` included. Without frontmatter it is `{}` and the body is
+    the whole text; when the block is unclosed, not YAML or not a mapping it is also `{}`
+    and what is wrong is appended to `problems`.
+    """
+    problems = [] if problems is None else problems
+    text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
     if not text.startswith("---"):
         return {}, text
     m = _FRONTMATTER_RE.match(text)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from notegraph.vault import assign_urls, load_vault, parse_note
+import pytest
+
+from notegraph.vault import assign_urls, load_vault, parse_note, split_frontmatter
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_project" / "content" / "notes"
 
@@ -35,6 +37,25 @@ def test_broken_frontmatter_is_reported_not_fatal() -> None:
 def test_unclosed_frontmatter_and_bad_bytes() -> None:
     note = parse_note("a.md", b"---\ntitle: x\nno end\n\xff body [[b]]")
     assert len(note.problems) == 2 and note.links[0].target == "b"
+
+
+@pytest.mark.parametrize(("text", "meta", "body", "problem"), [
+    ("---\ntitle: A\n---\n\nBody\n", {"title": "A"}, "\nBody\n", None),
+    ("---\r\ntitle: A\r\n---\r\n\r\nBody\r\n", {"title": "A"}, "\nBody\n", None),  # CRLF
+    ("\ufeff---\ntitle: A\n---\nBody", {"title": "A"}, "Body", None),  # a BOM
+    ("---\ntitle: A\n...\nBody", {"title": "A"}, "Body", None),  # YAML's end-of-document
+    ("---\ntitle: A\n---", {"title": "A"}, "", None),  # the file ends at the closing line
+    ("---  \ntitle: A\n--- \nBody", {"title": "A"}, "Body", None),  # trailing spaces
+    ("---\n---\nBody", {}, "Body", None),  # empty frontmatter
+    ("No frontmatter\n---\n", {}, "No frontmatter\n---\n", None),
+    ("---\ntitle: A\nno end", {}, "---\ntitle: A\nno end", "never closed"),
+    ("---\ntitle: [A\n---\nBody", {}, "Body", "not valid YAML"),
+    ("---\n- a list\n---\nBody", {}, "Body", "not a mapping"),
+])
+def test_split_frontmatter(text: str, meta: dict, body: str, problem: str | None) -> None:
+    problems: list[str] = []
+    assert split_frontmatter(text, problems) == (meta, body)
+    assert [problem in p for p in problems] == ([True] if problem else [])
 
 
 def test_backlinks_carry_the_sentence_around_the_link() -> None:
