@@ -33,7 +33,6 @@ class VaultFile:
     path: Path
     meta: dict[str, Any]  # {} without (valid) frontmatter
     body: str
-    text: str = field(repr=False)  # the whole file as scanned
 
     @property
     def generated(self) -> bool:
@@ -58,7 +57,7 @@ def scan_vault(notes_dir: Path) -> dict[Path, VaultFile]:
         except (OSError, UnicodeDecodeError):
             continue
         meta, body = split_frontmatter(text)  # the vault's rule: CRLF, `...`, a BOM
-        files[path.resolve()] = VaultFile(path.resolve(), meta, body, text)
+        files[path.resolve()] = VaultFile(path.resolve(), meta, body)
     return files
 
 
@@ -140,11 +139,10 @@ def write_notes(notes_dir: Path, notes: Sequence[GeneratedNote], files: dict[Pat
             store.atomic_write_bytes(backup, path.read_bytes())
             report.backed_up.append(backup)
             reporter.info(f"{path}: edited by hand; saved it as {backup.name} and regenerated it")
-        if current.text == text:  # as scanned: the vault is read once per run
+        if store.write_text_if_changed(path, text):
+            report.written.append(path)
+        else:
             report.unchanged.append(path)
-            continue
-        store.atomic_write_text(path, text)
-        report.written.append(path)
     for path, current in files.items():
         if path in wanted or not current.generated:
             continue
