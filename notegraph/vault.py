@@ -24,7 +24,7 @@ import yaml
 
 from notegraph import store
 from notegraph.code_digest import code_digest
-from notegraph.links import LinkIndex, LinkTarget
+from notegraph.links import LinkableNote, LinkIndex
 from notegraph.slugs import WIKILINK_RE, parse_timestamp, parse_wikilink, slugify, unique_slug
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python loader when it is absent.
@@ -202,7 +202,7 @@ def load_vault(notes_dir: Path, cache_dir: Path | None = None) -> Vault:
 def build_vault(root: Path, notes: Iterable[Note]) -> Vault:
     """Resolve links between already-parsed notes (pure; `load_vault` does the I/O)."""
     by_id = {n.id: n for n in sorted(notes, key=lambda n: n.id)}
-    index = LinkIndex(LinkTarget(n.id, n.folder, n.stem, n.title, n.aliases)
+    index = LinkIndex(LinkableNote(n.id, n.folder, n.stem, n.title, n.aliases)
                       for n in by_id.values())
     resolved: dict[str, tuple[str | None, ...]] = {}
     back: dict[str, list[Backlink]] = {}
