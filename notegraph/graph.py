@@ -286,12 +286,12 @@ def graph_from_vault(vault: Any) -> nx.Graph:
     notes = []
     for note_id, note in vault.notes.items():
         names = [*note.names("people"), *note.names("concepts")]
-        channel = note.frontmatter.get("channel")
-        if isinstance(channel, str) and channel:
+        channel = note.name("channel")
+        if channel:
             names.append(channel)
         refs: dict[str, None] = {}
-        for name in names:
-            target = vault.resolve(name.strip().strip("[]"))
+        for name in names:  # `[[...]]` already stripped by the vault
+            target = vault.resolve(name)
             if target:
                 refs[target] = None
         notes.append(GraphNote(

@@ -130,8 +130,17 @@ class Note:
         return None
 
     def names(self, key: str) -> tuple[str, ...]:
-        """A list-of-strings frontmatter value (`people`, `concepts`); tolerant of a string."""
-        return _str_list(self.frontmatter.get(key))
+        """Note names a frontmatter list holds (`people`, `concepts`): a list, or a
+        comma-separated string; `"[[Maya Okafor]]"` (Obsidian's way) is `Maya Okafor`."""
+        return tuple(n for n in map(_link_name, _str_list(self.frontmatter.get(key))) if n)
+
+    def name(self, key: str) -> str | None:
+        """The note name a single-valued frontmatter key holds (`channel`), brackets of a
+        `[[wikilink]]` removed like `names`; None when absent or not a scalar."""
+        value = self.frontmatter.get(key)
+        if value is None or isinstance(value, (list, tuple, dict, bool)):
+            return None
+        return _link_name(str(value)) or None
 
 
 @dataclass(frozen=True)
@@ -356,7 +365,15 @@ def _str_list(value: Any) -> tuple[str, ...]:
         value = [v for v in re.split(r"\s*,\s*", value) if v]
     if not isinstance(value, (list, tuple)):
         value = [value]
+    # unquoted `people: [[Maya Okafor]]` is YAML for a list in a list: read it as meant
+    value = [x for v in value for x in (v if isinstance(v, (list, tuple)) else [v])]
     return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+
+
+def _link_name(name: str) -> str:
+    """`[[Maya Okafor]]`, `[[maya_okafor|Maya]]` → the link's target; other names as is."""
+    m = WIKILINK_RE.fullmatch(name.strip())
+    return parse_wikilink(m.group(2)).target if m else name.strip()
 
 
 def _links(body: str) -> list[Link]:

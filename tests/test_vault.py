@@ -58,6 +58,33 @@ def test_split_frontmatter(text: str, meta: dict, body: str, problem: str | None
     assert [problem in p for p in problems] == ([True] if problem else [])
 
 
+@pytest.mark.parametrize(("yaml_value", "names"), [
+    ('["[[Maya Okafor]]"]', ("Maya Okafor",)),  # Obsidian's list-of-links property
+    ('"[[Maya Okafor]], [[Ada Lovelace]]"', ("Maya Okafor", "Ada Lovelace")),
+    ("[[Maya Okafor]]", ("Maya Okafor",)),  # unquoted: YAML reads a list in a list
+    ('["[[maya_okafor|Maya]]", "[[Ada#Early life]]"]', ("maya_okafor", "Ada")),  # targets
+    ("[Maya Okafor, ' Ada ']", ("Maya Okafor", "Ada")),
+    ('["[[ ]]", "", null]', ()),  # empty links and values name nobody
+    ("Maya [[Okafor]]", ("Maya [[Okafor]]",)),  # only a whole value is a link
+    ("", ()),
+])
+def test_frontmatter_names_drop_wikilink_brackets(yaml_value: str, names: tuple) -> None:
+    note = parse_note("t.md", f"---\npeople: {yaml_value}\n---\nBody".encode())
+    assert note.names("people") == names
+
+
+@pytest.mark.parametrize(("yaml_value", "name"), [
+    ('"[[The Show]]"', "The Show"),
+    ("The Show, Inc", "The Show, Inc"),  # one name: commas are part of it
+    ("2024", "2024"),
+    ("[The Show]", None),  # a list is no single name
+    ("", None),
+])
+def test_frontmatter_single_name(yaml_value: str, name: str | None) -> None:
+    note = parse_note("t.md", f"---\nchannel: {yaml_value}\n---\nBody".encode())
+    assert note.name("channel") == name
+
+
 def test_backlinks_carry_the_sentence_around_the_link() -> None:
     vault = load_vault(FIXTURE)
     back = {b.source: b.context for b in vault.backlinks["people/ada_lovelace"]}
