@@ -291,7 +291,8 @@ def graph_from_vault(vault: Any) -> nx.Graph:
             names.append(channel)
         refs: dict[str, None] = {}
         for name in names:  # `[[...]]` already stripped by the vault
-            target = vault.resolve(name)
+            # resolved from the note's own folder, as its page resolves them
+            target = vault.resolve(name, note_id)
             if target:
                 refs[target] = None
         notes.append(GraphNote(

@@ -107,6 +107,25 @@ def test_bracketed_frontmatter_names_link_on_the_page_and_in_the_graph():
     assert g.has_edge("topics/t", "channels/the_show")
 
 
+def test_ambiguous_frontmatter_names_resolve_as_on_the_page():
+    # two "Ada" notes: the one in the naming note's own folder wins, on the page (via
+    # `vault.resolve(name, note.id)`) and in the graph alike
+    notes = [
+        _note("zeta/t.md", "---\ntitle: T\npeople: [Ada]\nchannel: Show\n---\nBody.\n"),
+        _note("abel/ada.md", "---\ntype: person\n---\n"),
+        _note("zeta/ada.md", "---\ntype: person\n---\n"),
+        _note("abel/show.md", "---\ntype: channel\n---\n"),
+        _note("zeta/show.md", "---\ntype: channel\n---\n"),
+    ]
+    v = build_vault(__import__("pathlib").Path("."), notes)
+    page = note_page(SiteIndex.build(v, {}), v.notes["zeta/t"],
+                     lambda n, url: RenderedNote("", ()), {})
+    assert page.data["people"] == (("ada", "zeta/ada/"),)
+    assert page.data["channel"].url == "zeta/show/"
+    g = graph_from_vault(v)
+    assert sorted(g["zeta/t"]) == ["zeta/ada", "zeta/show"]
+
+
 def test_build_graph_drops_self_links_and_unknown_targets_and_is_order_independent():
     notes = [GraphNote("a", "A", "note", links=("a", "b", "zzz")),
              GraphNote("b", "B", "note", links=("a",))]
