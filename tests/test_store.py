@@ -87,3 +87,17 @@ def test_join_checked_joins_plain_names(tmp_path: Path) -> None:
     assert store.join_checked(tmp_path, "topics/foo/index.html") == \
         tmp_path / "topics" / "foo" / "index.html"
     assert store.join_checked(tmp_path, "404.html") == tmp_path / "404.html"
+
+
+def test_write_text_if_changed_leaves_an_identical_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "out" / "feed.xml"
+    assert store.write_text_if_changed(path, "<rss/>\n") is True  # new (folder made too)
+    stamp = path.stat().st_mtime_ns
+    assert store.write_text_if_changed(path, "<rss/>\n") is False
+    assert path.stat().st_mtime_ns == stamp
+    # same text but other line endings is a change: outputs are compared byte for byte
+    path.write_bytes(b"<rss/>\r\n")
+    assert store.write_text_if_changed(path, "<rss/>\n") is True
+    assert path.read_bytes() == b"<rss/>\n"
+    assert store.write_text_if_changed(path, "caf\u00e9\n") is True
+    assert path.read_text(encoding="utf-8") == "caf\u00e9\n"
