@@ -16,8 +16,12 @@ note, linked mostly within clusters, like a real vault) and builds it with:
   vault has each `[[slug|label]]` turned into `[label]({{< ref "slug" >}})` (resolved
   and checked by Hugo, like a wikilink).
 
-Every build is a separate process; wall time and that process's peak RSS are reported,
-and ratios against notegraph's. Tools that are missing are skipped with a note. Numbers
+Every build is a separate process; wall time, ratios against notegraph's and two memory
+figures are reported: the peak RSS of the largest single process of the build (what
+`wait4` and `/usr/bin/time` report: the build, or one of its children such as Pagefind
+or a page worker) and the peak memory of all its processes at once (the sum of their
+PSS, sampled every 0.1 s, so pages that forked workers share with the build are counted
+once). Tools that are missing are skipped with a note. Numbers
 depend on the machine and its load: compare within one run, never across machines.
 """
 
@@ -50,8 +54,9 @@ class Run:
     size: int
     phase: str  # cold, warm, no-change
     seconds: float | None
-    peak_rss_mb: float | None
+    peak_rss_mb: float | None  # the largest single process of the build (wait4)
     note: str = ""
+    peak_tree_mb: float | None = None  # the build's whole process tree at once (PSS)
 
 
 # ------------------------------------------------------------------ the synthetic vault
@@ -169,17 +174,63 @@ def write_hugo(root: Path, notes) -> None:
 TIMEOUT = 900.0  # seconds one build may take before it is stopped and reported as such
 
 
-def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB, error text) of one process run to completion."""
+def _tree_pss_kb(pid: int) -> int:
+    """Proportional set size of `pid` and all its descendants, in kB (0 once gone).
+
+    PSS splits each shared page between the processes mapping it, so forked workers
+    sharing their parent's memory copy-on-write are not counted twice (RSS would be).
+    """
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+class TreeMemory(threading.Thread):
+    """Samples the PSS of a process tree every 0.1 s and keeps the peak."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.1):
+            self.peak_kb = max(self.peak_kb, _tree_pss_kb(self.pid))
+
+
+def measure(cmd: list[str], cwd: Path, env: dict[str, str]
+            ) -> tuple[float, float, str, float | None]:
+    """(seconds, peak RSS in MB, error text, peak tree PSS in MB) of one finished process.
+
+    Peak RSS is that of the largest single process (the build or one of its children,
+    as `wait4` reports it); the tree figure is sampled, where /proc allows it.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     assert proc.stderr is not None
     timer = threading.Timer(TIMEOUT, proc.kill)  # a quadratic plugin must not stall the run
     timer.start()
+    sampler = TreeMemory(proc.pid)
+    if Path(f"/proc/{proc.pid}/smaps_rollup").exists():
+        sampler.start()
     # wait4 gives this child's own rusage (peak RSS of exactly this build)
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
+    sampler.done.set()
     timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
@@ -188,7 +239,8 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, floa
         text = f"did not finish within {TIMEOUT:.0f} s (stopped)"
     elif proc.returncode and not text:
         text = f"failed or stopped (exit code {proc.returncode}) after {seconds:.0f} s"
-    return seconds, usage.ru_maxrss / 1024, (text[-400:] if proc.returncode else "")
+    tree = sampler.peak_kb / 1024 if sampler.peak_kb else None
+    return seconds, usage.ru_maxrss / 1024, (text[-400:] if proc.returncode else ""), tree
 
 
 def bench_notegraph(root: Path, size: int) -> list[Run]:
@@ -200,9 +252,10 @@ def bench_notegraph(root: Path, size: int) -> list[Run]:
             shutil.rmtree(root / ".cache", ignore_errors=True)
         if phase in ("cold", "warm"):
             shutil.rmtree(root / "site", ignore_errors=True)
-        s, rss, err = measure(cmd, root, env)
-        runs.append(Run("notegraph", size, phase, None if err else s, rss, err))
-        print(f"  notegraph {phase:9s} {s:8.1f} s  {rss:7.0f} MB {err[:200]}", flush=True)
+        s, rss, err, tree = measure(cmd, root, env)
+        runs.append(Run("notegraph", size, phase, None if err else s, rss, err, tree))
+        print(f"  notegraph {phase:9s} {s:8.1f} s  {rss:7.0f} MB  tree {tree or 0:7.0f} MB "
+              f"{err[:200]}", flush=True)
     return runs
 
 
@@ -218,9 +271,9 @@ def bench_mkdocs(root: Path, size: int) -> list[Run]:
     for phase in ("cold", "warm", "no-change"):
         if phase in ("cold", "warm"):
             shutil.rmtree(root / "site", ignore_errors=True)
-        s, rss, err = measure(cmd, root, dict(os.environ))
+        s, rss, err, tree = measure(cmd, root, dict(os.environ))
         runs.append(Run("mkdocs", size, phase, None if err else s, rss,
-                        err or "no incremental mode: every build is a full build"))
+                        err or "no incremental mode: every build is a full build", tree))
         print(f"  mkdocs    {phase:9s} {s:8.1f} s  {rss:7.0f} MB {err[:200]}", flush=True)
     return runs
 
@@ -236,9 +289,9 @@ def bench_hugo(root: Path, size: int) -> list[Run]:
             shutil.rmtree(root / "resources", ignore_errors=True)
         if phase in ("cold", "warm"):
             shutil.rmtree(root / "public", ignore_errors=True)
-        s, rss, err = measure([hugo, "--quiet"], root, dict(os.environ))
+        s, rss, err, tree = measure([hugo, "--quiet"], root, dict(os.environ))
         runs.append(Run("hugo", size, phase, None if err else s, rss,
-                        err or "renders pages only: no backlinks, graph or search index"))
+                        err or "renders pages only: no backlinks, graph or search index", tree))
         print(f"  hugo      {phase:9s} {s:8.1f} s  {rss:7.0f} MB {err[:200]}", flush=True)
     return runs
 
@@ -246,8 +299,9 @@ def bench_hugo(root: Path, size: int) -> list[Run]:
 def report(runs: list[Run]) -> str:
     """A markdown table with times, peak RSS and ratios to notegraph."""
     ours = {(r.size, r.phase): r for r in runs if r.tool == "notegraph"}
-    lines = ["| notes | tool | phase | time (s) | peak RSS (MB) | notegraph time ÷ this | note |",
-             "|---:|---|---|---:|---:|---:|---|"]
+    lines = ["| notes | tool | phase | time (s) | peak RSS, largest process (MB) | "
+             "peak memory, all processes (MB) | notegraph time ÷ this | note |",
+             "|---:|---|---|---:|---:|---:|---:|---|"]
     for r in runs:
         base = ours.get((r.size, r.phase))
         ratio = ""
@@ -255,7 +309,8 @@ def report(runs: list[Run]) -> str:
             ratio = f"{base.seconds / r.seconds:.2f}×"
         t = f"{r.seconds:.1f}" if r.seconds is not None else "—"
         m = f"{r.peak_rss_mb:.0f}" if r.peak_rss_mb else "—"
-        lines.append(f"| {r.size:,} | {r.tool} | {r.phase} | {t} | {m} | {ratio} | "
+        tree = f"{r.peak_tree_mb:.0f}" if r.peak_tree_mb else "—"
+        lines.append(f"| {r.size:,} | {r.tool} | {r.phase} | {t} | {m} | {tree} | {ratio} | "
                      f"{r.note.splitlines()[0][:90] if r.note else ''} |")
     return "\n".join(lines)
 
