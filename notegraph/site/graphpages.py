@@ -127,7 +127,15 @@ class GraphExtension:
         try:
             from notegraph.embed import load_embedder
 
-            matrix = load_embedder(config).embed(texts)
+            embedder = load_embedder(config)
+            try:
+                matrix = embedder.embed(texts)
+            finally:
+                # stop the model process now: its memory is not needed for the rest of
+                # the build (pages, then Pagefind beside this process)
+                close = getattr(embedder, "close", None)
+                if close is not None:
+                    close()
         except (ImportError, NotegraphError, OSError) as exc:
             self.warnings.append(f"related notes without embeddings: {exc}")
             return None

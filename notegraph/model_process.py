@@ -1,0 +1,150 @@
+"""The embedding model in a child process, so PyTorch's memory goes away with it.
+
+Importing torch and sentence-transformers and loading MiniLM costs ~450 MB of RSS that
+glibc and PyTorch never hand back. In the process that also holds a 10,000-note vault
+(and later runs Pagefind beside it) that pushed a cold build past 1 GB. So the model
+lives in `python -m notegraph.model_process MODEL`: started on the first text that is
+not in the embedding cache, fed chunks of texts over a pipe, and stopped when the
+embedder is closed (or this process exits). Warm builds never start it.
+
+Protocol (pickles over the child's stdin/stdout, one request at a time):
+request `list[str]` → reply `("ok", float32 array)` or `("error", message)`.
+The child's own prints and warnings go to a log file, named in errors.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from notegraph.errors import ConfigError, NotegraphError
+
+BATCH_SIZE = 32
+
+
+class ModelProcessError(NotegraphError):
+    """The embedding process died or could not be started."""
+
+
+class ModelProcess:
+    """An `encode(texts) -> array` backed by a child process (started lazily)."""
+
+    def __init__(self, model_ref: str) -> None:
+        self.model_ref = model_ref
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: Any = None
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        """Vectors (normalised by the model) for `texts`."""
+        with self._lock:
+            proc = self._start()
+            assert proc.stdin is not None and proc.stdout is not None
+            try:
+                pickle.dump(list(texts), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                proc.stdin.flush()
+                status, payload = pickle.load(proc.stdout)
+            except (OSError, EOFError, pickle.UnpicklingError) as exc:
+                self._stop()
+                raise ModelProcessError(
+                    f"the embedding process for {self.model_ref!r} ended unexpectedly "
+                    f"({exc}); see {self._log_name()} and try again") from exc
+        if status == "error":
+            raise ConfigError(payload)
+        return payload
+
+    def close(self) -> None:
+        """Stop the child (its memory is freed); a later call starts a new one."""
+        with self._lock:
+            self._stop()
+
+    @property
+    def running(self) -> bool:
+        """Whether a child process is alive now."""
+        return self._proc is not None and self._proc.poll() is None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is not None and self._proc.poll() is None:
+            return self._proc
+        self._stop()
+        # open as long as the child runs (its stderr), so no `with`
+        self._log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            prefix="notegraph-model-", suffix=".log", delete=False)
+        env = {**os.environ, "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1")}
+        # the child imports notegraph from where this process did (a checkout or a wheel)
+        package_root = str(Path(__file__).resolve().parents[1])
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "notegraph.model_process", self.model_ref],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env)
+        except OSError as exc:
+            raise ModelProcessError(f"cannot start the embedding process ({exc})") from exc
+        return self._proc
+
+    def _stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            for stream in (proc.stdin, proc.stdout):
+                if stream is not None:
+                    stream.close()  # EOF on stdin: the child's loop ends
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if self._log is not None:
+            name = self._log.name
+            self._log.close()
+            self._log = None
+            Path(name).unlink(missing_ok=True)
+
+    def _log_name(self) -> str:
+        return self._log.name if self._log is not None else "its log"
+
+
+def serve(model_ref: str, requests: BinaryIO, replies: BinaryIO) -> None:
+    """The child's loop: load the model on the first request, answer until EOF."""
+    from notegraph.embed import load_sentence_transformer, release_freed_memory
+
+    model = None
+    while True:
+        try:
+            texts = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            if model is None:
+                model = load_sentence_transformer(model_ref)
+            vectors = model.encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True,
+                                   normalize_embeddings=True, show_progress_bar=False)
+            reply: tuple[str, Any] = ("ok", np.asarray(vectors, dtype=np.float32))
+            release_freed_memory()
+        except ConfigError as exc:
+            reply = ("error", str(exc))
+        except Exception as exc:  # the model failed on these texts: say so, keep serving
+            reply = ("error", f"embedding model {model_ref!r} failed ({exc})")
+        pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
+        replies.flush()
+
+
+def main() -> None:
+    """`python -m notegraph.model_process MODEL_REF` (started by `ModelProcess`)."""
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # stray prints of the libraries must not corrupt the reply stream
+    serve(sys.argv[1], sys.stdin.buffer, replies)
+
+
+if __name__ == "__main__":
+    main()
