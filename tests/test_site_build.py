@@ -300,3 +300,29 @@ def test_pages_rendered_by_worker_processes_equal_those_rendered_in_process(
         sites[jobs] = site_files(root)
     assert sites[1] == sites[2]
     assert any("ng-local" in html.decode() for html in sites[2].values())
+
+
+def test_render_cache_drops_renders_no_build_uses_once_they_outnumber_the_live_ones(
+        project: Path) -> None:
+    import sqlite3
+
+    def cached() -> int:
+        db = sqlite3.connect(project / ".cache/notegraph/render-cache.sqlite")
+        try:
+            return db.execute("SELECT COUNT(*) FROM bodies").fetchone()[0]
+        finally:
+            db.close()
+
+    live = build(project).rendered_bodies  # 9 distinct bodies
+    note = project / "content/notes/journal/my_reading_notes.md"
+    text = note.read_text(encoding="utf-8")
+    counts = []
+    for i in range(live + 2):  # each edit leaves the previous render behind
+        note.write_text(text + f"\nEdit {i}.\n", encoding="utf-8")
+        build(project)
+        counts.append(cached())
+    assert counts[:live] == list(range(live + 1, 2 * live + 1))  # kept while few
+    assert counts[live] == live  # then pruned to what the site uses
+    assert max(counts) <= 2 * live
+    shutil.rmtree(project / "site")
+    assert build(project).rendered_bodies == 0  # the live renders survived the pruning

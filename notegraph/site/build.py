@@ -188,20 +188,20 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
     writer = _PageWriter(site_dir, env, config, nav, base_digest, old_outputs, force)
     outputs: dict[str, str] = {}
 
-    def note_pages(ids: Sequence[str]) -> tuple[list[tuple[str, str, bool]], list[_BodyRow]]:
+    def note_pages(ids: Sequence[str]) -> tuple[list[tuple[str, str, bool]], _BodyWork]:
         # Each note page is planned, rendered and written here and then dropped, so a
         # build never holds 10,000 pages of HTML (and workers run this in parallel).
         done = [writer.write(note_page(idx, vault.notes[i], bodies.render, extra(i)))
                 for i in ids]
-        return done, bodies.take_new_rows()
+        return done, bodies.take_work()
 
     try:
         ids = list(vault.notes)
         chunks = map_chunks(note_pages, ids, jobs if len(ids) >= PARALLEL_FROM else 1,
                             chunk_size=NOTE_CHUNK)
-        for done, rows in reporter.progress(chunks, "Rendering pages",
+        for done, work in reporter.progress(chunks, "Rendering pages",
                                             total=-(-len(ids) // NOTE_CHUNK)):
-            bodies.add_rows(rows)
+            bodies.absorb(work)
             for output, digest, written in done:
                 outputs[output] = digest
                 if written:
@@ -212,6 +212,7 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
             if written:
                 result.written.append(output)
         result.rendered_bodies = bodies.misses
+        bodies.prune()
     finally:
         bodies.close()
     result.pages = len(pages) + len(ids)
@@ -307,12 +308,21 @@ def _base_path(base_url: str) -> str:
 _BodyRow = tuple[str, str, str]  # (key, html, toc as JSON): one render-cache entry
 
 
+@dataclass
+class _BodyWork:
+    """What rendering some note bodies did to the cache: new rows, keys used."""
+
+    rows: list[_BodyRow]
+    used: list[str]
+
+
 class _BodyCache:
     """Note body → HTML, rendered once per (body, resolved links) and kept in SQLite.
 
-    Renders made in a build are collected (`take_new_rows`) and stored by the building
-    process (`add_rows`), so worker processes only ever read the database, each through
-    its own connection (an SQLite connection must not cross a fork).
+    Renders made in a build are collected (`take_work`) and stored by the building
+    process (`absorb`), so worker processes only ever read the database, each through
+    its own connection (an SQLite connection must not cross a fork). Entries no build
+    uses any more are dropped once they outnumber the live ones (`prune`).
     """
 
     def __init__(self, path: Path, vault: Vault) -> None:
@@ -324,6 +334,8 @@ class _BodyCache:
         self.renderer = NoteRenderer()
         self.misses = 0
         self._new: list[_BodyRow] = []
+        self._used: list[str] = []  # keys looked up since the last take_work()
+        self._live: set[str] = set()  # keys this build used (in any process)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(path)
@@ -346,17 +358,41 @@ class _BodyCache:
             self._pid = os.getpid()
         return self._db
 
-    def take_new_rows(self) -> list[_BodyRow]:
-        """The renders made since the last call (for the building process to store)."""
-        rows, self._new = self._new, []
-        return rows
+    def take_work(self) -> _BodyWork:
+        """Renders made and keys used since the last call (for the building process)."""
+        work = _BodyWork(self._new, self._used)
+        self._new, self._used = [], []
+        return work
 
-    def add_rows(self, rows: Sequence[_BodyRow]) -> None:
-        """Store renders made here or in a worker."""
-        if rows:
-            self.misses += len(rows)
+    def absorb(self, work: _BodyWork) -> None:
+        """Store renders made here or in a worker; remember the keys it used."""
+        self._live.update(work.used)
+        if work.rows:
+            self.misses += len(work.rows)
             with self.db:  # one short transaction: workers keep reading meanwhile
-                self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
+                self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
+                                    work.rows)
+
+    def prune(self) -> int:
+        """Drop entries this build did not use, once they outnumber the used ones.
+
+        Keeps the cache within twice the live site (edits leave old renders behind)
+        while switching back and forth between two versions of a note stays cheap.
+        Returns the number of entries dropped.
+        """
+        self.absorb(self.take_work())
+        total = self.db.execute("SELECT COUNT(*) FROM bodies").fetchone()[0]
+        if total - len(self._live) <= len(self._live):
+            return 0
+        with self.db:
+            self.db.execute("CREATE TEMP TABLE live (key TEXT PRIMARY KEY)")
+            self.db.executemany("INSERT OR IGNORE INTO live VALUES (?)",
+                                ((k,) for k in self._live))
+            dropped = self.db.execute(
+                "DELETE FROM bodies WHERE key NOT IN (SELECT key FROM live)").rowcount
+            self.db.execute("DROP TABLE live")
+        self.db.execute("VACUUM")
+        return dropped
 
     def render(self, note: Note, url: str) -> RenderedNote:
         links = self._links(note, url)
@@ -370,6 +406,7 @@ class _BodyCache:
                                  repr(sorted(links.items(), key=lambda kv: repr(kv[0]))),
                                  repr(sorted(tags.items())),
                                  repr(sorted(embeds.items(), key=lambda kv: repr(kv[0]))))
+        self._used.append(key)
         row = self.db.execute("SELECT html, toc FROM bodies WHERE key = ?", (key,)).fetchone()
         if row is not None:
             toc = tuple(TocEntry(*t) for t in json.loads(row[1]))
@@ -425,7 +462,7 @@ class _BodyCache:
 
     def close(self) -> None:
         """Store what is left to store and close this process's connection."""
-        self.add_rows(self.take_new_rows())
+        self.absorb(self.take_work())
         self.db.commit()
         self.db.close()
 
