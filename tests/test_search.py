@@ -128,10 +128,13 @@ def test_old_shards_and_a_single_index_of_older_versions_are_removed(tmp_path: P
     site = root / "site"
     (site / "pagefind/shard-99").mkdir(parents=True)
     (site / "pagefind/pagefind-entry.json").write_text("{}")  # the pre-shard layout
+    cache = load_config(root, {}).cache_path / "pagefind"
+    (cache / "0123456789abcdef").mkdir(parents=True)  # its cached single index
     _build(root)
     names = {p.name for p in (site / "pagefind").iterdir()}
     assert "shard-99" not in names and "pagefind-entry.json" not in names
     assert "shard-0" in names
+    assert sorted(p.name for p in cache.iterdir()) == ["pages.json", "shards"]
 
 
 def test_indexed_pages_are_those_pagefind_indexes(tmp_path: Path) -> None:
@@ -150,6 +153,26 @@ def test_indexed_pages_are_those_pagefind_indexes(tmp_path: Path) -> None:
     assert indexed_pages(tmp_path) == before
     page("a/index.html", '<main data-pagefind-body>a, changed</main>')
     assert indexed_pages(tmp_path) != before
+
+
+def test_indexed_pages_reads_only_pages_changed_since_the_state(tmp_path: Path) -> None:
+    site, state = tmp_path / "site", tmp_path / "cache" / "pages.json"
+    for name in ("a", "b"):
+        (site / name).mkdir(parents=True)
+        (site / name / "index.html").write_text(f'<main data-pagefind-body>{name}</main>')
+    first = indexed_pages(site, state)
+    assert first == indexed_pages(site)
+    recorded = json.loads(state.read_text())
+    assert sorted(recorded) == ["a/index.html", "b/index.html"]
+    # a page with the recorded size and mtime is taken from the state, not read
+    recorded["b/index.html"][2] = "0" * 64
+    state.write_text(json.dumps(recorded))
+    assert [p.sha for p in indexed_pages(site, state)][1] == "0" * 64
+    (site / "a/index.html").write_text('<main data-pagefind-body>a, longer</main>')
+    (site / "b/index.html").unlink()
+    assert indexed_pages(site, state) == indexed_pages(site) != first
+    state.write_text("{not json")  # a corrupt state: every page is read
+    assert indexed_pages(site, state) == indexed_pages(site)
 
 
 def test_shard_count_is_a_power_of_two_without_empty_shards() -> None:

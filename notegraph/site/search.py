@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
+import json
 import os
 import re
 import shutil
@@ -103,9 +104,10 @@ def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_S
     """Write every shard of the index of `site_dir` and `bundles.js`; returns the shard dirs.
 
     Shards come from `cache` when indexed before, else from Pagefind (then kept there);
-    cached shards no longer used are dropped, so the cache holds one index.
+    cached shards no longer used are dropped, so the cache holds one index. The cache
+    also records the hash of each page (`pages.json`), so unchanged pages are not read.
     """
-    pages = indexed_pages(site_dir)
+    pages = indexed_pages(site_dir, cache / "pages.json")
     count = shard_count([p.rel for p in pages], pages_per_shard)
     shards: list[list[IndexedPage]] = [[] for _ in range(count)]
     for page in pages:
@@ -113,11 +115,12 @@ def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_S
     index_dir = site_dir / INDEX_DIR
     # bundles.js marks a complete index: remove it until every shard is in place
     (index_dir / BUNDLES_SCRIPT).unlink(missing_ok=True)
-    cache.mkdir(parents=True, exist_ok=True)
+    bundles = cache / "shards"
+    bundles.mkdir(parents=True, exist_ok=True)
     names, keys = [], set()
     for i, members in enumerate(shards):
         key = shard_key(members)
-        bundle = cache / key
+        bundle = bundles / key
         if not (bundle / ENTRY).is_file():
             _index_shard(site_dir, members, bundle, timeout)
         names.append(f"shard-{i}")
@@ -126,36 +129,52 @@ def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_S
     for entry in sorted(index_dir.iterdir()):  # old shards, a pre-shard single index
         if entry.name not in names:
             _remove(entry)
-    for entry in sorted(cache.iterdir()):
+    for entry in sorted(bundles.iterdir()):  # shards no longer used
         if entry.name not in keys:
+            _remove(entry)
+    for entry in sorted(cache.iterdir()):  # what an older notegraph kept here
+        if entry.name not in ("shards", "pages.json"):
             _remove(entry)
     store.atomic_write_text(index_dir / BUNDLES_SCRIPT, bundles_script(names))
     return names
 
 
-def indexed_pages(site_dir: Path) -> list[IndexedPage]:
+def indexed_pages(site_dir: Path, state: Path | None = None) -> list[IndexedPage]:
     """The HTML pages under `site_dir` that Pagefind indexes, sorted by path.
 
     Like Pagefind: the pages with a `data-pagefind-body` element, or every page when
     none has one. (Each shard must get only those: a shard holding no such page would
-    otherwise index the whole body of, say, the home page.)
+    otherwise index the whole body of, say, the home page.) With a `state` file, a page
+    whose size and mtime are those recorded there is not read again.
     """
-    marked: list[IndexedPage] = []
-    every: list[IndexedPage] = []
+    known: dict[str, list[Any]] = {}
+    if state is not None:
+        try:
+            known = json.loads(state.read_text("utf-8"))
+        except (OSError, ValueError):
+            known = {}  # no state or a corrupt one: read every page
+    seen: dict[str, list[Any]] = {}
     for dirpath, dirnames, filenames in os.walk(site_dir):
         if dirpath == str(site_dir):
             dirnames[:] = [d for d in dirnames if d != INDEX_DIR]
         for name in filenames:
-            if name.endswith(".html"):
-                full = os.path.join(dirpath, name)
+            if not name.endswith(".html"):
+                continue
+            full = os.path.join(dirpath, name)
+            rel = Path(full).relative_to(site_dir).as_posix()
+            st = os.stat(full)
+            record = known.get(rel)
+            if not (isinstance(record, list) and record[:2] == [st.st_size, st.st_mtime_ns]):
                 with open(full, "rb") as fh:
                     data = fh.read()
-                page = IndexedPage(Path(full).relative_to(site_dir).as_posix(),
-                                   hashlib.sha256(data).hexdigest())
-                every.append(page)
-                if b"data-pagefind-body" in data and _BODY_ATTR.search(data):
-                    marked.append(page)
-    return sorted(marked or every, key=lambda p: p.rel)
+                marked = b"data-pagefind-body" in data and bool(_BODY_ATTR.search(data))
+                record = [st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest(), marked]
+            seen[rel] = record
+    if state is not None and seen != known:
+        store.atomic_write_json(state, dict(sorted(seen.items())))
+    pages = {rel: IndexedPage(rel, r[2]) for rel, r in seen.items()}
+    marked_rels = [rel for rel, r in seen.items() if r[3]]
+    return [pages[rel] for rel in sorted(marked_rels or pages)]
 
 
 def shard_of(rel: str, count: int) -> int:
