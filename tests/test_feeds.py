@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from notegraph.site import feeds
-from notegraph.site.search import html_digest
 from notegraph.vault import build_vault, parse_note
 
 
@@ -57,14 +56,3 @@ def test_sitemap_and_relative_urls_without_base(tmp_path: Path):
         "https://ex.org/", "https://ex.org/a/", "https://ex.org/a/b/"]
     assert feeds.absolute("", "a/") == "a/"
 
-
-def test_html_digest_changes_only_with_html(tmp_path: Path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "a" / "index.html").write_text("<p>one</p>")
-    first = html_digest(tmp_path)
-    (tmp_path / "feed.xml").write_text("<rss/>")  # not HTML: not indexed
-    (tmp_path / "pagefind").mkdir()
-    (tmp_path / "pagefind" / "x.html").write_text("index output")
-    assert html_digest(tmp_path) == first
-    (tmp_path / "a" / "index.html").write_text("<p>two</p>")
-    assert html_digest(tmp_path) != first

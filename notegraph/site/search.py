@@ -1,22 +1,39 @@
-"""Full-text search: the search page and a Pagefind index of the built site.
+"""Full-text search: the search page and a sharded Pagefind index of the built site.
 
 Pagefind (`pagefind[bin]`, a Rust binary shipped on PyPI) reads the built HTML and
-writes `site/pagefind/` (index shards plus its UI). Our templates tell it what to index
-(`data-pagefind-body` on note content; titles by `data-pagefind-meta`; channel, people
-and concepts as `data-pagefind-filter`s). Indexing reruns only when a page changed or
-the index is missing, so a no-change build costs nothing; and the index of a given set
-of pages is kept in the build cache, so rebuilding an unchanged site after deleting
-`site/` copies the index back instead of running Pagefind again.
+writes a search bundle. Our templates tell it what to index (`data-pagefind-body` on
+note content; titles by `data-pagefind-meta`; channel, people and concepts as
+`data-pagefind-filter`s).
+
+Pagefind holds the whole index in memory while it builds it (about 360 KB per page
+with 1.5: 3.4 GB for 10,000 notes), so the pages are indexed in shards of at most
+`PAGES_PER_SHARD`, one Pagefind run each, one after the other. A page's shard is a hash
+of its path, so a changed or added page changes one shard only; the shard count is a
+power of two (it changes only when the site doubles or halves). Each shard is a complete
+bundle, `site/pagefind/shard-N/`; `site/pagefind/bundles.js` lists them and the search
+page merges them in the browser (Pagefind's `mergeIndex`: results of all shards sorted
+by score, filter counts summed).
+
+Each shard's bundle is kept in the build cache under a key of its pages (paths and
+bytes), the code and the Pagefind version: a rebuild after deleting `site/` copies every
+shard back, and a one-note change runs Pagefind on one shard. A build that wrote no HTML
+does not look at the index at all.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,23 +45,37 @@ from notegraph.site.pages import Page, SiteIndex
 from notegraph.vault import Vault
 
 INDEX_DIR = "pagefind"
+BUNDLES_SCRIPT = "bundles.js"  # in INDEX_DIR: the shard list read by assets/search.js
+PAGES_PER_SHARD = 1500  # Pagefind 1.5.2: ~450 MB peak RSS for 1,300 pages
+ENTRY = "pagefind-entry.json"  # what every complete bundle has
+# `data-pagefind-body` as an attribute (page text cannot contain a raw "<")
+_BODY_ATTR = re.compile(rb"<[^<>]*\sdata-pagefind-body[\s=>/]")
 
 
 class SearchError(NotegraphError):
     """Pagefind could not index the site."""
 
 
+@dataclass(frozen=True)
+class IndexedPage:
+    """An HTML page Pagefind indexes: its path under `site/` and the hash of its bytes."""
+
+    rel: str
+    sha: str
+
+
 class SearchExtension:
-    """Adds `search/` and runs Pagefind over `site/` after pages are written."""
+    """Adds `search/` and indexes `site/` with Pagefind, shard by shard, after pages are written."""
 
     name = "search"
 
-    def __init__(self, timeout: float = 600.0) -> None:
+    def __init__(self, timeout: float = 600.0, pages_per_shard: int = PAGES_PER_SHARD) -> None:
         self.timeout = timeout
+        self.pages_per_shard = pages_per_shard
         self._cache: Path | None = None
 
     def prepare(self, vault: Vault, index: SiteIndex, config: Config) -> None:
-        """Remember where indexes are cached (the index is built from the written HTML)."""
+        """Remember where shards are cached (the index is built from the written HTML)."""
         self._cache = config.cache_path / "pagefind"
 
     def note_context(self, note_id: str) -> Mapping[str, Any]:
@@ -57,49 +88,187 @@ class SearchExtension:
                      data={"summary": "Search every note, person and concept."})]
 
     def finish(self, site_dir: Path, result: Any) -> None:
-        """Index `site_dir` with Pagefind when pages changed or there is no index yet."""
+        """Bring `site/pagefind/` up to date when pages changed or it is incomplete."""
         changed = [p for p in [*result.written, *result.removed] if p.endswith(".html")]
-        if not changed and (site_dir / INDEX_DIR / "pagefind-entry.json").is_file():
-            return
         index_dir = site_dir / INDEX_DIR
-        # keyed by the pages and by how Pagefind is run (this module)
-        key = store.content_hash(html_digest(site_dir), code_digest("notegraph.site.search"))
-        cached = self._cache / key if self._cache else None
-        if cached is not None and (cached / "pagefind-entry.json").is_file():
-            shutil.rmtree(index_dir, ignore_errors=True)
-            shutil.copytree(cached, index_dir)
-        else:
-            run_pagefind(site_dir, self.timeout)
-            if cached is not None:
-                # keep only the index of the current pages
-                shutil.rmtree(cached.parent, ignore_errors=True)
-                tmp = cached.parent / f".{cached.name}.tmp"
-                shutil.copytree(index_dir, tmp)
-                tmp.rename(cached)
+        if not changed and (index_dir / BUNDLES_SCRIPT).is_file():
+            return
+        with tempfile.TemporaryDirectory(prefix="notegraph-pagefind-") as scratch:
+            cache = self._cache or Path(scratch) / "cache"  # no build cache: nothing kept
+            update_index(site_dir, cache, self.pages_per_shard, self.timeout)
         result.written.append(f"{INDEX_DIR}/")
 
 
-def html_digest(site_dir: Path) -> str:
-    """A hash of every HTML page under `site_dir` (paths and bytes): what Pagefind reads."""
-    h = hashlib.sha256()
+def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_SHARD,
+                 timeout: float = 600.0) -> list[str]:
+    """Write every shard of the index of `site_dir` and `bundles.js`; returns the shard dirs.
+
+    Shards come from `cache` when indexed before, else from Pagefind (then kept there);
+    cached shards no longer used are dropped, so the cache holds one index. The cache
+    also records the hash of each page (`pages.json`), so unchanged pages are not read.
+    """
+    pages = indexed_pages(site_dir, cache / "pages.json")
+    count = shard_count([p.rel for p in pages], pages_per_shard)
+    shards: list[list[IndexedPage]] = [[] for _ in range(count)]
+    for page in pages:
+        shards[shard_of(page.rel, count)].append(page)
+    index_dir = site_dir / INDEX_DIR
+    # bundles.js marks a complete index: remove it until every shard is in place
+    (index_dir / BUNDLES_SCRIPT).unlink(missing_ok=True)
+    bundles = cache / "shards"
+    bundles.mkdir(parents=True, exist_ok=True)
+    names, keys = [], set()
+    for i, members in enumerate(shards):
+        key = shard_key(members)
+        bundle = bundles / key
+        if not (bundle / ENTRY).is_file():
+            _index_shard(site_dir, members, bundle, timeout)
+        names.append(f"shard-{i}")
+        keys.add(key)
+        _install(bundle, index_dir / names[-1])
+    for entry in sorted(index_dir.iterdir()):  # old shards, a pre-shard single index
+        if entry.name not in names:
+            _remove(entry)
+    for entry in sorted(bundles.iterdir()):  # shards no longer used
+        if entry.name not in keys:
+            _remove(entry)
+    for entry in sorted(cache.iterdir()):  # what an older notegraph kept here
+        if entry.name not in ("shards", "pages.json"):
+            _remove(entry)
+    store.atomic_write_text(index_dir / BUNDLES_SCRIPT, bundles_script(names))
+    return names
+
+
+def indexed_pages(site_dir: Path, state: Path | None = None) -> list[IndexedPage]:
+    """The HTML pages under `site_dir` that Pagefind indexes, sorted by path.
+
+    Like Pagefind: the pages with a `data-pagefind-body` element, or every page when
+    none has one. (Each shard must get only those: a shard holding no such page would
+    otherwise index the whole body of, say, the home page.) With a `state` file, a page
+    whose size and mtime are those recorded there is not read again.
+    """
+    known: dict[str, list[Any]] = {}
+    if state is not None:
+        try:
+            known = json.loads(state.read_text("utf-8"))
+        except (OSError, ValueError):
+            known = {}  # no state or a corrupt one: read every page
+    seen: dict[str, list[Any]] = {}
     for dirpath, dirnames, filenames in os.walk(site_dir):
-        dirnames[:] = sorted(d for d in dirnames if d != INDEX_DIR)
-        for name in sorted(filenames):
-            if name.endswith(".html"):
-                full = os.path.join(dirpath, name)
-                h.update(os.path.relpath(full, site_dir).encode("utf-8") + b"\0")
+        if dirpath == str(site_dir):
+            dirnames[:] = [d for d in dirnames if d != INDEX_DIR]
+        for name in filenames:
+            if not name.endswith(".html"):
+                continue
+            full = os.path.join(dirpath, name)
+            rel = Path(full).relative_to(site_dir).as_posix()
+            st = os.stat(full)
+            record = known.get(rel)
+            if not (isinstance(record, list) and record[:2] == [st.st_size, st.st_mtime_ns]):
                 with open(full, "rb") as fh:
-                    h.update(hashlib.sha256(fh.read()).digest())
-    return h.hexdigest()[:20]
+                    data = fh.read()
+                marked = b"data-pagefind-body" in data and bool(_BODY_ATTR.search(data))
+                record = [st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest(), marked]
+            seen[rel] = record
+    if state is not None and seen != known:
+        store.atomic_write_json(state, dict(sorted(seen.items())))
+    pages = {rel: IndexedPage(rel, r[2]) for rel, r in seen.items()}
+    marked_rels = [rel for rel, r in seen.items() if r[3]]
+    return [pages[rel] for rel in sorted(marked_rels or pages)]
 
 
-def run_pagefind(site_dir: Path, timeout: float = 600.0) -> None:
-    """Run the Pagefind binary from the `pagefind` package on `site_dir`.
+def shard_of(rel: str, count: int) -> int:
+    """The shard of the page at `rel` (stable: a hash of the path, not of the content)."""
+    return int.from_bytes(hashlib.sha256(rel.encode("utf-8")).digest()[:8], "big") % count
+
+
+def shard_count(rels: Sequence[str], pages_per_shard: int) -> int:
+    """How many shards: the least power of two that keeps shards within `pages_per_shard`
+    pages, halved while one would be empty (Pagefind cannot index nothing)."""
+    count = 1
+    while count * pages_per_shard < len(rels):
+        count *= 2
+    while count > 1 and len({shard_of(r, count) for r in rels}) < count:
+        count //= 2
+    return count
+
+
+def shard_key(pages: Sequence[IndexedPage]) -> str:
+    """Cache key of a shard: its pages, how Pagefind is run (this module), its version."""
+    return store.content_hash(code_digest("notegraph.site.search"), _pagefind_version(),
+                              *(f"{p.rel}\0{p.sha}" for p in pages))
+
+
+def bundles_script(names: Sequence[str]) -> str:
+    """`bundles.js`: the shard bundle folders, relative to `pagefind/`, primary first."""
+    items = ", ".join(f'"{n}/"' for n in names)
+    return f"window.notegraphSearchBundles = [{items}];\n"
+
+
+@functools.lru_cache(maxsize=1)
+def _pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind_bin")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def _index_shard(site_dir: Path, pages: Sequence[IndexedPage], bundle: Path,
+                 timeout: float) -> None:
+    """Run Pagefind over `pages` only (hard links in a scratch folder), into `bundle`."""
+    work = bundle.parent / f".{bundle.name}.tmp"
+    _remove(work)
+    farm, out = work / "pages", work / "bundle"
+    try:
+        for page in pages:
+            parts = page.rel.split("/")
+            target = store.safe_join(farm, *parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(str(site_dir.joinpath(*parts)), str(target))
+        run_pagefind(farm, out, timeout, site_dir=site_dir)
+        out.rename(bundle)
+    finally:
+        _remove(work)
+
+
+def _install(bundle: Path, target: Path) -> None:
+    """Make `target` a copy of `bundle` unless it already is one."""
+    entry = target / ENTRY
+    if entry.is_file() and entry.read_bytes() == (bundle / ENTRY).read_bytes():
+        return  # the entry names the hash of the shard's metadata: same entry, same shard
+    tmp = target.parent / f".{target.name}.tmp"
+    _remove(tmp)
+    shutil.copytree(bundle, tmp, copy_function=_link_or_copy)
+    _remove(target)
+    tmp.rename(target)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    # a hard link costs no copy (nothing rewrites these files in place); a copy when
+    # the site and the cache are on different file systems
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def run_pagefind(source_dir: Path, output_dir: Path, timeout: float = 600.0,
+                 site_dir: Path | None = None) -> None:
+    """Run the Pagefind binary from the `pagefind` package on `source_dir`, writing the
+    bundle to `output_dir`; `site_dir` is the site named in errors (default `source_dir`).
 
     Raises `SearchError` naming the problem when it is missing or fails.
     """
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir),
-           "--output-subdir", INDEX_DIR, "--force-language", "en", "--silent",
+    site_dir = site_dir or source_dir
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(source_dir),
+           "--output-path", str(output_dir), "--force-language", "en", "--silent",
            # heading permalinks ("#") are not words of the heading
            "--exclude-selectors", "a.anchor"]
     try:
