@@ -197,15 +197,15 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
 
     try:
         ids = list(vault.notes)
-        chunks = map_chunks(note_pages, ids, jobs if len(ids) >= PARALLEL_FROM else 1,
-                            chunk_size=NOTE_CHUNK)
-        for done, work in reporter.progress(chunks, "Rendering pages",
-                                            total=-(-len(ids) // NOTE_CHUNK)):
-            bodies.absorb(work)
-            for output, digest, written in done:
-                outputs[output] = digest
-                if written:
-                    result.written.append(output)
+        with map_chunks(note_pages, ids, jobs if len(ids) >= PARALLEL_FROM else 1,
+                        chunk_size=NOTE_CHUNK) as chunks:
+            for done, work in reporter.progress(chunks, "Rendering pages",
+                                                total=-(-len(ids) // NOTE_CHUNK)):
+                bodies.absorb(work)
+                for output, digest, written in done:
+                    outputs[output] = digest
+                    if written:
+                        result.written.append(output)
         for page in pages:
             output, digest, written = writer.write(page)
             outputs[output] = digest

@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -37,27 +38,30 @@ def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i:i + size] for i in range(0, len(items), max(1, size))]
 
 
+@contextmanager
 def map_chunks(job: Callable[[Sequence[T]], R], items: Sequence[T], jobs: int,
-               chunk_size: int = 200) -> Iterator[R]:
+               chunk_size: int = 200) -> Iterator[Iterator[R]]:
     """`job(chunk)` for consecutive chunks of `items`, in order, over `jobs` processes.
 
-    Runs in this process when one job is asked for, when there are too few items to be
-    worth a fork, or where the platform cannot fork. An exception raised by a job is
-    raised here (it must be picklable, as `NotegraphError`s are).
+    A context manager giving the iterator of results: the workers are forked on entry,
+    before the caller starts anything else (a progress bar's thread must not be running
+    when a process forks), and stopped on exit. Runs in this process when one job is
+    asked for, when there is only one chunk, or where the platform cannot fork. An
+    exception raised by a job is raised to the caller (it must be picklable, as
+    `NotegraphError`s are).
     """
     global _JOB
     chunks = chunked(items, chunk_size)
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if jobs <= 1 or len(chunks) < 2 or not can_fork:
-        for chunk in chunks:
-            yield job(chunk)
+        yield (job(chunk) for chunk in chunks)
         return
     if _JOB is not None:
         raise RuntimeError("map_chunks is not re-entrant")
     _JOB = job
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
-            yield from pool.imap(_run_job, chunks)
+            yield pool.imap(_run_job, chunks)
     finally:
         _JOB = None
 
