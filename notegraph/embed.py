@@ -30,7 +30,6 @@ from notegraph.model_process import ModelProcess
 from notegraph.slugs import slugify
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
-BATCH_SIZE = 32
 # Texts sent to the model per call: each chunk's vectors are cached as soon as they exist
 # (an interrupted cold build keeps them) and its working memory is returned to the OS
 # before the next, so a 10k-note cold build peaks like a 1k one.

@@ -15,6 +15,7 @@ The child's own prints and warnings go to a log file, named in errors.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pickle
 import subprocess
@@ -28,7 +29,18 @@ import numpy as np
 
 from notegraph.errors import ConfigError, NotegraphError
 
+# Texts per forward pass. Attention memory grows with batch × length²: for note openings
+# (~500 characters, up to MiniLM's 256 tokens) a batch of 32 peaked ~130 MB higher than
+# one of 8 at no gain in CPU time; short sentences keep the larger batch.
 BATCH_SIZE = 32
+LONG_TEXT_BATCH_SIZE = 8
+LONG_TEXT = 300  # characters, on average over a request
+
+
+def batch_size(texts: list[str]) -> int:
+    """The forward-pass batch for `texts` (smaller for long texts, see above)."""
+    mean = sum(map(len, texts)) / max(1, len(texts))
+    return LONG_TEXT_BATCH_SIZE if mean > LONG_TEXT else BATCH_SIZE
 
 
 class ModelProcessError(NotegraphError):
@@ -55,10 +67,11 @@ class ModelProcess:
                 proc.stdin.flush()
                 status, payload = pickle.load(proc.stdout)
             except (OSError, EOFError, pickle.UnpicklingError) as exc:
+                said = self._last_words()
                 self._stop()
                 raise ModelProcessError(
                     f"the embedding process for {self.model_ref!r} ended unexpectedly "
-                    f"({exc}); see {self._log_name()} and try again") from exc
+                    f"({said or exc}); try again, or report it") from exc
         if status == "error":
             raise ConfigError(payload)
         return payload
@@ -86,8 +99,10 @@ class ModelProcess:
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
         try:
+            # -P: not the working directory first on sys.path, where another notegraph
+            # checkout could shadow this one
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "notegraph.model_process", self.model_ref],
+                [sys.executable, "-P", "-m", "notegraph.model_process", self.model_ref],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env)
         except OSError as exc:
             raise ModelProcessError(f"cannot start the embedding process ({exc})") from exc
@@ -98,7 +113,8 @@ class ModelProcess:
         if proc is not None:
             for stream in (proc.stdin, proc.stdout):
                 if stream is not None:
-                    stream.close()  # EOF on stdin: the child's loop ends
+                    with contextlib.suppress(OSError):  # a dead child: nothing to flush to
+                        stream.close()  # EOF on stdin: the child's loop ends
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -110,8 +126,16 @@ class ModelProcess:
             self._log = None
             Path(name).unlink(missing_ok=True)
 
-    def _log_name(self) -> str:
-        return self._log.name if self._log is not None else "its log"
+    def _last_words(self) -> str:
+        """The last line the child wrote to its log (e.g. the error it died of)."""
+        if self._log is None:
+            return ""
+        try:
+            lines = Path(self._log.name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        last = [line.strip() for line in lines.splitlines() if line.strip()]
+        return last[-1][:300] if last else ""
 
 
 def serve(model_ref: str, requests: BinaryIO, replies: BinaryIO) -> None:
@@ -127,7 +151,7 @@ def serve(model_ref: str, requests: BinaryIO, replies: BinaryIO) -> None:
         try:
             if model is None:
                 model = load_sentence_transformer(model_ref)
-            vectors = model.encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True,
+            vectors = model.encode(texts, batch_size=batch_size(texts), convert_to_numpy=True,
                                    normalize_embeddings=True, show_progress_bar=False)
             reply: tuple[str, Any] = ("ok", np.asarray(vectors, dtype=np.float32))
             release_freed_memory()

@@ -98,9 +98,24 @@ def test_the_model_runs_in_a_child_process_that_close_stops(tmp_path: Path):
             "v = e.embed(['a cat sat on the mat', 'dark matter']); "
             "p = e._encode; alive = p.running; e.close(); "
             "print(v.shape, 'torch' in sys.modules, alive, p.running)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)
+    # run from a folder holding another "notegraph": the child must not import it
+    decoy = tmp_path / "elsewhere"
+    (decoy / "notegraph").mkdir(parents=True)
+    (decoy / "notegraph" / "__init__.py").write_text("raise ImportError('decoy')\n")
+    out = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True,
+                         cwd=decoy, env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)
     assert out.stdout.strip() == "(2, 384) False True False"
+
+
+@pytest.mark.parametrize(("texts", "batch"), [
+    (["a short sentence."] * 40, 32),
+    (["x" * 500] * 40, 8),  # note openings: attention memory grows with length²
+    ([], 32),
+])
+def test_long_texts_go_through_the_model_in_smaller_batches(texts, batch):
+    from notegraph.model_process import batch_size
+
+    assert batch_size(texts) == batch
 
 
 @pytest.mark.slow
