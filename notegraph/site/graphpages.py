@@ -21,12 +21,20 @@ from notegraph import store
 from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
-from notegraph.graph import CONTENT_KINDS, Related, graph_digest, graph_from_vault, related_all
+from notegraph.graph import (
+    CONTENT_KINDS,
+    Related,
+    graph_from_vault,
+    nearest_lists,
+    related_all,
+    related_keys,
+)
+from notegraph.nearest import Nearest
 from notegraph.site import graphviz
 from notegraph.site.pages import NoteRef, Page, SiteIndex
 from notegraph.vault import Vault, plain_text
 
-RELATED_VERSION = "1"
+RELATED_VERSION = "2"
 EMBED_CHARS = 500  # title + opening ≈ 120 tokens: enough to relate notes, 2-3x cheaper
 # than the 256 tokens MiniLM can read
 COMMUNITY_LEGEND = 12
@@ -139,25 +147,66 @@ class GraphExtension:
 
 def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: int,
                     cache_dir: Path) -> dict[str, list[Related]]:
-    """`related_all`, reused from disk when the graph and the embeddings are the same."""
-    vec_part = ""
+    """`related_all`, with each note's list reused when nothing it reads has changed.
+
+    Two cache files: `nearest.json`, every note's nearest notes by embedding (updated,
+    not recomputed, when a few vectors change; see `notegraph.nearest`), and
+    `related.json`, each note's related notes under a hash of its inputs
+    (`related_keys`). Adding a note recomputes the lists of the notes around it and of
+    the few notes it is nearest to, and gives what a fresh build gives.
+    """
+    version = store.content_hash(RELATED_VERSION,
+                                 code_digest("notegraph.graph", "notegraph.nearest"))
+    related_path = cache_dir / "related.json"
+    nearest_path = cache_dir / "nearest.json"
+    similar: dict[str, list[str]] = {}
+    digests: dict[str, str] = {}
     if vectors:
-        ids = sorted(vectors)
-        vec_part = store.content_hash("\n".join(ids).encode(),
-                                      np.stack([vectors[i] for i in ids]).tobytes())
-    key = store.content_hash(RELATED_VERSION, code_digest("notegraph.graph"), graph_digest(g),
-                             vec_part, str(k))
-    path = cache_dir / f"related-{key}.json"
-    if path.is_file():
+        previous = None
+        data = _read_cache(nearest_path, version)
+        if data is not None:
+            try:
+                previous = Nearest.from_json(data)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                previous = None
+        near = nearest_lists(g, vectors, k, previous=previous)
+        similar = {n: near.neighbours(n) for n in near.ids}
+        digests = dict(zip(near.ids, near.digests, strict=True))
+        if near != previous:
+            _write_cache(nearest_path, version, near.to_json())
+    keys = related_keys(g, k, digests, similar)
+    data = _read_cache(related_path, version) or {}
+    cached = data.get("notes") if isinstance(data.get("notes"), dict) else {}
+    result: dict[str, list[Related]] = {}
+    for note, key in keys.items():
+        rows = cached.get(key)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return {n: [Related(*r) for r in rows] for n, rows in data.items()}
-        except (OSError, ValueError, TypeError):
-            pass
-    result = related_all(g, k, vectors=vectors)
-    if path.parent.is_dir():
-        for old in path.parent.glob("related-*.json"):  # keep only the current one
-            old.unlink(missing_ok=True)
-    store.atomic_write_json(path, {n: [[r.note_id, r.score, r.similarity, r.shared, r.linked]
-                                       for r in rows] for n, rows in result.items()})
+            result[note] = [Related(*r) for r in rows] if rows is not None else None
+        except TypeError:  # a malformed entry: computed again below
+            result[note] = None
+    missing = [n for n, rows in result.items() if rows is None]
+    if missing:
+        result.update(related_all(g, k, vectors=vectors, similar=similar, notes=missing))
+    if missing or len(cached) != len(keys):
+        # only the current notes' entries: the file does not grow without end
+        _write_cache(related_path, version, {"notes": {
+            keys[n]: [[r.note_id, r.score, r.similarity, r.shared, r.linked] for r in rows]
+            for n, rows in result.items()}})
     return result
+
+
+def _read_cache(path: Path, version: str) -> dict | None:
+    """The JSON object in `path` if it was written by this `version` of the code."""
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == version else None
+
+
+def _write_cache(path: Path, version: str, data: dict) -> None:
+    """Write a cache file (compact JSON: it is read by machines only)."""
+    store.atomic_write_text(path, json.dumps({"version": version, **data},
+                                             ensure_ascii=False, separators=(",", ":")))
