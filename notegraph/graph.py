@@ -13,6 +13,7 @@ everything else here is deterministic for a given input.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -261,8 +262,7 @@ def related_all(g: nx.Graph, k: int = 5, *, vectors: Mapping[str, np.ndarray] | 
         wanted = set(notes)
         targets = [n for n in targets if n in wanted]
     if similar is None:
-        similar = nearest_lists(g, vectors, k, kinds).top if vectors else {}
-        similar = {n: [t for t, _ in rows] for n, rows in similar.items()}
+        similar = nearest_lists(g, vectors, k, kinds).lists() if vectors else {}
     return {note: index.related(note, k, similar.get(note, ())) for note in targets}
 
 
@@ -288,15 +288,21 @@ def related_keys(g: nx.Graph, k: int, vector_digests: Mapping[str, str],
     """
     adj = g._adj
     kind = {u: d.get("kind") in kinds for u, d in g.nodes(data=True)}
-    token = {u: f"{u}\t{kind[u]:d}\t{vector_digests.get(u, '')}" for u in kind}
+    token = {u: f"{u}\t{kind[u]:d}\t{vector_digests.get(u, '')}".encode() for u in kind}
+
+    def digest(*parts: bytes) -> bytes:  # hashlib directly: 20,000 hashes per build
+        return hashlib.blake2b(b"\n".join(parts), digest_size=16).digest()
+
     # what a note reads about its neighbour v (a hub: only that it is one)
-    seen = {v: store.content_hash(token[v], "hub") if len(adj[v]) > HUB_DEGREE
-            else store.content_hash(token[v], *(token[c] for c in adj[v])) for v in kind}
+    seen = {v: digest(token[v], b"hub") if len(adj[v]) > HUB_DEGREE
+            else digest(token[v], *(token[c] for c in adj[v])) for v in kind}
+    salt = f"related\t{k}".encode()
     keys = {}
     for u in sorted(u for u, w in kind.items() if w):
-        keys[u] = store.content_hash(
-            str(k), token[u], *(seen[v] for v in adj[u]), "similar",
-            *(token.get(c, c) for c in similar.get(u, ())))
+        keys[u] = hashlib.blake2b(
+            b"".join((salt, token[u], b"".join(seen[v] for v in adj[u]), b"\nsimilar\n",
+                      b"\n".join(token.get(c) or c.encode() for c in similar.get(u, ())))),
+            digest_size=12).hexdigest()
     return keys
 
 

@@ -28,34 +28,51 @@ import numpy as np
 BLOCK = 1024  # rows per float32 product: ~40 MB of similarities at 10,000 notes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Nearest:
-    """Per note (sorted `ids`), its `want` nearest other notes as (id, exact score),
-    best first; `digests` fingerprint each vector, so a later run sees what changed."""
+    """Each of `ids` (sorted) with its `want` nearest others: row i of `cols` holds their
+    indices into `ids`, best first, and `scores` their exact scores. `digests`
+    fingerprint each vector, so a later run sees what changed."""
 
     ids: tuple[str, ...]
     digests: tuple[str, ...]
     want: int
     bits: int
-    top: Mapping[str, tuple[tuple[str, int], ...]]
+    cols: np.ndarray  # (len(ids), want) int32
+    scores: np.ndarray  # (len(ids), want) int64
 
-    def to_json(self) -> dict:
-        """Plain data for a cache file."""
-        return {"ids": list(self.ids), "digests": list(self.digests), "want": self.want,
-                "bits": self.bits,
-                "top": {n: [[t, s] for t, s in rows] for n, rows in self.top.items()}}
+    def lists(self) -> dict[str, list[str]]:
+        """Every id's nearest ids, best first."""
+        ids = self.ids
+        return {u: [ids[c] for c in row] for u, row in zip(ids, self.cols.tolist(),
+                                                             strict=True)}
+
+    def same_as(self, other: Nearest | None) -> bool:
+        """Whether `other` holds exactly the same lists (so a cache need not be rewritten)."""
+        return (other is not None and (self.ids, self.digests, self.want, self.bits)
+                == (other.ids, other.digests, other.want, other.bits)
+                and np.array_equal(self.cols, other.cols)
+                and np.array_equal(self.scores, other.scores))
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Plain arrays for a cache file (`numpy.savez`: loads far faster than JSON)."""
+        return {"ids": np.array(self.ids, dtype=str), "digests": np.array(self.digests, dtype=str),
+                "want": np.array(self.want), "bits": np.array(self.bits),
+                "cols": self.cols, "scores": self.scores}
 
     @classmethod
-    def from_json(cls, data: dict) -> Nearest:
-        """The inverse of `to_json` (raises KeyError/TypeError/ValueError when malformed)."""
-        return cls(tuple(data["ids"]), tuple(data["digests"]), int(data["want"]),
-                   int(data["bits"]),
-                   {n: tuple((str(t), int(s)) for t, s in rows)
-                    for n, rows in data["top"].items()})
-
-    def neighbours(self, note: str) -> list[str]:
-        """The ids nearest to `note`, best first (empty when it has no vector)."""
-        return [t for t, _ in self.top.get(note, ())]
+    def from_arrays(cls, data: Mapping[str, np.ndarray]) -> Nearest:
+        """The inverse of `to_arrays` (raises KeyError/ValueError when malformed)."""
+        ids = tuple(data["ids"].tolist())
+        digests = tuple(data["digests"].tolist())
+        want = int(data["want"])
+        cols = np.asarray(data["cols"], dtype=np.int32)
+        scores = np.asarray(data["scores"], dtype=np.int64)
+        if (len(digests) != len(ids) or cols.shape != (len(ids), want)
+                or scores.shape != cols.shape
+                or (cols.size and (cols.min() < 0 or cols.max() >= len(ids)))):
+            raise ValueError("nearest cache: malformed arrays")
+        return cls(ids, digests, want, int(data["bits"]), cols, scores)
 
 
 def vector_digest(vector: np.ndarray) -> str:
@@ -99,11 +116,16 @@ class VectorSpace:
             approx[np.arange(len(chunk)), chunk] = -np.inf  # never yourself
             # the want-th best approximate score per row, then everything within the margin
             cut = -np.partition(-approx, want - 1, axis=1)[:, want - 1] - 2 * self.eps
+            r_i, c_i = np.nonzero(approx >= cut[:, None])  # row-major: grouped by row
+            rows_at = np.asarray(chunk, dtype=np.int64)[r_i]
+            exact = np.einsum("ij,ij->i", self.q[rows_at], self.q[c_i])
+            order = np.lexsort((c_i, -exact, r_i))  # per row: best first, ties by id
+            r_s, c_s, e_s = r_i[order], c_i[order], exact[order]
+            first = np.searchsorted(r_s, np.arange(len(chunk)))
             for i, r in enumerate(chunk):
-                cand = np.flatnonzero(approx[i] >= cut[i])
-                exact = self.q[cand] @ self.q[r]
-                order = np.lexsort((cand, -exact))[:want]
-                out[r] = [(int(cand[j]), int(exact[j])) for j in order]
+                a = int(first[i])
+                out[r] = list(zip(c_s[a:a + want].tolist(),
+                                  e_s[a:a + want].astype(np.int64).tolist(), strict=True))
         return out
 
 
@@ -111,45 +133,66 @@ def nearest(vectors: Mapping[str, np.ndarray], want: int,
             previous: Nearest | None = None) -> Nearest:
     """Every vector's `want` nearest others (see the module doc), reusing `previous`."""
     ids = sorted(vectors)
+    n = len(ids)
     space = VectorSpace(ids, vectors)
-    digests = tuple(vector_digest(space.m32[i]) for i in range(len(ids)))
-    want = max(0, min(want, len(ids) - 1))
-    pos = {u: i for i, u in enumerate(ids)}
-    top: dict[str, tuple[tuple[str, int], ...]] = {}
-    redo: list[int] = list(range(len(ids)))
-    if (previous is not None and want > 0
+    digests = tuple(vector_digest(row) for row in space.m32)
+    want = max(0, min(want, n - 1))
+    cols = np.zeros((n, want), dtype=np.int32)
+    scores = np.zeros((n, want), dtype=np.int64)
+    redo = np.ones(n, dtype=bool)
+    if (previous is not None and want > 0 and n > 0
             and (previous.want, previous.bits) == (want, space.bits)):
-        before = dict(zip(previous.ids, previous.digests, strict=True))
-        changed = [i for i, u in enumerate(ids) if before.get(u) != digests[i]]
-        kept = {u for i, u in enumerate(ids) if before.get(u) == digests[i]}
-        gone = set(previous.ids) - kept  # removed, or changed: no longer what was ranked
-        fresh = set(changed)
-        redo = list(changed)
-        merge: list[int] = []
-        for i, u in enumerate(ids):
-            if i in fresh:
-                continue
-            old = previous.top.get(u)
-            if old is None or len(old) < want or any(t in gone for t, _ in old):
-                redo.append(i)
-            else:
-                top[u] = old
-                merge.append(i)
-        if changed and merge:
-            # exact scores of the kept rows against the new and changed vectors (a thin
-            # product); only those reaching a row's current last place can enter its list
-            scores = space.q[merge] @ space.q[changed].T
-            last = np.array([top[ids[i]][-1][1] for i in merge], dtype=np.float64)
-            for a, b in zip(*np.nonzero(scores >= last[:, None]), strict=True):
-                u = ids[merge[a]]
-                top[u] = (*top[u], (ids[changed[b]], int(scores[a, b])))
-            for i in merge:
-                u = ids[i]
-                if len(top[u]) > want:
-                    top[u] = tuple(sorted(top[u], key=lambda ts: (-ts[1], pos[ts[0]]))[:want])
-    for r, best in space.rows(sorted(redo), want).items():
-        top[ids[r]] = tuple((ids[c], s) for c, s in best)
-    return Nearest(tuple(ids), digests, want, space.bits, {u: top[u] for u in ids})
+        _update(previous, ids, digests, space, cols, scores, redo)
+    rows = np.flatnonzero(redo).tolist()
+    for r, best in space.rows(rows, want).items():
+        for j, (c, sc) in enumerate(best):
+            cols[r, j] = c
+            scores[r, j] = sc
+    return Nearest(tuple(ids), digests, want, space.bits, cols, scores)
+
+
+def _update(previous: Nearest, ids: list[str], digests: tuple[str, ...], space: VectorSpace,
+            cols: np.ndarray, scores: np.ndarray, redo: np.ndarray) -> None:
+    """Fill the rows of `cols`/`scores` that `previous` still answers; clear their `redo`.
+
+    A row is reused when its vector and all its listed neighbours are unchanged; the
+    new and changed vectors are then merged in where they reach its last place.
+    """
+    want = cols.shape[1]
+    pos = {u: i for i, u in enumerate(ids)}
+    # previous index → current index, -1 when that vector is gone or changed
+    remap = np.array([pos[u] if u in pos and digests[pos[u]] == d else -1
+                      for u, d in zip(previous.ids, previous.digests, strict=True)],
+                     dtype=np.int64)
+    old_row = {u: i for i, u in enumerate(previous.ids)}
+    here = np.array([i for i, u in enumerate(ids) if u in old_row
+                     and remap[old_row[u]] == i], dtype=np.int64)  # unchanged vectors
+    if len(here) == 0:
+        return
+    prev_rows = np.array([old_row[ids[i]] for i in here], dtype=np.int64)
+    mapped = remap[previous.cols[prev_rows]]
+    keep = (mapped >= 0).all(axis=1)
+    here, mapped = here[keep], mapped[keep]
+    cols[here] = mapped
+    scores[here] = previous.scores[prev_rows[keep]]
+    redo[here] = False
+    changed = np.flatnonzero(redo)  # new, changed, and rows whose list lost a member
+    fresh = np.array([i for i in changed.tolist()
+                      if ids[i] not in old_row or remap[old_row[ids[i]]] != i], dtype=np.int64)
+    if len(fresh) == 0:
+        return
+    # exact scores of the kept rows against the new and changed vectors (a thin product):
+    # only those reaching a row's last place can enter its list
+    extra = space.q[here] @ space.q[fresh].T
+    hits_a, hits_b = np.nonzero(extra >= scores[here, -1][:, None])
+    for a in np.unique(hits_a).tolist():
+        r = int(here[a])
+        merged = list(zip(cols[r].tolist(), scores[r].tolist(), strict=True))
+        merged += [(int(fresh[b]), int(extra[a, b])) for b in hits_b[hits_a == a].tolist()]
+        merged.sort(key=lambda cs: (-cs[1], cs[0]))
+        for j, (c, sc) in enumerate(merged[:want]):
+            cols[r, j] = c
+            scores[r, j] = sc
 
 
 def nearest_to(vectors: Mapping[str, np.ndarray], note: str, want: int) -> list[str]:
