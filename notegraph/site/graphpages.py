@@ -65,6 +65,8 @@ class GraphExtension:
         self._titles: dict[str, str] = {}
         self._layout = graphviz.Layout({}, {})
         self._related: dict[str, list[Related]] = {}
+        # what the last `prepare` reused from its caches and computed (for tests, benchmarks)
+        self.stats: dict[str, int] = {}
 
     # -- SiteExtension -----------------------------------------------------------------
 
@@ -74,9 +76,11 @@ class GraphExtension:
         self._graph = graph_from_vault(vault)
         self._urls = dict(vault.urls)
         self._titles = {i: n.title for i, n in vault.notes.items()}
-        self._layout = graphviz.cached_layout(self._graph, cache)
+        self.stats = {}
+        self._layout = graphviz.cached_layout(self._graph, cache, stats=self.stats)
         vectors = self._vectors(vault, config) if self.embed else None
-        self._related = _cached_related(self._graph, vectors, self.related_k, cache)
+        self._related = _cached_related(self._graph, vectors, self.related_k, cache,
+                                        self.stats)
 
     def note_context(self, note_id: str) -> Mapping[str, Any]:
         """`related` (NoteRefs) and `local_graph` (inline SVG) for one note page."""
@@ -178,7 +182,8 @@ def _embed_texts(notes: list[tuple[str, str]], cache_file: Path) -> list[str]:
 
 
 def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: int,
-                    cache_dir: Path) -> dict[str, list[Related]]:
+                    cache_dir: Path, stats: dict[str, int] | None = None
+                    ) -> dict[str, list[Related]]:
     """`related_all`, with each note's list reused when nothing it reads has changed.
 
     Two cache files: `nearest.npz`, every note's nearest notes by embedding (updated,
@@ -213,6 +218,8 @@ def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: in
     if missing:
         result.update(related_all(g, k, vectors=vectors, similar=similar, notes=missing))
     done: dict[str, list[Related]] = {n: rows or [] for n, rows in result.items()}
+    if stats is not None:
+        stats.update(related_reused=len(done) - len(missing), related_computed=len(missing))
     if missing or len(cached) != len(keys):
         # only the current notes' entries: the file does not grow without end
         _write_related(related_path, version, {keys[n]: rows for n, rows in done.items()})

@@ -255,11 +255,12 @@ def global_layout(g: nx.Graph, seed: int = SEED, groups: GroupLayouts | None = N
 
 
 def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED,
-                  digest: str | None = None) -> Layout:
+                  digest: str | None = None, stats: dict[str, int] | None = None) -> Layout:
     """`global_layout`, reusing the cached result for an identical graph and the cached
     inner layouts of unchanged communities for a changed one.
 
-    `digest` is `graph_digest(g)` when the caller has it already. A missing or corrupt
+    `digest` is `graph_digest(g)` when the caller has it already. `stats`, when given,
+    receives how many community layouts were reused and computed. A missing or corrupt
     cache file just means the layout is computed again.
     """
     version = LAYOUT_VERSION + code_digest("notegraph.site.graphviz", "notegraph.graph")
@@ -278,6 +279,8 @@ def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED,
     groups_path = cache_dir / f"layout-groups-{seed}.json" if cache_dir else None
     groups = GroupLayouts(_read_groups(groups_path, version))
     layout = global_layout(g, seed, groups)
+    if stats is not None:
+        stats.update(layout_groups_reused=groups.hits, layout_groups_computed=groups.misses)
     if path is not None and groups_path is not None:
         for old in path.parent.glob("graph-layout-*.json"):  # keep one: the current graph
             old.unlink(missing_ok=True)

@@ -1,0 +1,140 @@
+"""A changed vault pays only for what changed, and gets what a fresh build gets.
+
+The graph caches (community layouts, nearest notes, related notes) are pieces keyed by
+what each piece reads; these tests check both halves of that promise: an unchanged
+piece is served from the cache, and the result equals a build from scratch.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from notegraph.config import load_config
+from notegraph.graph import GraphNote, build_graph, communities
+from notegraph.nearest import Nearest, nearest
+from notegraph.site import graphviz
+from notegraph.site.build import BuildResult
+from notegraph.site.graphpages import GraphExtension
+from notegraph.site.pages import SiteIndex
+from notegraph.vault import build_vault, parse_note
+
+THEMES = ["robots folding laundry and towels", "chess engines and board games",
+          "empathy in conversation and listening", "music theory and rhythm"]
+
+
+def _clusters(clusters: int = 4, size: int = 16, seed: int = 3) -> list[GraphNote]:
+    """`clusters` tight groups of notes (4 links inside, rarely one outside)."""
+    rng = random.Random(seed)
+    notes = []
+    for c in range(clusters):
+        for i in range(size):
+            links = {f"c{c}n{rng.randrange(size):02d}" for _ in range(4)}
+            if rng.random() < 0.1:
+                links.add(f"c{rng.randrange(clusters)}n{rng.randrange(size):02d}")
+            notes.append(GraphNote(f"c{c}n{i:02d}", f"Note {c}.{i}", "note",
+                                   tuple(sorted(links))))
+    return notes
+
+
+CACHE = Path(".cache/notegraph")
+NEWCOMER = GraphNote("c0new", "New note", "note", ("c0n01", "c0n02", "c0n03"))
+
+
+def test_an_unchanged_community_layout_is_served_from_the_cache(tmp_path: Path):
+    before = build_graph(_clusters())
+    after = build_graph([*_clusters(), NEWCOMER])
+    # the premise: Louvain keeps the same groups, the newcomer joins community of c0
+    old, new = communities(before), communities(after)
+    groups_of = lambda c: {frozenset(u for u in c if c[u] == i) for i in set(c.values())}  # noqa: E731
+    assert len(groups_of(old) & groups_of(new)) == len(groups_of(old)) - 1
+
+    graphviz.cached_layout(before, tmp_path)
+    stats: dict[str, int] = {}
+    layout = graphviz.cached_layout(after, tmp_path, stats=stats)
+    assert stats == {"layout_groups_reused": len(groups_of(old)) - 1,
+                     "layout_groups_computed": 1}
+    assert layout == graphviz.global_layout(after)  # the cache changed the cost only
+
+    # and the cache file holds just the current groups
+    data = json.loads((tmp_path / "layout-groups-7.json").read_text(encoding="utf-8"))
+    assert len(data["groups"]) == len(groups_of(new))
+    again: dict[str, int] = {}
+    graphviz.cached_layout(after, tmp_path, stats=again)
+    assert again == {}  # an identical graph: the whole layout comes from the cache
+
+
+def _unit(rng: np.random.Generator, n: int, dim: int = 32) -> np.ndarray:
+    m = rng.standard_normal((n, dim)).astype(np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def test_nearest_updated_incrementally_equals_nearest_from_scratch():
+    rng = np.random.default_rng(5)
+    vectors = {f"n{i:03d}": v for i, v in enumerate(_unit(rng, 300))}
+    vectors["n007"] = vectors["n005"].copy()  # an exact tie: broken by id, both ways
+    first = nearest(vectors, 8)
+    changed = dict(vectors)
+    for i, v in enumerate(_unit(rng, 3)):
+        changed[f"new{i}"] = v
+    changed["n010"] = _unit(rng, 1)[0]
+    del changed["n020"]
+    updated = nearest(changed, 8, previous=first)
+    assert updated.same_as(nearest(changed, 8))
+    assert updated.same_as(Nearest.from_arrays(updated.to_arrays()))
+    # brute force agrees with the quantised ranking
+    ids = sorted(changed)
+    q = np.round(np.stack([changed[u] for u in ids]).astype(np.float64) * 2 ** updated.bits)
+    for row in (0, ids.index("n005"), ids.index("new1")):
+        sims = q @ q[row]
+        sims[row] = -np.inf
+        order = np.lexsort((np.arange(len(ids)), -sims))[:8]
+        assert updated.lists()[ids[row]] == [ids[j] for j in order]
+
+
+def _note_text(note: GraphNote) -> str:
+    theme = THEMES[int(note.note_id[1])] if note.note_id[1].isdigit() else THEMES[0]
+    links = " ".join(f"[[{t}]]" for t in note.links)
+    return f"---\ntitle: {note.title}\n---\nThoughts on {theme}, part {note.title}. {links}\n"
+
+
+def _prepare(root: Path, notes: list[GraphNote]) -> tuple[GraphExtension, Path]:
+    vault = build_vault(root, [parse_note(f"{n.note_id}.md", _note_text(n).encode())
+                               for n in notes])
+    ext = GraphExtension()  # real embeddings (the packaged model)
+    ext.prepare(vault, SiteIndex.build(vault, {}), load_config(root))
+    site = root / "site"
+    ext.finish(site, BuildResult())
+    return ext, site
+
+
+def _outputs(ext: GraphExtension, site: Path, notes: list[GraphNote]):
+    (page,) = ext.pages()
+    related = {n.note_id: ext.note_context(n.note_id)["related"] for n in notes}
+    return (site / "graph.json").read_bytes(), page.data["svg"], related
+
+
+def test_adding_a_note_gives_what_a_fresh_build_gives(tmp_path: Path):
+    notes = _clusters()
+    grown = [*notes, NEWCOMER]
+    incremental, fresh = tmp_path / "incremental", tmp_path / "fresh"
+    _prepare(incremental, notes)
+    ext, site = _prepare(incremental, grown)
+    # the fresh build shares only the embeddings (cached by text, not under test here:
+    # this spares loading the model a third time)
+    shutil.copytree(incremental / CACHE / "embeddings", fresh / CACHE / "embeddings")
+    fresh_ext, fresh_site = _prepare(fresh, grown)
+    assert _outputs(ext, site, grown) == _outputs(fresh_ext, fresh_site, grown)
+    assert not ext.warnings  # the embeddings were there: similarity took part
+    for name in ("layout-groups-7.json", "nearest.npz", "related.npz"):
+        assert (incremental / CACHE / "graph" / name).read_bytes() == \
+            (fresh / CACHE / "graph" / name).read_bytes(), name
+    # ... and only the pieces around the newcomer were computed again
+    assert ext.stats["layout_groups_computed"] == 1
+    assert ext.stats["layout_groups_reused"] >= 3
+    assert 0 < ext.stats["related_computed"] < len(grown) / 2
+    assert fresh_ext.stats["related_computed"] == len(grown)
