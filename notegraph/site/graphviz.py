@@ -35,6 +35,7 @@ import numpy as np
 from notegraph import store
 from notegraph.code_digest import code_digest
 from notegraph.graph import communities, graph_digest
+from notegraph.louvain import louvain_communities
 
 LAYOUT_VERSION = "4"
 SEED = 7
@@ -130,8 +131,8 @@ def _layout_group(g: nx.Graph, nodes: list[str], seed: int, depth: int = 0
                  for a, b, d in sub.edges(data=True)]
         pos = _force_layout(n, sorted(edges), seed)
         return {u: pos[index[u]] * radius for u in nodes}
-    groups = nx.community.louvain_communities(g.subgraph(nodes), weight="weight",
-                                              seed=seed, resolution=1.0 + depth)
+    groups = louvain_communities(g, weight="weight", seed=seed, resolution=1.0 + depth,
+                                 nodes=nodes)
     groups = sorted((sorted(x) for x in groups), key=lambda x: (-len(x), x[0]))
     if len(groups) == 1:  # Louvain could not split it: cut it in order
         groups = [nodes[i:i + DIRECT_LIMIT] for i in range(0, n, DIRECT_LIMIT)]
@@ -263,7 +264,8 @@ def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED,
     receives how many community layouts were reused and computed. A missing or corrupt
     cache file just means the layout is computed again.
     """
-    version = LAYOUT_VERSION + code_digest("notegraph.site.graphviz", "notegraph.graph")
+    version = LAYOUT_VERSION + code_digest("notegraph.site.graphviz", "notegraph.graph",
+                                           "notegraph.louvain")
     digest = digest if digest is not None else graph_digest(g)
     key = store.content_hash(version, digest)
     path = cache_dir / f"graph-layout-{key}-{seed}.json" if cache_dir else None
