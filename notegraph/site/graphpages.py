@@ -64,6 +64,7 @@ class GraphExtension:
         self._urls: dict[str, str] = {}
         self._titles: dict[str, str] = {}
         self._layout = graphviz.Layout({}, {})
+        self._group_key: dict[str, int] = {}
         self._related: dict[str, list[Related]] = {}
         # what the last `prepare` reused from its caches and computed (for tests, benchmarks)
         self.stats: dict[str, int] = {}
@@ -78,6 +79,7 @@ class GraphExtension:
         self._titles = {i: n.title for i, n in vault.notes.items()}
         self.stats = {}
         self._layout = graphviz.cached_layout(self._graph, cache, stats=self.stats)
+        self._group_key = _stable_group_keys(self._layout.community)
         vectors = self._vectors(vault, config) if self.embed else None
         self._related = _cached_related(self._graph, vectors, self.related_k, cache,
                                         self.stats)
@@ -91,7 +93,7 @@ class GraphExtension:
         related = tuple(NoteRef(self._titles[r.note_id], self._urls[r.note_id])
                         for r in self._related.get(note_id, ()))
         svg = graphviz.local_svg(self._graph, note_id, lambda u: root + self._urls[u],
-                                 self._layout.community, self.ring1_max, self.ring2_max)
+                                 self._group_key, self.ring1_max, self.ring2_max)
         if svg:
             ring1, ring2 = graphviz.local_rings(self._graph, note_id, self.ring1_max,
                                                 self.ring2_max)
@@ -152,6 +154,23 @@ class GraphExtension:
             self.warnings.append(f"related notes without embeddings: {exc}")
             return None
         return dict(zip(ids, matrix, strict=True))
+
+
+def _stable_group_keys(community: Mapping[str, int]) -> dict[str, int]:
+    """Per node, a number for its community that other communities cannot change.
+
+    Local graphs group a page's neighbours by community. Community numbers rank
+    communities by size, so one note joining a community can renumber all of them, and
+    every page whose neighbours span two communities would change. A hash of the
+    community's first member changes only when that community's members do.
+    """
+    first: dict[int, str] = {}
+    for node, c in community.items():
+        if c not in first or node < first[c]:
+            first[c] = node
+    key = {c: int.from_bytes(hashlib.blake2b(u.encode(), digest_size=4).digest(), "big")
+           for c, u in first.items()}
+    return {node: key[c] for node, c in community.items()}
 
 
 def _embed_texts(notes: list[tuple[str, str]], cache_file: Path) -> list[str]:
