@@ -161,15 +161,16 @@ def _stable_group_keys(community: Mapping[str, int]) -> dict[str, int]:
 
     Local graphs group a page's neighbours by community. Community numbers rank
     communities by size, so one note joining a community can renumber all of them, and
-    every page whose neighbours span two communities would change. A hash of the
-    community's first member changes only when that community's members do.
+    every page whose neighbours span two communities would change. Instead a community
+    is known by the smallest hash of its members' ids (a min-hash): it changes only when
+    that community's members do, and a note joining a community of n changes it with
+    probability 1/(n+1) (the smallest id would change it whenever new notes sort first).
     """
-    first: dict[int, str] = {}
+    key: dict[int, int] = {}
     for node, c in community.items():
-        if c not in first or node < first[c]:
-            first[c] = node
-    key = {c: int.from_bytes(hashlib.blake2b(u.encode(), digest_size=4).digest(), "big")
-           for c, u in first.items()}
+        h = int.from_bytes(hashlib.blake2b(node.encode(), digest_size=4).digest(), "big")
+        if c not in key or h < key[c]:
+            key[c] = h
     return {node: key[c] for node, c in community.items()}
 
 
