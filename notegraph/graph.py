@@ -241,7 +241,9 @@ def related(g: nx.Graph, note: str, k: int = 5, *,
     The score adds three signals: embedding similarity (cosine of L2-normalised vectors,
     when `vectors` has both notes; weight 0.6), shared neighbours (concepts, people and
     notes both are tied to, Adamic-Adar weighted so that rare ties count more, as a
-    share of what `note` could share; weight 0.3) and a direct link (0.25). Candidates
+    share of what `note` could share; weight 0.3; hubs of more than `HUB_DEGREE` ties
+    count for neither part, so a hub gaining a note changes no score) and a direct link
+    (0.25). Candidates
     are the 4·k strongest structural candidates (two hops away at most) and the 3·k
     nearest notes by embedding (or `similar`, when given).
     Ties break by note id. For many queries build one `RelatedIndex` instead.

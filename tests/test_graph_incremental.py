@@ -19,7 +19,7 @@ from notegraph.graph import GraphNote, build_graph, communities
 from notegraph.nearest import Nearest, nearest
 from notegraph.site import graphviz
 from notegraph.site.build import BuildResult
-from notegraph.site.graphpages import GraphExtension
+from notegraph.site.graphpages import GraphExtension, _cached_related
 from notegraph.site.pages import SiteIndex
 from notegraph.vault import build_vault, parse_note
 
@@ -138,3 +138,27 @@ def test_adding_a_note_gives_what_a_fresh_build_gives(tmp_path: Path):
     assert ext.stats["layout_groups_reused"] >= 3
     assert 0 < ext.stats["related_computed"] < len(grown) / 2
     assert fresh_ext.stats["related_computed"] == len(grown)
+
+
+def test_related_cache_pieces_are_reused_and_survive_corruption(tmp_path: Path):
+    g = build_graph(_clusters())
+    rng = np.random.default_rng(9)
+    vectors = dict(zip(sorted(g), _unit(rng, g.number_of_nodes()), strict=True))
+    first_stats: dict[str, int] = {}
+    first = _cached_related(g, vectors, 6, tmp_path, first_stats)
+    assert first_stats == {"related_reused": 0, "related_computed": len(g)}
+    stats: dict[str, int] = {}
+    assert _cached_related(g, vectors, 6, tmp_path, stats) == first
+    assert stats == {"related_reused": len(g), "related_computed": 0}
+    # a truncated file, and a well-formed file of the wrong shape: both just recomputed
+    (tmp_path / "related.npz").write_bytes(b"PK\x03\x04 not really a zip")
+    with np.load(tmp_path / "nearest.npz") as data:
+        version = data["version"]  # this code's own stamp: only the shapes are wrong
+    np.savez(tmp_path / "nearest.npz", version=version, ids=np.array(["a"]),
+             digests=np.array(["b"]), want=np.array(18), bits=np.array(20),
+             cols=np.zeros((1, 3), dtype=np.int32), scores=np.zeros((1, 3), dtype=np.int64))
+    (tmp_path / "layout-groups-7.json").write_text("{not json", encoding="utf-8")
+    assert _cached_related(g, vectors, 6, tmp_path) == first
+    assert _cached_related(g, vectors, 6, tmp_path, stats) == first
+    assert stats["related_computed"] == 0  # and the rewritten cache serves again
+    assert graphviz.cached_layout(g, tmp_path) == graphviz.global_layout(g)

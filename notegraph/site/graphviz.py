@@ -210,15 +210,27 @@ class GroupLayouts:
         if len(members) == 1:  # nothing to lay out: not worth an entry
             return _layout_group(g, members, seed, depth=1)
         key = group_key(g, members, seed)
-        rows = self.entries.get(key)
-        if rows is not None and len(rows) == len(members):
+        cached = _rows(self.entries.get(key), len(members))
+        if cached is not None:
             self.hits += 1
+            rows = cached
         else:
             self.misses += 1
             pos = _layout_group(g, members, int(key[:8], 16), depth=1)
-            rows = [[float(pos[u][0]), float(pos[u][1])] for u in members]
-        self.used[key] = rows
-        return {u: np.array(p, dtype=float) for u, p in zip(members, rows, strict=True)}
+            rows = np.array([pos[u] for u in members], dtype=float)
+        self.used[key] = rows.tolist()
+        return dict(zip(members, rows, strict=True))
+
+
+def _rows(data: Any, n: int) -> np.ndarray | None:
+    """`data` as an (n, 2) array of finite floats, or None (missing or malformed)."""
+    if not isinstance(data, list) or len(data) != n:
+        return None
+    try:
+        rows = np.array(data, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return rows if rows.shape == (n, 2) and np.isfinite(rows).all() else None
 
 
 def group_key(g: nx.Graph, members: list[str], seed: int) -> str:
