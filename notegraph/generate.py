@@ -27,6 +27,7 @@ from notegraph import store
 from notegraph.concepts import PhraseCounts
 from notegraph.config import Config
 from notegraph.errors import InputError, NotegraphError
+from notegraph.grounding import is_real_start
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, Transcript
 from notegraph.note_files import existing_vault, scan_vault, write_notes
 from notegraph.notes import VideoTopics, render_vault, with_linked_concepts
@@ -274,12 +275,11 @@ def topic_vectors(topics: Sequence[Topic], embed: Callable[[Sequence[str]], np.n
 
 def ground(topic: Topic, reporter: Reporter) -> Topic:
     """Drop key points whose time is not the start of a sentence of the topic's segment."""
-    starts = {round(s.start, 3) for s in topic.segment.sentences}
     seg = topic.segment
     sections = []
     for section in topic.sections:
         points = tuple(p for p in section.points
-                       if round(p.start, 3) in starts and seg.start - 1e-6 <= p.start <= seg.end)
+                       if is_real_start(p.start, seg.sentences, seg.start, seg.end))
         if len(points) < len(section.points):
             reporter.warn(f"{seg.video_id}: dropped {len(section.points) - len(points)} key "
                           f"point(s) at {format_timestamp(seg.start)} with a time the "

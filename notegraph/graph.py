@@ -327,12 +327,13 @@ def graph_from_vault(vault: Any) -> nx.Graph:
     notes = []
     for note_id, note in vault.notes.items():
         names = [*note.names("people"), *note.names("concepts")]
-        channel = note.frontmatter.get("channel")
-        if isinstance(channel, str) and channel:
+        channel = note.name("channel")
+        if channel:
             names.append(channel)
         refs: dict[str, None] = {}
-        for name in names:
-            target = vault.resolve(name.strip().strip("[]"))
+        for name in names:  # `[[...]]` already stripped by the vault
+            # resolved from the note's own folder, as its page resolves them
+            target = vault.resolve(name, note_id)
             if target:
                 refs[target] = None
         notes.append(GraphNote(

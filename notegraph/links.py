@@ -23,8 +23,9 @@ STEM, TITLE, ALIAS = 0, 1, 2
 
 
 @dataclass(frozen=True)
-class LinkTarget:
-    """What the index knows about one note: its id (vault path), folder and names."""
+class LinkableNote:
+    """A note a wikilink may point at, as the index knows it: id (vault path), folder and
+    names. (Not `site.render.LinkTarget`, which is where a rendered link goes.)"""
 
     note_id: str
     folder: str
@@ -36,10 +37,10 @@ class LinkTarget:
 class LinkIndex:
     """Resolves link targets to note ids; build once per vault, then query (O(1) each)."""
 
-    def __init__(self, targets: Iterable[LinkTarget]) -> None:
+    def __init__(self, notes: Iterable[LinkableNote]) -> None:
         # key → [(tier, depth, len, id, folder)], sorted so that the best match is first.
         candidates: dict[LinkKey, list[tuple[int, int, int, str, str]]] = {}
-        for t in targets:
+        for t in notes:
             depth = t.note_id.count("/")
             names = [(STEM, t.stem), (STEM, t.note_id), (TITLE, t.title)]
             names += [(ALIAS, a) for a in t.aliases]

@@ -19,28 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from notegraph import store
 from notegraph.notes import FOLDERS, GENERATOR, ExistingVault, GeneratedNote, body_fingerprint
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import link_key, slugify
-
-
-def split_frontmatter(text: str) -> tuple[dict[str, Any] | None, str]:
-    """(frontmatter, body) of a markdown note; (None, text) without valid frontmatter."""
-    if not text.startswith("---\n"):
-        return None, text
-    end = text.find("\n---\n", 4)
-    if end < 0:
-        return None, text
-    try:
-        meta = yaml.safe_load(text[4:end])
-    except yaml.YAMLError:
-        return None, text
-    if not isinstance(meta, dict):
-        return None, text
-    return meta, text[end + 5:].lstrip("\n")
+from notegraph.vault import split_frontmatter
 
 
 @dataclass(frozen=True)
@@ -48,19 +31,19 @@ class VaultFile:
     """One `.md` file already in the notes folder."""
 
     path: Path
-    meta: dict[str, Any] | None
+    meta: dict[str, Any]  # {} without (valid) frontmatter
     body: str
-    text: str = field(repr=False)  # the whole file as scanned
 
     @property
     def generated(self) -> bool:
-        return bool(self.meta) and self.meta.get("generator") == GENERATOR  # type: ignore[union-attr]
+        return self.meta.get("generator") == GENERATOR
 
     @property
     def edited(self) -> bool:
         """True when a generated note's body differs from what was generated."""
+        # `body_fingerprint` ignores the blank line between frontmatter and body
         return self.generated and body_fingerprint(self.body) != str(
-            (self.meta or {}).get("fingerprint"))
+            self.meta.get("fingerprint"))
 
 
 def scan_vault(notes_dir: Path) -> dict[Path, VaultFile]:
@@ -73,8 +56,8 @@ def scan_vault(notes_dir: Path) -> dict[Path, VaultFile]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        meta, body = split_frontmatter(text)
-        files[path.resolve()] = VaultFile(path.resolve(), meta, body, text)
+        meta, body = split_frontmatter(text)  # the vault's rule: CRLF, `...`, a BOM
+        files[path.resolve()] = VaultFile(path.resolve(), meta, body)
     return files
 
 
@@ -156,11 +139,10 @@ def write_notes(notes_dir: Path, notes: Sequence[GeneratedNote], files: dict[Pat
             store.atomic_write_bytes(backup, path.read_bytes())
             report.backed_up.append(backup)
             reporter.info(f"{path}: edited by hand; saved it as {backup.name} and regenerated it")
-        if current.text == text:  # as scanned: the vault is read once per run
+        if store.write_text_if_changed(path, text):
+            report.written.append(path)
+        else:
             report.unchanged.append(path)
-            continue
-        store.atomic_write_text(path, text)
-        report.written.append(path)
     for path, current in files.items():
         if path in wanted or not current.generated:
             continue

@@ -132,9 +132,17 @@ def format_timestamp(seconds: float) -> str:
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
+_TIMESTAMP_RE = re.compile(r"\s*(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\s*")
+
+
 def parse_timestamp(text: str) -> float | None:
-    """`01:02:05`, `1:02:05.5`, `62:05`, `00:01:02,500` → seconds; None if not a time."""
-    m = re.fullmatch(r"\s*(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\s*", text)
+    """`01:02:05`, `1:02:05.5`, `62:05`, `00:01:02,500` → seconds; None if not a time.
+
+    The one reading of a time, for notes and transcript files alike: hours optional (and
+    unbounded), a `.` or `,` (SRT) before at most three decimals, seconds (and minutes
+    after hours) below 60. Rounded to the millisecond, so equal text gives equal floats.
+    """
+    m = _TIMESTAMP_RE.fullmatch(text)
     if not m:
         return None
     h, mnt, sec, frac = m.groups()
@@ -143,4 +151,4 @@ def parse_timestamp(text: str) -> float | None:
     value = int(h or 0) * 3600 + int(mnt) * 60 + int(sec)
     if frac:
         value += int(frac) / (10 ** len(frac))
-    return float(value)
+    return round(float(value), 3)

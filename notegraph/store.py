@@ -48,6 +48,21 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def write_text_if_changed(path: Path, text: str) -> bool:
+    """Write `text` atomically unless `path` already holds exactly it; True when written.
+
+    Unchanged outputs keep their mtime, so rebuilds, rsync and editors see no change.
+    """
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:  # absent (or unreadable: writing it is what reports the problem)
+        pass
+    atomic_write_bytes(path, data)
+    return True
+
+
 def atomic_write_json(path: Path, data: Any) -> None:
     """Atomic, deterministic (sorted keys are not used: order is part of the contract) JSON."""
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")

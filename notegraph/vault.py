@@ -24,7 +24,7 @@ import yaml
 
 from notegraph import store
 from notegraph.code_digest import code_digest
-from notegraph.links import LinkIndex, LinkTarget
+from notegraph.links import LinkableNote, LinkIndex
 from notegraph.slugs import WIKILINK_RE, parse_timestamp, parse_wikilink, slugify, unique_slug
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python loader when it is absent.
@@ -130,8 +130,17 @@ class Note:
         return None
 
     def names(self, key: str) -> tuple[str, ...]:
-        """A list-of-strings frontmatter value (`people`, `concepts`); tolerant of a string."""
-        return _str_list(self.frontmatter.get(key))
+        """Note names a frontmatter list holds (`people`, `concepts`): a list, or a
+        comma-separated string; `"[[Maya Okafor]]"` (Obsidian's way) is `Maya Okafor`."""
+        return tuple(n for n in map(_link_name, _str_list(self.frontmatter.get(key))) if n)
+
+    def name(self, key: str) -> str | None:
+        """The note name a single-valued frontmatter key holds (`channel`), brackets of a
+        `[[wikilink]]` removed like `names`; None when absent or not a scalar."""
+        value = self.frontmatter.get(key)
+        if value is None or isinstance(value, (list, tuple, dict, bool)):
+            return None
+        return _link_name(str(value)) or None
 
 
 @dataclass(frozen=True)
@@ -202,7 +211,7 @@ def load_vault(notes_dir: Path, cache_dir: Path | None = None) -> Vault:
 def build_vault(root: Path, notes: Iterable[Note]) -> Vault:
     """Resolve links between already-parsed notes (pure; `load_vault` does the I/O)."""
     by_id = {n.id: n for n in sorted(notes, key=lambda n: n.id)}
-    index = LinkIndex(LinkTarget(n.id, n.folder, n.stem, n.title, n.aliases)
+    index = LinkIndex(LinkableNote(n.id, n.folder, n.stem, n.title, n.aliases)
                       for n in by_id.values())
     resolved: dict[str, tuple[str | None, ...]] = {}
     back: dict[str, list[Backlink]] = {}
@@ -263,8 +272,7 @@ def parse_note(rel_path: str, data: bytes) -> Note:
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
         problems.append("not valid UTF-8 (bad bytes replaced)")
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
-    frontmatter, body = _split_frontmatter(text, problems)
+    frontmatter, body = split_frontmatter(text, problems)
     rel = rel_path.replace(os.sep, "/")
     note_id = rel[:-3] if rel.lower().endswith(".md") else rel
     folder, _, stem = note_id.rpartition("/")
@@ -315,7 +323,21 @@ def _merge_tags(*groups: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _split_frontmatter(text: str, problems: list[str]) -> tuple[dict[str, Any], str]:
+def split_frontmatter(text: str, problems: list[str] | None = None
+                      ) -> tuple[dict[str, Any], str]:
+    """(frontmatter, body) of a note's text: the one frontmatter rule of notegraph.
+
+    Frontmatter opens with `---` on the first line and closes with `---` or `...` on a
+    line of its own (the file may end right there). A BOM and CRLF line endings (an
+    editor on Windows) are accepted; the body comes back with LF endings, the blank
+    line after the closing `---` included. Without frontmatter it is `{}` and the body is
+    the whole text; when the block is unclosed, not YAML or not a mapping it is also `{}`
+    and what is wrong is appended to `problems`.
+    """
+    problems = [] if problems is None else problems
+    text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
     if not text.startswith("---"):
         return {}, text
     m = _FRONTMATTER_RE.match(text)
@@ -343,7 +365,15 @@ def _str_list(value: Any) -> tuple[str, ...]:
         value = [v for v in re.split(r"\s*,\s*", value) if v]
     if not isinstance(value, (list, tuple)):
         value = [value]
+    # unquoted `people: [[Maya Okafor]]` is YAML for a list in a list: read it as meant
+    value = [x for v in value for x in (v if isinstance(v, (list, tuple)) else [v])]
     return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+
+
+def _link_name(name: str) -> str:
+    """`[[Maya Okafor]]`, `[[maya_okafor|Maya]]` → the link's target; other names as is."""
+    m = WIKILINK_RE.fullmatch(name.strip())
+    return parse_wikilink(m.group(2)).target if m else name.strip()
 
 
 def _links(body: str) -> list[Link]:

@@ -19,6 +19,8 @@ from notegraph.graph import (
     related_all,
 )
 from notegraph.site import graphviz
+from notegraph.site.pages import SiteIndex, note_page
+from notegraph.site.render import RenderedNote
 from notegraph.vault import build_vault, parse_note
 
 
@@ -84,6 +86,44 @@ def test_graph_reads_frontmatter_names_as_the_pages_do():
     assert g.has_edge("topics/t", "concepts/p")  # an Obsidian-style `[[link]]` property
     assert g.nodes["topics/t"]["kind"] == "topic"
     assert g.nodes["odd"]["kind"] == "note"
+
+
+def test_bracketed_frontmatter_names_link_on_the_page_and_in_the_graph():
+    # `people: ["[[Maya Okafor]]"]` (Obsidian's link property) is stripped once, by the
+    # vault: the page links the person and the graph has the edge
+    notes = [
+        _note("topics/t.md", '---\ntype: topic\ntitle: T\npeople: ["[[Maya Okafor]]"]\n'
+              'channel: "[[The Show]]"\n---\nBody.\n'),
+        _note("people/maya_okafor.md", "---\ntype: person\ntitle: Maya Okafor\n---\n"),
+        _note("channels/the_show.md", "---\ntype: channel\ntitle: The Show\n---\n"),
+    ]
+    v = build_vault(__import__("pathlib").Path("."), notes)
+    idx = SiteIndex.build(v, {})
+    page = note_page(idx, v.notes["topics/t"], lambda n, url: RenderedNote("", ()), {})
+    assert page.data["people"] == (("Maya Okafor", "people/maya_okafor/"),)
+    assert page.data["channel"].url == "channels/the_show/"
+    g = graph_from_vault(v)
+    assert g.has_edge("topics/t", "people/maya_okafor")
+    assert g.has_edge("topics/t", "channels/the_show")
+
+
+def test_ambiguous_frontmatter_names_resolve_as_on_the_page():
+    # two "Ada" notes: the one in the naming note's own folder wins, on the page (via
+    # `vault.resolve(name, note.id)`) and in the graph alike
+    notes = [
+        _note("zeta/t.md", "---\ntitle: T\npeople: [Ada]\nchannel: Show\n---\nBody.\n"),
+        _note("abel/ada.md", "---\ntype: person\n---\n"),
+        _note("zeta/ada.md", "---\ntype: person\n---\n"),
+        _note("abel/show.md", "---\ntype: channel\n---\n"),
+        _note("zeta/show.md", "---\ntype: channel\n---\n"),
+    ]
+    v = build_vault(__import__("pathlib").Path("."), notes)
+    page = note_page(SiteIndex.build(v, {}), v.notes["zeta/t"],
+                     lambda n, url: RenderedNote("", ()), {})
+    assert page.data["people"] == (("ada", "zeta/ada/"),)
+    assert page.data["channel"].url == "zeta/show/"
+    g = graph_from_vault(v)
+    assert sorted(g["zeta/t"]) == ["zeta/ada", "zeta/show"]
 
 
 def test_build_graph_drops_self_links_and_unknown_targets_and_is_order_independent():

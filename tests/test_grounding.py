@@ -23,8 +23,10 @@ from notegraph.generate import generate_notes, ground, load_cached_video
 from notegraph.grounding import (
     Claim,
     GroundingChecker,
+    contains_words,
     grounding_summary,
     is_real_start,
+    plain_text,
     specifics,
     vocabulary,
 )
@@ -85,6 +87,43 @@ def test_only_real_sentence_starts_of_the_topic_count_as_citations() -> None:
     assert is_real_start(99.8, SENTENCES, 60.0, 172.0)
     assert not is_real_start(100.5, SENTENCES, 60.0, 172.0)
     assert not is_real_start(151.0, SENTENCES, 60.0, 113.0)
+
+
+@pytest.mark.parametrize(("seconds", "start", "end", "real"), [
+    (99.8, 60.0, 172.0, True),
+    (99.8000001, 60.0, 172.0, True),  # float noise
+    (99.0, 60.0, 172.0, False),  # the same printed second, but no sentence starts there
+    (100.5, 60.0, 172.0, False),
+    (151.0, 60.0, 113.0, False),  # a real sentence, after the topic's end
+    (60.0, 60.0, 172.0, True),  # the topic's bounds are inside it
+    (60.0, 60.0000001, 172.0, True),
+    (60.0, 61.0, 172.0, False),
+])
+def test_is_real_start(seconds: float, start: float, end: float, real: bool) -> None:
+    # the one rule for a note's times: `generate.ground` applies it to every writer
+    assert is_real_start(seconds, SENTENCES, start, end) is real
+
+
+@pytest.mark.parametrize(("claim", "plain"), [
+    ("Salt with [[Ada Lovelace]].", "Salt with Ada Lovelace."),
+    ("See [[ada_lovelace | Ada]] here", "See Ada here"),
+    ("[[Bread#Salt]] matters", "Bread › Salt matters"),  # as the site shows the link
+    ("  no links  ", "no links"),
+    ("not [[a\nlink]]", "not [[a\nlink]]"),  # a wikilink never spans lines
+])
+def test_plain_text_reads_wikilinks_like_the_vault(claim: str, plain: str) -> None:
+    assert plain_text(claim) == plain
+
+
+@pytest.mark.parametrize(("haystack", "needle", "found"), [
+    ("a b c d", "b c", True),
+    ("a b c d", "c b", False),  # in order
+    ("a b c d", "b d", False),  # side by side
+    ("a b", "a b c", False),
+    ("a b", "", False),  # an empty phrase is never "said"
+])
+def test_contains_words(haystack: str, needle: str, found: bool) -> None:
+    assert contains_words(haystack.split(), needle.split()) is found
 
 
 def test_quotes_must_be_said_verbatim() -> None:

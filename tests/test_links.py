@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from notegraph.links import LinkIndex, LinkTarget
+from notegraph.links import LinkableNote, LinkIndex
 
 NOTES = [
-    LinkTarget("topics/the_role_of_ai", "topics", "the_role_of_ai", "The role of AI"),
-    LinkTarget("people/elon_musk", "people", "elon_musk", "Elon Musk", ("Musk",)),
-    LinkTarget("lexfridman/black_holes", "lexfridman", "black_holes", "Black holes"),
-    LinkTarget("3blue1brown/black_holes", "3blue1brown", "black_holes", "Black holes"),
-    LinkTarget("a/b/deep/black_holes", "a/b/deep", "black_holes", "Black holes"),
-    LinkTarget("concepts/empathy", "concepts", "empathy", "Empathy", ("compassion",)),
-    LinkTarget("notes/compassion_title", "notes", "compassion_title", "Compassion"),
-    LinkTarget("x/stem_wins", "x", "stem_wins", "Other"),
-    LinkTarget("y/other_note", "y", "other_note", "Stem wins"),
-    LinkTarget("bb/twin", "bb", "twin", "Twin"),
-    LinkTarget("aa/twin", "aa", "twin", "Twin"),
-    LinkTarget("\u2068cleo\u2069/cleo", "\u2068cleo\u2069", "cleo", "Cleo"),
+    LinkableNote("topics/the_role_of_ai", "topics", "the_role_of_ai", "The role of AI"),
+    LinkableNote("people/elon_musk", "people", "elon_musk", "Elon Musk", ("Musk",)),
+    LinkableNote("lexfridman/black_holes", "lexfridman", "black_holes", "Black holes"),
+    LinkableNote("3blue1brown/black_holes", "3blue1brown", "black_holes", "Black holes"),
+    LinkableNote("a/b/deep/black_holes", "a/b/deep", "black_holes", "Black holes"),
+    LinkableNote("concepts/empathy", "concepts", "empathy", "Empathy", ("compassion",)),
+    LinkableNote("notes/compassion_title", "notes", "compassion_title", "Compassion"),
+    LinkableNote("x/stem_wins", "x", "stem_wins", "Other"),
+    LinkableNote("y/other_note", "y", "other_note", "Stem wins"),
+    LinkableNote("bb/twin", "bb", "twin", "Twin"),
+    LinkableNote("aa/twin", "aa", "twin", "Twin"),
+    LinkableNote("\u2068cleo\u2069/cleo", "\u2068cleo\u2069", "cleo", "Cleo"),
 ]
 
 

@@ -74,6 +74,25 @@ def test_hand_edited_note_is_kept_and_force_keeps_a_backup(project: Config) -> N
     assert path.with_name(path.name + ".bak2").read_text(encoding="utf-8") == edited + "again\n"
 
 
+@pytest.mark.parametrize("resave", [
+    lambda t: t.replace("\n", "\r\n"),  # an editor on Windows
+    lambda t: "\ufeff" + t,  # an editor that writes a BOM
+    lambda t: t.replace("\n---\n", "\n...\n", 1),  # YAML's end-of-document marker
+], ids=["crlf", "bom", "dots"])
+def test_a_generated_note_saved_differently_is_still_ours(project: Config, resave) -> None:
+    # the notes writer reads frontmatter with the vault's rule: a re-saved, unedited
+    # note is neither "hand-written" (never updated) nor "edited by hand"
+    generate_notes(project, embedder=HashEmbedder())
+    path = _topic(project)
+    fresh = path.read_text(encoding="utf-8")
+    path.write_bytes(resave(fresh).encode("utf-8"))
+    t = _transcript()
+    store.save_transcript(project.transcripts_path, replace(t, title=t.title + " (remastered)"))
+    result = generate_notes(project, embedder=HashEmbedder())
+    assert path.resolve() in result.written and not result.kept_edited
+    assert path.read_bytes().startswith(b"---\ntype: topic")
+
+
 def test_hand_written_notes_are_never_touched(project: Config) -> None:
     mine = project.notes_path / "topics" / "dark_matter_and_the_bullet_cluster.md"
     mine.parent.mkdir(parents=True)

@@ -119,6 +119,13 @@ def test_format_timestamp(seconds: float, text: str) -> None:
         ("1:02:05.5", 3725.5),
         ("62:05", 3725.0),
         ("00:01:02,500", 62.5),
+        # the forms transcript files write (SRT's comma, VTT without hours, long talks)
+        ("01:02:03,456", 3723.456),
+        ("02:03.456", 123.456),
+        ("123:00:00.001", 442800.001),
+        (" 00:00:01.5 ", 1.5),
+        ("00:00:01.2345", None),  # at most milliseconds
+        ("00:00:60,000", None),
         ("0:00", 0.0),
         ("51:55:00", 186900.0),
         ("12:75", None),

@@ -36,6 +36,9 @@ def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
     ("order.srt", "1\n00:00:05,000 --> 00:00:06,000\nb\n\n2\n00:00:01,000 --> 00:00:02,000\na\n",
      "timestamps out of order at cue 2"),
     ("back.srt", "1\n00:00:05,000 --> 00:00:04,000\nb\n", "cue ends (00:00:04,000) before it"),
+    ("sixty.srt", "1\n00:00:05,000 --> 00:00:75,000\nb\n",
+     "line 2: 00:00:75,000 is not a time"),
+    ("w.txt", "[00:00:00.000 --> 00:00:61.000]  Hello there.\n", "line 1: 00:00:61.000 is not"),
     ("tags.srt", "1\n00:00:00,000 --> 00:00:02,000\n[Music]\n", "no spoken text"),
     ("x.vtt", "WEBVTT\n\nNOTE nothing else\n", "looks like WebVTT but"),
 ])

@@ -74,3 +74,17 @@ def test_content_hash_is_stable_and_separates_parts() -> None:
     assert store.content_hash("a", "b") == store.content_hash("a", "b")
     assert store.content_hash("ab") != store.content_hash("a", "b")
     assert len(store.content_hash(b"x")) == 16
+
+
+def test_write_text_if_changed_leaves_an_identical_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "out" / "feed.xml"
+    assert store.write_text_if_changed(path, "<rss/>\n") is True  # new (folder made too)
+    stamp = path.stat().st_mtime_ns
+    assert store.write_text_if_changed(path, "<rss/>\n") is False
+    assert path.stat().st_mtime_ns == stamp
+    # same text but other line endings is a change: outputs are compared byte for byte
+    path.write_bytes(b"<rss/>\r\n")
+    assert store.write_text_if_changed(path, "<rss/>\n") is True
+    assert path.read_bytes() == b"<rss/>\n"
+    assert store.write_text_if_changed(path, "caf\u00e9\n") is True
+    assert path.read_text(encoding="utf-8") == "caf\u00e9\n"

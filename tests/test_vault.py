@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from notegraph.vault import assign_urls, load_vault, parse_note
+import pytest
+
+from notegraph.vault import assign_urls, load_vault, parse_note, split_frontmatter
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_project" / "content" / "notes"
 
@@ -35,6 +37,52 @@ def test_broken_frontmatter_is_reported_not_fatal() -> None:
 def test_unclosed_frontmatter_and_bad_bytes() -> None:
     note = parse_note("a.md", b"---\ntitle: x\nno end\n\xff body [[b]]")
     assert len(note.problems) == 2 and note.links[0].target == "b"
+
+
+@pytest.mark.parametrize(("text", "meta", "body", "problem"), [
+    ("---\ntitle: A\n---\n\nBody\n", {"title": "A"}, "\nBody\n", None),
+    ("---\r\ntitle: A\r\n---\r\n\r\nBody\r\n", {"title": "A"}, "\nBody\n", None),  # CRLF
+    ("\ufeff---\ntitle: A\n---\nBody", {"title": "A"}, "Body", None),  # a BOM
+    ("---\ntitle: A\n...\nBody", {"title": "A"}, "Body", None),  # YAML's end-of-document
+    ("---\ntitle: A\n---", {"title": "A"}, "", None),  # the file ends at the closing line
+    ("---  \ntitle: A\n--- \nBody", {"title": "A"}, "Body", None),  # trailing spaces
+    ("---\n---\nBody", {}, "Body", None),  # empty frontmatter
+    ("No frontmatter\n---\n", {}, "No frontmatter\n---\n", None),
+    ("---\ntitle: A\nno end", {}, "---\ntitle: A\nno end", "never closed"),
+    ("---\ntitle: [A\n---\nBody", {}, "Body", "not valid YAML"),
+    ("---\n- a list\n---\nBody", {}, "Body", "not a mapping"),
+])
+def test_split_frontmatter(text: str, meta: dict, body: str, problem: str | None) -> None:
+    problems: list[str] = []
+    assert split_frontmatter(text, problems) == (meta, body)
+    assert [problem in p for p in problems] == ([True] if problem else [])
+
+
+@pytest.mark.parametrize(("yaml_value", "names"), [
+    ('["[[Maya Okafor]]"]', ("Maya Okafor",)),  # Obsidian's list-of-links property
+    ('"[[Maya Okafor]], [[Ada Lovelace]]"', ("Maya Okafor", "Ada Lovelace")),
+    ("[[Maya Okafor]]", ("Maya Okafor",)),  # unquoted: YAML reads a list in a list
+    ('["[[maya_okafor|Maya]]", "[[Ada#Early life]]"]', ("maya_okafor", "Ada")),  # targets
+    ("[Maya Okafor, ' Ada ']", ("Maya Okafor", "Ada")),
+    ('["[[ ]]", "", null]', ()),  # empty links and values name nobody
+    ("Maya [[Okafor]]", ("Maya [[Okafor]]",)),  # only a whole value is a link
+    ("", ()),
+])
+def test_frontmatter_names_drop_wikilink_brackets(yaml_value: str, names: tuple) -> None:
+    note = parse_note("t.md", f"---\npeople: {yaml_value}\n---\nBody".encode())
+    assert note.names("people") == names
+
+
+@pytest.mark.parametrize(("yaml_value", "name"), [
+    ('"[[The Show]]"', "The Show"),
+    ("The Show, Inc", "The Show, Inc"),  # one name: commas are part of it
+    ("2024", "2024"),
+    ("[The Show]", None),  # a list is no single name
+    ("", None),
+])
+def test_frontmatter_single_name(yaml_value: str, name: str | None) -> None:
+    note = parse_note("t.md", f"---\nchannel: {yaml_value}\n---\nBody".encode())
+    assert note.name("channel") == name
 
 
 def test_backlinks_carry_the_sentence_around_the_link() -> None:

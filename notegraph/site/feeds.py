@@ -165,7 +165,5 @@ class FeedsExtension:
             "sitemap.xml": sitemap(page_paths(site_dir), config.base_url),
         }
         for name, text in files.items():
-            target = store.safe_join(site_dir, name)
-            if not target.is_file() or target.read_text(encoding="utf-8") != text:
-                store.atomic_write_text(target, text)
+            if store.write_text_if_changed(store.safe_join(site_dir, name), text):
                 result.written.append(name)

@@ -120,9 +120,7 @@ class GraphExtension:
         """Write `graph.json` (positions, communities, edges) when it changed."""
         data = graphviz.graph_json(self._graph, self._layout, lambda u: self._urls[u])
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-        target = store.safe_join(site_dir, "graph.json")
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            store.atomic_write_text(target, text)
+        if store.write_text_if_changed(store.safe_join(site_dir, "graph.json"), text):
             result.written.append("graph.json")
 
     # -- helpers -------------------------------------------------------------------------

@@ -128,15 +128,14 @@ class SiteIndex:
         ch = self.channel_of.get(note.id)
         if ch:
             return self.vault.notes[ch].title
-        value = note.frontmatter.get("channel")
-        return str(value) if value else ""
+        return note.name("channel") or ""
 
 
 def _channel_of(vault: Vault, note: Note) -> str | None:
     """The channel note of `note`: frontmatter `channel`, else its `From: [[...]]` link."""
-    value = note.frontmatter.get("channel")
-    if isinstance(value, str) and value.strip():
-        found = vault.resolve(value.strip("[] "), note.id)
+    value = note.name("channel")
+    if value:
+        found = vault.resolve(value, note.id)
         if found:
             return found
     targets = vault.resolved.get(note.id, ())

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from notegraph.slugs import parse_timestamp
 from notegraph.sources.parsed import LayoutError
 
 # `00:01:02,500 --> 00:01:04,000`, `01:02.500 --> 01:04.000 align:start` (both formats).
@@ -30,13 +31,14 @@ class CueBlock:
     line_no: int
 
 
-def to_seconds(stamp: str) -> float:
-    """`01:02:03,456` / `02:03.456` → seconds."""
-    parts = stamp.replace(",", ".").split(":")
-    value = 0.0
-    for p in parts:
-        value = value * 60 + float(p)
-    return round(value, 3)
+def cue_seconds(stamp: str, line_no: int) -> float:
+    """`01:02:03,456` / `02:03.456` → seconds, read by `slugs.parse_timestamp` (the one
+    reading of a time); a LayoutError naming the line when a field is out of range."""
+    seconds = parse_timestamp(stamp)
+    if seconds is None:
+        raise LayoutError(f"line {line_no}: {stamp} is not a time (seconds, and minutes "
+                          "after hours, run from 00 to 59)")
+    return seconds
 
 
 def iter_cue_blocks(text: str) -> Iterator[CueBlock]:
@@ -60,7 +62,7 @@ def iter_cue_blocks(text: str) -> Iterator[CueBlock]:
             payload.pop()
         while payload and not payload[0].strip():
             payload.pop(0)
-        start, end = to_seconds(m.group(1)), to_seconds(m.group(2))
+        start, end = cue_seconds(m.group(1), i + 1), cue_seconds(m.group(2), i + 1)
         if end < start:
             raise LayoutError(f"line {i + 1}: cue ends ({m.group(2)}) before it starts "
                               f"({m.group(1)})")

@@ -13,7 +13,7 @@ import itertools
 import re
 
 from notegraph.models import Cue
-from notegraph.sources.cueblocks import to_seconds
+from notegraph.sources.cueblocks import cue_seconds
 from notegraph.sources.parsed import LayoutError, ParsedFile, Word, group_words
 from notegraph.text.cleanup import turn_label
 
@@ -44,7 +44,7 @@ def parse_whispercpp(text: str) -> ParsedFile:
         body = body[2:] if body.startswith("  ") else body.lstrip(" ")
         turn = _TURN_MARK in body
         body = _SPECIAL_RE.sub("", body.replace(_TURN_MARK, ""))
-        start, end = to_seconds(m.group(1)), to_seconds(m.group(2))
+        start, end = cue_seconds(m.group(1), no), cue_seconds(m.group(2), no)
         if end < start:
             # whisper.cpp sometimes stamps the first token of a segment with a start past
             # its own end ([00:09:16.460 --> 00:09:06.610]); the end is the reliable one.

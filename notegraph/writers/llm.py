@@ -32,7 +32,14 @@ import numpy as np
 from notegraph.chat import ChatClient, MalformedReply
 from notegraph.config import Config
 from notegraph.errors import ConfigError, LLMError
-from notegraph.grounding import Claim, GroundingChecker, GroundingReport, Thresholds, plain_text
+from notegraph.grounding import (
+    Claim,
+    GroundingChecker,
+    GroundingReport,
+    Thresholds,
+    contains_words,
+    plain_text,
+)
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import format_timestamp, link_key
@@ -192,12 +199,6 @@ def _words(text: str) -> list[str]:
             for w in _WORD_RE.findall(text.lower())]
 
 
-def _phrase_in(words: list[str], phrase: str) -> bool:
-    needle = _words(phrase)
-    n = len(needle)
-    return n > 0 and any(words[i:i + n] == needle for i in range(len(words) - n + 1))
-
-
 def _looks_like_full_name(name: str) -> bool:
     parts = name.split()
     return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts)
@@ -219,7 +220,7 @@ def _accept_names(proposed: Iterable[str], known: Sequence[str], words: list[str
             if people and not _looks_like_full_name(name):
                 continue
             canonical = name
-        if _phrase_in(words, canonical) and canonical not in out:
+        if contains_words(words, _words(canonical)) and canonical not in out:
             out.append(canonical)
     return out[:limit]
 
