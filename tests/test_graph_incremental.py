@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from notegraph.config import load_config
 from notegraph.graph import GraphNote, build_graph, communities
@@ -162,3 +163,41 @@ def test_related_cache_pieces_are_reused_and_survive_corruption(tmp_path: Path):
     assert _cached_related(g, vectors, 6, tmp_path, stats) == first
     assert stats["related_computed"] == 0  # and the rewritten cache serves again
     assert graphviz.cached_layout(g, tmp_path) == graphviz.global_layout(g)
+
+
+SITE_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site_project"
+ADDED = ("---\ntitle: Listening machines\n---\nA new thought on [[Empathy]], on "
+         "[[the_body_as_interface|the body]] and on [[Ada Lovelace]].\n")
+
+
+def _site_files(root: Path) -> dict[str, bytes]:
+    """Every file under site/ except Pagefind's index (its filter order varies per run)."""
+    site = root / "site"
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.relative_to(site).parts[0] != "pagefind"}
+
+
+@pytest.mark.slow
+def test_a_whole_site_built_after_adding_a_note_equals_a_fresh_build(tmp_path: Path):
+    """The real build, every extension: incremental after an added note == from scratch."""
+    from notegraph import api
+    from notegraph.site.extensions import default_extensions
+
+    def build(root: Path) -> None:
+        api.build(load_config(root, {}), extensions=default_extensions())
+
+    grown, fresh = tmp_path / "grown", tmp_path / "fresh"
+    shutil.copytree(SITE_FIXTURE, grown)
+    build(grown)
+    before = _site_files(grown)
+    (grown / "content/notes/journal/listening.md").write_text(ADDED, encoding="utf-8")
+    build(grown)
+    shutil.copytree(SITE_FIXTURE, fresh)
+    (fresh / "content/notes/journal/listening.md").write_text(ADDED, encoding="utf-8")
+    build(fresh)
+    after, scratch = _site_files(grown), _site_files(fresh)
+    assert sorted(after) == sorted(scratch)
+    assert [k for k in scratch if scratch[k] != after[k]] == []
+    assert b'<section class="related"' in after["journal/listening/index.html"]
+    assert b'class="ng-graph ng-local"' in after["journal/listening/index.html"]
+    assert after["graph.json"] != before["graph.json"]  # the graph did change
