@@ -56,15 +56,15 @@ class Nearest:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Plain arrays for a cache file (`numpy.savez`: loads far faster than JSON)."""
-        return {"ids": np.array(self.ids, dtype=str), "digests": np.array(self.digests, dtype=str),
+        return {"ids": pack_strings(self.ids), "digests": pack_strings(self.digests),
                 "want": np.array(self.want), "bits": np.array(self.bits),
                 "cols": self.cols, "scores": self.scores}
 
     @classmethod
     def from_arrays(cls, data: Mapping[str, np.ndarray]) -> Nearest:
         """The inverse of `to_arrays` (raises KeyError/ValueError when malformed)."""
-        ids = tuple(data["ids"].tolist())
-        digests = tuple(data["digests"].tolist())
+        ids = tuple(unpack_strings(data["ids"]))
+        digests = tuple(unpack_strings(data["digests"]))
         want = int(data["want"])
         cols = np.asarray(data["cols"], dtype=np.int32)
         scores = np.asarray(data["scores"], dtype=np.int64)
@@ -73,6 +73,19 @@ class Nearest:
                 or (cols.size and (cols.min() < 0 or cols.max() >= len(ids)))):
             raise ValueError("nearest cache: malformed arrays")
         return cls(ids, digests, want, int(data["bits"]), cols, scores)
+
+
+def pack_strings(strings: Sequence[str]) -> np.ndarray:
+    """Strings as one NUL-separated UTF-8 byte array (a fixed-width numpy string array
+    would pad every id to the longest: 10,000 ids took megabytes)."""
+    return np.frombuffer("\0".join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def unpack_strings(data: np.ndarray) -> list[str]:
+    """The inverse of `pack_strings` (raises ValueError when not such an array)."""
+    if data.dtype != np.uint8 or data.ndim != 1:
+        raise ValueError("not a packed string array")
+    return data.tobytes().decode("utf-8").split("\0") if data.size else []
 
 
 def vector_digest(vector: np.ndarray) -> str:

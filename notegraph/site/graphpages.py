@@ -37,7 +37,7 @@ from notegraph.graph import (
     related_all,
     related_keys,
 )
-from notegraph.nearest import Nearest
+from notegraph.nearest import Nearest, pack_strings, unpack_strings
 from notegraph.site import graphviz
 from notegraph.site.pages import NoteRef, Page, SiteIndex
 from notegraph.vault import Vault, plain_text
@@ -211,7 +211,8 @@ def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: in
     the few notes it is nearest to, and gives what a fresh build gives.
     """
     version = store.content_hash(RELATED_VERSION,
-                                 code_digest("notegraph.graph", "notegraph.nearest"))
+                                 code_digest("notegraph.graph", "notegraph.nearest",
+                                             "notegraph.site.graphpages"))
     related_path = cache_dir / "related.npz"
     nearest_path = cache_dir / "nearest.npz"
     similar: dict[str, list[str]] = {}
@@ -272,23 +273,28 @@ def _read_related(path: Path, version: str) -> dict[str, list[Related]]:
     if data is None:
         return {}
     try:
-        keys, starts = data["keys"].tolist(), data["starts"].tolist()
-        rows = list(zip(data["note"].tolist(), data["score"].tolist(),
+        keys, starts = unpack_strings(data["keys"]), data["starts"].tolist()
+        ids = unpack_strings(data["ids"])
+        notes = [ids[i] for i in data["note"].tolist()]
+        rows = list(zip(notes, data["score"].tolist(),
                         data["similarity"].tolist(), data["shared"].tolist(),
                         data["linked"].tolist(), strict=True))
         return {key: [Related(*r) for r in rows[a:b]]
                 for key, a, b in zip(keys, starts, starts[1:], strict=False)}
-    except (KeyError, ValueError, TypeError):
+    except (KeyError, ValueError, TypeError, IndexError):
         return {}
 
 
 def _write_related(path: Path, version: str, lists: Mapping[str, list[Related]]) -> None:
     """Write related lists by input key as flat columns (exact floats, fast to load)."""
     flat = [r for rows in lists.values() for r in rows]
+    ids = sorted({r.note_id for r in flat})
+    index = {u: i for i, u in enumerate(ids)}
     starts = np.cumsum([0, *(len(rows) for rows in lists.values())])
     _write_arrays(path, version, {
-        "keys": np.array(list(lists), dtype=str), "starts": starts.astype(np.int64),
-        "note": np.array([r.note_id for r in flat], dtype=str),
+        "keys": pack_strings(list(lists)), "starts": starts.astype(np.int64),
+        "ids": pack_strings(ids), "note": np.array([index[r.note_id] for r in flat],
+                                                   dtype=np.int32),
         "score": np.array([r.score for r in flat], dtype=np.float64),
         "similarity": np.array([r.similarity for r in flat], dtype=np.float64),
         "shared": np.array([r.shared for r in flat], dtype=np.int64),
