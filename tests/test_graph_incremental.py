@@ -16,7 +16,14 @@ import numpy as np
 import pytest
 
 from notegraph.config import load_config
-from notegraph.graph import GraphNote, build_graph, communities
+from notegraph.graph import (
+    HUB_DEGREE,
+    GraphNote,
+    build_graph,
+    communities,
+    related_all,
+    related_keys,
+)
 from notegraph.nearest import Nearest, nearest
 from notegraph.site import graphviz
 from notegraph.site.build import BuildResult
@@ -201,3 +208,22 @@ def test_a_whole_site_built_after_adding_a_note_equals_a_fresh_build(tmp_path: P
     assert b'<section class="related"' in after["journal/listening/index.html"]
     assert b'class="ng-graph ng-local"' in after["journal/listening/index.html"]
     assert after["graph.json"] != before["graph.json"]  # the graph did change
+
+
+def test_a_hub_gaining_a_note_changes_no_other_related_list():
+    """A channel of 600 topics is a hub: a new topic on it must not invalidate (nor
+    change) the related notes of the 600 others, or every new video would recompute all."""
+    def topics(n: int) -> list[GraphNote]:
+        return [GraphNote(f"t{i:03d}", f"Topic {i}", "topic",
+                          links=(f"t{(i + 1) % 600:03d}", f"t{(i * 7) % 600:03d}"),
+                          refs=("chan",)) for i in range(n)]
+    hub = GraphNote("chan", "The channel", "channel")
+    before = build_graph([hub, *topics(600)])
+    after = build_graph([hub, *topics(600),
+                         GraphNote("t600", "Topic 600", "topic", refs=("chan",))])
+    assert before.degree("chan") > HUB_DEGREE
+    keys_before = related_keys(before, 6, {}, {})
+    keys_after = related_keys(after, 6, {}, {})
+    assert {n: keys_after[n] for n in keys_before} == keys_before
+    assert related_all(before, 6) == {n: r for n, r in related_all(after, 6).items()
+                                      if n != "t600"}
