@@ -8,7 +8,8 @@ For each size it writes one synthetic vault (about 600 words and 14 wikilinks pe
 note, linked mostly within clusters, like a real vault) and builds it with:
 
 - notegraph: cold (no caches: every note parsed, embedded once, laid out), warm
-  (`site/` deleted, caches kept), no-change (nothing touched);
+  (`site/` deleted, caches kept), no-change (nothing touched), add-note (one new note
+  linking four others, caches warm: the incremental path);
 - MkDocs (with `mkdocs-roamlinks-plugin` resolving the same `[[wikilinks]]`), when
   `mkdocs` is importable — it is not a notegraph dependency: `pip install mkdocs
   mkdocs-roamlinks-plugin` into the environment to compare;
@@ -48,7 +49,7 @@ CLUSTER = 120  # notes per topic cluster; 80% of links stay inside it
 class Run:
     tool: str
     size: int
-    phase: str  # cold, warm, no-change
+    phase: str  # cold, warm, no-change, add-note (notegraph only)
     seconds: float | None
     peak_rss_mb: float | None
     note: str = ""
@@ -131,6 +132,17 @@ def write_notegraph(root: Path, notes) -> None:
         (d / f"{slug}.md").write_text(text, encoding="utf-8")
 
 
+def add_note(root: Path) -> None:
+    """One new note linking four existing ones: what `add-note` (the incremental path,
+    e.g. one new talk's topic) rebuilds."""
+    d = root / "content" / "notes"
+    slugs = sorted(p.stem for p in d.glob("*.md"))
+    links = " and ".join(f"[[{s}]]" for s in slugs[:: max(1, len(slugs) // 4)][:4])
+    (d / "zz_added_note.md").write_text(
+        f"---\ntitle: An added note\n---\n\nA new note that links {links}.\n",
+        encoding="utf-8")
+
+
 def write_mkdocs(root: Path, notes) -> None:
     d = root / "docs"
     d.mkdir(parents=True)
@@ -195,11 +207,13 @@ def bench_notegraph(root: Path, size: int) -> list[Run]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
     cmd = [sys.executable, "-m", "notegraph", "--quiet", "--root", str(root), "build"]
     runs = []
-    for phase in ("cold", "warm", "no-change"):
+    for phase in ("cold", "warm", "no-change", "add-note"):
         if phase == "cold":
             shutil.rmtree(root / ".cache", ignore_errors=True)
         if phase in ("cold", "warm"):
             shutil.rmtree(root / "site", ignore_errors=True)
+        if phase == "add-note":
+            add_note(root)
         s, rss, err = measure(cmd, root, env)
         runs.append(Run("notegraph", size, phase, None if err else s, rss, err))
         print(f"  notegraph {phase:9s} {s:8.1f} s  {rss:7.0f} MB {err[:200]}", flush=True)
