@@ -13,9 +13,10 @@ everything else here is deterministic for a given input.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,8 @@ import networkx as nx
 import numpy as np
 
 from notegraph import store
+from notegraph.louvain import louvain_communities
+from notegraph.nearest import Nearest, VectorSpace, nearest, nearest_to
 
 KINDS = ("topic", "video", "person", "concept", "channel", "note")
 # Notes a reader would want in a "Related notes" list (people/concepts are hubs, not reads).
@@ -88,13 +91,14 @@ def build_graph(notes: Iterable[GraphNote]) -> nx.Graph:
 
 
 def communities(g: nx.Graph, seed: int = 7) -> dict[str, int]:
-    """Node → community number (0 = largest), by Louvain with a fixed seed.
+    """Node → community number (0 = largest), by Louvain with a fixed seed
+    (`notegraph.louvain`: the communities networkx finds, in less time).
 
     Ties in size are broken by the smallest node id, so numbering is stable.
     """
     if g.number_of_nodes() == 0:
         return {}
-    groups = nx.community.louvain_communities(g, weight="weight", seed=seed)
+    groups = louvain_communities(g, weight="weight", seed=seed)  # networkx's, faster
     ordered = sorted((sorted(c) for c in groups), key=lambda c: (-len(c), c[0]))
     return {node: i for i, members in enumerate(ordered) for node in members}
 
@@ -158,21 +162,21 @@ class RelatedIndex:
         self._wanted = {u for u, d in g.nodes(data=True) if d.get("kind") in kinds}
         # A neighbour's weight: rare ties count more (Adamic-Adar); hubs are not expanded.
         self._weight = {u: 1.0 / math.log(2.0 + len(n)) for u, n in self._nbrs.items()}
-        self._ids: list[str] = []
-        self._matrix: np.ndarray | None = None
+        self._space: VectorSpace | None = None
+        self._row: dict[str, int] = {}
 
     def _most_similar(self, note: str, n: int) -> list[str]:
         """The `n` notes (of the wanted kinds) whose vectors are closest to `note`'s."""
-        if self._matrix is None:
-            self._ids = sorted(u for u in self.vectors if u in self._wanted)
-            self._matrix = (np.vstack([np.asarray(self.vectors[u], dtype=np.float32)
-                                       for u in self._ids])
-                            if self._ids else np.zeros((0, 1), dtype=np.float32))
-        if not self._ids:
-            return []
-        sims = self._matrix @ np.asarray(self.vectors[note], dtype=np.float32)
-        order = np.lexsort((np.arange(len(sims)), -sims))  # best first, ties by id
-        return [self._ids[i] for i in order if self._ids[i] != note][:n]
+        if self._space is None:
+            self._space = VectorSpace(sorted(u for u in self.vectors if u in self._wanted),
+                                      self.vectors)
+            self._row = {u: i for i, u in enumerate(self._space.ids)}
+        ids = self._space.ids
+        row = self._row.get(note)
+        if row is None:  # not a wanted note: rank it against the wanted ones
+            ids = sorted({*ids, note})
+            return nearest_to({u: self.vectors[u] for u in ids}, note, n)
+        return [ids[c] for c, _ in self._space.rows([row], min(n, len(ids) - 1))[row]]
 
     def related(self, note: str, k: int = 5, similar: Iterable[str] | None = None
                 ) -> list[Related]:
@@ -185,11 +189,13 @@ class RelatedIndex:
         shared_n: dict[str, int] = {}
         total = 0.0
         for v in nbrs:
-            w = weight[v]
-            total += w
             around = all_nbrs[v]
             if len(around) > HUB_DEGREE:
+                # a hub is not expanded, so it is not counted in what could be shared
+                # either: the score does not move each time the hub gains a note
                 continue
+            w = weight[v]
+            total += w
             for c in around:
                 shared_w[c] = shared_w.get(c, 0.0) + w
                 shared_n[c] = shared_n.get(c, 0) + 1
@@ -197,7 +203,7 @@ class RelatedIndex:
         wanted = self._wanted
         structural: dict[str, float] = {}
         for c, sw in shared_w.items():
-            if c in wanted:
+            if c in wanted and total > 0:
                 structural[c] = 0.3 * sw / total
         for c in mine:
             if c in wanted:
@@ -235,7 +241,9 @@ def related(g: nx.Graph, note: str, k: int = 5, *,
     The score adds three signals: embedding similarity (cosine of L2-normalised vectors,
     when `vectors` has both notes; weight 0.6), shared neighbours (concepts, people and
     notes both are tied to, Adamic-Adar weighted so that rare ties count more, as a
-    share of what `note` could share; weight 0.3) and a direct link (0.25). Candidates
+    share of what `note` could share; weight 0.3; hubs of more than `HUB_DEGREE` ties
+    count for neither part, so a hub gaining a note changes no score) and a direct link
+    (0.25). Candidates
     are the 4·k strongest structural candidates (two hops away at most) and the 3·k
     nearest notes by embedding (or `similar`, when given).
     Ties break by note id. For many queries build one `RelatedIndex` instead.
@@ -244,29 +252,62 @@ def related(g: nx.Graph, note: str, k: int = 5, *,
 
 
 def related_all(g: nx.Graph, k: int = 5, *, vectors: Mapping[str, np.ndarray] | None = None,
-                kinds: frozenset[str] = CONTENT_KINDS) -> dict[str, list[Related]]:
-    """`related` for every note of `kinds`, with the similarity search in matrix blocks.
+                kinds: frozenset[str] = CONTENT_KINDS,
+                similar: Mapping[str, Sequence[str]] | None = None,
+                notes: Iterable[str] | None = None) -> dict[str, list[Related]]:
+    """`related` for every note of `kinds` (or just `notes`), with one similarity search.
 
-    The same ranking as `related`; the nearest notes by embedding come from a few
-    blocked matrix products instead of one pass over every vector per note.
+    The same ranking as `related`. `similar` gives each note's nearest notes by
+    embedding when the caller has them (`nearest_lists`); otherwise they are computed.
     """
     index = RelatedIndex(g, vectors, kinds)
     targets = sorted(n for n, d in g.nodes(data=True) if d.get("kind") in kinds)
-    top: dict[str, list[str]] = {}
-    ids = [n for n in targets if vectors and n in vectors]
-    want = min(3 * k, len(ids) - 1)
-    if vectors and want > 0:
-        mat = np.vstack([np.asarray(vectors[n], dtype=np.float32) for n in ids])
-        for start in range(0, len(ids), 1024):
-            block = mat[start:start + 1024] @ mat.T
-            rows = np.arange(block.shape[0])
-            block[rows, rows + start] = -np.inf  # never yourself
-            idx = np.argpartition(-block, want - 1, axis=1)[:, :want]
-            for row in rows:
-                # same order as RelatedIndex._most_similar: best first, ties by id
-                cand = sorted(idx[row], key=lambda j, r=row: (-block[r, j], j))
-                top[ids[start + row]] = [ids[j] for j in cand]
-    return {note: index.related(note, k, top.get(note, ())) for note in targets}
+    if notes is not None:
+        wanted = set(notes)
+        targets = [n for n in targets if n in wanted]
+    if similar is None:
+        similar = nearest_lists(g, vectors, k, kinds).lists() if vectors else {}
+    return {note: index.related(note, k, similar.get(note, ())) for note in targets}
+
+
+def nearest_lists(g: nx.Graph, vectors: Mapping[str, np.ndarray], k: int,
+                  kinds: frozenset[str] = CONTENT_KINDS, previous: Nearest | None = None
+                  ) -> Nearest:
+    """The 3·k nearest notes by embedding of every note of `kinds` that has a vector:
+    the similarity candidates of `related` (updated from `previous` when given)."""
+    wanted = {n: vectors[n] for n, d in g.nodes(data=True)
+              if d.get("kind") in kinds and n in vectors}
+    return nearest(wanted, 3 * k, previous)
+
+
+def related_keys(g: nx.Graph, k: int, vector_digests: Mapping[str, str],
+                 similar: Mapping[str, Sequence[str]],
+                 kinds: frozenset[str] = CONTENT_KINDS) -> dict[str, str]:
+    """Per note of `kinds`, a hash of everything `related(note)` reads.
+
+    That is: the note, its vector, its neighbours (each with its kind, vector and, for a
+    non-hub, its own neighbours with theirs: the shared-neighbour step walks two hops)
+    and its nearest notes by embedding (`similar`, with their vectors). A note whose key
+    is unchanged has the same related notes, so its cached list can be served.
+    """
+    adj = g._adj
+    kind = {u: d.get("kind") in kinds for u, d in g.nodes(data=True)}
+    token = {u: f"{u}\t{kind[u]:d}\t{vector_digests.get(u, '')}".encode() for u in kind}
+
+    def digest(*parts: bytes) -> bytes:  # hashlib directly: 20,000 hashes per build
+        return hashlib.blake2b(b"\n".join(parts), digest_size=16).digest()
+
+    # what a note reads about its neighbour v (a hub: only that it is one)
+    seen = {v: digest(token[v], b"hub") if len(adj[v]) > HUB_DEGREE
+            else digest(token[v], *(token[c] for c in adj[v])) for v in kind}
+    salt = f"related\t{k}".encode()
+    keys = {}
+    for u in sorted(u for u, w in kind.items() if w):
+        keys[u] = hashlib.blake2b(
+            b"".join((salt, token[u], b"".join(seen[v] for v in adj[u]), b"\nsimilar\n",
+                      b"\n".join(token.get(c) or c.encode() for c in similar.get(u, ())))),
+            digest_size=12).hexdigest()
+    return keys
 
 
 def graph_digest(g: nx.Graph, *salt: str) -> str:

@@ -8,8 +8,8 @@ For each size it writes one synthetic vault (about 600 words and 14 wikilinks pe
 note, linked mostly within clusters, like a real vault) and builds it with:
 
 - notegraph: cold (no caches: every note parsed, embedded once, laid out), warm
-  (`site/` deleted, caches kept), no-change (nothing touched), one-note (one new note
-  linking to five others: an incremental build);
+  (`site/` deleted, caches kept), no-change (nothing touched), add-note (one new note
+  linking four others, caches warm: the incremental path);
 - MkDocs (with `mkdocs-roamlinks-plugin` resolving the same `[[wikilinks]]`), when
   `mkdocs` is importable — it is not a notegraph dependency: `pip install mkdocs
   mkdocs-roamlinks-plugin` into the environment to compare;
@@ -53,7 +53,7 @@ CLUSTER = 120  # notes per topic cluster; 80% of links stay inside it
 class Run:
     tool: str
     size: int
-    phase: str  # cold, warm, no-change, one-note
+    phase: str  # cold, warm, no-change, add-note (notegraph only)
     seconds: float | None
     peak_rss_mb: float | None  # the largest single process of the build (wait4)
     note: str = ""
@@ -135,6 +135,17 @@ def write_notegraph(root: Path, notes) -> None:
     for slug, title, body, links in notes:
         text = f"---\ntitle: {title}\n---\n\n{_fill(body, links, _wikilink)}"
         (d / f"{slug}.md").write_text(text, encoding="utf-8")
+
+
+def add_note(root: Path) -> None:
+    """One new note linking four existing ones: what `add-note` (the incremental path,
+    e.g. one new talk's topic) rebuilds."""
+    d = root / "content" / "notes"
+    slugs = sorted(p.stem for p in d.glob("*.md"))
+    links = " and ".join(f"[[{s}]]" for s in slugs[:: max(1, len(slugs) // 4)][:4])
+    (d / "zz_added_note.md").write_text(
+        f"---\ntitle: An added note\n---\n\nA new note that links {links}.\n",
+        encoding="utf-8")
 
 
 def write_mkdocs(root: Path, notes) -> None:
@@ -248,17 +259,13 @@ def bench_notegraph(root: Path, size: int) -> list[Run]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
     cmd = [sys.executable, "-m", "notegraph", "--quiet", "--root", str(root), "build"]
     runs = []
-    for phase in ("cold", "warm", "no-change", "one-note"):
+    for phase in ("cold", "warm", "no-change", "add-note"):
         if phase == "cold":
             shutil.rmtree(root / ".cache", ignore_errors=True)
         if phase in ("cold", "warm"):
             shutil.rmtree(root / "site", ignore_errors=True)
-        if phase == "one-note":  # an incremental build: one new note linking to 5 others
-            notes = sorted((root / "content" / "notes").glob("*.md"))
-            links = " ".join(f"[[{p.stem}]]" for p in notes[:: max(1, len(notes) // 5)][:5])
-            (root / "content" / "notes" / "zz_added_note.md").write_text(
-                f"---\ntitle: An added note\n---\n\nIt links to {links}.\n",
-                encoding="utf-8")
+        if phase == "add-note":
+            add_note(root)
         s, rss, err, tree = measure(cmd, root, env)
         runs.append(Run("notegraph", size, phase, None if err else s, rss, err, tree))
         print(f"  notegraph {phase:9s} {s:8.1f} s  {rss:7.0f} MB  tree {tree or 0:7.0f} MB "

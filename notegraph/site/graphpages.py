@@ -2,14 +2,22 @@
 global graph page (`graph/`) and `graph.json`.
 
 A `SiteExtension` (see `notegraph.site.build`). Everything costly is cached under the
-build cache by content hash: the global layout by the graph's hash, related notes by the
-graph's and the embeddings' hash, embeddings by text (the embedder's own cache). So a
-rebuild with warm caches recomputes none of them, and only a changed graph pays again.
+build cache, in pieces, so that a changed vault pays only for what changed: the global
+layout by the graph's hash and each community's inner layout by its own subgraph's
+(`graphviz.GroupLayouts`); each note's nearest notes by embedding, updated for new
+and changed vectors only (`notegraph.nearest`); each note's related notes by a hash of
+what they are computed from (`graph.related_keys`); embeddings by text (the embedder's
+own cache), and the text to embed by the markdown it comes from. A rebuild with warm
+caches recomputes none of them; adding a note recomputes the pieces around it, and
+the output is byte for byte what a build from scratch gives.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,12 +29,20 @@ from notegraph import store
 from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
-from notegraph.graph import CONTENT_KINDS, Related, graph_digest, graph_from_vault, related_all
+from notegraph.graph import (
+    CONTENT_KINDS,
+    Related,
+    graph_from_vault,
+    nearest_lists,
+    related_all,
+    related_keys,
+)
+from notegraph.nearest import Nearest, pack_strings, unpack_strings
 from notegraph.site import graphviz
 from notegraph.site.pages import NoteRef, Page, SiteIndex
 from notegraph.vault import Vault, plain_text
 
-RELATED_VERSION = "1"
+RELATED_VERSION = "2"
 EMBED_CHARS = 500  # title + opening ≈ 120 tokens: enough to relate notes, 2-3x cheaper
 # than the 256 tokens MiniLM can read
 COMMUNITY_LEGEND = 12
@@ -48,7 +64,10 @@ class GraphExtension:
         self._urls: dict[str, str] = {}
         self._titles: dict[str, str] = {}
         self._layout = graphviz.Layout({}, {})
+        self._group_key: dict[str, int] = {}
         self._related: dict[str, list[Related]] = {}
+        # what the last `prepare` reused from its caches and computed (for tests, benchmarks)
+        self.stats: dict[str, int] = {}
 
     # -- SiteExtension -----------------------------------------------------------------
 
@@ -58,9 +77,12 @@ class GraphExtension:
         self._graph = graph_from_vault(vault)
         self._urls = dict(vault.urls)
         self._titles = {i: n.title for i, n in vault.notes.items()}
-        self._layout = graphviz.cached_layout(self._graph, cache)
+        self.stats = {}
+        self._layout = graphviz.cached_layout(self._graph, cache, stats=self.stats)
+        self._group_key = _stable_group_keys(self._layout.community)
         vectors = self._vectors(vault, config) if self.embed else None
-        self._related = _cached_related(self._graph, vectors, self.related_k, cache)
+        self._related = _cached_related(self._graph, vectors, self.related_k, cache,
+                                        self.stats)
 
     def note_context(self, note_id: str) -> Mapping[str, Any]:
         """`related` (NoteRefs) and `local_graph` (inline SVG) for one note page."""
@@ -71,7 +93,7 @@ class GraphExtension:
         related = tuple(NoteRef(self._titles[r.note_id], self._urls[r.note_id])
                         for r in self._related.get(note_id, ()))
         local = graphviz.local_graph(self._graph, note_id, lambda u: root + self._urls[u],
-                                     self._layout.community, self.ring1_max, self.ring2_max)
+                                     self._group_key, self.ring1_max, self.ring2_max)
         svg = local.svg
         if svg:
             kinds = graphviz.kinds_present(self._graph, local.nodes)
@@ -119,11 +141,8 @@ class GraphExtension:
                if self._graph.nodes[i].get("kind") in CONTENT_KINDS]
         if not ids:
             return None
-        # plain_text of the opening only: cleaning a whole 600-word body to keep 500
-        # characters of it was the slowest step of a warm build
-        texts = [f"{vault.notes[i].title}. "
-                 f"{plain_text(vault.notes[i].body[: EMBED_CHARS * 3], EMBED_CHARS)}"
-                 for i in ids]
+        texts = _embed_texts([(vault.notes[i].title, vault.notes[i].body) for i in ids],
+                             config.cache_path / "graph" / "embed-texts.json")
         try:
             from notegraph.embed import load_embedder
 
@@ -142,27 +161,165 @@ class GraphExtension:
         return dict(zip(ids, matrix, strict=True))
 
 
+def _stable_group_keys(community: Mapping[str, int]) -> dict[str, int]:
+    """Per node, a number for its community that other communities cannot change.
+
+    Local graphs group a page's neighbours by community. Community numbers rank
+    communities by size, so one note joining a community can renumber all of them, and
+    every page whose neighbours span two communities would change. Instead a community
+    is known by the smallest hash of its members' ids (a min-hash): it changes only when
+    that community's members do, and a note joining a community of n changes it with
+    probability 1/(n+1) (the smallest id would change it whenever new notes sort first).
+    """
+    key: dict[int, int] = {}
+    for node, c in community.items():
+        h = int.from_bytes(hashlib.blake2b(node.encode(), digest_size=4).digest(), "big")
+        if c not in key or h < key[c]:
+            key[c] = h
+    return {node: key[c] for node, c in community.items()}
+
+
+def _embed_texts(notes: list[tuple[str, str]], cache_file: Path) -> list[str]:
+    """The text embedded for each (title, body): the title and the start of its plain text.
+
+    Cached by a hash of exactly what it is made from: cleaning 10,000 openings of
+    markdown costs a second, and a build after adding one note needs only one.
+    """
+    version = store.content_hash(str(EMBED_CHARS), code_digest("notegraph.vault"),
+                                 code_digest("notegraph.site.graphpages"))
+    data = _read_cache(cache_file, version) or {}
+    cached = data.get("texts") if isinstance(data.get("texts"), dict) else {}
+    texts: dict[str, str] = {}
+    out = []
+    for title, body in notes:
+        # plain_text of the opening only: cleaning a whole 600-word body to keep 500
+        # characters of it was the slowest step of a warm build
+        opening = body[: EMBED_CHARS * 3]
+        key = hashlib.blake2b(f"{title}\0{opening}".encode(), digest_size=12).hexdigest()
+        text = cached.get(key)
+        if not isinstance(text, str):
+            text = f"{title}. {plain_text(opening, EMBED_CHARS)}"
+        texts[key] = text
+        out.append(text)
+    if texts != cached:
+        _write_cache(cache_file, version, {"texts": texts})
+    return out
+
+
 def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: int,
-                    cache_dir: Path) -> dict[str, list[Related]]:
-    """`related_all`, reused from disk when the graph and the embeddings are the same."""
-    vec_part = ""
+                    cache_dir: Path, stats: dict[str, int] | None = None
+                    ) -> dict[str, list[Related]]:
+    """`related_all`, with each note's list reused when nothing it reads has changed.
+
+    Two cache files: `nearest.npz`, every note's nearest notes by embedding (updated,
+    not recomputed, when a few vectors change; see `notegraph.nearest`), and
+    `related.npz`, each note's related notes under a hash of its inputs
+    (`related_keys`). Adding a note recomputes the lists of the notes around it and of
+    the few notes it is nearest to, and gives what a fresh build gives.
+    """
+    version = store.content_hash(RELATED_VERSION,
+                                 code_digest("notegraph.graph", "notegraph.nearest",
+                                             "notegraph.site.graphpages"))
+    related_path = cache_dir / "related.npz"
+    nearest_path = cache_dir / "nearest.npz"
+    similar: dict[str, list[str]] = {}
+    digests: dict[str, str] = {}
     if vectors:
-        ids = sorted(vectors)
-        vec_part = store.content_hash("\n".join(ids).encode(),
-                                      np.stack([vectors[i] for i in ids]).tobytes())
-    key = store.content_hash(RELATED_VERSION, code_digest("notegraph.graph"), graph_digest(g),
-                             vec_part, str(k))
-    path = cache_dir / f"related-{key}.json"
-    if path.is_file():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return {n: [Related(*r) for r in rows] for n, rows in data.items()}
-        except (OSError, ValueError, TypeError):
-            pass
-    result = related_all(g, k, vectors=vectors)
-    if path.parent.is_dir():
-        for old in path.parent.glob("related-*.json"):  # keep only the current one
-            old.unlink(missing_ok=True)
-    store.atomic_write_json(path, {n: [[r.note_id, r.score, r.similarity, r.shared, r.linked]
-                                       for r in rows] for n, rows in result.items()})
-    return result
+        previous = None
+        data = _read_arrays(nearest_path, version)
+        if data is not None:
+            try:
+                previous = Nearest.from_arrays(data)
+            except (KeyError, TypeError, ValueError, IndexError):
+                previous = None
+        near = nearest_lists(g, vectors, k, previous=previous)
+        similar = near.lists()
+        digests = dict(zip(near.ids, near.digests, strict=True))
+        if not near.same_as(previous):
+            _write_arrays(nearest_path, version, near.to_arrays())
+    keys = related_keys(g, k, digests, similar)
+    cached = _read_related(related_path, version)
+    result: dict[str, list[Related] | None] = {n: cached.get(key) for n, key in keys.items()}
+    missing = [n for n, rows in result.items() if rows is None]
+    if missing:
+        result.update(related_all(g, k, vectors=vectors, similar=similar, notes=missing))
+    done: dict[str, list[Related]] = {n: rows or [] for n, rows in result.items()}
+    if stats is not None:
+        stats.update(related_reused=len(done) - len(missing), related_computed=len(missing))
+    if missing or len(cached) != len(keys):
+        # only the current notes' entries: the file does not grow without end
+        _write_related(related_path, version, {keys[n]: rows for n, rows in done.items()})
+    for old in cache_dir.glob("related-*.json"):  # the whole-graph cache of before
+        old.unlink(missing_ok=True)
+    return done
+
+
+def _read_arrays(path: Path, version: str) -> dict[str, np.ndarray] | None:
+    """The arrays in the `.npz` file `path` if this `version` of the code wrote it."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return None
+    stamp = arrays.get("version")
+    return arrays if stamp is not None and str(stamp) == version else None
+
+
+def _write_arrays(path: Path, version: str, arrays: Mapping[str, np.ndarray]) -> None:
+    """Write arrays as one `.npz` cache file, atomically."""
+    buf = io.BytesIO()
+    np.savez(buf, version=np.array(version), **arrays)
+    store.atomic_write_bytes(path, buf.getvalue())
+
+
+def _read_related(path: Path, version: str) -> dict[str, list[Related]]:
+    """Cached related lists by input key (empty when missing, stale or corrupt)."""
+    data = _read_arrays(path, version)
+    if data is None:
+        return {}
+    try:
+        keys, starts = unpack_strings(data["keys"]), data["starts"].tolist()
+        ids = unpack_strings(data["ids"])
+        notes = [ids[i] for i in data["note"].tolist()]
+        rows = list(zip(notes, data["score"].tolist(),
+                        data["similarity"].tolist(), data["shared"].tolist(),
+                        data["linked"].tolist(), strict=True))
+        return {key: [Related(*r) for r in rows[a:b]]
+                for key, a, b in zip(keys, starts, starts[1:], strict=False)}
+    except (KeyError, ValueError, TypeError, IndexError):
+        return {}
+
+
+def _write_related(path: Path, version: str, lists: Mapping[str, list[Related]]) -> None:
+    """Write related lists by input key as flat columns (exact floats, fast to load)."""
+    flat = [r for rows in lists.values() for r in rows]
+    ids = sorted({r.note_id for r in flat})
+    index = {u: i for i, u in enumerate(ids)}
+    starts = np.cumsum([0, *(len(rows) for rows in lists.values())])
+    _write_arrays(path, version, {
+        "keys": pack_strings(list(lists)), "starts": starts.astype(np.int64),
+        "ids": pack_strings(ids), "note": np.array([index[r.note_id] for r in flat],
+                                                   dtype=np.int32),
+        "score": np.array([r.score for r in flat], dtype=np.float64),
+        "similarity": np.array([r.similarity for r in flat], dtype=np.float64),
+        "shared": np.array([r.shared for r in flat], dtype=np.int64),
+        "linked": np.array([r.linked for r in flat], dtype=bool)})
+
+
+def _read_cache(path: Path, version: str) -> dict | None:
+    """The JSON object in `path` if it was written by this `version` of the code."""
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == version else None
+
+
+def _write_cache(path: Path, version: str, data: dict) -> None:
+    """Write a JSON cache file (compact: it is read by machines only)."""
+    store.atomic_write_text(path, json.dumps({"version": version, **data},
+                                             ensure_ascii=False, separators=(",", ":")))

@@ -5,7 +5,9 @@ minutes. So it is hierarchical: Louvain communities are laid out as discs (a sma
 force layout of the community graph, then overlaps pushed apart), and each community's
 nodes are laid out inside their disc; a community too big for a dense force layout is
 split again by Louvain. Every random choice has a fixed seed, so the same graph gives
-the same picture, and the result is cached on disk by a hash of the graph.
+the same picture, and the result is cached on disk by a hash of the graph. A changed
+graph reuses the inner layout of every community whose own subgraph did not change
+(`GroupLayouts`): adding a note lays out one community again, not all of them.
 
 Local graphs (1–2 hops around a page) use a radial layout: the page in the centre, its
 neighbours on a ring, their neighbours on an outer ring, near their parent. That costs
@@ -33,8 +35,9 @@ import numpy as np
 from notegraph import store
 from notegraph.code_digest import code_digest
 from notegraph.graph import communities, graph_digest
+from notegraph.louvain import louvain_communities
 
-LAYOUT_VERSION = "3"
+LAYOUT_VERSION = "4"
 SEED = 7
 # Largest group laid out by one dense force simulation (O(n²) memory and time per step).
 DIRECT_LIMIT = 350
@@ -128,8 +131,8 @@ def _layout_group(g: nx.Graph, nodes: list[str], seed: int, depth: int = 0
                  for a, b, d in sub.edges(data=True)]
         pos = _force_layout(n, sorted(edges), seed)
         return {u: pos[index[u]] * radius for u in nodes}
-    groups = nx.community.louvain_communities(g.subgraph(nodes), weight="weight",
-                                              seed=seed, resolution=1.0 + depth)
+    groups = louvain_communities(g, weight="weight", seed=seed, resolution=1.0 + depth,
+                                 nodes=nodes)
     groups = sorted((sorted(x) for x in groups), key=lambda x: (-len(x), x[0]))
     if len(groups) == 1:  # Louvain could not split it: cut it in order
         groups = [nodes[i:i + DIRECT_LIMIT] for i in range(0, n, DIRECT_LIMIT)]
@@ -138,18 +141,21 @@ def _layout_group(g: nx.Graph, nodes: list[str], seed: int, depth: int = 0
 
 def _pack(g: nx.Graph, groups: list[list[str]], seed: int, depth: int
           ) -> dict[str, np.ndarray]:
-    """Lay out each group in its own disc, then arrange the discs by their ties.
+    """Lay out each group in its own disc, then arrange the discs by their ties."""
+    units = [_layout_group(g, members, seed + i, depth) for i, members in enumerate(groups)]
+    return _arrange_all(g, units, seed)
 
-    More groups than one simulation takes (thousands of unlinked notes are thousands of
-    one-node communities) are packed in batches first, so no step is ever quadratic in
-    the size of the vault.
+
+def _arrange_all(g: nx.Graph, units: list[dict[str, np.ndarray]], seed: int
+                 ) -> dict[str, np.ndarray]:
+    """`_arrange`, in batches when there are more units than one simulation takes.
+
+    Thousands of unlinked notes are thousands of one-node communities: they are packed
+    `DIRECT_LIMIT` at a time first, so no step is ever quadratic in the size of the vault.
     """
-    if len(groups) > DIRECT_LIMIT:
-        batches = [groups[i:i + DIRECT_LIMIT] for i in range(0, len(groups), DIRECT_LIMIT)]
-        units = [_pack(g, batch, seed + i, depth + 1) for i, batch in enumerate(batches)]
-    else:
-        units = [_layout_group(g, members, seed + i, depth)
-                 for i, members in enumerate(groups)]
+    if len(units) > DIRECT_LIMIT:
+        units = [_arrange_all(g, units[i:i + DIRECT_LIMIT], seed + b)
+                 for b, i in enumerate(range(0, len(units), DIRECT_LIMIT))]
     return _arrange(g, units, seed)
 
 
@@ -183,16 +189,77 @@ def _arrange(g: nx.Graph, units: list[dict[str, np.ndarray]], seed: int
     return out
 
 
-def global_layout(g: nx.Graph, seed: int = SEED) -> Layout:
-    """Deterministic positions for every node of `g`, grouped by Louvain community."""
+class GroupLayouts:
+    """Inner layouts of communities, keyed by a hash of each community's own subgraph.
+
+    A community's inner layout depends only on its members and the edges (with weights)
+    among them, and its seed is derived from the same hash, never from its rank. So
+    after a small change only the communities that changed are laid out again, and the
+    result is the one a fresh build computes: the cache changes the cost, not the output.
+    `hits`/`misses` count what one layout reused and computed.
+    """
+
+    def __init__(self, entries: Mapping[str, list[list[float]]] | None = None) -> None:
+        self.entries: dict[str, list[list[float]]] = dict(entries or {})
+        self.used: dict[str, list[list[float]]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def layout(self, g: nx.Graph, members: list[str], seed: int) -> dict[str, np.ndarray]:
+        """`members`' (sorted) positions in their disc, from the cache when it has them."""
+        if len(members) == 1:  # nothing to lay out: not worth an entry
+            return _layout_group(g, members, seed, depth=1)
+        key = group_key(g, members, seed)
+        cached = _rows(self.entries.get(key), len(members))
+        if cached is not None:
+            self.hits += 1
+            rows = cached
+        else:
+            self.misses += 1
+            pos = _layout_group(g, members, int(key[:8], 16), depth=1)
+            rows = np.array([pos[u] for u in members], dtype=float)
+        self.used[key] = rows.tolist()
+        return dict(zip(members, rows, strict=True))
+
+
+def _rows(data: Any, n: int) -> np.ndarray | None:
+    """`data` as an (n, 2) array of finite floats, or None (missing or malformed)."""
+    if not isinstance(data, list) or len(data) != n:
+        return None
+    try:
+        rows = np.array(data, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return rows if rows.shape == (n, 2) and np.isfinite(rows).all() else None
+
+
+def group_key(g: nx.Graph, members: list[str], seed: int) -> str:
+    """A hash of `members` (sorted) and the weighted edges among them: all a group's
+    inner layout reads."""
+    inside = set(members)
+    adj = g._adj
+    edges = [f"{u}\t{v}\t{d.get('weight', 1.0)}" for u in members
+             for v, d in adj[u].items() if v in inside and u < v]
+    edges.sort()
+    return store.content_hash(str(seed), "\n".join(members), "\n".join(edges))
+
+
+def global_layout(g: nx.Graph, seed: int = SEED, groups: GroupLayouts | None = None
+                  ) -> Layout:
+    """Deterministic positions for every node of `g`, grouped by Louvain community.
+
+    `groups` lends cached inner layouts of communities (see `GroupLayouts`); the result
+    is the same with or without it.
+    """
     community = communities(g, seed=seed)
     if not community:
         return Layout({}, {})
-    groups: dict[int, list[str]] = {}
+    groups = groups if groups is not None else GroupLayouts()
+    members: dict[int, list[str]] = {}
     for node, c in community.items():
-        groups.setdefault(c, []).append(node)
-    ordered = [sorted(groups[c]) for c in sorted(groups)]
-    pos = _pack(g, ordered, seed, depth=1)
+        members.setdefault(c, []).append(node)
+    units = [groups.layout(g, sorted(members[c]), seed) for c in sorted(members)]
+    pos = _arrange_all(g, units, seed)
     arr = np.array([pos[u] for u in sorted(pos)])
     origin = arr.min(axis=0)
     positions = {u: (round(float(pos[u][0] - origin[0]), 2),
@@ -200,13 +267,20 @@ def global_layout(g: nx.Graph, seed: int = SEED) -> Layout:
     return Layout(positions, dict(sorted(community.items())))
 
 
-def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED) -> Layout:
-    """`global_layout`, reusing the cached result for an identical graph.
+def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED,
+                  digest: str | None = None, stats: dict[str, int] | None = None) -> Layout:
+    """`global_layout`, reusing the cached result for an identical graph and the cached
+    inner layouts of unchanged communities for a changed one.
 
-    A missing or corrupt cache file just means the layout is computed again.
+    `digest` is `graph_digest(g)` when the caller has it already. `stats`, when given,
+    receives how many community layouts were reused and computed. A missing or corrupt
+    cache file just means the layout is computed again.
     """
-    version = LAYOUT_VERSION + code_digest("notegraph.site.graphviz", "notegraph.graph")
-    path = cache_dir / f"graph-layout-{graph_digest(g, version)}-{seed}.json" if cache_dir else None
+    version = LAYOUT_VERSION + code_digest("notegraph.site.graphviz", "notegraph.graph",
+                                           "notegraph.louvain")
+    digest = digest if digest is not None else graph_digest(g)
+    key = store.content_hash(version, digest)
+    path = cache_dir / f"graph-layout-{key}-{seed}.json" if cache_dir else None
     if path is not None and path.is_file():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -216,13 +290,34 @@ def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED) -> Layo
                 return Layout(positions, community)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             pass
-    layout = global_layout(g, seed)
-    if path is not None:
+    groups_path = cache_dir / f"layout-groups-{seed}.json" if cache_dir else None
+    groups = GroupLayouts(_read_groups(groups_path, version))
+    layout = global_layout(g, seed, groups)
+    if stats is not None:
+        stats.update(layout_groups_reused=groups.hits, layout_groups_computed=groups.misses)
+    if path is not None and groups_path is not None:
         for old in path.parent.glob("graph-layout-*.json"):  # keep one: the current graph
             old.unlink(missing_ok=True)
         store.atomic_write_json(path, {"positions": layout.positions,
                                        "community": layout.community})
+        if groups.misses or len(groups.used) != len(groups.entries):
+            # only the groups of the current graph: the file does not grow without end
+            store.atomic_write_text(groups_path, json.dumps(
+                {"version": version, "groups": groups.used}, separators=(",", ":")))
     return layout
+
+
+def _read_groups(path: Path | None, version: str) -> dict[str, list[list[float]]]:
+    """The cached community layouts in `path` (none when missing, stale or corrupt)."""
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") == version and isinstance(data.get("groups"), dict):
+            return data["groups"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    return {}
 
 
 # ---------------------------------------------------------------- local (radial) layout
@@ -346,14 +441,16 @@ def global_svg(g: nx.Graph, layout: Layout, href: Href, labels: int | None = Non
     w = max(xs) - min(xs) + 2 * margin
     h = max(ys) - min(ys) + 2 * margin
     ox, oy = min(xs) - margin, min(ys) - margin
-    edges = sorted(g.edges(data=True), key=lambda e: (-float(e[2].get("weight", 1.0)),
-                                                       min(e[0], e[1]), max(e[0], e[1])))
+    # heaviest first, then by ids; plain adjacency dicts, not networkx's edge views
+    # (which cost a second per build at 10,000 notes, with graph_json)
+    edges = sorted((-float(d.get("weight", 1.0)), a, b)
+                   for a, nbrs in g._adj.items() for b, d in nbrs.items() if a <= b)
     parts = [f'<svg class="ng-graph ng-global" xmlns="http://www.w3.org/2000/svg" '
              f'viewBox="{ox:.1f} {oy:.1f} {w:.1f} {h:.1f}" role="img" '
              f'aria-label="Graph of {g.number_of_nodes()} notes" '
              f'data-nodes="{g.number_of_nodes()}" data-edges="{g.number_of_edges()}">']
     d = "".join(f"M{pos[a][0]:.1f} {pos[a][1]:.1f}L{pos[b][0]:.1f} {pos[b][1]:.1f}"
-                for a, b, _ in edges[:MAX_EDGES_DRAWN])
+                for _, a, b in edges[:MAX_EDGES_DRAWN])
     parts.append(f'<path class="ng-edges" d="{d}"/>')
     parts.append('<g class="ng-nodes">')
     degree = dict(g.degree)
@@ -492,5 +589,6 @@ def graph_json(g: nx.Graph, layout: Layout, href: Href) -> dict:
                    "community": layout.community.get(u, 0), "degree": g.degree(u)}
                   for u in ids],
         "edges": sorted([min(index[a], index[b]), max(index[a], index[b])]
-                        for a, b in g.edges if a in index and b in index),
+                        for a, nbrs in g._adj.items() if a in index
+                        for b in nbrs if a <= b and b in index),
     }
