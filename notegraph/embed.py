@@ -135,6 +135,22 @@ class CachedEmbedder:
         self._cache = EmbeddingCache(cache_dir / "embeddings" / key) if cache_dir else None
         self.model_calls = 0  # texts actually sent to the model (for benchmarks)
 
+    def prefetch(self, texts: Sequence[str]) -> bool:
+        """Start loading the model now if some of `texts` are not cached (True then).
+
+        Loading takes seconds; a caller with other work to do meanwhile calls this
+        first, then `embed`. Without a model process there is nothing to start.
+        """
+        start = getattr(self._encode, "start", None)
+        if start is None or all(self._cached(store.content_hash(self.name, t))
+                                for t in texts):
+            return False
+        start()
+        return True
+
+    def _cached(self, key: str) -> bool:
+        return self._cache is not None and self._cache.get(key) is not None
+
     def close(self) -> None:
         """Stop the model's process, if it runs in one (its memory is freed)."""
         close = getattr(self._encode, "close", None)

@@ -4,8 +4,9 @@ Importing torch and sentence-transformers and loading MiniLM costs ~450 MB of RS
 glibc and PyTorch never hand back. In the process that also holds a 10,000-note vault
 (and later runs Pagefind beside it) that pushed a cold build past 1 GB. So the model
 lives in `python -m notegraph.model_process MODEL`: started on the first text that is
-not in the embedding cache, fed chunks of texts over a pipe, and stopped when the
-embedder is closed (or this process exits). Warm builds never start it.
+not in the embedding cache (or earlier, by `start`, so the model loads while the parent
+works on), fed chunks of texts over a pipe, and stopped when the embedder is closed (or
+this process exits). Warm builds never start it.
 
 Protocol (pickles over the child's stdin/stdout, one request at a time):
 request `list[str]` → reply `("ok", float32 array)` or `("error", message)`.
@@ -76,6 +77,11 @@ class ModelProcess:
             raise ConfigError(payload)
         return payload
 
+    def start(self) -> None:
+        """Start the child now (it loads the model at once) without waiting for it."""
+        with self._lock:
+            self._start()
+
     def close(self) -> None:
         """Stop the child (its memory is freed); a later call starts a new one."""
         with self._lock:
@@ -139,24 +145,29 @@ class ModelProcess:
 
 
 def serve(model_ref: str, requests: BinaryIO, replies: BinaryIO) -> None:
-    """The child's loop: load the model on the first request, answer until EOF."""
+    """The child's loop: load the model at once (while the parent works on), then answer
+    requests until EOF. A model that cannot be loaded is the answer to every request."""
     from notegraph.embed import load_sentence_transformer, release_freed_memory
 
-    model = None
+    model, failure = None, ""
+    try:
+        model = load_sentence_transformer(model_ref)
+    except ConfigError as exc:
+        failure = str(exc)
     while True:
         try:
             texts = pickle.load(requests)
         except EOFError:
             return
+        if model is None:
+            pickle.dump(("error", failure), replies, protocol=pickle.HIGHEST_PROTOCOL)
+            replies.flush()
+            continue
         try:
-            if model is None:
-                model = load_sentence_transformer(model_ref)
             vectors = model.encode(texts, batch_size=batch_size(texts), convert_to_numpy=True,
                                    normalize_embeddings=True, show_progress_bar=False)
             reply: tuple[str, Any] = ("ok", np.asarray(vectors, dtype=np.float32))
             release_freed_memory()
-        except ConfigError as exc:
-            reply = ("error", str(exc))
         except Exception as exc:  # the model failed on these texts: say so, keep serving
             reply = ("error", f"embedding model {model_ref!r} failed ({exc})")
         pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)

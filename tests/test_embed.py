@@ -139,3 +139,18 @@ def test_cache_writes_only_new_vectors_and_compacts(tmp_path: Path, monkeypatch)
     enc = CountingEncoder()
     CachedEmbedder("fake", enc, tmp_path).embed([f"text {i}" for i in range(5)])
     assert enc.calls == []
+
+
+def test_prefetch_starts_the_model_only_for_texts_not_cached(tmp_path: Path):
+    class StartableEncoder(CountingEncoder):
+        started = 0
+
+        def start(self) -> None:
+            self.started += 1
+
+    enc = StartableEncoder()
+    emb = CachedEmbedder("fake", enc, tmp_path)
+    assert emb.prefetch(["one", "two"]) is True and enc.started == 1
+    emb.embed(["one", "two"])
+    assert emb.prefetch(["two", "one"]) is False and enc.started == 1  # all cached
+    assert CachedEmbedder("fake", CountingEncoder(), tmp_path).prefetch(["new"]) is False

@@ -24,6 +24,7 @@ from notegraph.site import search
 from notegraph.site.search import (
     SearchError,
     SearchExtension,
+    indexed_content,
     indexed_pages,
     run_pagefind,
     shard_count,
@@ -123,6 +124,55 @@ def test_a_changed_note_reindexes_its_shard_only_and_warm_builds_copy(tmp_path: 
     assert len(runs) == count + 1
 
 
+def test_a_new_link_to_a_note_reindexes_only_the_shard_of_the_new_note(tmp_path: Path,
+                                                                        runs) -> None:
+    """jam_3 gains a backlink, which Pagefind ignores: its shard is not indexed again."""
+    root = _project(tmp_path / "p")
+    _build(root)
+    count = len(runs)
+    (root / "content/notes/journal/jam_3_reply.md").write_text(
+        "---\ntitle: A reply\n---\nAn answer to [[jam_3]] about quinces.\n", "utf-8")
+    _build(root)
+    assert len(runs) == count + 1
+    html = (root / "site/journal/jam_3/index.html").read_text("utf-8")
+    assert "A reply" in html  # the backlink is there, on a page not indexed again
+
+
+PAGE = (b'<html><head><title>t</title></head><body><header data-pagefind-ignore="all">'
+        b'<a href="../">home</a></header><main id="content" data-pagefind-body>'
+        b'<article><h1 data-pagefind-meta="title">Jam</h1>'
+        b'<span hidden data-pagefind-filter="channel">Day Radio</span>'
+        b'<div class="note-body"><p>Marmalade <b>and</b> toast.</p></div>'
+        b'<section class="related" data-pagefind-ignore="all"><ul><li>RELATED</li></ul>'
+        b'</section><section class="backlinks" data-pagefind-ignore="all"><p>BACK</p>'
+        b'<section><p>nested</p></section></section></article></main>'
+        b'<aside class="sidebar" data-pagefind-ignore="all"><svg>GRAPH</svg></aside>'
+        b'</body></html>')
+
+
+@pytest.mark.parametrize(("old", "new", "same"), [
+    (b"RELATED", b"other related notes", True),
+    (b"BACK", b"a new backlink", True),
+    (b"nested", b"changed too", True),
+    (b"GRAPH", b"another local graph", True),
+    (b">home<", b">Home<", True),
+    (b"Marmalade", b"Jelly", False),  # the indexed text
+    (b">Jam<", b">Jam!<", False),  # the title
+    (b"Day Radio", b"Night Radio", False),  # a filter
+    (b"<b>and</b>", b"<i>and</i>", False),  # markup of the body counts (conservatively)
+])
+def test_indexed_content_is_what_pagefind_reads(old: bytes, new: bytes, same: bool) -> None:
+    assert PAGE.count(old) == 1
+    assert (indexed_content(PAGE) == indexed_content(PAGE.replace(old, new))) is same
+
+
+def test_indexed_content_of_html_it_cannot_take_apart_is_the_whole_page() -> None:
+    unbalanced = PAGE.replace(b"</main>", b"")
+    assert indexed_content(unbalanced) == unbalanced
+    assert indexed_content(b"<html><body><p>no body mark</p></body></html>") == \
+        b"<html><body><p>no body mark</p></body></html>"
+
+
 def test_old_shards_and_a_single_index_of_older_versions_are_removed(tmp_path: Path) -> None:
     root = _project(tmp_path / "p")
     site = root / "site"
@@ -134,7 +184,7 @@ def test_old_shards_and_a_single_index_of_older_versions_are_removed(tmp_path: P
     names = {p.name for p in (site / "pagefind").iterdir()}
     assert "shard-99" not in names and "pagefind-entry.json" not in names
     assert "shard-0" in names
-    assert sorted(p.name for p in cache.iterdir()) == ["pages.json", "shards"]
+    assert sorted(p.name for p in cache.iterdir()) == ["page-hashes.json", "shards"]
 
 
 def test_indexed_pages_are_those_pagefind_indexes(tmp_path: Path) -> None:
@@ -156,7 +206,7 @@ def test_indexed_pages_are_those_pagefind_indexes(tmp_path: Path) -> None:
 
 
 def test_indexed_pages_reads_only_pages_changed_since_the_state(tmp_path: Path) -> None:
-    site, state = tmp_path / "site", tmp_path / "cache" / "pages.json"
+    site, state = tmp_path / "site", tmp_path / "cache" / "page-hashes.json"
     for name in ("a", "b"):
         (site / name).mkdir(parents=True)
         (site / name / "index.html").write_text(f'<main data-pagefind-body>{name}</main>')

@@ -78,9 +78,13 @@ class GraphExtension:
         self._urls = dict(vault.urls)
         self._titles = {i: n.title for i, n in vault.notes.items()}
         self.stats = {}
+        ids, texts = self._embed_inputs(vault, config) if self.embed else ([], [])
+        # a note the model has not seen starts the model process now, so its few seconds
+        # of loading overlap the layout below instead of following it
+        embedder = self._embedder(config, texts)
         self._layout = graphviz.cached_layout(self._graph, cache, stats=self.stats)
         self._group_key = _stable_group_keys(self._layout.community)
-        vectors = self._vectors(vault, config) if self.embed else None
+        vectors = self._vectors(embedder, ids, texts)
         self._related = _cached_related(self._graph, vectors, self.related_k, cache,
                                         self.stats)
 
@@ -135,29 +139,46 @@ class GraphExtension:
             out.append((c, self._titles.get(hub, hub), len(members[c])))
         return tuple(out)
 
-    def _vectors(self, vault: Vault, config: Config) -> dict[str, np.ndarray] | None:
-        """One embedding per content note (title + start of its text), or None without a model."""
+    def _embed_inputs(self, vault: Vault, config: Config) -> tuple[list[str], list[str]]:
+        """The content notes to embed and their texts (title + start of the text)."""
         ids = [i for i, n in vault.notes.items()
                if self._graph.nodes[i].get("kind") in CONTENT_KINDS]
-        if not ids:
-            return None
         texts = _embed_texts([(vault.notes[i].title, vault.notes[i].body) for i in ids],
-                             config.cache_path / "graph" / "embed-texts.json")
+                             config.cache_path / "graph" / "embed-texts.json") if ids else []
+        return ids, texts
+
+    def _embedder(self, config: Config, texts: list[str]) -> Any:
+        """The embedder, its model already loading when some text is not cached."""
+        if not texts:
+            return None
         try:
             from notegraph.embed import load_embedder
 
             embedder = load_embedder(config)
-            try:
-                matrix = embedder.embed(texts)
-            finally:
-                # stop the model process now: its memory is not needed for the rest of
-                # the build (pages, then Pagefind beside this process)
-                close = getattr(embedder, "close", None)
-                if close is not None:
-                    close()
+            prefetch = getattr(embedder, "prefetch", None)
+            if prefetch is not None:
+                prefetch(texts)
+            return embedder
         except (ImportError, NotegraphError, OSError) as exc:
             self.warnings.append(f"related notes without embeddings: {exc}")
             return None
+
+    def _vectors(self, embedder: Any, ids: list[str], texts: list[str]
+                 ) -> dict[str, np.ndarray] | None:
+        """One embedding per content note, or None without a model."""
+        if embedder is None:
+            return None
+        try:
+            matrix = embedder.embed(texts)
+        except (ImportError, NotegraphError, OSError) as exc:
+            self.warnings.append(f"related notes without embeddings: {exc}")
+            return None
+        finally:
+            # stop the model process now: its memory is not needed for the rest of the
+            # build (pages, then Pagefind beside this process)
+            close = getattr(embedder, "close", None)
+            if close is not None:
+                close()
         return dict(zip(ids, matrix, strict=True))
 
 

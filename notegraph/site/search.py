@@ -48,8 +48,16 @@ INDEX_DIR = "pagefind"
 BUNDLES_SCRIPT = "bundles.js"  # in INDEX_DIR: the shard list read by assets/search.js
 PAGES_PER_SHARD = 1500  # Pagefind 1.5.2: ~450 MB peak RSS for 1,300 pages
 ENTRY = "pagefind-entry.json"  # what every complete bundle has
+PAGE_STATE = "page-hashes.json"  # in the cache: size, mtime and digest of each page
 # `data-pagefind-body` as an attribute (page text cannot contain a raw "<")
 _BODY_ATTR = re.compile(rb"<[^<>]*\sdata-pagefind-body[\s=>/]")
+_IGNORE_ATTR = re.compile(rb"<[^<>]*\sdata-pagefind-ignore[\s=>/]")
+# tags whose attributes Pagefind reads wherever they are (filters, metadata, sorts)
+_DATA_TAGS = re.compile(rb"<[^<>]*\sdata-pagefind-(?:filter|meta|default-meta|sort)"
+                        rb"[^>]*>[^<]*")
+_TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>")
+_VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link",
+         b"meta", b"source", b"track", b"wbr"}
 
 
 class SearchError(NotegraphError):
@@ -58,7 +66,8 @@ class SearchError(NotegraphError):
 
 @dataclass(frozen=True)
 class IndexedPage:
-    """An HTML page Pagefind indexes: its path under `site/` and the hash of its bytes."""
+    """An HTML page Pagefind indexes: its path under `site/` and the digest of what
+    Pagefind reads of it (`indexed_content`)."""
 
     rel: str
     sha: str
@@ -105,9 +114,9 @@ def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_S
 
     Shards come from `cache` when indexed before, else from Pagefind (then kept there);
     cached shards no longer used are dropped, so the cache holds one index. The cache
-    also records the hash of each page (`pages.json`), so unchanged pages are not read.
+    also records the digest of each page (`PAGE_STATE`), so unchanged pages are not read.
     """
-    pages = indexed_pages(site_dir, cache / "pages.json")
+    pages = indexed_pages(site_dir, cache / PAGE_STATE)
     count = shard_count([p.rel for p in pages], pages_per_shard)
     shards: list[list[IndexedPage]] = [[] for _ in range(count)]
     for page in pages:
@@ -133,7 +142,7 @@ def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_S
         if entry.name not in keys:
             _remove(entry)
     for entry in sorted(cache.iterdir()):  # what an older notegraph kept here
-        if entry.name not in ("shards", "pages.json"):
+        if entry.name not in ("shards", PAGE_STATE):
             _remove(entry)
     store.atomic_write_text(index_dir / BUNDLES_SCRIPT, bundles_script(names))
     return names
@@ -168,13 +177,60 @@ def indexed_pages(site_dir: Path, state: Path | None = None) -> list[IndexedPage
                 with open(full, "rb") as fh:
                     data = fh.read()
                 marked = b"data-pagefind-body" in data and bool(_BODY_ATTR.search(data))
-                record = [st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest(), marked]
+                digest = hashlib.sha256(indexed_content(data)).hexdigest()
+                record = [st.st_size, st.st_mtime_ns, digest, marked]
             seen[rel] = record
     if state is not None and seen != known:
         store.atomic_write_json(state, dict(sorted(seen.items())))
     pages = {rel: IndexedPage(rel, r[2]) for rel, r in seen.items()}
     marked_rels = [rel for rel, r in seen.items() if r[3]]
     return [pages[rel] for rel in sorted(marked_rels or pages)]
+
+
+def indexed_content(html: bytes) -> bytes:
+    """What Pagefind reads of a page: the `data-pagefind-body` element without its
+    `data-pagefind-ignore` parts, plus every tag carrying a filter, meta or sort.
+
+    A page whose backlinks, related notes or local graph changed (all ignored, or
+    outside the body) gives the same bytes, so adding a note re-indexes the shards of
+    the pages whose text changed, not of every page it touched. Pages are notegraph's
+    own well-formed HTML; anything this cannot take apart counts as a whole.
+    """
+    start = _BODY_ATTR.search(html)
+    end = _element_end(html, start.start()) if start else None
+    if start is None or end is None:
+        return html
+    body = html[start.start():end]
+    kept, pos = [], 0
+    for ignored in _IGNORE_ATTR.finditer(body):
+        if ignored.start() < pos:
+            continue  # inside a part already left out
+        stop = _element_end(body, ignored.start())
+        if stop is None:
+            return html
+        kept.append(body[pos:ignored.start()])
+        pos = stop
+    kept.append(body[pos:])
+    return b"".join(kept) + b"\0" + b"\n".join(m.group(0) for m in _DATA_TAGS.finditer(html))
+
+
+def _element_end(html: bytes, start: int) -> int | None:
+    """The offset just past the element whose start tag begins at `start` (None if the
+    tags do not balance)."""
+    first = _TAG.match(html, start)
+    if first is None:
+        return None
+    name = first.group(2).lower()
+    if name in _VOID or first.group(0).endswith(b"/>"):
+        return first.end()
+    depth = 0
+    for tag in _TAG.finditer(html, start):
+        if tag.group(2).lower() != name or tag.group(0).endswith(b"/>"):
+            continue
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end()
+    return None
 
 
 def shard_of(rel: str, count: int) -> int:
