@@ -52,9 +52,8 @@ PAGE_STATE = "page-hashes.json"  # in the cache: size, mtime and digest of each 
 # `data-pagefind-body` as an attribute (page text cannot contain a raw "<")
 _BODY_ATTR = re.compile(rb"<[^<>]*\sdata-pagefind-body[\s=>/]")
 _IGNORE_ATTR = re.compile(rb"<[^<>]*\sdata-pagefind-ignore[\s=>/]")
-# tags whose attributes Pagefind reads wherever they are (filters, metadata, sorts)
-_DATA_TAGS = re.compile(rb"<[^<>]*\sdata-pagefind-(?:filter|meta|default-meta|sort)"
-                        rb"[^>]*>[^<]*")
+# attributes Pagefind reads wherever they are (filters, metadata, sorts)
+_DATA_ATTR = re.compile(rb"\sdata-pagefind-(?:filter|meta|default-meta|sort)\b")
 _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>")
 _VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link",
          b"meta", b"source", b"track", b"wbr"}
@@ -211,7 +210,22 @@ def indexed_content(html: bytes) -> bytes:
         kept.append(body[pos:ignored.start()])
         pos = stop
     kept.append(body[pos:])
-    return b"".join(kept) + b"\0" + b"\n".join(m.group(0) for m in _DATA_TAGS.finditer(html))
+    return b"".join(kept) + b"\0" + b"\n".join(_data_tags(html))
+
+
+def _data_tags(html: bytes) -> list[bytes]:
+    """Each tag with a filter/meta/sort attribute, with the text right after it."""
+    out = []
+    # a literal search: a regex starting with \s tries every position of the page
+    at = html.find(b"data-pagefind-")
+    while at >= 0:
+        if _DATA_ATTR.match(html, at - 1):
+            start = html.rfind(b"<", 0, at)
+            close = html.find(b">", at)
+            end = html.find(b"<", close) if close >= 0 else -1
+            out.append(html[start:end if end >= 0 else len(html)])
+        at = html.find(b"data-pagefind-", at + 1)
+    return out
 
 
 def _element_end(html: bytes, start: int) -> int | None:
@@ -224,13 +238,19 @@ def _element_end(html: bytes, start: int) -> int | None:
     if name in _VOID or first.group(0).endswith(b"/>"):
         return first.end()
     depth = 0
-    for tag in _TAG.finditer(html, start):
-        if tag.group(2).lower() != name or tag.group(0).endswith(b"/>"):
+    for tag in _named_tags(name).finditer(html, start):  # only this element's tags
+        if tag.group(0).endswith(b"/>"):
             continue
         depth += -1 if tag.group(1) else 1
         if depth == 0:
             return tag.end()
     return None
+
+
+@functools.lru_cache(maxsize=32)
+def _named_tags(name: bytes) -> re.Pattern[bytes]:
+    """Start and end tags of elements called `name`."""
+    return re.compile(rb"<(/?)" + re.escape(name) + rb"(?=[\s/>])[^>]*>", re.I)
 
 
 def shard_of(rel: str, count: int) -> int:
