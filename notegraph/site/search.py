@@ -42,6 +42,7 @@ from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
 from notegraph.site.pages import Page, SiteIndex
+from notegraph.site.workers import default_jobs, map_chunks
 from notegraph.vault import Vault
 
 INDEX_DIR = "pagefind"
@@ -162,6 +163,7 @@ def indexed_pages(site_dir: Path, state: Path | None = None) -> list[IndexedPage
         except (OSError, ValueError):
             known = {}  # no state or a corrupt one: read every page
     seen: dict[str, list[Any]] = {}
+    unread: list[tuple[str, str]] = []  # (rel, full path) of pages new or changed
     for dirpath, dirnames, filenames in os.walk(site_dir):
         if dirpath == str(site_dir):
             dirnames[:] = [d for d in dirnames if d != INDEX_DIR]
@@ -172,18 +174,32 @@ def indexed_pages(site_dir: Path, state: Path | None = None) -> list[IndexedPage
             rel = Path(full).relative_to(site_dir).as_posix()
             st = os.stat(full)
             record = known.get(rel)
-            if not (isinstance(record, list) and record[:2] == [st.st_size, st.st_mtime_ns]):
-                with open(full, "rb") as fh:
-                    data = fh.read()
-                marked = b"data-pagefind-body" in data and bool(_BODY_ATTR.search(data))
-                digest = hashlib.sha256(indexed_content(data)).hexdigest()
-                record = [st.st_size, st.st_mtime_ns, digest, marked]
-            seen[rel] = record
+            if isinstance(record, list) and record[:2] == [st.st_size, st.st_mtime_ns]:
+                seen[rel] = record
+            else:
+                unread.append((rel, full))
+    # after a full rebuild that is every page: read them in worker processes
+    with map_chunks(_page_records, unread, default_jobs(), chunk_size=500) as chunks:
+        for records in chunks:
+            seen.update(records)
     if state is not None and seen != known:
         store.atomic_write_json(state, dict(sorted(seen.items())))
     pages = {rel: IndexedPage(rel, r[2]) for rel, r in seen.items()}
     marked_rels = [rel for rel, r in seen.items() if r[3]]
     return [pages[rel] for rel in sorted(marked_rels or pages)]
+
+
+def _page_records(pages: Sequence[tuple[str, str]]) -> dict[str, list[Any]]:
+    """[size, mtime, digest of what Pagefind reads, has a body mark] of each page."""
+    out: dict[str, list[Any]] = {}
+    for rel, full in pages:
+        with open(full, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            data = fh.read()
+        marked = b"data-pagefind-body" in data and bool(_BODY_ATTR.search(data))
+        digest = hashlib.sha256(indexed_content(data)).hexdigest()
+        out[rel] = [st.st_size, st.st_mtime_ns, digest, marked]
+    return out
 
 
 def indexed_content(html: bytes) -> bytes:
