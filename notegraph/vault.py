@@ -40,6 +40,7 @@ PARSER_VERSION = "4"
 
 TIMESTAMP_RE = re.compile(
     r"<a\s+class=\"yt-timestamp\"\s+data-t=\"([^\"<>]*)\"\s*>\s*\[[^\]<>]*\]\s*</a>")
+_OPENER_RE = re.compile(r"---[ \t]*(?:\n|\Z)")
 _FRONTMATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?",
                              re.DOTALL | re.MULTILINE)
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9<])")
@@ -338,7 +339,7 @@ def split_frontmatter(text: str, problems: list[str] | None = None
     text = text.lstrip("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n")
-    if not text.startswith("---"):
+    if not _OPENER_RE.match(text):  # `----` or `--- text` is a rule or text, as in Obsidian
         return {}, text
     m = _FRONTMATTER_RE.match(text)
     if not m:

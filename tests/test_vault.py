@@ -49,6 +49,9 @@ def test_unclosed_frontmatter_and_bad_bytes() -> None:
     ("---\n---\nBody", {}, "Body", None),  # empty frontmatter
     ("No frontmatter\n---\n", {}, "No frontmatter\n---\n", None),
     ("---\ntitle: A\nno end", {}, "---\ntitle: A\nno end", "never closed"),
+    ("----\nA rule first.\n", {}, "----\nA rule first.\n", None),  # not an opener
+    ("--- not yaml\nText\n---\n", {}, "--- not yaml\nText\n---\n", None),
+    ("---", {}, "---", "never closed"),  # an opener and nothing else
     ("---\ntitle: [A\n---\nBody", {}, "Body", "not valid YAML"),
     ("---\n- a list\n---\nBody", {}, "Body", "not a mapping"),
 ])
