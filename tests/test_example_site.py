@@ -29,7 +29,6 @@ from notegraph import api
 from notegraph.config import load_config
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "artifacts" / "screenshots"
 SUBPATH = "podcast"
 
@@ -79,24 +78,9 @@ def base_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                               args=["--headless", "--no-sandbox", "--disable-gpu",
-                                     "--disable-background-networking"])
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 @pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def page(chromium, base_url):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
     # Nothing leaves the machine: YouTube and any other host are refused.
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
     p = context.new_page()
@@ -175,9 +159,9 @@ def test_timestamp_seeks_the_embedded_player(page, base_url):
 
 
 @pytest.mark.browser
-def test_graph_page_renders_without_javascript(browser, base_url, built_site):
+def test_graph_page_renders_without_javascript(chromium, base_url, built_site):
     # Without JavaScript: the SVG is in the HTML, every node is a link.
-    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    ctx = chromium.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     p = ctx.new_page()
     p.goto(base_url + "graph/")
     # One circle per note (how many notes the example makes follows the note writer).

@@ -33,7 +33,6 @@ from notegraph.site.search import (
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "site_project"
-CHROMIUM = Path("/usr/bin/chromium")
 SUBPATH = "notes"
 PER_SHARD = 4
 # hand-written notes on two channels: a word they share, and one word each
@@ -270,22 +269,16 @@ def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
 
 
 @pytest.fixture
-def browser_page() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=["--headless", "--no-sandbox", "--disable-gpu",
-                                           "--disable-background-networking"])
-        try:
-            p = browser.new_page()
-            errors: list[str] = []
-            p.on("pageerror", lambda exc: errors.append(str(exc)))
-            yield p
-            assert errors == [], f"JavaScript errors: {errors}"
-        finally:
-            browser.close()
+def browser_page(chromium) -> Iterator[object]:
+    context = chromium.new_context()
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield p
+        assert errors == [], f"JavaScript errors: {errors}"
+    finally:
+        context.close()
 
 
 @pytest.mark.browser
