@@ -127,13 +127,21 @@ def test_a_new_link_to_a_note_reindexes_only_the_shard_of_the_new_note(tmp_path:
                                                                         runs) -> None:
     """jam_3 gains a backlink, which Pagefind ignores: its shard is not indexed again."""
     root = _project(tmp_path / "p")
+    site = root / "site"
     _build(root)
     count = len(runs)
+    shards = len(_bundles(site))
+    first = _files(site)
+    target, reply = "journal/jam_3/index.html", "journal/jam_3_reply/index.html"
+    # the test means something only if the two pages sit in different shards
+    assert shard_of(target, shards) != shard_of(reply, shards)
     (root / "content/notes/journal/jam_3_reply.md").write_text(
         "---\ntitle: A reply\n---\nAn answer to [[jam_3]] about quinces.\n", "utf-8")
     _build(root)
-    assert len(runs) == count + 1
-    html = (root / "site/journal/jam_3/index.html").read_text("utf-8")
+    assert len(_bundles(site)) == shards and len(runs) == count + 1
+    changed = sorted({k.split("/")[1] for k, v in _files(site).items() if first.get(k) != v})
+    assert changed == [f"shard-{shard_of(reply, shards)}"]
+    html = (site / "journal/jam_3/index.html").read_text("utf-8")
     assert "A reply" in html  # the backlink is there, on a page not indexed again
 
 
