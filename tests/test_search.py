@@ -232,6 +232,17 @@ def test_indexed_pages_reads_only_pages_changed_since_the_state(tmp_path: Path) 
     assert indexed_pages(site, state) == indexed_pages(site)
 
 
+def test_pages_read_by_worker_processes_give_the_same_records(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    root = _project(tmp_path / "p")
+    _build(root)
+    monkeypatch.setattr(search, "READ_CHUNK", 3)  # several chunks from a small site
+    alone = indexed_pages(root / "site", tmp_path / "one.json", jobs=1)
+    forked = indexed_pages(root / "site", tmp_path / "two.json", jobs=2)
+    assert forked == alone and len(alone) == 9 + EXTRA
+    assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
+
+
 def test_shard_count_is_a_power_of_two_without_empty_shards() -> None:
     rels = [f"n{i}/index.html" for i in range(10_000)]
     assert shard_count(rels, 1500) == 8

@@ -49,6 +49,7 @@ INDEX_DIR = "pagefind"
 BUNDLES_SCRIPT = "bundles.js"  # in INDEX_DIR: the shard list read by assets/search.js
 PAGES_PER_SHARD = 1500  # Pagefind 1.5.2: ~450 MB peak RSS for 1,300 pages
 ENTRY = "pagefind-entry.json"  # what every complete bundle has
+READ_CHUNK = 500  # pages per task when changed pages are read in worker processes
 PAGE_STATE = "page-hashes.json"  # in the cache: size, mtime and digest of each page
 # `data-pagefind-body` as an attribute (page text cannot contain a raw "<")
 _BODY_ATTR = re.compile(rb"<[^<>]*\sdata-pagefind-body[\s=>/]")
@@ -82,10 +83,13 @@ class SearchExtension:
         self.timeout = timeout
         self.pages_per_shard = pages_per_shard
         self._cache: Path | None = None
+        self._jobs = 1
 
     def prepare(self, vault: Vault, index: SiteIndex, config: Config) -> None:
-        """Remember where shards are cached (the index is built from the written HTML)."""
+        """Remember where shards are cached (the index is built from the written HTML)
+        and how many processes may read pages (the `jobs` setting)."""
         self._cache = config.cache_path / "pagefind"
+        self._jobs = config.jobs or default_jobs()
 
     def note_context(self, note_id: str) -> Mapping[str, Any]:
         """No per-note additions (filters are in the note templates)."""
@@ -104,19 +108,19 @@ class SearchExtension:
             return
         with tempfile.TemporaryDirectory(prefix="notegraph-pagefind-") as scratch:
             cache = self._cache or Path(scratch) / "cache"  # no build cache: nothing kept
-            update_index(site_dir, cache, self.pages_per_shard, self.timeout)
+            update_index(site_dir, cache, self.pages_per_shard, self.timeout, self._jobs)
         result.written.append(f"{INDEX_DIR}/")
 
 
 def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_SHARD,
-                 timeout: float = 600.0) -> list[str]:
+                 timeout: float = 600.0, jobs: int = 1) -> list[str]:
     """Write every shard of the index of `site_dir` and `bundles.js`; returns the shard dirs.
 
     Shards come from `cache` when indexed before, else from Pagefind (then kept there);
     cached shards no longer used are dropped, so the cache holds one index. The cache
     also records the digest of each page (`PAGE_STATE`), so unchanged pages are not read.
     """
-    pages = indexed_pages(site_dir, cache / PAGE_STATE)
+    pages = indexed_pages(site_dir, cache / PAGE_STATE, jobs)
     count = shard_count([p.rel for p in pages], pages_per_shard)
     shards: list[list[IndexedPage]] = [[] for _ in range(count)]
     for page in pages:
@@ -148,7 +152,8 @@ def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_S
     return names
 
 
-def indexed_pages(site_dir: Path, state: Path | None = None) -> list[IndexedPage]:
+def indexed_pages(site_dir: Path, state: Path | None = None, jobs: int = 1
+                  ) -> list[IndexedPage]:
     """The HTML pages under `site_dir` that Pagefind indexes, sorted by path.
 
     Like Pagefind: the pages with a `data-pagefind-body` element, or every page when
@@ -178,8 +183,8 @@ def indexed_pages(site_dir: Path, state: Path | None = None) -> list[IndexedPage
                 seen[rel] = record
             else:
                 unread.append((rel, full))
-    # after a full rebuild that is every page: read them in worker processes
-    with map_chunks(_page_records, unread, default_jobs(), chunk_size=500) as chunks:
+    # after a full rebuild that is every page: read them in `jobs` worker processes
+    with map_chunks(_page_records, unread, jobs, chunk_size=READ_CHUNK) as chunks:
         for records in chunks:
             seen.update(records)
     if state is not None and seen != known:
