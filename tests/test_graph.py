@@ -216,7 +216,7 @@ def test_svgs_escape_titles_and_link_every_node(vault):
     assert "<script>" not in svg and "<img" not in svg
     assert "&lt;script&gt;" in svg
     assert len(re.findall(r'<a href="\.\./[ab]/"', svg)) == 2
-    local = graphviz.local_svg(g, "a", lambda u: f"../{u}/")
+    local = graphviz.local_graph(g, "a", lambda u: f"../{u}/").svg
     assert 'href="../b/"' in local and 'href="../a/"' not in local  # no link to yourself
     assert "<script>" not in local
 

@@ -336,20 +336,13 @@ def _adjacency(g: nx.Graph) -> tuple[dict[str, list[tuple[str, Any]]], dict[str,
     return cached
 
 
-def local_rings(g: nx.Graph, node: str, ring1_max: int = 10, ring2_max: int = 12
-                ) -> tuple[list[str], list[str]]:
-    """The notes shown around `node`: its strongest neighbours, then theirs.
+def _rings(g: nx.Graph, node: str, ring1_max: int, ring2_max: int
+           ) -> tuple[list[str], list[str], dict[str, list[str]]]:
+    """The notes shown around `node` and, for each ring-2 note, its ring-1 neighbours.
 
     Ring 1 is `neighbourhood(g, node, hops=1)` (heaviest tie, then best connected);
     ring 2 the notes most tied to ring 1.
     """
-    ring1, ring2, _ = _rings(g, node, ring1_max, ring2_max)
-    return ring1, ring2
-
-
-def _rings(g: nx.Graph, node: str, ring1_max: int, ring2_max: int
-           ) -> tuple[list[str], list[str], dict[str, list[str]]]:
-    """Ring 1, ring 2 and, for each ring-2 note, its neighbours in ring 1."""
     if node not in g:
         return [], [], {}
     adj, degree = _adjacency(g)
@@ -551,13 +544,6 @@ def local_graph(g: nx.Graph, node: str, href: Href,
             parts.append(circle + label)
     parts.append("</svg>")
     return LocalGraph("".join(parts), (node, *sorted(pos.keys() - {node})))
-
-
-def local_svg(g: nx.Graph, node: str, href: Href,
-              community: Mapping[str, int] | None = None,
-              ring1_max: int = 10, ring2_max: int = 12) -> str:
-    """The SVG of `local_graph` (empty string when the note has no neighbours)."""
-    return local_graph(g, node, href, community, ring1_max, ring2_max).svg
 
 
 def _node_labels(g: nx.Graph) -> dict[str, tuple[str, str, str]]:
