@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -290,14 +291,29 @@ def test_pages_rendered_by_worker_processes_equal_those_rendered_in_process(
 
     monkeypatch.setattr(site_build, "NOTE_CHUNK", 2)  # several chunks from a small vault
     monkeypatch.setattr(site_build, "PARALLEL_FROM", 0)
-    sites = {}
+    # which processes plan note pages (a file per process: workers cannot append to a list)
+    pids = tmp_path / "pids"
+    real_note_page = site_build.note_page
+
+    def note_page(*args, **kwargs):
+        (pids / str(os.getpid())).touch()
+        return real_note_page(*args, **kwargs)
+
+    monkeypatch.setattr(site_build, "note_page", note_page)
+    sites, planners = {}, {}
     for jobs in (1, 2):
         root = tmp_path / f"jobs{jobs}"
         shutil.copytree(FIXTURE, root)
+        pids.mkdir()
         result = build_site(load_config(root, {"jobs": jobs}),
                             extensions=[GraphExtension(embed=False)])
         assert result.rendered_bodies == 9  # as in-process: workers' renders come back
         sites[jobs] = site_files(root)
+        planners[jobs] = {int(p.name) for p in pids.iterdir()}
+        shutil.rmtree(pids)
+    assert planners[1] == {os.getpid()}
+    # planned in worker processes only (how the chunks spread over them is the pool's)
+    assert planners[2] and os.getpid() not in planners[2]
     assert sites[1] == sites[2]
     assert any("ng-local" in html.decode() for html in sites[2].values())
 
