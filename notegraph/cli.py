@@ -214,7 +214,7 @@ def eval_segments_cmd(obj: Context, directory: Path, methods: tuple[str, ...],
                       no_speakers: bool) -> None:
     """Score topic segmentation (boundary F1 ±30 s, Pk on a 10 s grid) on DIRECTORY's
     chaptered episode JSON files, with their chapters hidden from the segmenter."""
-    from notegraph.evaluate import format_table
+    from notegraph.topics.evaluate import format_table
 
     scores = api.evaluate_segments(obj.config, directory, methods=list(methods) or None,
                                    speakers=not no_speakers, reporter=obj.reporter)

@@ -19,8 +19,10 @@ from recording_reporter import RecordingReporter
 
 from notegraph import store
 from notegraph.config import Config, load_config
-from notegraph.generate import generate_notes, ground, load_cached_video
-from notegraph.grounding import (
+from notegraph.models import Cue, KeyPoint, Section, Segment, Sentence, Topic
+from notegraph.notes.generate import generate_notes, ground, load_cached_video
+from notegraph.slugs import format_timestamp
+from notegraph.topics.grounding import (
     Claim,
     GroundingChecker,
     contains_words,
@@ -30,15 +32,13 @@ from notegraph.grounding import (
     specifics,
     vocabulary,
 )
-from notegraph.models import Cue, KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.slugs import format_timestamp
 
 _ANCHOR_RE = re.compile(r'data-t="(\d\d:\d\d:\d\d)">\[(\d\d:\d\d:\d\d)\]</a>')
 
 
 @pytest.fixture(scope="module")
 def embedder(tmp_path_factory: pytest.TempPathFactory):
-    from notegraph.embed import load_embedder
+    from notegraph.embed.embedder import load_embedder
 
     return load_embedder(Config(root=tmp_path_factory.mktemp("embeddings")))
 

@@ -17,13 +17,13 @@ from chat_server import ChatServer, Reply, error
 from llm_fixtures import LINES, SEGMENT, TRANSCRIPT, WordEmbedder, grounded_reply
 from recording_reporter import RecordingReporter
 
-from notegraph.chat import ChatClient, MalformedReply
 from notegraph.config import Config, load_config
 from notegraph.errors import ConfigError
-from notegraph.grounding import is_real_start
 from notegraph.models import Segment
 from notegraph.report import Reporter
+from notegraph.topics.grounding import is_real_start
 from notegraph.writers import WriterContext, get_writer
+from notegraph.writers.chat import ChatClient, MalformedReply
 from notegraph.writers.llm import LLMWriter, clean_text, parse_reply
 
 

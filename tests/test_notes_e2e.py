@@ -13,8 +13,8 @@ from notes_helpers import vault_problems
 
 from notegraph import store
 from notegraph.config import load_config
-from notegraph.generate import generate_notes
 from notegraph.models import Transcript
+from notegraph.notes.generate import generate_notes
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_talk.json"
@@ -43,7 +43,7 @@ def test_import_writes_grounded_notes_with_the_real_model(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_real_model_builds_topic_vectors(tmp_path: Path) -> None:
-    from notegraph.embed import load_embedder
+    from notegraph.embed.embedder import load_embedder
 
     config = load_config(tmp_path)
     store.save_transcript(config.transcripts_path, Transcript.from_dict(

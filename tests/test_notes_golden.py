@@ -13,8 +13,8 @@ from notes_helpers import HashEmbedder, vault_problems
 
 from notegraph import store
 from notegraph.config import load_config
-from notegraph.generate import generate_notes
 from notegraph.models import Transcript
+from notegraph.notes.generate import generate_notes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_talk.json"
 GOLDEN = Path(__file__).parent / "golden" / "notes"

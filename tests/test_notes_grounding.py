@@ -16,7 +16,7 @@ from notes_helpers import vault_problems
 
 from notegraph import api, store
 from notegraph.config import load_config
-from notegraph.note_files import scan_vault
+from notegraph.notes.files import scan_vault
 
 
 @pytest.mark.slow

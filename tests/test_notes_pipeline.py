@@ -14,8 +14,8 @@ from notegraph import store
 from notegraph.cli import cli
 from notegraph.config import Config, load_config
 from notegraph.errors import InputError
-from notegraph.generate import generate_notes
 from notegraph.models import Transcript
+from notegraph.notes.generate import generate_notes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_talk.json"
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.notes import (
+from notegraph.notes.compose import (
     ExistingVault,
     VideoTopics,
     body_fingerprint,

@@ -45,7 +45,7 @@ def _segment(texts: list[str], start: float = 0.0, step: float = 20.0,
 
 
 def _context(segments: list[Segment]) -> WriterContext:
-    from notegraph.concepts import PhraseCounts
+    from notegraph.topics.concepts import PhraseCounts
 
     embedder = HashEmbedder()
     return WriterContext(

@@ -29,8 +29,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from notegraph.concepts import STOPWORDS, singular
 from notegraph.models import Segment, Transcript
+from notegraph.topics.concepts import STOPWORDS, singular
 
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _SENTENCE_END_RE = re.compile(r"[.?!:…]['\"”’)]*$")

@@ -20,11 +20,11 @@ from typing import Protocol
 
 import numpy as np
 
-from notegraph.concepts import PhraseCounts
 from notegraph.config import Config
 from notegraph.errors import ConfigError
 from notegraph.models import Segment, Sentence, Topic
 from notegraph.report import Reporter, SilentReporter
+from notegraph.topics.concepts import PhraseCounts
 
 DEFAULT_WRITER = "extractive"
 

@@ -23,7 +23,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from notegraph.concepts import (
+from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
+from notegraph.slugs import format_timestamp
+from notegraph.text.cleanup import is_unidentified
+from notegraph.topics.concepts import (
     STOPWORDS,
     VERBS,
     PhraseCounts,
@@ -32,10 +35,7 @@ from notegraph.concepts import (
     keyphrases,
     singular,
 )
-from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.people import is_first_name, looks_like_name, mentions, speaker_name
-from notegraph.slugs import format_timestamp
-from notegraph.text.cleanup import is_unidentified
+from notegraph.topics.people import is_first_name, looks_like_name, mentions, speaker_name
 from notegraph.writers import WriterContext
 
 _LEADING_FILLER_RE = re.compile(

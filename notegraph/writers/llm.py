@@ -5,7 +5,7 @@ concepts) one topic at a time, so a transcript of any length never overflows a c
 window. For each topic the model gets the video title, the topic's sentences each
 prefixed with its `[HH:MM:SS]`, and the people and concepts already known, and replies
 with one JSON object (`parse_reply` validates it). Every sentence of the reply then goes
-through `notegraph.grounding`: kept when a cited moment supports it, re-cited when another
+through `notegraph.topics.grounding`: kept when a cited moment supports it, re-cited when another
 moment of the topic clearly does, dropped otherwise; the counts land in `Topic.meta`
 (`grounding: {kept, recited, dropped}`), which the note's frontmatter records.
 
@@ -29,10 +29,12 @@ from typing import Any
 import jinja2
 import numpy as np
 
-from notegraph.chat import ChatClient, MalformedReply
 from notegraph.config import Config
 from notegraph.errors import ConfigError, LLMError
-from notegraph.grounding import (
+from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
+from notegraph.report import Reporter, SilentReporter
+from notegraph.slugs import format_timestamp, link_key
+from notegraph.topics.grounding import (
     Claim,
     GroundingChecker,
     GroundingReport,
@@ -40,10 +42,8 @@ from notegraph.grounding import (
     contains_words,
     plain_text,
 )
-from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.report import Reporter, SilentReporter
-from notegraph.slugs import format_timestamp, link_key
 from notegraph.writers import Writer, WriterContext, register_writer
+from notegraph.writers.chat import ChatClient, MalformedReply
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 SYSTEM_PROMPT = "topic_note_system.txt"

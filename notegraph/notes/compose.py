@@ -1,7 +1,7 @@
 """Topics → markdown notes of the vault (topic, video, person, concept, channel notes).
 
 Pure: `render_vault` takes every video's topics and what the vault already holds, and
-returns the notes to write; `notegraph.note_files` writes them without losing edits.
+returns the notes to write; `notegraph.notes.files` writes them without losing edits.
 
 Transcript text is untrusted. Everything from it that lands in a note is neutralised:
 HTML characters become entities (`<script>` stays text), `[` `]` become entities (a
@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 import yaml
 
-from notegraph.concepts import ConceptIndex, build_concept_index, concept_key
 from notegraph.models import Sentence, Topic
 from notegraph.slugs import format_timestamp, is_youtube_id, link_key, slugify, unique_slug
 from notegraph.store import content_hash
 from notegraph.text.cleanup import is_unidentified
+from notegraph.topics.concepts import ConceptIndex, build_concept_index, concept_key
 
 GENERATOR = "notegraph"
 FOLDERS = {"topic": "topics", "video": "videos", "person": "people", "concept": "concepts",
@@ -365,7 +365,7 @@ def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None =
                              "people": [people_names[link_key(p)] for p in t.people],
                              "concepts": [concepts.names[k] for k in concept_keys],
                              # LLM-written notes: how many sentences the check kept,
-                             # re-cited and dropped (see notegraph.grounding)
+                             # re-cited and dropped (see notegraph.topics.grounding)
                              **({"grounding": dict(t.meta["grounding"])}
                                 if "grounding" in t.meta else {})},
                 body=body))

@@ -24,8 +24,8 @@ import networkx as nx
 import numpy as np
 
 from notegraph import store
-from notegraph.louvain import louvain_communities
-from notegraph.nearest import Nearest, VectorSpace, nearest, nearest_to
+from notegraph.graph.louvain import louvain_communities
+from notegraph.graph.nearest import Nearest, VectorSpace, nearest, nearest_to
 
 KINDS = ("topic", "video", "person", "concept", "channel", "note")
 # Notes a reader would want in a "Related notes" list (people/concepts are hubs, not reads).
@@ -92,7 +92,7 @@ def build_graph(notes: Iterable[GraphNote]) -> nx.Graph:
 
 def communities(g: nx.Graph, seed: int = 7) -> dict[str, int]:
     """Node → community number (0 = largest), by Louvain with a fixed seed
-    (`notegraph.louvain`: the communities networkx finds, in less time).
+    (`notegraph.graph.louvain`: the communities networkx finds, in less time).
 
     Ties in size are broken by the smallest node id, so numbering is stable.
     """
@@ -319,7 +319,7 @@ def graph_digest(g: nx.Graph, *salt: str) -> str:
 
 
 def graph_from_vault(vault: Any) -> nx.Graph:
-    """The graph of a `notegraph.vault.Vault` (its notes, resolved links and frontmatter).
+    """The graph of a `notegraph.vault.read.Vault` (its notes, resolved links and frontmatter).
 
     Reads what the vault already parsed (`Note.type`, `Note.names`, `Note.video_id`), so
     the graph and the pages agree on what a note's frontmatter says.

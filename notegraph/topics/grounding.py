@@ -194,7 +194,7 @@ def span_ends(sentences: Sequence[Sentence]) -> list[int]:
 class GroundingChecker:
     """Grounds claims against the sentences of one topic (built once per topic).
 
-    `embedder` is any `notegraph.embed.Embedder` (L2-normalised rows). The sentences must
+    `embedder` is any `notegraph.embed.embedder.Embedder` (L2-normalised rows). The sentences must
     be the topic's own, in time order: only their starts can ever be cited.
     """
 

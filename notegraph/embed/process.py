@@ -3,7 +3,7 @@
 Importing torch and sentence-transformers and loading MiniLM costs ~450 MB of RSS that
 glibc and PyTorch never hand back. In the process that also holds a 10,000-note vault
 (and later runs Pagefind beside it) that pushed a cold build past 1 GB. So the model
-lives in `python -m notegraph.model_process MODEL`: started on the first text that is
+lives in `python -m notegraph.embed.process MODEL`: started on the first text that is
 not in the embedding cache (or earlier, by `start`, so the model loads while the parent
 works on), fed chunks of texts over a pipe, and stopped when the embedder is closed (or
 this process exits). Warm builds never start it.
@@ -108,7 +108,7 @@ class ModelProcess:
             # -P: not the working directory first on sys.path, where another notegraph
             # checkout could shadow this one
             self._proc = subprocess.Popen(
-                [sys.executable, "-P", "-m", "notegraph.model_process", self.model_ref],
+                [sys.executable, "-P", "-m", "notegraph.embed.process", self.model_ref],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env)
         except OSError as exc:
             raise ModelProcessError(f"cannot start the embedding process ({exc})") from exc
@@ -147,7 +147,7 @@ class ModelProcess:
 def serve(model_ref: str, requests: BinaryIO, replies: BinaryIO) -> None:
     """The child's loop: load the model at once (while the parent works on), then answer
     requests until EOF. A model that cannot be loaded is the answer to every request."""
-    from notegraph.embed import load_sentence_transformer, release_freed_memory
+    from notegraph.embed.embedder import load_sentence_transformer, release_freed_memory
 
     model, failure = None, ""
     try:
@@ -175,7 +175,7 @@ def serve(model_ref: str, requests: BinaryIO, replies: BinaryIO) -> None:
 
 
 def main() -> None:
-    """`python -m notegraph.model_process MODEL_REF` (started by `ModelProcess`)."""
+    """`python -m notegraph.embed.process MODEL_REF` (started by `ModelProcess`)."""
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints of the libraries must not corrupt the reply stream
     serve(sys.argv[1], sys.stdin.buffer, replies)
