@@ -1,6 +1,6 @@
 """Topics → markdown notes of the vault (topic, video, person, concept, channel notes).
 
-Pure: `render_vault` takes every video's topics and what the vault already holds, and
+Pure: `compose_vault` takes every video's topics and what the vault already holds, and
 returns the notes to write; `notegraph.notes.files` writes them without losing edits.
 
 Transcript text is untrusted. Everything from it that lands in a note is neutralised:
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from notegraph.models import Sentence, Topic
+from notegraph.models import Sentence, Topic, VideoTopics
 from notegraph.slugs import format_timestamp, is_youtube_id, link_key, slugify, unique_slug
 from notegraph.store import content_hash
 from notegraph.text.cleanup import is_unidentified
@@ -104,20 +104,6 @@ def link_terms(text: str, terms: dict[str, str], done: set[str]) -> str:
 
 
 # ---------------------------------------------------------------- data in, notes out
-
-@dataclass(frozen=True)
-class VideoTopics:
-    """One video's metadata and topics, with a unit vector per topic (for related notes)."""
-
-    video_id: str
-    title: str
-    channel: str
-    duration: float
-    source: str
-    topics: tuple[Topic, ...]
-    vectors: tuple[tuple[float, ...], ...] = ()
-    speakers: tuple[str, ...] = ()
-
 
 @dataclass(frozen=True)
 class ExistingVault:
@@ -270,7 +256,7 @@ def with_linked_concepts(videos: Sequence[VideoTopics], phrases: Iterable[str],
     return out
 
 
-def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None = None
+def compose_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None = None
                  ) -> list[GeneratedNote]:
     """Every generated note of the vault, from every video's topics."""
     existing = existing or ExistingVault()
@@ -366,8 +352,8 @@ def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None =
                              "concepts": [concepts.names[k] for k in concept_keys],
                              # LLM-written notes: how many sentences the check kept,
                              # re-cited and dropped (see notegraph.topics.grounding)
-                             **({"grounding": dict(t.meta["grounding"])}
-                                if "grounding" in t.meta else {})},
+                             **({"grounding": t.grounding.to_dict()}
+                                if t.grounding is not None else {})},
                 body=body))
             sentences = t.segment.sentences
             for p in t.people:
@@ -426,7 +412,7 @@ def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, concepts: 
         [f"Video: {vlink} ({span})", ""]
     if t.lead:
         lines += [link_terms(escape_text(t.lead), terms, done), ""]
-    prose = t.meta.get("writer") == "llm"  # the model writes paragraphs, not key points
+    prose = t.writer == "llm"  # the model writes paragraphs, not key points
     for section in t.sections:
         lines += [f"## {escape_text(link_label(section.heading))}", ""]
         if prose:
