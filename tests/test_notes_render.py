@@ -7,16 +7,10 @@ import re
 import pytest
 import yaml
 
-from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.notes.compose import (
-    ExistingVault,
-    VideoTopics,
-    body_fingerprint,
-    compose_vault,
-    escape_text,
-    link_terms,
-    with_linked_concepts,
-)
+from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, VideoTopics
+from notegraph.notes.compose import body_fingerprint, compose_vault, with_linked_concepts
+from notegraph.notes.markdown import escape_text, link_terms
+from notegraph.notes.names import ExistingVault
 from notegraph.slugs import WIKILINK_RE, link_key, parse_wikilink
 
 

@@ -20,13 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from notegraph import store
-from notegraph.notes.compose import (
-    FOLDERS,
-    GENERATOR,
-    ExistingVault,
-    GeneratedNote,
-    body_fingerprint,
-)
+from notegraph.notes.compose import FOLDERS, GENERATOR, GeneratedNote, body_fingerprint
+from notegraph.notes.names import ExistingVault
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import link_key, slugify
 from notegraph.vault.read import split_frontmatter

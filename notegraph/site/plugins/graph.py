@@ -30,15 +30,9 @@ from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
 from notegraph.graph import layout
-from notegraph.graph.build import (
-    CONTENT_KINDS,
-    Related,
-    graph_from_vault,
-    nearest_lists,
-    related_all,
-    related_keys,
-)
+from notegraph.graph.build import graph_from_vault
 from notegraph.graph.nearest import Nearest, pack_strings, unpack_strings
+from notegraph.graph.related import CONTENT_KINDS, Related, nearest_lists, related_all, related_keys
 from notegraph.site.pages import NoteRef, Page, SiteIndex
 from notegraph.vault.read import Vault, plain_text
 
