@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from notegraph.graph.build import GraphNote, build_graph
+from notegraph.graph.related import related_all
 from notegraph.models import Sentence, Topic, VideoTopics
 from notegraph.notes.markdown import (
     escape_text,
@@ -35,7 +37,7 @@ from notegraph.topics.concepts import concept_key
 GENERATOR = "notegraph"
 FOLDERS = {"topic": "topics", "video": "videos", "person": "people", "concept": "concepts",
            "channel": "channels"}
-MAX_RELATED, MIN_RELATED, RELATED_THRESHOLD = 6, 3, 0.35
+MAX_RELATED = 6
 
 # (video id, topic index) → its related topics, each as (video, index, topic)
 _Related = dict[tuple[str, int], list[tuple[VideoTopics, int, Topic]]]
@@ -296,46 +298,23 @@ def _video_note(v: VideoTopics, slug: str, from_line: str, topic_lines: list[str
                          title=v.title or v.video_id, frontmatter=fm, body="\n".join(lines))
 
 
-def _related_topics(all_topics: list[tuple[VideoTopics, int, Topic]]
-                    ) -> dict[tuple[str, int], list[tuple[VideoTopics, int, Topic]]]:
-    """3–6 most related topics for each, from other parts of the vault.
-
-    Score: cosine similarity of topic vectors plus 0.05 per shared concept; topics of
-    the same video count less, and its neighbouring topics are left out.
-    """
-    if not all_topics:
-        return {}
-    dims = {len(v.vectors[i]) for v, i, _ in all_topics if i < len(v.vectors)}
-    dim = max(dims) if dims else 0
-    mat = np.zeros((len(all_topics), dim), dtype=np.float32)
-    for row, (v, i, _) in enumerate(all_topics):
-        if i < len(v.vectors) and len(v.vectors[i]) == dim:
-            mat[row] = v.vectors[i]
-    sims = mat @ mat.T if dim else np.zeros((len(all_topics), len(all_topics)))
-    # shared concepts, same-video penalty and neighbours, all as matrices (fast on
-    # thousands of topics)
-    vocab: dict[str, int] = {}
-    rows = [[vocab.setdefault(concept_key(c), len(vocab)) for c in t.concepts]
-            for _, _, t in all_topics]
-    member = np.zeros((len(all_topics), max(1, len(vocab))), dtype=np.float32)
-    for r, cols in enumerate(rows):
-        member[r, cols] = 1.0
-    scores = sims + 0.05 * (member @ member.T)
-    video = np.array([hash(v.video_id) for v, _, _ in all_topics])
-    index = np.array([i for _, i, _ in all_topics])
-    same = video[:, None] == video[None, :]
-    scores = scores - 0.15 * same
-    excluded = same & (np.abs(index[:, None] - index[None, :]) <= 1)  # self and neighbours
-    scores = np.where(excluded, -np.inf, scores)
-    out = {}
-    n = len(all_topics)
-    for a, (va, ia, _) in enumerate(all_topics):
-        row = scores[a]
-        top = np.argpartition(-row, min(MAX_RELATED, n - 1))[:MAX_RELATED + 1] if n > 1 else []
-        order = sorted((int(b) for b in top if np.isfinite(row[b])),
-                       key=lambda b: (-row[b], b))[:MAX_RELATED]
-        chosen = [b for b in order if row[b] >= RELATED_THRESHOLD]
-        if len(chosen) < MIN_RELATED:
-            chosen = order[:MIN_RELATED]
-        out[(va.video_id, ia)] = [all_topics[b] for b in chosen]
-    return out
+def _related_topics(all_topics: list[tuple[VideoTopics, int, Topic]]) -> _Related:
+    """Up to `MAX_RELATED` related topics of other videos for each topic, by the one
+    related-notes engine (`notegraph.graph.related`): topic vectors for meaning, shared
+    concepts for structure. The episode's own topics are on its video note already."""
+    by_key = {topic_key(v.video_id, t): (v, i, t) for v, i, t in all_topics}
+    concepts = {f"concept:{concept_key(c)}" for _, _, t in all_topics for c in t.concepts}
+    g = build_graph([*(GraphNote(key, t.title, "topic",
+                                 refs=tuple(f"concept:{concept_key(c)}" for c in t.concepts))
+                       for key, (_, _, t) in by_key.items()),
+                     *(GraphNote(c, c, "concept") for c in sorted(concepts))])
+    vectors = {key: np.asarray(v.vectors[i], dtype=np.float32)
+               for key, (v, i, _) in by_key.items() if i < len(v.vectors) and v.vectors[i]}
+    if len({len(x) for x in vectors.values()}) > 1:
+        vectors = {}  # topics embedded by different models: relate by concepts only
+    groups = {key: v.video_id for key, (v, _, _) in by_key.items()}
+    lists = related_all(g, MAX_RELATED, vectors=vectors, kinds=frozenset({"topic"}),
+                        groups=groups)
+    return {(v.video_id, i): [by_key[r.note_id] for r in lists.get(key, ())
+                              if groups[r.note_id] != v.video_id]
+            for key, (v, i, _) in by_key.items()}
