@@ -24,7 +24,7 @@ from notegraph.notes.compose import FOLDERS, GENERATOR, GeneratedNote, body_fing
 from notegraph.notes.names import ExistingVault
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import link_key, slugify
-from notegraph.vault.read import split_frontmatter
+from notegraph.vault.frontmatter import split_frontmatter
 
 
 @dataclass(frozen=True)
