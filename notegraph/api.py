@@ -156,15 +156,17 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
     rest of the vault is still rendered. Incremental and deterministic: see
     `notegraph.site.build`.
     """
-    from notegraph.site.build import build_site, is_up_to_date
+    from notegraph.site.build import build_site, input_signature, is_up_to_date
     from notegraph.site.videos import load_video_infos
     from notegraph.vault.read import load_vault
 
     reporter = reporter or SilentReporter()
     extensions = extensions if extensions is not None else default_extensions()
+    # The stat walk of the whole vault, once per build: handed to build_site below.
+    signature: str | None = input_signature(config, extensions)
     # Nothing changed since the last build (which wrote any missing notes): skip the
     # vault scan, so a no-change build stays a few thousand `stat` calls.
-    current = not force and is_up_to_date(config, extensions)
+    current = not force and is_up_to_date(config, extensions, signature)
     videos, _ = ({}, []) if current else load_video_infos(config.transcripts_path,
                                                           config.cache_path)
     vault = None
@@ -176,8 +178,10 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
             reporter.info(f"writing notes for {len(missing)} transcript(s) without notes")
             generate_notes(config, video_ids=missing, reporter=reporter)
             vault = None  # it lacks the notes just written: let build_site load it afresh
-    # Hand over the vault already loaded: loading it is most of a warm build's setup.
-    return build_site(config, reporter, extensions=extensions, vault=vault, force=force)
+            signature = None  # and the notes folder changed: walk it again
+    # Hand over what is already loaded: loading the vault is most of a warm build's setup.
+    return build_site(config, reporter, extensions=extensions, vault=vault, force=force,
+                      signature=signature, videos=None if current else videos)
 
 
 def default_extensions() -> list:
