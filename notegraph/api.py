@@ -145,6 +145,23 @@ def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | N
                                       speakers=speakers, reporter=reporter)
 
 
+def evaluate_notes(config: Config, directories: list[Path], *,
+                   reporter: Reporter | None = None) -> list:
+    """Write and score the notes of chaptered episodes in `directories` (chapters hidden).
+
+    Returns `notegraph.evaluate_notes.NoteScore` rows, one per episode; see
+    `notegraph.evaluate_notes.format_notes_table` to print them with their means.
+    """
+    from notegraph.embed import load_embedder
+    from notegraph.evaluate_notes import evaluate_notes as run
+    from notegraph.generate import writer_name
+    from notegraph.writers import get_writer
+
+    reporter = reporter or SilentReporter()
+    writer = get_writer(writer_name(config), config, reporter)
+    return run(directories, load_embedder(config), writer, reporter=reporter)
+
+
 # --- Site: build, check, serve (branch site) -------------------------------------------
 
 

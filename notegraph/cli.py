@@ -221,6 +221,21 @@ def eval_segments_cmd(obj: Context, directory: Path, methods: tuple[str, ...],
     click.echo(format_table(scores))
 
 
+@eval_group.command("notes")
+@click.argument("directories", nargs=-1, required=True,
+                type=click.Path(path_type=Path, file_okay=False))
+@pass_ctx
+@handle_errors
+def eval_notes_cmd(obj: Context, directories: tuple[Path, ...]) -> None:
+    """Write notes for DIRECTORIES' chaptered episodes with their chapters hidden and
+    score them: titles against the chapters, key points, headings, concepts, boundaries
+    and grounding, per episode and as the mean."""
+    from notegraph.evaluate_notes import format_notes_table
+
+    scores = api.evaluate_notes(obj.config, list(directories), reporter=obj.reporter)
+    click.echo(format_notes_table(scores))
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="notegraph")

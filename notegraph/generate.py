@@ -293,10 +293,16 @@ def process_transcript(config: Config, path: Path, writer: Writer,
                        embedder: Any, vault_people: Sequence[str],
                        reporter: Reporter) -> VideoTopics:
     """Sentences → segments → topics for one stored transcript."""
+    return topics_of_transcript(store.load_transcript(path), writer, embedder, vault_people,
+                                reporter)
+
+
+def topics_of_transcript(transcript: Transcript, writer: Writer, embedder: Any,
+                         vault_people: Sequence[str], reporter: Reporter) -> VideoTopics:
+    """Sentences → segments → topics for one transcript (stored or not)."""
     from notegraph.segment import segment_transcript
     from notegraph.text.sentences import split_sentences
 
-    transcript = store.load_transcript(path)
     sentences = split_sentences(transcript)
     recorder = _RecordingEmbedder(embedder)
     segments = segment_transcript(transcript, sentences, recorder)
