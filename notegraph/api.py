@@ -146,11 +146,12 @@ def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | N
 
 
 def evaluate_notes(config: Config, directories: list[Path], *,
-                   reporter: Reporter | None = None) -> list:
+                   reporter: Reporter | None = None, keep: list | None = None) -> list:
     """Write and score the notes of chaptered episodes in `directories` (chapters hidden).
 
     Returns `notegraph.evaluate_notes.NoteScore` rows, one per episode; see
-    `notegraph.evaluate_notes.format_notes_table` to print them with their means.
+    `notegraph.evaluate_notes.format_notes_table` to print them with their means. `keep`
+    (a list) receives every topic written.
     """
     from notegraph.embed import load_embedder
     from notegraph.evaluate_notes import evaluate_notes as run
@@ -159,7 +160,7 @@ def evaluate_notes(config: Config, directories: list[Path], *,
 
     reporter = reporter or SilentReporter()
     writer = get_writer(writer_name(config), config, reporter)
-    return run(directories, load_embedder(config), writer, reporter=reporter)
+    return run(directories, load_embedder(config), writer, reporter=reporter, keep=keep)
 
 
 # --- Site: build, check, serve (branch site) -------------------------------------------

@@ -52,15 +52,14 @@ _PROMO_RE = re.compile(
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # a key point opening on one of these continues a phrase that began before it
 _CONTINUING_TEXT = """
-of to than which whom whose with for from by at is was were are been being into onto
-because cause whereas or nor whether
+of than which whom whose is was were are been being whereas nor or
 """
 _CONTINUING = frozenset(_CONTINUING_TEXT.split())
-# a key point ending on one of these was cut before its last phrase
+# a key point ending on one of these was cut before its last phrase (a preposition may
+# end a spoken sentence: "what they focus on")
 _CUT_END_TEXT = """
-a an the and or but of to in on for with at by from as than that which who whose whom is
-are was were be been being my your his her our their its these those into onto about
-because whether very like
+a an the and or but of to than that which whose is are was were be been being my your his
+her our their its these those because whether very
 """
 _CUT_END = frozenset(_CUT_END_TEXT.split())
 _GENERIC_HEADINGS = frozenset({"key points", "introduction", ""})
@@ -267,6 +266,17 @@ def format_notes_table(scores: Sequence[NoteScore]) -> str:
     return "\n".join(lines)
 
 
+def sample_points(topics: Sequence[Topic], n: int, seed: int = 0) -> str:
+    """`n` key points drawn at random (seeded) from `topics`, one a line with where they
+    are from: what to read to judge the notes by eye."""
+    import random
+
+    pool = [(t, p) for t in topics for p in _points(t)]
+    picked = random.Random(seed).sample(pool, min(n, len(pool)))
+    return "\n".join(f"- [{t.segment.video_id} {int(p.start)}s · {t.title}] {p.text}"
+                     for t, p in picked)
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -275,9 +285,11 @@ def _pct(x: float) -> str:
 
 
 def evaluate_notes(directories: Sequence[Path], embedder: Any, writer: Any,
-                   reporter: Reporter | None = None) -> list[NoteScore]:
+                   reporter: Reporter | None = None,
+                   keep: list[Topic] | None = None) -> list[NoteScore]:
     """Write the notes of every chaptered episode in `directories` (chapters hidden) and
-    score them. `writer` is the notes writer to measure (the configured one)."""
+    score them. `writer` is the notes writer to measure (the configured one); `keep`, when
+    given, receives every topic written (to read them)."""
     from wordfreq import zipf_frequency
 
     from notegraph.generate import topics_of_transcript
@@ -292,6 +304,8 @@ def evaluate_notes(directories: Sequence[Path], embedder: Any, writer: Any,
     for path, episode in reporter.progress(episodes, "Evaluating notes", total=len(episodes)):
         assert not episode.transcript.chapters  # the reference stays hidden
         video = topics_of_transcript(episode.transcript, writer, embedder, (), reporter)
+        if keep is not None:
+            keep.extend(video.topics)
         score = score_topics(episode, video.topics, embedder.embed, zipf)
         reporter.debug(f"{path.name}: title {score.title:.3f} F1 {score.f1:.3f}")
         scores.append(score)

@@ -45,7 +45,7 @@ from notegraph.text.sentences import is_punctuated
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-7"
+PIPELINE_VERSION = "notes-8"
 CACHE_FORMAT = 1
 
 
@@ -118,6 +118,7 @@ def topic_to_dict(t: Topic) -> dict[str, Any]:
                      for s in t.sections],
         "concepts": list(t.concepts), "people": list(t.people),
         "meta": t.meta,  # e.g. the LLM writer's grounding counts (JSON-able by contract)
+        "lead_points": [[p.text, p.start, p.speaker] for p in t.lead_points],
     }
 
 
@@ -134,7 +135,9 @@ def topic_from_dict(d: dict[str, Any]) -> Topic:
                                                             for p in s["points"]))
                                 for s in d["sections"]),
                  concepts=tuple(d["concepts"]), people=tuple(d["people"]),
-                 meta=dict(d.get("meta") or {}))
+                 meta=dict(d.get("meta") or {}),
+                 lead_points=tuple(KeyPoint(p[0], float(p[1]), p[2])
+                                   for p in d.get("lead_points") or ()))
 
 
 def _video_to_dict(key: str, v: VideoTopics) -> dict[str, Any]:
@@ -286,7 +289,9 @@ def ground(topic: Topic, reporter: Reporter) -> Topic:
                           "transcript does not have")
         if points:
             sections.append(Section(section.heading, points))
-    return dataclasses.replace(topic, sections=tuple(sections))
+    lead = tuple(p for p in topic.lead_points
+                 if is_real_start(p.start, seg.sentences, seg.start, seg.end))
+    return dataclasses.replace(topic, sections=tuple(sections), lead_points=lead)
 
 
 def process_transcript(config: Config, path: Path, writer: Writer,

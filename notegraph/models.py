@@ -138,3 +138,6 @@ class Topic:
     concepts: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    # the lead as sentences said in the topic, each with its time (the extractive
+    # writer's); when empty, `lead` is the lead's prose
+    lead_points: tuple[KeyPoint, ...] = ()

@@ -424,7 +424,12 @@ def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, concepts: 
     span = f"{format_timestamp(t.segment.start)}–{format_timestamp(t.segment.end)}"
     lines = [from_line, f"Video: {vlink} ({span})", ""] if from_line else \
         [f"Video: {vlink} ({span})", ""]
-    if t.lead:
+    if t.lead_points:
+        # one sentence a line: one paragraph on the page, and each line's text is what
+        # was said at its own timestamp
+        lines += [f"{link_terms(escape_text(p.text), terms, done)} {timestamp_anchor(p.start)}"
+                  for p in t.lead_points] + [""]
+    elif t.lead:
         lines += [link_terms(escape_text(t.lead), terms, done), ""]
     prose = t.meta.get("writer") == "llm"  # the model writes paragraphs, not key points
     for section in t.sections:
@@ -444,13 +449,13 @@ def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, concepts: 
                        else escape_text(point.speaker)) + ": "
             lines.append(f"- {who}{text} {timestamp_anchor(point.start)}")
         lines.append("")
+    # related notes of other videos first, then the topic's own concepts (never its
+    # sibling topics: the video note lists those)
     lines += ["> [!info] Related Concepts", ">"]
-    if related:
-        lines += [f"> - {wikilink(slug, title)}" for slug, title in related]
-    else:
-        lines += [f"> - {wikilink(concept_target[k], concepts.names[k])}" for k in concept_keys]
-        if not concept_keys:
-            lines.append(f"> - {vlink}")
+    lines += [f"> - {wikilink(slug, title)}" for slug, title in related]
+    lines += [f"> - {wikilink(concept_target[k], concepts.names[k])}" for k in concept_keys]
+    if not related and not concept_keys:
+        lines.append(f"> - {vlink}")
     return "\n".join(lines) + "\n"
 
 
@@ -472,10 +477,11 @@ def _video_note(v: VideoTopics, slug: str, from_line: str, topic_lines: list[str
 
 def _related_topics(all_topics: list[tuple[VideoTopics, int, Topic]]
                     ) -> dict[tuple[str, int], list[tuple[VideoTopics, int, Topic]]]:
-    """3–6 most related topics for each, from other parts of the vault.
+    """Up to 6 most related topics for each, from other videos of the vault.
 
-    Score: cosine similarity of topic vectors plus 0.05 per shared concept; topics of
-    the same video count less, and its neighbouring topics are left out.
+    Score: cosine similarity of topic vectors plus 0.05 per shared concept. Topics of
+    the same video are left out (its video note lists them); at least 3 are given when
+    other videos have that many, else those above the threshold.
     """
     if not all_topics:
         return {}
@@ -486,7 +492,7 @@ def _related_topics(all_topics: list[tuple[VideoTopics, int, Topic]]
         if i < len(v.vectors) and len(v.vectors[i]) == dim:
             mat[row] = v.vectors[i]
     sims = mat @ mat.T if dim else np.zeros((len(all_topics), len(all_topics)))
-    # shared concepts, same-video penalty and neighbours, all as matrices (fast on
+    # shared concepts and same-video exclusion, all as matrices (fast on
     # thousands of topics)
     vocab: dict[str, int] = {}
     rows = [[vocab.setdefault(concept_key(c), len(vocab)) for c in t.concepts]
@@ -496,11 +502,8 @@ def _related_topics(all_topics: list[tuple[VideoTopics, int, Topic]]
         member[r, cols] = 1.0
     scores = sims + 0.05 * (member @ member.T)
     video = np.array([hash(v.video_id) for v, _, _ in all_topics])
-    index = np.array([i for _, i, _ in all_topics])
     same = video[:, None] == video[None, :]
-    scores = scores - 0.15 * same
-    excluded = same & (np.abs(index[:, None] - index[None, :]) <= 1)  # self and neighbours
-    scores = np.where(excluded, -np.inf, scores)
+    scores = np.where(same, -np.inf, scores)
     out = {}
     n = len(all_topics)
     for a, (va, ia, _) in enumerate(all_topics):
