@@ -1,8 +1,9 @@
 """Spoken-language tidying for display: fillers and false starts out, content words kept.
 
 `clean_spoken` removes what a reader does not need from a said sentence — "um", "uh",
-a "you know" or "I mean" used as a filler, a doubled little word ("I I", "the the") and
-a false start before its contraction ("it it's") — and never touches another word, so
+a "you know" or "I mean" used as a filler, a doubled little word ("I I", "the the"), a
+false start before its contraction ("it it's") and a restarted clause ("I was always I
+was making" → "I was making") — and never touches another word, so
 the text stays what was said (the grounding check still finds its words at its time).
 `is_promo` tells sponsor, intro and outro reads, which are no key point.
 """
@@ -36,6 +37,12 @@ _DOUBLED_RE = re.compile(r"(?<![\w'])([\w']+)(?:[,.]?\s+\1)+(?![\w'])", re.IGNOR
 # a false start before the contraction that says it again: "it it's", "I I'm", "we we're"
 _FALSE_CONTRACTION_RE = re.compile(
     r"(?<![\w'])(i|it|we|you|they|he|she|that|there|what)\s+(?=\1'\w)", re.IGNORECASE)
+# a restarted phrase: "I was always I was making", "we have to we have to go" — the
+# first try goes when it opens like a clause (a pronoun or article first)
+_RESTART_RE = re.compile(
+    r"(?<![\w'])((?:i|we|you|they|he|she|it|that|there|this|the|a)\s+[\w']+)"
+    r"(?:\s+(?:always|just|really|actually|also|never|not|like|so|very|kind of|sort of|"
+    r"gonna|going to|the|a|an))?\s+(?=\1(?![\w']))", re.IGNORECASE)
 _SPACES_RE = re.compile(r"\s+")
 _SPACE_PUNCT_RE = re.compile(r"\s+([,.?!;:])")
 _DOUBLE_COMMA_RE = re.compile(r",\s*(?=[,.?!;:])")
@@ -61,6 +68,7 @@ def clean_spoken(text: str) -> str:
     out = _I_MEAN_RE.sub(" ", out)
     out = _FALSE_CONTRACTION_RE.sub("", out)
     out = _DOUBLED_RE.sub(_undouble, out)
+    out = _RESTART_RE.sub("", out)
     out = _DOUBLE_COMMA_RE.sub("", _SPACE_PUNCT_RE.sub(r"\1", _SPACES_RE.sub(" ", out)))
     out = out.strip(" ,")
     if len(out.split()) < 0.5 * len(original.split()):

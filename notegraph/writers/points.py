@@ -26,7 +26,7 @@ _LEADING_FILLER_RE = re.compile(
     re.IGNORECASE,
 )
 _PLEASANTRY_RE = re.compile(r"\b(thank you|thanks (?:for|so much|a lot)|great to (?:see|have)"
-                            r" you|nice to meet you)\b", re.IGNORECASE)
+                            r" you|nice to meet you|sorry|excuse me|pardon)\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"\S+")
 _CONTENT_RE = re.compile(r"[a-z0-9][a-z0-9'-]*")
 MAX_POINT_WORDS = 55
@@ -49,8 +49,9 @@ _SELF_CONTAINED_OPENING_RE = re.compile(
 # Openings that point back at what was said before ("That's why…", "He did it…"): such
 # a sentence needs the previous one to make sense.
 _BACK_REFERENCE_RE = re.compile(
-    r"^(?:that|this|these|those|it|it's|he|she|they|them|him|her|his|their|there|which|"
-    r"exactly|yes|no|yeah|right|true|same|both|such|also|too|again|otherwise|then)\b",
+    r"^(?:that|this|these|those|it(?!'s|\s+(?:turns out|seems|is (?:not |also )?(?:hard|easy|"
+    r"important|possible|impossible|true|clear|interesting)))|he|she|they|them|him|her|his|"
+    r"their|which|exactly|yes|no|yeah|right|true|same|both|such|also|too|again|otherwise)\b",
     re.IGNORECASE)
 
 
@@ -78,9 +79,11 @@ _OPEN_CLAUSE_TEXT = "but and or because so if when whether that which where than
 _OPEN_CLAUSE = frozenset(_OPEN_CLAUSE_TEXT.split())
 # an unpunctuated question ("how do you make things happen", "is it possible that")
 _QUESTION_RE = re.compile(
-    r"^(?:how|why|what|where|when|who|do|does|did|can|could|would|will|is|are|was|were|"
+    r"^(?:(?:describe|tell (?:me|us)|talk (?:to me )?about|explain|take (?:me|us) through|"
+    r"walk (?:me|us) through|let's talk)\b|"
+    r"(?:how|why|what|where|when|who|do|does|did|can|could|would|will|is|are|was|were|"
     r"should|have|has)\s+(?:do|does|did|would|should|can|could|is|are|was|were|you|we|they|"
-    r"it|there|i|he|she|that|this|those|these|your|the)\b", re.IGNORECASE)
+    r"it|there|i|he|she|that|this|those|these|your|the)\b)", re.IGNORECASE)
 
 
 def ends_open(text: str) -> bool:
@@ -126,7 +129,7 @@ def sentence_quality(sentence: Sentence) -> float:
     if ends_open(sentence.text):  # a caption sentence cut mid-thought reads badly alone
         q *= 0.5
     if refers_back(sentence.text):
-        q *= 0.6  # "That's why…": needs the sentence before it
+        q *= 0.45  # "That's why…": needs the sentence before it
     return q
 
 
