@@ -21,11 +21,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from notegraph import segment  # noqa: E402
 from notegraph.config import load_config  # noqa: E402
-from notegraph.embed import load_embedder  # noqa: E402
-from notegraph.evaluate import load_episodes, score_starts  # noqa: E402
+from notegraph.embed.embedder import load_embedder  # noqa: E402
 from notegraph.text.sentences import split_sentences  # noqa: E402
+from notegraph.topics import segment  # noqa: E402
+from notegraph.topics.evaluate import load_episodes, score_starts  # noqa: E402
 
 
 class MemoEmbedder:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from notegraph import evaluate_notes as ev
 from notegraph.models import Chapter, KeyPoint, Segment, Sentence, Topic
+from notegraph.topics import evaluate_notes as ev
 
 
 def _topic(start: float, end: float, title: str) -> Topic:

@@ -25,7 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from notegraph.concepts import (
+from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
+from notegraph.slugs import format_timestamp
+from notegraph.text.cleanup import is_unidentified
+from notegraph.text.spoken import is_promo
+from notegraph.topics.concepts import (
     STOPWORDS,
     PhraseCounts,
     concept_key,
@@ -33,12 +37,8 @@ from notegraph.concepts import (
     keyphrases,
     singular,
 )
-from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.people import is_first_name, looks_like_name, mentions, speaker_name
-from notegraph.slugs import format_timestamp
-from notegraph.text.cleanup import is_unidentified
-from notegraph.text.spoken import is_promo
-from notegraph.writers import WriterContext
+from notegraph.topics.people import is_first_name, looks_like_name, mentions, speaker_name
+from notegraph.writers.base import BaseWriter, WriterContext
 from notegraph.writers.points import (
     CONTINUING_WORDS,
     clean_point_text,
@@ -180,7 +180,7 @@ def topic_centre(sentences: Sequence[Sentence], ranked: Ranked, context: WriterC
 # ---------------------------------------------------------------- the writer
 
 
-class ExtractiveWriter:
+class ExtractiveWriter(BaseWriter):
     """Grounded notes without a language model (see the module doc)."""
 
     name = "extractive"

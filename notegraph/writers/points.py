@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from notegraph.concepts import STOPWORDS, VERBS
 from notegraph.models import Sentence
-from notegraph.people import looks_like_name
 from notegraph.text.spoken import clean_spoken, is_promo
+from notegraph.topics.concepts import STOPWORDS, VERBS
+from notegraph.topics.people import looks_like_name
 
 _LEADING_FILLER_RE = re.compile(
     r"^(?:(?:and|so|but|well|like|okay|ok|yeah|yes|oh|um|uh|right|now|look|i mean|you know)"

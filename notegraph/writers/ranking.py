@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from notegraph.concepts import STOPWORDS, concept_key
+from notegraph.topics.concepts import STOPWORDS, concept_key
 
 _CONTENT_RE = re.compile(r"[a-z0-9][a-z0-9'-]*")
 

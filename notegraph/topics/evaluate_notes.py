@@ -31,11 +31,11 @@ from typing import Any
 
 import numpy as np
 
-from notegraph.concepts import STOPWORDS, concept_key, singular
-from notegraph.evaluate import Episode, load_episodes, score_starts
-from notegraph.grounding import is_real_start
 from notegraph.models import Chapter, KeyPoint, Topic, Transcript
 from notegraph.report import Reporter, SilentReporter
+from notegraph.topics.concepts import STOPWORDS, concept_key, singular
+from notegraph.topics.evaluate import Episode, load_episodes, score_starts
+from notegraph.topics.grounding import is_real_start
 
 COMMON_ZIPF = 4.5
 SHORT_WORDS = 8
@@ -292,7 +292,7 @@ def evaluate_notes(directories: Sequence[Path], embedder: Any, writer: Any,
     given, receives every topic written (to read them)."""
     from wordfreq import zipf_frequency
 
-    from notegraph.generate import topics_of_transcript
+    from notegraph.topics.pipeline import RunEmbedder, process_transcript
 
     reporter = reporter or SilentReporter()
     episodes = [e for d in directories for e in load_episodes(d)]
@@ -303,7 +303,8 @@ def evaluate_notes(directories: Sequence[Path], embedder: Any, writer: Any,
     scores = []
     for path, episode in reporter.progress(episodes, "Evaluating notes", total=len(episodes)):
         assert not episode.transcript.chapters  # the reference stays hidden
-        video = topics_of_transcript(episode.transcript, writer, embedder, (), reporter)
+        video = process_transcript(episode.transcript, writer, RunEmbedder(embedder), (),
+                                   reporter)
         if keep is not None:
             keep.extend(video.topics)
         score = score_topics(episode, video.topics, embedder.embed, zipf)
