@@ -334,3 +334,14 @@ def test_key_points_skip_sentences_that_start_mid_phrase() -> None:
     topic = ExtractiveWriter().write_topic(seg, _context([seg]))
     points = [p for s in topic.sections for p in s.points]
     assert points and all(p.start != 20.0 for p in points)
+
+
+def test_a_topic_of_sponsor_reads_still_has_one_grounded_time() -> None:
+    texts = ["This is the Ada Park podcast, to support it please check out our sponsors.",
+             "This episode is brought to you by a mattress company, use the promo code.",
+             "Go to the link in the description and subscribe to the channel."]
+    seg = _segment(texts, step=5.0)
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    points = [p for s in topic.sections for p in s.points]
+    assert points == []  # a sponsor read is never a key point
+    assert [p.start for p in topic.lead_points] == [0.0]

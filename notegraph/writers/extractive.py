@@ -204,6 +204,9 @@ class ExtractiveWriter(BaseWriter):
         lead = choose_lead(sentences, central, central_vecs, centre, segment)
         sections = build_sections(sentences, ranked, phrases, title,
                                   skip={p.start for p in lead})
+        if not sections and not lead:  # e.g. an intro of sponsor reads: still one time
+            first = next((i for i, s in enumerate(sentences) if len(s.text.split()) >= 4), 0)
+            lead = [_point(sentences, first)]
         return Topic(segment=segment, title=title, lead="", sections=tuple(sections),
                      concepts=tuple(concepts),
                      people=tuple(dict.fromkeys([*discussed, *speakers])),
