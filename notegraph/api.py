@@ -145,6 +145,24 @@ def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | N
                                       speakers=speakers, reporter=reporter)
 
 
+def evaluate_notes(config: Config, directories: list[Path], *,
+                   reporter: Reporter | None = None, keep: list | None = None) -> list:
+    """Write and score the notes of chaptered episodes in `directories` (chapters hidden).
+
+    Returns `notegraph.topics.evaluate_notes.NoteScore` rows, one per episode; see
+    `notegraph.topics.evaluate_notes.format_notes_table` to print them with their means. `keep`
+    (a list) receives every topic written.
+    """
+    from notegraph.embed.embedder import load_embedder
+    from notegraph.topics.cache import writer_name
+    from notegraph.topics.evaluate_notes import evaluate_notes as run
+    from notegraph.writers import get_writer
+
+    reporter = reporter or SilentReporter()
+    writer = get_writer(writer_name(config), config, reporter)
+    return run(directories, load_embedder(config), writer, reporter=reporter, keep=keep)
+
+
 # --- Site: build, check, serve (branch site) -------------------------------------------
 
 

@@ -232,6 +232,29 @@ def eval_segments_cmd(obj: Context, directory: Path, methods: tuple[str, ...],
     click.echo(format_table(scores))
 
 
+@eval_group.command("notes")
+@click.argument("directories", nargs=-1, required=True,
+                type=click.Path(path_type=Path, file_okay=False))
+@click.option("--sample", type=click.IntRange(min=0), default=0,
+              help="Also print this many key points drawn at random, to read.")
+@click.option("--seed", type=int, default=0, help="Seed of --sample's draw.")
+@pass_ctx
+@handle_errors
+def eval_notes_cmd(obj: Context, directories: tuple[Path, ...], sample: int,
+                   seed: int) -> None:
+    """Write notes for DIRECTORIES' chaptered episodes with their chapters hidden and
+    score them: titles against the chapters, key points, headings, concepts, boundaries
+    and grounding, per episode and as the mean."""
+    from notegraph.topics.evaluate_notes import format_notes_table, sample_points
+
+    topics: list = []
+    scores = api.evaluate_notes(obj.config, list(directories), reporter=obj.reporter,
+                                keep=topics)
+    click.echo(format_notes_table(scores))
+    if sample:
+        click.echo("\n" + sample_points(topics, sample, seed))
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="notegraph")

@@ -162,6 +162,9 @@ class Topic:
     fallback: str = ""
     # written by a fallback: the next `notes` run processes the transcript again
     provisional: bool = False
+    # the lead as sentences said in the topic, each with its time (the extractive
+    # writer's); when empty, `lead` is the lead's prose
+    lead_points: tuple[KeyPoint, ...] = ()
 
 
 @dataclass(frozen=True)

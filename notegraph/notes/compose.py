@@ -252,7 +252,12 @@ def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, names: Vau
     span = f"{format_timestamp(t.segment.start)}–{format_timestamp(t.segment.end)}"
     lines = [from_line, f"Video: {vlink} ({span})", ""] if from_line else \
         [f"Video: {vlink} ({span})", ""]
-    if t.lead:
+    if t.lead_points:
+        # one sentence a line: one paragraph on the page, and each line's text is what
+        # was said at its own timestamp
+        lines += [f"{link_terms(escape_text(p.text), terms, done)} {timestamp_anchor(p.start)}"
+                  for p in t.lead_points] + [""]
+    elif t.lead:
         lines += [link_terms(escape_text(t.lead), terms, done), ""]
     prose = t.writer == "llm"  # the model writes paragraphs, not key points
     for section in t.sections:

@@ -25,7 +25,7 @@ from notegraph.models import (
 from notegraph.writers import DEFAULT_WRITER
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-7"
+PIPELINE_VERSION = "notes-8"
 CACHE_VERSION = "topics-2"
 
 
@@ -86,6 +86,7 @@ def topic_to_dict(t: Topic) -> dict[str, Any]:
         "concepts": list(t.concepts), "people": list(t.people),
         "writer": t.writer, "fallback": t.fallback, "provisional": t.provisional,
         "grounding": t.grounding.to_dict() if t.grounding is not None else None,
+        "lead_points": [[p.text, p.start, p.speaker] for p in t.lead_points],
     }
 
 
@@ -105,7 +106,9 @@ def topic_from_dict(d: dict[str, Any]) -> Topic:
                  concepts=tuple(d["concepts"]), people=tuple(d["people"]),
                  writer=str(d.get("writer") or ""), fallback=str(d.get("fallback") or ""),
                  provisional=bool(d.get("provisional")),
-                 grounding=GroundingReport(**grounding) if grounding else None)
+                 grounding=GroundingReport(**grounding) if grounding else None,
+                 lead_points=tuple(KeyPoint(p[0], float(p[1]), p[2])
+                                   for p in d.get("lead_points") or ()))
 
 
 def video_to_dict(v: VideoTopics) -> dict[str, Any]:

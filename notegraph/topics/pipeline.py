@@ -170,4 +170,6 @@ def ground(topic: Topic, reporter: Reporter) -> Topic:
                           "transcript does not have")
         if points:
             sections.append(Section(section.heading, points))
-    return dataclasses.replace(topic, sections=tuple(sections))
+    lead = tuple(p for p in topic.lead_points
+                 if is_real_start(p.start, seg.sentences, seg.start, seg.end))
+    return dataclasses.replace(topic, sections=tuple(sections), lead_points=lead)
