@@ -166,10 +166,10 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
     # vault scan, so a no-change build stays a few thousand `stat` calls.
     current = not force and is_up_to_date(config, extensions)
     videos, _ = ({}, []) if current else load_video_infos(config.transcripts_path,
-                                                          config.cache_path)
+                                                          config.cache_path, config.root)
     vault = None
     if videos:
-        vault = load_vault(config.notes_path, config.cache_path)
+        vault = load_vault(config.notes_path, config.cache_path, config.root)
         have = {n.video_id for n in vault.notes.values() if n.video_id}
         missing = sorted(v for v in videos if v not in have)
         if missing:
@@ -195,8 +195,8 @@ def check(config: Config, reporter: Reporter | None = None) -> CheckReport:
     from notegraph.site.videos import load_video_infos
     from notegraph.vault import load_vault
 
-    vault = load_vault(config.notes_path, config.cache_path)
-    videos, broken = load_video_infos(config.transcripts_path, config.cache_path)
+    vault = load_vault(config.notes_path, config.cache_path, config.root)
+    videos, broken = load_video_infos(config.transcripts_path, config.cache_path, config.root)
     return check_vault(vault, videos, broken)
 
 

@@ -333,7 +333,11 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
     reporter = reporter or SilentReporter()
     t0 = time.perf_counter()
     result = NotesResult()
-    paths = {p.stem: p for p in store.list_transcripts(config.transcripts_path)}
+    skipped: list[Path] = []
+    paths = {p.stem: p for p in store.list_transcripts(config.transcripts_path, config.root,
+                                                       skipped)}
+    for path in skipped:
+        reporter.warn(f"{path}: {store.outside_link_message(path)}")
     targets = list(dict.fromkeys(video_ids)) if video_ids else sorted(paths)
     for vid in targets:
         if vid not in paths:
@@ -408,7 +412,7 @@ def _write_vault(config: Config, videos: dict[str, VideoTopics], stored: set[str
                  force: bool, result: NotesResult, reporter: Reporter) -> None:
     manifest = _load_json(_manifest_path(config)) or {}
     previous_slugs = manifest.get("slugs") if isinstance(manifest.get("slugs"), dict) else {}
-    files = scan_vault(config.notes_path)
+    files = scan_vault(config.notes_path, config.root)
     existing = existing_vault(files.values(), previous_slugs or {})
     # concepts a person linked in a hand-written note become concepts where the talk
     # says them (the vault's own notes are known evidence, like its people)

@@ -58,6 +58,8 @@ _CALLOUT_MARK_RE = re.compile(r"\[!\w+\][+-]?")
 INLINE_TAG_RE = re.compile(r"(?<![\w&#/\[(\]`\"'=])#((?:\d*[^\W\d][\w/-]*))")
 _HEADING_LINE_RE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$).*$", re.M)
 CONTEXT_CHARS = 280
+# Far more than any note's frontmatter; a YAML alias bomb expands to far more.
+MAX_FRONTMATTER_VALUES = 10_000
 SUMMARY_CHARS = 300
 
 
@@ -184,16 +186,23 @@ class Vault:
         return [n for n in self.notes.values() if n.type == kind]
 
 
-def load_vault(notes_dir: Path, cache_dir: Path | None = None) -> Vault:
+def load_vault(notes_dir: Path, cache_dir: Path | None = None, root: Path | None = None
+               ) -> Vault:
     """Parse every `.md` under `notes_dir` and resolve its links.
 
     With `cache_dir`, parsed notes are kept in a cache keyed by path, size and mtime, so
     an unchanged vault is not parsed again. A missing `notes_dir` is an empty vault.
+    A symlink leaving `notes_dir` and the project `root` is not read: it is a problem
+    of the vault (see `store.walk_files`).
     """
     notes_dir = Path(notes_dir)
-    files = list_markdown(notes_dir)
+    skipped: list[Path] = []
+    files = list_markdown(notes_dir, root, skipped)
     cache_file = cache_dir / "vault-parse.pickle" if cache_dir else None
     cached = _read_cache(cache_file)
+    # files that are not notes, as (id, problem): skipped symlinks, unreadable files
+    outside = [(os.path.relpath(p, notes_dir).replace(os.sep, "/").removesuffix(".md"),
+                store.outside_link_message(p)) for p in skipped]
     fresh: dict[str, tuple[tuple[int, int], Note]] = {}
     notes: list[Note] = []
     for rel, stat_key in files:
@@ -201,16 +210,24 @@ def load_vault(notes_dir: Path, cache_dir: Path | None = None) -> Vault:
         if hit is not None and hit[0] == stat_key:
             note = hit[1]
         else:
-            note = parse_note(rel, (notes_dir / rel).read_bytes())
+            try:
+                note = parse_note(rel, (notes_dir / rel).read_bytes())
+            except OSError as exc:  # unreadable (permissions) or vanished: a problem
+                outside.append((rel.removesuffix(".md"), f"cannot read it ({exc.strerror})"))
+                continue
         fresh[rel] = (stat_key, note)
         notes.append(note)
     if cache_file is not None and fresh != cached:
         _write_cache(cache_file, fresh)
-    return build_vault(notes_dir, notes)
+    return build_vault(notes_dir, notes, outside)
 
 
-def build_vault(root: Path, notes: Iterable[Note]) -> Vault:
-    """Resolve links between already-parsed notes (pure; `load_vault` does the I/O)."""
+def build_vault(root: Path, notes: Iterable[Note],
+                unread: Iterable[tuple[str, str]] = ()) -> Vault:
+    """Resolve links between already-parsed notes (pure; `load_vault` does the I/O).
+
+    `unread`: (id, problem) of files that could not be read as notes, kept as problems.
+    """
     by_id = {n.id: n for n in sorted(notes, key=lambda n: n.id)}
     index = LinkIndex(LinkableNote(n.id, n.folder, n.stem, n.title, n.aliases)
                       for n in by_id.values())
@@ -231,7 +248,7 @@ def build_vault(root: Path, notes: Iterable[Note]) -> Vault:
                 back.setdefault(found, []).append(Backlink(note.id, link.context, link.text))
         resolved[note.id] = tuple(targets)
     backlinks = {k: tuple(_dedupe_backlinks(v)) for k, v in back.items()}
-    problems = tuple((n.id, p) for n in by_id.values() for p in n.problems)
+    problems = (*unread, *((n.id, p) for n in by_id.values() for p in n.problems))
     return Vault(root=root, notes=by_id, urls=assign_urls(by_id.values()), resolved=resolved,
                  backlinks=backlinks, unresolved=tuple(unresolved), problems=problems,
                  index=index)
@@ -353,10 +370,42 @@ def split_frontmatter(text: str, problems: list[str] | None = None
         where = f" (line {mark.line + 2})" if mark is not None else ""
         problems.append(f"frontmatter is not valid YAML{where}; it was ignored")
         return {}, body
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # YAML's own constructors: `date: 2026-13-45`, a float too big, deep nesting
+        problems.append(f"frontmatter has a value YAML cannot read ({_one_line(exc)}); "
+                        "it was ignored")
+        return {}, body
     if not isinstance(data, dict):
         problems.append("frontmatter is not a mapping of keys to values; it was ignored")
         return {}, body
+    if _too_many_values(data, MAX_FRONTMATTER_VALUES):
+        # an alias bomb (`a: &a [x, x]`, `b: &b [*a, *a]`…) is a few bytes of YAML and
+        # billions of values once expanded into tags or lists
+        problems.append(f"frontmatter holds more than {MAX_FRONTMATTER_VALUES} values "
+                        "(YAML aliases?); it was ignored")
+        return {}, body
     return {str(k): v for k, v in data.items()}, body
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _too_many_values(data: Any, limit: int) -> bool:
+    """True when `data`, with every alias expanded, holds more than `limit` values."""
+    count, stack = 0, [data]
+    while stack:
+        value = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
+    return False
 
 
 def _str_list(value: Any) -> tuple[str, ...]:
@@ -519,19 +568,21 @@ def _dedupe_backlinks(items: list[Backlink]) -> list[Backlink]:
     return out
 
 
-def list_markdown(notes_dir: Path) -> list[tuple[str, tuple[int, int]]]:
-    """(vault-relative path, (size, mtime_ns)) of every `.md`, hidden folders skipped."""
+def list_markdown(notes_dir: Path, root: Path | None = None,
+                  skipped: list[Path] | None = None) -> list[tuple[str, tuple[int, int]]]:
+    """(vault-relative path, (size, mtime_ns)) of every `.md`, hidden folders skipped.
+
+    Symlinks leaving `notes_dir` and the project `root` are not read (`store.walk_files`)
+    and are added to `skipped`.
+    """
     out = []
-    if not notes_dir.is_dir():
-        return out
-    for dirpath, dirnames, filenames in os.walk(notes_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.lower().endswith(".md") and not name.startswith("."):
-                full = os.path.join(dirpath, name)
-                st = os.stat(full)
-                rel = os.path.relpath(full, notes_dir).replace(os.sep, "/")
-                out.append((rel, (st.st_size, st.st_mtime_ns)))
+    for path in store.walk_files(notes_dir, ".md", root=root, skipped=skipped):
+        try:
+            st = path.stat()
+        except OSError:  # vanished since the scan
+            continue
+        rel = os.path.relpath(path, notes_dir).replace(os.sep, "/")
+        out.append((rel, (st.st_size, st.st_mtime_ns)))
     out.sort()
     return out
 

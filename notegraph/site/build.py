@@ -108,7 +108,8 @@ def input_signature(config: Config, extensions: Sequence[SiteExtension] = ()) ->
     for root in [config.notes_path, config.transcripts_path, *template_dirs(config),
                  ASSETS_DIR]:
         parts.append(str(root))
-        entries = list_markdown(root) if root == config.notes_path else _list_files(root)
+        entries = (list_markdown(root, config.root) if root == config.notes_path
+                   else _list_files(root))
         parts.extend(f"{rel}:{size}:{mtime}" for rel, (size, mtime) in entries)
     return store.content_hash(*parts)
 
@@ -156,12 +157,13 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
         return result
 
     if vault is None:
-        vault = load_vault(config.notes_path, cache_dir)
+        vault = load_vault(config.notes_path, cache_dir, config.root)
+    _warn_problems(vault, reporter)
     # The vault is millions of long-lived objects: move them out of the cyclic
     # collector's sight, or every collection rescans them (a third of a warm build).
     gc.collect()
     gc.freeze()
-    videos, _ = load_video_infos(config.transcripts_path, cache_dir)
+    videos, _ = load_video_infos(config.transcripts_path, cache_dir, config.root)
     idx = SiteIndex.build(vault, videos)
     for ext in extensions:
         ext.prepare(vault, idx, config)
@@ -240,6 +242,15 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
                   f"written, {len(result.removed)} removed, {result.rendered_bodies} notes "
                   "rendered from markdown")
     return result
+
+
+def _warn_problems(vault: Vault, reporter: Reporter, shown: int = 5) -> None:
+    """A broken note does not stop the build: say what was skipped or ignored."""
+    for note_id, message in vault.problems[:shown]:
+        reporter.warn(f"{vault.root / note_id}.md: {message}")
+    if len(vault.problems) > shown:
+        reporter.warn(f"... and {len(vault.problems) - shown} more problems: "
+                      "run `notegraph check` to list them")
 
 
 class _PageWriter:
