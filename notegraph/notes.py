@@ -52,9 +52,15 @@ def escape_text(text: str) -> str:
     return re.sub(r"^([-+])(?=\s)", r"\\\1", text)
 
 
+# Link and HTML syntax in a label becomes look-alike text, so "arrays [part 2]" still
+# reads as such: `[part 2]` → `(part 2)`, `C<3` → `C‹3`, `A | B` → `A / B`.
+_LABEL_CHARS = str.maketrans({"[": "(", "]": ")", "<": "‹", ">": "›", "|": "/"})
+
+
 def link_label(text: str) -> str:
     """Text safe inside `[[target|label]]` and `##` headings: no link/HTML syntax."""
-    return " ".join(re.sub(r"[\[\]|#^<>`]", "", str(text)).split()) or "untitled"
+    text = re.sub(r"[#^`]", "", str(text).translate(_LABEL_CHARS))
+    return " ".join(text.split()) or "untitled"
 
 
 def wikilink(target: str, label: str | None = None) -> str:
@@ -324,6 +330,8 @@ def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None =
 
     def target(name: str, slug: str | None) -> str:
         """`name` when only its note answers to it, else the note's unique slug."""
+        if slug is not None and link_key(link_label(name)) != link_key(name):
+            return slug  # link syntax in the name (`[Live] | C<3`): only the slug is exact
         if slug is None or link_key(slug) == link_key(name):
             return name  # the file stem matches: stems resolve before titles and aliases
         if claims.get(link_key(name), 0) <= 1 and link_key(name) not in existing.claimed:
