@@ -35,6 +35,10 @@ class SiteError(NotegraphError):
     """The site could not be rendered, e.g. a template is broken."""
 
 
+class LockError(NotegraphError):
+    """Another notegraph run kept the project's write lock for too long."""
+
+
 class LLMError(NotegraphError):
     """The language-model server failed or replied with something unusable.
 
