@@ -6,6 +6,7 @@ a half-written file, and through `safe_join`, so no path is built outside its ro
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -51,11 +52,22 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         # by a web server serving site/ (the umask still applies to new directories).
         os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            _write(fh, data, path)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write(fh: Any, data: bytes, path: Path) -> None:
+    """`fh.write(data)`; an error (a full disk) names `path`, which a write's does not."""
+    try:
+        fh.write(data)
+        fh.flush()
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
 
 
 def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
@@ -70,18 +82,26 @@ def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
     try:
         for path, data in files:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # a name the file system refuses would fail only at the rename: refuse it now
+            if len(os.fsencode(path.name)) > os.pathconf(path.parent, "PC_NAME_MAX"):
+                raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), str(path))
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:80]}.", suffix=".tmp",
                                        dir=path.parent)
             staged.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
                 os.fchmod(fh.fileno(), 0o644)
-                fh.write(data)
+                _write(fh, data, path)
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
         raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
+    for n, (tmp, path) in enumerate(staged):
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            for rest, _ in staged[n:]:
+                Path(rest).unlink(missing_ok=True)
+            raise
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -56,6 +56,7 @@ PARALLEL_FROM = 1000  # fewer note pages render in this process: forking costs m
 # Cached renders are keyed by the code that makes them (see notegraph.code_digest).
 _RENDER_CODE = code_digest("notegraph.site.render", "notegraph.site.build",
                            "notegraph.links", "notegraph.slugs")
+RENDER_CACHE = "render-cache.sqlite"
 
 
 class SiteExtension(Protocol):
@@ -136,6 +137,10 @@ def build_site(config: Config, reporter: Reporter | None = None,
     try:
         return _build_site(config, reporter or SilentReporter(), extensions, vault, force,
                            config.jobs or default_jobs())
+    except sqlite3.Error as exc:  # the render cache: a full disk, mostly
+        raise SiteError(f"{config.cache_path / RENDER_CACHE}: {' '.join(str(exc).split())}; "
+                        "free some disk space (or delete that file) and build again; the "
+                        "site was left as it was") from exc
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
@@ -170,7 +175,7 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
 
     env = make_environment(config)
     templates_digest = _templates_digest(config)
-    bodies = _BodyCache(cache_dir / "render-cache.sqlite", vault)
+    bodies = _BodyCache(cache_dir / RENDER_CACHE, vault)
 
     def extra(note_id: str) -> dict[str, Any]:
         merged: dict[str, Any] = {}
