@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from notegraph.generate import NotesResult
     from notegraph.site.build import BuildResult
     from notegraph.site.check import CheckReport
+    from notegraph.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -195,8 +196,21 @@ def _build(config: Config, reporter: Reporter, force: bool, extensions: list | N
             reporter.info(f"writing notes for {len(missing)} transcript(s) without notes")
             generate_notes(config, video_ids=missing, reporter=reporter)
             vault = None  # it lacks the notes just written: let build_site load it afresh
+        else:
+            _warn_deleted(config, vault, reporter)
     # Hand over the vault already loaded: loading it is most of a warm build's setup.
     return build_site(config, reporter, extensions=extensions, vault=vault, force=force)
+
+
+def _warn_deleted(config: Config, vault: Vault, reporter: Reporter) -> None:
+    """Generated notes deleted by hand leave links dangling until `notes` runs: say so."""
+    from notegraph.generate import deleted_notes
+
+    gone = deleted_notes(config, (u.target for u in vault.unresolved))
+    if gone:
+        names = ", ".join(f"[[{t}]]" for t in gone[:3]) + (", ..." if len(gone) > 3 else "")
+        reporter.warn(f"{len(gone)} generated note(s) were deleted but are still linked "
+                      f"({names}); run `notegraph notes` to write them again")
 
 
 def default_extensions() -> list:

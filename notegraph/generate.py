@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from notegraph.people import (
     speakers_from_metadata,
 )
 from notegraph.report import Reporter, SilentReporter
-from notegraph.slugs import WIKILINK_RE, format_timestamp, parse_wikilink
+from notegraph.slugs import WIKILINK_RE, format_timestamp, link_key, parse_wikilink
 from notegraph.text.casing import CasingRestorer, recase_segments
 from notegraph.text.sentences import is_punctuated
 from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
@@ -406,6 +406,15 @@ class _TimedEmbedder:
             return self.inner.embed(texts)
         finally:
             self.seconds += time.perf_counter() - t0
+
+
+def deleted_notes(config: Config, link_targets: Iterable[str]) -> list[str]:
+    """The link targets (of dangling links) that name a note the last notes run wrote:
+    generated notes deleted since, which `notegraph notes` would write again."""
+    manifest = _load_json(_manifest_path(config)) or {}
+    slugs = manifest.get("slugs")
+    generated = {link_key(str(s)) for s in slugs.values()} if isinstance(slugs, dict) else set()
+    return sorted({t for t in link_targets if link_key(t) in generated})
 
 
 def _write_vault(config: Config, videos: dict[str, VideoTopics], stored: set[str],

@@ -386,3 +386,41 @@ def test_full_disk_is_one_line_and_the_old_site_stays(tmp_path: Path) -> None:
     _assert_one_line(code, out, str(tmp_path))  # names the file it could not write
     assert "space" in out.lower() or "full" in out.lower(), out
     assert leftovers.strip() == ""  # no temp file left, no page changed
+
+
+# ------------------------------------------------------------ should fix: escaping
+
+def test_feed_shows_text_not_markdown_escapes_and_video_ids_are_encoded(
+        project: Config) -> None:
+    """Should fix: the feed showed `\\{\\{ 7\\7 \\}\\}` for `{{ 7*7 }}`; a hand-written
+    `videoId` of `abc&list=PLevil#` made `watch?v=abc&list=PLevil#&t=5`."""
+    from notegraph.notes import escape_text
+
+    notes = project.notes_path
+    notes.mkdir(parents=True)
+    said = "Templates like {{ 7*7 }} and <b>tags</b> are text & stay text, 50% of it."
+    (notes / "talk.md").write_text(
+        "---\ntitle: Talk\nvideoId: abc&list=PLevil#\n---\n\n"
+        f"{escape_text(said)}\n\n"
+        'At <a class="yt-timestamp" data-t="00:00:05">[00:00:05]</a> it starts.\n',
+        encoding="utf-8")
+    assert run(project.root, "build").exit_code == 0
+    feed = (project.site_path / "feed.xml").read_text(encoding="utf-8")
+    assert "{{ 7*7 }} and &lt;b&gt;tags&lt;/b&gt; are text &amp; stay text, 50% of it." in feed
+    page = (project.site_path / "talk" / "index.html").read_text(encoding="utf-8")
+    assert "watch?v=abc%26list%3DPLevil%23&amp;t=5" in page
+    assert "v=abc&amp;list" not in page and "embed/abc&" not in page
+    assert "<b>tags" not in page
+
+
+def test_build_says_when_a_deleted_generated_note_leaves_links_dangling(
+        project: Config) -> None:
+    """Should fix: deleting a generated note left dangling links without a word."""
+    store.save_transcript(project.transcripts_path, _transcript())
+    assert generate_notes(project, embedder=HashEmbedder()).ok
+    channel = next((project.notes_path / "channels").glob("*.md"))
+    channel.unlink()
+    built = run(project.root, "build")
+    assert built.exit_code == 0, built.output
+    assert "were deleted but are still linked" in built.output
+    assert "notegraph notes" in built.output
