@@ -4,7 +4,9 @@ Two runs writing the same `content/` and `site/` at once trip over each other's 
 folders (Pagefind's `bundle`, half-renamed pages). A run that finds the lock taken
 says so in one line and waits for the other to finish; after `timeout` seconds it gives
 up with a `LockError`. The lock is `fcntl.flock` on `<cache>/lock`: the kernel drops it
-when its holder exits, even on SIGKILL, so a crashed run never leaves a stale lock.
+when its holder exits, even on SIGKILL, so a crashed run never leaves a stale lock. The
+holder deletes the file when it is done (a run leaves no file it did not mean to
+write); a waiter that then holds the lock of a deleted file opens the new one.
 
 Re-entrant within a process (`build` writes missing notes under the same lock).
 """
@@ -50,10 +52,8 @@ def project_lock(cache_dir: Path, reporter: Reporter | None = None,
             with _guard:
                 _held[key] -= 1
         return
-    fd = _open(path)
+    fd = _lock(path, reporter, timeout)
     try:
-        if fd is not None:
-            _acquire(fd, path, reporter, timeout)
         with _guard:
             _held[key] = 1
         try:
@@ -63,7 +63,40 @@ def project_lock(cache_dir: Path, reporter: Reporter | None = None,
                 _held.pop(key, None)
     finally:
         if fd is not None:
-            os.close(fd)  # closing drops the flock
+            # delete while still holding it; closing drops the flock
+            Path(path).unlink(missing_ok=True)
+            os.close(fd)
+
+
+def _lock(path: Path, reporter: Reporter, timeout: float) -> int | None:
+    """An open descriptor of `path`, flocked; None when it cannot be made (see `_open`)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = _open(path)
+        if fd is None:
+            return None
+        try:
+            _acquire(fd, path, reporter, max(0.0, deadline - time.monotonic()))
+            if _same_file(fd, path):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # its holder deleted it while we waited: lock the new one
+        reporter = SilentReporter()  # said once
+    # who holds it, for the message of the next run that has to wait
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def _open(path: Path) -> int | None:
@@ -91,11 +124,8 @@ def _acquire(fd: int, path: Path, reporter: Reporter, timeout: float) -> None:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise LockError(f"{path}: another notegraph run{_holder(fd)} still holds "
-                                    f"this project's lock after {timeout:g} s; try again "
-                                    "when it has finished") from None
-    # who holds it, for the message of the next run that has to wait
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
+                                    "this project's lock; try again when it has "
+                                    "finished") from None
 
 
 def _holder(fd: int) -> str:

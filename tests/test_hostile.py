@@ -305,6 +305,29 @@ def test_three_builds_at_once_all_succeed(tmp_path: Path) -> None:
     assert (tmp_path / "site" / "pagefind").is_dir()
 
 
+def test_the_lock_names_its_holder_times_out_in_one_line_and_leaves_no_file(
+        tmp_path: Path) -> None:
+    from notegraph.errors import LockError
+    from notegraph.lock import project_lock
+
+    code = ("import sys, time; from pathlib import Path; from notegraph.lock import "
+            "project_lock\nwith project_lock(Path(sys.argv[1])):\n print('held', flush=True)"
+            "\n time.sleep(30)")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockError) as info, project_lock(tmp_path, timeout=0.5):
+            pass
+        assert f"(pid {holder.pid})" in str(info.value) and "\n" not in str(info.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    with project_lock(tmp_path):  # released by the kernel when its holder died
+        assert (tmp_path / "lock").exists()
+    assert not (tmp_path / "lock").exists()
+
+
 # ------------------------------------------------------------ 7. environment faults
 
 def _can_mount() -> bool:
