@@ -138,6 +138,26 @@ def content_hash(*parts: str | bytes) -> str:
     return h.hexdigest()[:16]
 
 
+def walk_files(root: Path, suffix: str = "", project: Path | None = None,
+               skipped: list[Path] | None = None) -> list[tuple[str, tuple[int, int]]]:
+    """(root-relative `/` path, (size, mtime_ns)) of every file under `root`, sorted.
+
+    The one stat walk of a build (notes, transcripts, templates, assets): hidden files and
+    folders and `__pycache__` are skipped; `suffix` keeps only names ending with it (any
+    case). A missing `root` has no files. Symlinks follow `project_files`' policy.
+    """
+    out: list[tuple[str, tuple[int, int]]] = []
+    for path in project_files(root, suffix, root=project, skipped=skipped):
+        try:
+            st = path.stat()
+        except OSError:  # vanished since the scan
+            continue
+        out.append((os.path.relpath(path, root).replace(os.sep, "/"),
+                    (st.st_size, st.st_mtime_ns)))
+    out.sort()
+    return out
+
+
 def transcript_path(transcripts_dir: Path, video_id: str) -> Path:
     """Where the normalized transcript of `video_id` lives."""
     check_video_id(video_id)
@@ -164,14 +184,15 @@ def load_transcript(path: Path) -> Transcript:
 
 def list_transcripts(transcripts_dir: Path, root: Path | None = None,
                      skipped: list[Path] | None = None) -> list[Path]:
-    """Stored transcript files, sorted by name (symlinks as in `walk_files`)."""
-    return walk_files(transcripts_dir, ".json", root=root, recursive=False, skipped=skipped)
+    """Stored transcript files, sorted by name (symlinks as in `project_files`)."""
+    return project_files(transcripts_dir, ".json", root=root, recursive=False,
+                         skipped=skipped)
 
 
-def walk_files(top: Path, suffix: str, *, root: Path | None = None, recursive: bool = True,
-               skipped: list[Path] | None = None) -> list[Path]:
+def project_files(top: Path, suffix: str = "", *, root: Path | None = None,
+                  recursive: bool = True, skipped: list[Path] | None = None) -> list[Path]:
     """Files under `top` whose name ends in `suffix` (any case), sorted; hidden names
-    (`.x`) are skipped.
+    (`.x`) and `__pycache__` are skipped.
 
     The symlink policy of every scan of the project: a symlink (to a file or a folder)
     is followed when it points inside `top` or inside the project `root`; one that
@@ -198,12 +219,12 @@ def walk_files(top: Path, suffix: str, *, root: Path | None = None, recursive: b
         except OSError:  # unreadable folder: nothing to read there
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or entry.name == "__pycache__":
                 continue
             path = Path(entry.path)
             try:
                 is_dir = entry.is_dir()
-                wanted = not is_dir and entry.name.lower().endswith(suffix)
+                wanted = not is_dir and entry.name.lower().endswith(suffix.lower())
                 if not (is_dir and recursive) and not wanted:
                     continue
                 if entry.is_symlink() and not _inside(path, allowed):

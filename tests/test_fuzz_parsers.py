@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from notegraph.config import load_config
 from notegraph.errors import NotegraphError
 from notegraph.models import Cue
-from notegraph.notes import link_label, wikilink
+from notegraph.notes.markdown import link_label, wikilink
 from notegraph.slugs import (
     MAX_SLUG_BYTES,
     MAX_TIMESTAMP_SECONDS,
@@ -48,7 +48,8 @@ from notegraph.sources.vtt import parse_vtt
 from notegraph.sources.whispercpp import parse_whispercpp
 from notegraph.sources.youtube import parse_video_id
 from notegraph.text.cleanup import clean_cues
-from notegraph.vault import parse_note, split_frontmatter
+from notegraph.vault.frontmatter import split_frontmatter
+from notegraph.vault.read import parse_note
 
 EXAMPLES = int(os.environ.get("NOTEGRAPH_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=bool(os.environ.get("CI")),

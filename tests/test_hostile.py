@@ -24,12 +24,12 @@ from notegraph.api import check
 from notegraph.cli import cli
 from notegraph.config import Config, load_config
 from notegraph.errors import NoteError
-from notegraph.generate import generate_notes
 from notegraph.models import Chapter, Transcript
-from notegraph.note_files import scan_vault, write_notes
-from notegraph.notes import GeneratedNote
+from notegraph.notes.compose import GeneratedNote
+from notegraph.notes.files import read_note_files, write_notes
+from notegraph.notes.generate import generate_notes
 from notegraph.slugs import MAX_SLUG_BYTES, slugify
-from notegraph.vault import load_vault
+from notegraph.vault.read import load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_talk.json"
 SRT = ("1\n00:00:00,000 --> 00:00:03,000\nDark matter holds galaxies together.\n\n"
@@ -119,7 +119,7 @@ def test_a_note_that_cannot_be_written_leaves_the_vault_as_it_was(tmp_path: Path
             for i in range(3)]
     bad = GeneratedNote("topic", "topic:v@9", "x" * 300, "T", {"title": "T"}, "x\n")
     with pytest.raises(NoteError, match="no note was changed"):
-        write_notes(notes_dir, [*good, bad], scan_vault(notes_dir))
+        write_notes(notes_dir, [*good, bad], read_note_files(notes_dir))
     assert all_files(tmp_path) == []  # not even a temp file
 
 
@@ -418,7 +418,7 @@ def test_feed_shows_text_not_markdown_escapes_and_video_ids_are_encoded(
         project: Config) -> None:
     """Should fix: the feed showed `\\{\\{ 7\\7 \\}\\}` for `{{ 7*7 }}`; a hand-written
     `videoId` of `abc&list=PLevil#` made `watch?v=abc&list=PLevil#&t=5`."""
-    from notegraph.notes import escape_text
+    from notegraph.notes.markdown import escape_text
 
     notes = project.notes_path
     notes.mkdir(parents=True)

@@ -33,7 +33,7 @@ def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None,
                      root: Path | None = None
                      ) -> tuple[dict[str, VideoInfo], list[tuple[str, str]]]:
     """Video ID → info for every readable transcript, and (file, problem) for broken ones
-    (a symlink leaving the project `root` is one: see `store.walk_files`)."""
+    (a symlink leaving the project `root` is one: see `store.project_files`)."""
     cache_file = cache_dir / "video-infos.pickle" if cache_dir else None
     cached: dict[str, tuple[tuple[int, int], VideoInfo | str]] = {}
     if cache_file is not None and cache_file.exists():
