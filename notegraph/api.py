@@ -9,11 +9,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from notegraph import store
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
+from notegraph.lock import project_lock
 from notegraph.models import Transcript
 from notegraph.report import Reporter, SilentReporter
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from notegraph.notes.generate import NotesResult
     from notegraph.site.build import BuildResult
     from notegraph.vault.check import CheckReport
+    from notegraph.vault.read import Vault
 
 
 @dataclass(frozen=True)
@@ -64,27 +66,36 @@ def add(config: Config, inputs: list[str], *, languages: list[str] | None = None
     results = []
     seen: set[str] = set()
     session = youtube.new_session()  # one connection pool for all videos
-    for raw in reporter.progress(inputs, "Fetching transcripts", total=len(inputs)):
-        try:
-            video_id = youtube.parse_video_id(raw)
-            path = store.transcript_path(config.transcripts_path, video_id)
-            if video_id in seen:
-                result = IngestResult(raw, video_id, "unchanged",
-                                      f"{video_id}: listed more than once; fetched once", path)
-            elif path.exists() and not force:
-                result = IngestResult(raw, video_id, "unchanged",
-                                      f"{video_id}: already stored (use --force to re-fetch)",
-                                      path)
-            else:
-                transcript = youtube.fetch_transcript(video_id, langs, session=session,
-                                                      reporter=reporter)
-                result = _store_transcript(config, transcript, raw, force=True)
-            seen.add(video_id)
-        except NotegraphError as exc:
-            result = IngestResult(raw, None, "failed", str(exc))
-        _report(reporter, result)
-        results.append(result)
+    with project_lock(config.cache_path, reporter):
+        for raw in reporter.progress(inputs, "Fetching transcripts", total=len(inputs)):
+            results.append(_add_one(config, raw, langs, force, seen, session, reporter))
     return results
+
+
+def _add_one(config: Config, raw: str, langs: list[str], force: bool, seen: set[str],
+             session: Any, reporter: Reporter) -> IngestResult:
+    """Fetch and store one video of `add` (see there)."""
+    from notegraph.sources import youtube
+
+    try:
+        video_id = youtube.parse_video_id(raw)
+        path = store.transcript_path(config.transcripts_path, video_id)
+        if video_id in seen:
+            result = IngestResult(raw, video_id, "unchanged",
+                                  f"{video_id}: listed more than once; fetched once", path)
+        elif path.exists() and not force:
+            result = IngestResult(raw, video_id, "unchanged",
+                                  f"{video_id}: already stored (use --force to re-fetch)",
+                                  path)
+        else:
+            transcript = youtube.fetch_transcript(video_id, langs, session=session,
+                                                  reporter=reporter)
+            result = _store_transcript(config, transcript, raw, force=True)
+        seen.add(video_id)
+    except NotegraphError as exc:
+        result = IngestResult(raw, None, "failed", str(exc))
+    _report(reporter, result)
+    return result
 
 
 def import_files(config: Config, paths: list[Path], *, video_id: str | None = None,
@@ -98,15 +109,16 @@ def import_files(config: Config, paths: list[Path], *, video_id: str | None = No
     if video_id and len(paths) > 1:
         raise NotegraphError("--id names one transcript: import one file at a time with it")
     results = []
-    for path in reporter.progress(paths, "Importing transcripts", total=len(paths)):
-        try:
-            transcript = read_transcript_file(path, video_id=video_id, title=title,
-                                              channel=channel, chapters_path=chapters_path)
-            result = _store_transcript(config, transcript, str(path), force)
-        except NotegraphError as exc:
-            result = IngestResult(str(path), None, "failed", str(exc))
-        _report(reporter, result)
-        results.append(result)
+    with project_lock(config.cache_path, reporter):
+        for path in reporter.progress(paths, "Importing transcripts", total=len(paths)):
+            try:
+                transcript = read_transcript_file(path, video_id=video_id, title=title,
+                                                  channel=channel, chapters_path=chapters_path)
+                result = _store_transcript(config, transcript, str(path), force)
+            except NotegraphError as exc:
+                result = IngestResult(str(path), None, "failed", str(exc))
+            _report(reporter, result)
+            results.append(result)
     return results
 
 
@@ -119,7 +131,8 @@ def generate_notes(config: Config, video_ids: list[str] | None = None, force: bo
     """
     from notegraph.notes.generate import generate_notes as run
 
-    return run(config, video_ids=video_ids, force=force, reporter=reporter)
+    with project_lock(config.cache_path, reporter):
+        return run(config, video_ids=video_ids, force=force, reporter=reporter)
 
 
 def _report(reporter: Reporter, result: IngestResult) -> None:
@@ -172,13 +185,20 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
 
     A transcript whose note generation fails is reported (by `generate_notes`) and the
     rest of the vault is still rendered. Incremental and deterministic: see
-    `notegraph.site.build`.
+    `notegraph.site.build`. Holds the project's lock (`notegraph.lock`): a second run
+    waits for this one.
     """
+    reporter = reporter or SilentReporter()
+    with project_lock(config.cache_path, reporter):
+        return _build(config, reporter, force, extensions)
+
+
+def _build(config: Config, reporter: Reporter, force: bool, extensions: list | None
+           ) -> BuildResult:
     from notegraph.site.build import build_site, input_signature, is_up_to_date
     from notegraph.site.videos import load_video_infos
     from notegraph.vault.read import load_vault
 
-    reporter = reporter or SilentReporter()
     extensions = extensions if extensions is not None else default_extensions()
     # The stat walk of the whole vault, once per build: handed to build_site below.
     signature: str | None = input_signature(config, extensions)
@@ -186,10 +206,10 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
     # vault scan, so a no-change build stays a few thousand `stat` calls.
     current = not force and is_up_to_date(config, extensions, signature)
     videos, _ = ({}, []) if current else load_video_infos(config.transcripts_path,
-                                                          config.cache_path)
+                                                          config.cache_path, config.root)
     vault = None
     if videos:
-        vault = load_vault(config.notes_path, config.cache_path)
+        vault = load_vault(config.notes_path, config.cache_path, config.root)
         have = {n.video_id for n in vault.notes.values() if n.video_id}
         missing = sorted(v for v in videos if v not in have)
         if missing:
@@ -197,9 +217,22 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
             generate_notes(config, video_ids=missing, reporter=reporter)
             vault = None  # it lacks the notes just written: let build_site load it afresh
             signature = None  # and the notes folder changed: walk it again
+        else:
+            _warn_deleted(config, vault, reporter)
     # Hand over what is already loaded: loading the vault is most of a warm build's setup.
     return build_site(config, reporter, extensions=extensions, vault=vault, force=force,
                       signature=signature, videos=None if current else videos)
+
+
+def _warn_deleted(config: Config, vault: Vault, reporter: Reporter) -> None:
+    """Generated notes deleted by hand leave links dangling until `notes` runs: say so."""
+    from notegraph.notes.generate import deleted_notes
+
+    gone = deleted_notes(config, (u.target for u in vault.unresolved))
+    if gone:
+        names = ", ".join(f"[[{t}]]" for t in gone[:3]) + (", ..." if len(gone) > 3 else "")
+        reporter.warn(f"{len(gone)} generated note(s) were deleted but are still linked "
+                      f"({names}); run `notegraph notes` to write them again")
 
 
 def default_extensions() -> list:
@@ -217,8 +250,8 @@ def check(config: Config, reporter: Reporter | None = None) -> CheckReport:
     from notegraph.vault.check import check_vault
     from notegraph.vault.read import load_vault
 
-    vault = load_vault(config.notes_path, config.cache_path)
-    videos, broken = load_video_infos(config.transcripts_path, config.cache_path)
+    vault = load_vault(config.notes_path, config.cache_path, config.root)
+    videos, broken = load_video_infos(config.transcripts_path, config.cache_path, config.root)
     return check_vault(vault, videos, broken)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ import click
 
 from notegraph import __version__, api
 from notegraph.config import Config, load_config
-from notegraph.errors import NotegraphError
+from notegraph.errors import NotegraphError, describe_environment_fault
 from notegraph.report import NORMAL, QUIET, VERBOSE, Reporter
 
 
@@ -37,7 +38,8 @@ class Context:
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a NotegraphError into one red line on stderr and its exit code."""
+    """Turn a NotegraphError (or an environment fault) into one red line on stderr and
+    its exit code."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -46,6 +48,11 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except NotegraphError as exc:
             Reporter(QUIET).error(str(exc))
             sys.exit(exc.exit_code)
+        except (OSError, sqlite3.Error) as exc:
+            # a fault of the machine (full disk, read-only folder): one line naming the
+            # path; every write is atomic, so nothing is half-written
+            Reporter(QUIET).error(describe_environment_fault(exc))
+            sys.exit(1)
         except KeyboardInterrupt:
             Reporter(QUIET).error("interrupted; files already written are complete")
             sys.exit(130)

@@ -144,7 +144,37 @@ def _validate(values: dict[str, Any], path: Path, root: Path) -> Config:
                 raise ConfigError(f"{path}: 'jobs' must be an integer from 0 (one per core) "
                                   f"to 64, got {value!r}")
             kwargs[key] = value
-    return Config(**kwargs)
+    config = Config(**kwargs)
+    _check_folders(config, path, set(values))
+    return config
+
+
+def _check_folders(config: Config, path: Path, given: set[str]) -> None:
+    """Folders that would lose or leak files are errors naming their key: `content_dir`
+    or `site_dir` outside the project or the project itself, the site built into the
+    content or the cache (a build deletes stale pages: it could delete notes), a
+    `templates_dir` set to a folder that does not exist."""
+    root = config.root.resolve()
+    folders = {"content_dir": config.content_path.resolve(),
+               "site_dir": config.site_path.resolve(),
+               "cache_dir": config.cache_path.resolve()}
+
+    def overlap(a: Path, b: Path) -> bool:
+        return a == b or a in b.parents or b in a.parents
+
+    for key in ("content_dir", "site_dir"):  # a cache may live anywhere (shared by projects)
+        folder = folders[key]
+        if folder == root or root not in folder.parents:
+            raise ConfigError(f"{path}: '{key}' = {getattr(config, key)!r} must be a folder "
+                              f"inside the project {root} (not the project itself)")
+    for key in ("content_dir", "cache_dir"):
+        if overlap(folders["site_dir"], folders[key]):
+            raise ConfigError(f"{path}: 'site_dir' = {config.site_dir!r} overlaps "
+                              f"'{key}' = {getattr(config, key)!r}; building the site there "
+                              "could delete your files: pick a folder of its own")
+    if "templates_dir" in given and not config.templates_path.is_dir():
+        raise ConfigError(f"{path}: 'templates_dir' = {config.templates_dir!r}: no such folder "
+                          f"({config.templates_path}); create it or remove the key")
 
 
 def _validate_llm(table: Any, path: Path) -> LLMConfig:

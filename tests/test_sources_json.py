@@ -81,7 +81,7 @@ def test_unsafe_id_inside_a_file_is_not_used(tmp_path: Path) -> None:
 @pytest.mark.parametrize("data, problem", [
     ({"foo": 1}, "not a known transcript shape"),
     ([{"text": "x"}], "not {text, start, duration}"),
-    ({"segments": [{"start": "soon", "end": 1, "text": "x"}]}, "malformed"),
+    ({"segments": [{"start": "soon", "end": 1, "text": "x"}]}, "start is not a number"),
     ([{"text": "x", "start": -3, "duration": 1}], "negative time"),
     ([{"text": "a", "start": 5, "duration": 1}, {"text": "b", "start": 1, "duration": 1}],
      "out of order"),

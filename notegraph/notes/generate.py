@@ -14,7 +14,7 @@ by `notegraph.notes.files`, which never loses a person's edits.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from notegraph.models import VideoTopics
 from notegraph.notes.compose import compose_vault, with_linked_concepts
 from notegraph.notes.files import WriteReport, names_in_use, read_note_files, write_notes
 from notegraph.report import Reporter, SilentReporter
-from notegraph.slugs import WIKILINK_RE, parse_wikilink
+from notegraph.slugs import WIKILINK_RE, link_key, parse_wikilink
 from notegraph.topics.cache import (
     load_cached_video,
     save_video,
@@ -80,7 +80,11 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
     """
     reporter = reporter or SilentReporter()
     t0 = time.perf_counter()
-    paths = {p.stem: p for p in store.list_transcripts(config.transcripts_path)}
+    skipped: list[Path] = []
+    paths = {p.stem: p for p in store.list_transcripts(config.transcripts_path, config.root,
+                                                       skipped)}
+    for path in skipped:
+        reporter.warn(f"{path}: {store.outside_link_message(path)}")
     targets = list(dict.fromkeys(video_ids)) if video_ids else sorted(paths)
     for vid in targets:
         if vid not in paths:
@@ -152,12 +156,21 @@ def _manifest_path(config: Config) -> Path:
     return config.cache_path / "notes" / "manifest.json"
 
 
+def deleted_notes(config: Config, link_targets: Iterable[str]) -> list[str]:
+    """The link targets (of dangling links) that name a note the last notes run wrote:
+    generated notes deleted since, which `notegraph notes` would write again."""
+    manifest = cache.read_json(_manifest_path(config), MANIFEST_VERSION) or {}
+    slugs = manifest.get("slugs")
+    generated = {link_key(str(s)) for s in slugs.values()} if isinstance(slugs, dict) else set()
+    return sorted({t for t in link_targets if link_key(t) in generated})
+
+
 def _write_vault(config: Config, videos: dict[str, VideoTopics], stored: set[str],
                  force: bool, reporter: Reporter) -> WriteReport:
     """Compose every generated note from `videos` and write them into the vault."""
     manifest = cache.read_json(_manifest_path(config), MANIFEST_VERSION) or {}
     previous_slugs = manifest.get("slugs") if isinstance(manifest.get("slugs"), dict) else {}
-    files = read_note_files(config.notes_path)
+    files = read_note_files(config.notes_path, config.root)
     existing = names_in_use(files.values(), previous_slugs or {})
     # concepts a person linked in a hand-written note become concepts where the talk
     # says them (the vault's own notes are known evidence, like its people)

@@ -30,9 +30,15 @@ def escape_text(text: str) -> str:
     return re.sub(r"^([-+])(?=\s)", r"\\\1", text)
 
 
+# Link and HTML syntax in a label becomes look-alike text, so "arrays [part 2]" still
+# reads as such: `[part 2]` → `(part 2)`, `C<3` → `C‹3`, `A | B` → `A / B`.
+_LABEL_CHARS = str.maketrans({"[": "(", "]": ")", "<": "‹", ">": "›", "|": "/"})
+
+
 def link_label(text: str) -> str:
     """Text safe inside `[[target|label]]` and `##` headings: no link/HTML syntax."""
-    return " ".join(re.sub(r"[\[\]|#^<>`]", "", str(text)).split()) or "untitled"
+    text = re.sub(r"[#^`]", "", str(text).translate(_LABEL_CHARS))
+    return " ".join(text.split()) or "untitled"
 
 
 def wikilink(target: str, label: str | None = None) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import json
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,7 @@ ASSETS_DIR = PACKAGE_DIR / "assets"
 PREVIEW_SHARDS = 16
 NOTE_CHUNK = 250  # note pages per task handed to a worker process
 PARALLEL_FROM = 1000  # fewer note pages render in this process: forking costs more
+RENDER_CACHE = "render-cache.sqlite"
 
 SiteExtension = SitePlugin  # the name plug-ins had before they were emitters
 
@@ -81,7 +83,8 @@ def input_signature(config: Config, extensions: Sequence[SitePlugin] = ()) -> st
     for root in [config.notes_path, config.transcripts_path, *template_dirs(config),
                  ASSETS_DIR]:
         parts.append(str(root))
-        entries = store.walk_files(root, ".md" if root == config.notes_path else "")
+        entries = store.walk_files(root, ".md" if root == config.notes_path else "",
+                                   config.root)
         parts.extend(f"{rel}:{size}:{mtime}" for rel, (size, mtime) in entries)
     return store.content_hash(*parts)
 
@@ -120,6 +123,10 @@ def build_site(config: Config, reporter: Reporter | None = None,
         build = _Build(config, reporter or SilentReporter(), in_phase_order(extensions),
                        force, config.jobs or default_jobs())
         return build.run(vault, signature, videos)
+    except sqlite3.Error as exc:  # the render cache: a full disk, mostly
+        raise SiteError(f"{config.cache_path / RENDER_CACHE}: {' '.join(str(exc).split())}; "
+                        "free some disk space (or delete that file) and build again; the "
+                        "site was left as it was") from exc
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
@@ -180,13 +187,16 @@ class _Build:
               ) -> tuple[Vault, SiteIndex]:
         """The vault, the site index, and every plug-in prepared on them."""
         if vault is None:
-            vault = load_vault(self.config.notes_path, self.config.cache_path)
+            vault = load_vault(self.config.notes_path, self.config.cache_path,
+                               self.config.root)
+        _warn_problems(vault, self.reporter)
         # The vault is millions of long-lived objects: move them out of the cyclic
         # collector's sight, or every collection rescans them (a third of a warm build).
         gc.collect()
         gc.freeze()
         if videos is None:
-            videos, _ = load_video_infos(self.config.transcripts_path, self.config.cache_path)
+            videos, _ = load_video_infos(self.config.transcripts_path, self.config.cache_path,
+                                         self.config.root)
         idx = SiteIndex.build(vault, dict(videos))
         for plugin in self.plugins:
             plugin.prepare(vault, idx, self.config)
@@ -211,7 +221,7 @@ class _Build:
 
     def _note_pages(self, vault: Vault, idx: SiteIndex, writer: _PageWriter) -> None:
         """Every note's page, in worker processes for a big vault."""
-        bodies = BodyCache(self.config.cache_path / "render-cache.sqlite", vault)
+        bodies = BodyCache(self.config.cache_path / RENDER_CACHE, vault)
         plugins = self.plugins
 
         def extra(note_id: str) -> dict[str, Any]:
@@ -368,3 +378,12 @@ def _templates_digest(config: Config) -> str:
 __all__ = ["BuildResult", "SiteExtension", "SitePlugin", "VideoInfo", "build_site",
            "input_signature", "is_up_to_date", "make_environment", "render_page",
            "template_dirs"]
+
+
+def _warn_problems(vault: Vault, reporter: Reporter, shown: int = 5) -> None:
+    """A broken note does not stop the build: say what was skipped or ignored."""
+    for note_id, message in vault.problems[:shown]:
+        reporter.warn(f"{vault.root / note_id}.md: {message}")
+    if len(vault.problems) > shown:
+        reporter.warn(f"... and {len(vault.problems) - shown} more problems: "
+                      "run `notegraph check` to list them")

@@ -18,6 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import markdown
 from markdown.blockprocessors import BlockProcessor
@@ -69,8 +70,9 @@ def heading_anchor(heading: str) -> str:
 
 
 def timestamp_url(video_id: str, seconds: float) -> str:
-    """The YouTube URL of one moment of a video."""
-    return f"https://www.youtube.com/watch?v={video_id}&t={int(seconds)}"
+    """The YouTube URL of one moment of a video (a hand-written `videoId` is encoded:
+    `abc&list=x#` must not add parameters of its own)."""
+    return f"https://www.youtube.com/watch?v={quote(video_id, safe='')}&t={int(seconds)}"
 
 
 Resolver = Callable[[str, str | None], LinkTarget]

@@ -29,9 +29,11 @@ class VideoInfo:
     chapters: tuple[Chapter, ...]
 
 
-def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None
+def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None,
+                     root: Path | None = None
                      ) -> tuple[dict[str, VideoInfo], list[tuple[str, str]]]:
-    """Video ID → info for every readable transcript, and (file, problem) for broken ones."""
+    """Video ID → info for every readable transcript, and (file, problem) for broken ones
+    (a symlink leaving the project `root` is one: see `store.project_files`)."""
     cache_file = cache_dir / "video-infos.pickle" if cache_dir else None
     cached: dict[str, tuple[tuple[int, int], VideoInfo | str]] = {}
     if cache_file is not None and cache_file.exists():
@@ -42,7 +44,8 @@ def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None
         except Exception:  # a broken cache is only a slower build
             cached = {}
     fresh: dict[str, tuple[tuple[int, int], VideoInfo | str]] = {}
-    for path in store.list_transcripts(transcripts_dir):
+    skipped: list[Path] = []
+    for path in store.list_transcripts(transcripts_dir, root, skipped):
         st = path.stat()
         key = (st.st_size, st.st_mtime_ns)
         hit = cached.get(path.name)
@@ -56,6 +59,7 @@ def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None
             infos[value.video_id] = value
         else:
             problems.append((name, value))
+    problems += [(p.name, store.outside_link_message(p)) for p in skipped]
     return infos, problems
 
 

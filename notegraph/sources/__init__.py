@@ -15,7 +15,7 @@ from pathlib import Path
 
 from notegraph.errors import InputError, ParseError
 from notegraph.models import Chapter, Cue, Transcript
-from notegraph.slugs import check_video_id, file_stem, id_from_filename
+from notegraph.slugs import MAX_TIMESTAMP_SECONDS, check_video_id, file_stem, id_from_filename
 from notegraph.sources import chapters as chapter_lists
 from notegraph.sources.jsonformats import looks_like_json, parse_json
 from notegraph.sources.parsed import LayoutError, ParsedFile
@@ -23,7 +23,7 @@ from notegraph.sources.srt import looks_like_srt, parse_srt
 from notegraph.sources.text import looks_like_text_transcript, parse_text
 from notegraph.sources.vtt import looks_like_vtt, parse_vtt
 from notegraph.sources.whispercpp import looks_like_whispercpp, parse_whispercpp
-from notegraph.text.cleanup import clean_cues
+from notegraph.text.cleanup import clean_cues, clean_field
 
 # The largest transcript we accept. A ten-hour word-level JSON is ~20 MB; anything
 # much bigger is not a transcript, and is refused before a byte is read.
@@ -78,7 +78,8 @@ def read_transcript_file(
     _check_times(parsed.cues, path)
 
     side = read_chapters_file(chapters_path) if chapters_path else ()
-    chapters = side or parsed.chapters
+    chapters = [Chapter(c.start, clean_field(c.title)) for c in side or parsed.chapters]
+    chapters = [c for c in chapters if c.title]
     raw_duration = max((c.end for c in parsed.cues), default=0.0)
     duration = parsed.duration if parsed.duration is not None else raw_duration
     cues = clean_cues(parsed.cues)
@@ -95,8 +96,8 @@ def read_transcript_file(
         source += " (times interpolated)"
     return Transcript(
         video_id=vid,
-        title=title or parsed.title or _title_from_filename(path.name),
-        channel=channel if channel is not None else (parsed.channel or ""),
+        title=clean_field(title or parsed.title) or clean_field(_title_from_filename(path.name)),
+        channel=clean_field(channel if channel is not None else parsed.channel),
         language=parsed.language or _language(path.name, cues),
         source=source,
         is_generated=parsed.is_generated,
@@ -186,11 +187,15 @@ def read_chapters_file(path: Path) -> tuple[Chapter, ...]:
 
 
 def _check_times(cues: tuple[Cue, ...], path: Path) -> None:
-    """Negative times, or cues whose starts go backwards, mean a broken file."""
+    """Negative times, times past 100 hours, or cues whose starts go backwards, mean a
+    broken file."""
     prev = None
     for n, c in enumerate(cues, 1):
         if c.start < 0 or c.end < 0:
             raise ParseError(f"{path}: cue {n} has a negative time ({c.start:g} s)")
+        if not (c.start <= MAX_TIMESTAMP_SECONDS and c.end <= MAX_TIMESTAMP_SECONDS):  # NaN too
+            raise ParseError(f"{path}: cue {n} ends after 100 hours ({c.end:g} s); "
+                             "is this a transcript?")
         if c.end < c.start:
             raise ParseError(f"{path}: cue {n} ends before it starts")
         if prev is not None and c.start < prev - 0.001:
