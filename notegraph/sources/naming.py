@@ -1,0 +1,73 @@
+"""Titles and IDs for imported files and feed episodes.
+
+An imported file without `--title` is named by its own metadata (a WebVTT/JSON header,
+an audio file's tags) or else by a clean form of its file name; without `--id` it gets
+a short ID made of a few title words and a hash of its content, so re-importing the
+same file gives the same ID and two files never share one. Generated IDs are never
+11 characters long: that shape is read as a YouTube video ID elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from notegraph.slugs import check_video_id, file_stem, is_youtube_id, slugify
+
+# yt-dlp's `Title [dQw4w9WgXcQ].en.vtt`
+_YTDLP_RE = re.compile(r"\s*\[[A-Za-z0-9_-]{11}\]\s*")
+# A leading "what this is" part joined by a double underscore: `webvtt_plain__talk_313`.
+_PREFIX_RE = re.compile(r"^.*__(?=[^_])")
+ID_WORDS = 4
+
+
+def clean_file_title(name: str) -> str:
+    """`webvtt_voice_tags__talkpython_558.vtt` → `Talkpython 558`."""
+    stem = _YTDLP_RE.sub(" ", file_stem(Path(name).name))
+    stem = _PREFIX_RE.sub("", stem) or stem
+    words = re.sub(r"[_\s]+", " ", stem).strip()
+    if not words:
+        return Path(name).name
+    return words[0].upper() + words[1:]
+
+
+def short_id(title: str, key: str | bytes, prefix: str = "") -> str:
+    """`prefix` + up to four title words + 8 hex digits of `key`'s hash."""
+    digest = hashlib.sha256(key.encode("utf-8") if isinstance(key, str) else key).hexdigest()
+    words = slugify(title, max_words=ID_WORDS, fallback="").replace("_", "-")[:40].strip("-")
+    head = "-".join(p for p in (prefix, words) if p)
+    vid = f"{head}-{digest[:8]}" if head else digest[:12]
+    if is_youtube_id(vid):  # 11 characters would pass for a YouTube ID
+        vid = f"{head}-{digest[:9]}"
+    return check_video_id(vid)
+
+
+def file_digest(path: Path, limit: int = 1 << 20) -> bytes:
+    """Hash input for a file's ID: its size and first MiB (cheap for a long episode)."""
+    with path.open("rb") as fh:
+        head = fh.read(limit)
+    return str(path.stat().st_size).encode() + b"\0" + head
+
+
+def audio_tags(path: Path) -> tuple[str | None, str | None]:
+    """(title, show) from an audio file's tags (ID3, MP4, Vorbis), when it has them."""
+    try:
+        import mutagen
+
+        tags = mutagen.File(path, easy=True)
+    except Exception:  # an unreadable tag block is no reason to refuse the audio
+        return None, None
+    if tags is None or not tags.tags:
+        return None, None
+
+    def first(*keys: str) -> str | None:
+        for key in keys:
+            values = tags.tags.get(key) if hasattr(tags.tags, "get") else None
+            if values:
+                text = str(values[0]).strip()
+                if text:
+                    return text
+        return None
+
+    return first("title"), first("album", "artist")
