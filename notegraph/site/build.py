@@ -20,7 +20,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,7 +32,9 @@ from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import SiteError
 from notegraph.links import cached_link_key
+from notegraph.models import Media
 from notegraph.report import Reporter, SilentReporter
+from notegraph.site.media import media_of
 from notegraph.site.pages import Page, SiteIndex, note_page, site_pages, tag_url
 from notegraph.site.render import (
     RENDER_VERSION,
@@ -168,7 +170,7 @@ def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExt
 
     env = make_environment(config)
     templates_digest = _templates_digest(config)
-    bodies = _BodyCache(cache_dir / "render-cache.sqlite", vault)
+    bodies = _BodyCache(cache_dir / "render-cache.sqlite", vault, idx.media)
 
     def extra(note_id: str) -> dict[str, Any]:
         merged: dict[str, Any] = {}
@@ -325,9 +327,12 @@ class _BodyCache:
     uses any more are dropped once they outnumber the live ones (`prune`).
     """
 
-    def __init__(self, path: Path, vault: Vault) -> None:
+    def __init__(self, path: Path, vault: Vault,
+                 media: Callable[[str], Media] | None = None) -> None:
         self.vault = vault
         self.path = path
+        # Where a video's timestamps lead (YouTube, an episode's audio, nowhere).
+        self.media = media or (lambda vid: media_of(vid, None))
         # Videos whose page lists its topic notes (so the body's own list is redundant).
         self.videos_with_topics = {n.video_id for n in vault.notes.values()
                                    if n.video_id and n.type != "video"}
@@ -402,7 +407,9 @@ class _BodyCache:
         root = "../" * url.count("/")
         tags = {t.casefold(): root + tag_url(t) for t in note.tags}
         embeds = self._embeds(note, url)
+        media = self.media(note.video_id) if note.video_id else None
         key = store.content_hash(RENDER_VERSION, _RENDER_CODE, body, note.video_id or "",
+                                 repr(media),
                                  repr(sorted(links.items(), key=lambda kv: repr(kv[0]))),
                                  repr(sorted(tags.items())),
                                  repr(sorted(embeds.items(), key=lambda kv: repr(kv[0]))))
@@ -416,7 +423,8 @@ class _BodyCache:
             found = self.vault.resolve(target, note.id)
             return self._target(found, note, root)
 
-        rendered = self.renderer.render(body, links, note.video_id, fallback, tags, embeds)
+        rendered = self.renderer.render(body, links, note.video_id, fallback, tags, embeds,
+                                        media)
         self._new.append((key, rendered.html,
                           json.dumps([[t.level, t.id, t.name] for t in rendered.toc])))
         return rendered
@@ -450,7 +458,9 @@ class _BodyCache:
             links = self._links(target, url, page=note)
             root = "../" * url.count("/")
             tags = {t.casefold(): root + tag_url(t) for t in target.tags}
-            out[key] = self.renderer.render(body, links, target.video_id, tags=tags).html
+            media = self.media(target.video_id) if target.video_id else None
+            out[key] = self.renderer.render(body, links, target.video_id, tags=tags,
+                                            media=media).html
         return out
 
     def _target(self, found: str | None, note: Note, root: str) -> LinkTarget:
