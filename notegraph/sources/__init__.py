@@ -96,11 +96,11 @@ def read_transcript_file(
         if warn is not None:
             warn(f"{path}: no title in the file; named it {title!r} (set one with --title)")
     title = title or parsed.title or ""
-    vid = video_id or parsed.video_id or _ytdlp_id(path.name) or naming.short_id(title, text)
+    vid = video_id or parsed.video_id or _ytdlp_id(path.name) or naming.file_id(path)
     try:
         vid = check_video_id(vid)
     except InputError:
-        vid = naming.short_id(title, text)
+        vid = naming.file_id(path)
     source = f"file:{parsed.format}"
     if parsed.interpolated:
         source += " (times interpolated)"

@@ -177,7 +177,7 @@ def read_audio_file(path: Path, cfg: TranscribeConfig, *, video_id: str | None =
     title = title or tag_title or ""
     heard = transcribe(path, cfg, reporter=reporter)
     return Transcript(
-        video_id=video_id or naming.short_id(title, naming.file_digest(path)),
+        video_id=video_id or naming.file_id(path),
         title=title, channel=channel if channel is not None else (tag_show or ""),
         language=heard.language, source=heard.model, is_generated=True,
         duration=round(heard.duration, 3), chapters=chapters, cues=heard.cues,

@@ -2,8 +2,9 @@
 
 An imported file without `--title` is named by its own metadata (a WebVTT/JSON header,
 an audio file's tags) or else by a clean form of its file name; without `--id` it gets
-a short ID made of a few title words and a hash of its content, so re-importing the
-same file gives the same ID and two files never share one. Generated IDs are never
+a short ID made of a few words of its clean name and a hash of where it is, so
+re-importing the same file (edited or not, with --force) gives the same ID and two
+files of the same name in different folders never share one. Generated IDs are never
 11 characters long: that shape is read as a YouTube video ID elsewhere.
 """
 
@@ -43,11 +44,9 @@ def short_id(title: str, key: str | bytes, prefix: str = "") -> str:
     return check_video_id(vid)
 
 
-def file_digest(path: Path, limit: int = 1 << 20) -> bytes:
-    """Hash input for a file's ID: its size and first MiB (cheap for a long episode)."""
-    with path.open("rb") as fh:
-        head = fh.read(limit)
-    return str(path.stat().st_size).encode() + b"\0" + head
+def file_id(path: Path) -> str:
+    """An imported file's ID: `webvtt_plain__talkpython_313.vtt` → `talkpython-313-1a2b3c4d`."""
+    return short_id(clean_file_title(path.name), str(path.resolve()))
 
 
 def audio_tags(path: Path) -> tuple[str | None, str | None]:
