@@ -146,9 +146,18 @@ def import_files(config: Config, paths: list[Path], *, video_id: str | None = No
         try:
             if audio.is_audio_file(path):
                 chapters = read_chapters_file(chapters_path) if chapters_path else ()
-                transcript = audio.read_audio_file(path, config.transcribe, video_id=video_id,
-                                                   title=title, channel=channel,
-                                                   chapters=chapters, reporter=reporter)
+                transcript = audio.read_audio_file(
+                    path, config.transcribe, video_id=video_id, title=title, channel=channel,
+                    chapters=chapters, reporter=reporter,
+                    skip=lambda vid: not force and store.transcript_path(
+                        config.transcripts_path, vid).exists())
+                if isinstance(transcript, str):  # stored already: not transcribed again
+                    result = IngestResult(str(path), transcript, "unchanged",
+                                          f"{transcript}: already stored (use --force to "
+                                          "replace)")
+                    _report(reporter, result)
+                    results.append(result)
+                    continue
             else:
                 transcript = read_transcript_file(path, video_id=video_id, title=title,
                                                   channel=channel, chapters_path=chapters_path,

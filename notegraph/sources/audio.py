@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,13 +157,14 @@ def _short(exc: BaseException) -> str:
 
 def read_audio_file(path: Path, cfg: TranscribeConfig, *, video_id: str | None = None,
                     title: str | None = None, channel: str | None = None,
-                    chapters: tuple[Chapter, ...] = (), reporter: Reporter | None = None
-                    ) -> Transcript:
+                    chapters: tuple[Chapter, ...] = (), reporter: Reporter | None = None,
+                    skip: Callable[[str], bool] | None = None) -> Transcript | str:
     """Transcribe a local audio file into a `Transcript` (no player: no public URL).
 
     Without `title`, the file's title tag is used, else a clean form of its name (with a
-    warning saying how to set one); without `video_id`, a short ID from the title and
-    the file's content.
+    warning saying how to set one); without `video_id`, a short ID from the clean name
+    and the file's path. When `skip(ID)` is true (already stored), nothing is
+    transcribed and the ID is returned instead.
     """
     reporter = reporter or SilentReporter()
     if video_id is not None:
@@ -175,9 +177,12 @@ def read_audio_file(path: Path, cfg: TranscribeConfig, *, video_id: str | None =
         reporter.warn(f"{path}: no title tag in the audio; named it {title!r} "
                       "(set one with --title)")
     title = title or tag_title or ""
+    vid = video_id or naming.file_id(path)
+    if skip is not None and skip(vid):
+        return vid
     heard = transcribe(path, cfg, reporter=reporter)
     return Transcript(
-        video_id=video_id or naming.file_id(path),
+        video_id=vid,
         title=title, channel=channel if channel is not None else (tag_show or ""),
         language=heard.language, source=heard.model, is_generated=True,
         duration=round(heard.duration, 3), chapters=chapters, cues=heard.cues,
