@@ -9,6 +9,7 @@ transcript link has its audio enclosure downloaded to a temporary file and trans
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -141,12 +142,13 @@ def _is_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<body", "<p>", "<p ", "<div", "<cite"))
 
 
-_BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+_BLOCKS = frozenset({"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
                      "section", "article", "blockquote", "dt", "dd"})
 
 
 class _TextOfHtml(HTMLParser):
-    """Text of an HTML transcript, a line per block element; scripts and styles dropped."""
+    """Text of an HTML transcript: blocks become paragraphs, `<br>` a line break; scripts
+    and styles are dropped."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -157,13 +159,15 @@ class _TextOfHtml(HTMLParser):
         if tag in ("script", "style"):
             self._skip += 1
         elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "br":
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCKS:
-            self.parts.append("\n")
+            self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
@@ -171,9 +175,10 @@ class _TextOfHtml(HTMLParser):
 
 
 def html_to_text(html: str) -> str:
-    """An HTML transcript as plain lines (`<p>00:01 Alice: Hi</p>` → `00:01 Alice: Hi`)."""
+    """An HTML transcript as plain text (`<p>00:01 Alice: Hi</p>` → `00:01 Alice: Hi`),
+    a blank line between paragraphs."""
     parser = _TextOfHtml()
     parser.feed(html)
     parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
