@@ -49,24 +49,34 @@ def file_id(path: Path) -> str:
     return short_id(clean_file_title(path.name), str(path.resolve()))
 
 
+# Tag names by container: easy/Vorbis names, raw ID3 frames (WAV, AIFF), MP4 atoms.
+_TITLE_KEYS = ("title", "TIT2", "\xa9nam")
+_SHOW_KEYS = ("album", "TALB", "\xa9alb", "artist", "TPE1", "\xa9ART")
+
+
 def audio_tags(path: Path) -> tuple[str | None, str | None]:
     """(title, show) from an audio file's tags (ID3, MP4, Vorbis), when it has them."""
     try:
         import mutagen
 
-        tags = mutagen.File(path, easy=True)
+        audio = mutagen.File(path, easy=True)
     except Exception:  # an unreadable tag block is no reason to refuse the audio
         return None, None
-    if tags is None or not tags.tags:
+    tags = getattr(audio, "tags", None)
+    if not tags:
         return None, None
 
-    def first(*keys: str) -> str | None:
+    def first(keys: tuple[str, ...]) -> str | None:
         for key in keys:
-            values = tags.tags.get(key) if hasattr(tags.tags, "get") else None
-            if values:
-                text = str(values[0]).strip()
-                if text:
-                    return text
+            try:
+                value = tags[key]
+            except (KeyError, ValueError, TypeError):
+                continue
+            values = getattr(value, "text", value)
+            values = values if isinstance(values, list) else [values]
+            text = " ".join(str(values[0]).split()) if values else ""
+            if text:
+                return text
         return None
 
-    return first("title"), first("album", "artist")
+    return first(_TITLE_KEYS), first(_SHOW_KEYS)

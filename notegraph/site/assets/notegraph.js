@@ -27,9 +27,14 @@
     var t = parseInt(a.getAttribute("data-seconds"), 10) || 0;
     player.setAttribute("data-current", String(t));
     if (player.tagName === "AUDIO") {
-      player.currentTime = t;
-      var playing = player.play();
-      if (playing && playing.catch) playing.catch(function () { /* autoplay refused */ });
+      // Before its metadata has loaded an <audio> cannot seek: seek once it has.
+      var seek = function () {
+        player.currentTime = t;
+        var playing = player.play();
+        if (playing && playing.catch) playing.catch(function () { /* autoplay refused */ });
+      };
+      if (player.readyState >= 1) seek();
+      else { player.addEventListener("loadedmetadata", seek, { once: true }); player.load(); }
       return;
     }
     player.src = "https://www.youtube-nocookie.com/embed/" + encodeURIComponent(vid) +
