@@ -279,3 +279,21 @@ def test_html_transcript_text_keeps_each_paragraph(lines: list[str]) -> None:
     html = "<html><body>" + "".join(f"<p>{escape(ln)}</p>" for ln in lines) + "</body></html>"
     expected = [" ".join(ln.split()) for ln in lines if ln.split()]
     assert html_to_text(html).split("\n\n") == (expected or [""])
+
+
+def test_podcasting20_json_is_preferred_to_webvtt(host: tuple[Path, str], project: Path) -> None:
+    folder, base = host
+    words = [("Hello", 0.0, 0.4), ("and", 0.5, 0.7), ("welcome.", 0.8, 1.3),
+             ("Thanks", 2.0, 2.4), ("for", 2.5, 2.6), ("having", 2.7, 3.0), ("me.", 3.1, 3.4)]
+    segments = [{"speaker": "Ann" if n < 3 else "Bob", "startTime": s, "endTime": e,
+                 "body": w} for n, (w, s, e) in enumerate(words)]
+    (folder / "ep.json").write_text(json.dumps({"version": "1.0.0", "segments": segments}))
+    (folder / "ep.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:04.000\nHello and welcome.\n")
+    (folder / "feed.xml").write_text(rss("Show", [Item(
+        "json-1", "JSON episode", "Mon, 01 Sep 2025 10:00:00 GMT", f"{base}/ep.mp3",
+        transcripts=[(f"{base}/ep.vtt", "text/vtt"), (f"{base}/ep.json", "application/json")])]))
+    assert add(project, f"{base}/feed.xml").exit_code == 0
+    data = stored(project)[episode_id("json-1")]
+    assert data["source"] == "feed:podcasting2-json"
+    assert [(c["speaker"], c["text"]) for c in data["cues"]] == [
+        ("Ann", "Hello and welcome."), ("Bob", "Thanks for having me.")]
