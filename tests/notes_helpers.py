@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from notegraph.models import Transcript
-from notegraph.note_files import scan_vault
+from notegraph.notes.files import scan_vault
 from notegraph.slugs import WIKILINK_RE, link_key, parse_timestamp, parse_wikilink
 
 

@@ -16,7 +16,7 @@ from notes_helpers import vault_problems
 
 from notegraph import api, store
 from notegraph.config import load_config
-from notegraph.note_files import scan_vault
+from notegraph.notes.files import scan_vault
 
 
 @pytest.mark.slow
@@ -59,7 +59,7 @@ def test_segmenter_topics_without_chapters_are_grounded(shared_file: Callable[..
     t = store.load_transcript(imported.path)
     store.save_transcript(config.transcripts_path, replace(t, chapters=()))
     result = api.generate_notes(config)
-    assert result.processed == [t.video_id]
+    assert result.processed == (t.video_id,)
     transcript = store.load_transcript(imported.path)
     assert vault_problems(config.notes_path, {t.video_id: transcript}) == []
     titles = [p.read_text(encoding="utf-8").split("\ntitle: ", 1)[1].split("\n", 1)[0]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from notegraph.vault import assign_urls, load_vault, parse_note, split_frontmatter
+from notegraph.vault.read import assign_urls, load_vault, parse_note, split_frontmatter
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_project" / "content" / "notes"
 

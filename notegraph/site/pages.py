@@ -21,7 +21,7 @@ from notegraph.site.media import NONE, media_of, moment_href
 from notegraph.site.render import RenderedNote
 from notegraph.site.videos import VideoInfo
 from notegraph.slugs import format_timestamp, slugify
-from notegraph.vault import Note, Vault
+from notegraph.vault.read import Note, Vault
 
 BACKLINKS_SHOWN = 100
 HOME_LIST = 12

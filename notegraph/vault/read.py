@@ -4,7 +4,7 @@ Generated and hand-written notes are read the same way. A note whose frontmatter
 broken still loads (its problem is recorded in `Vault.problems`, reported by
 `notegraph check`); nothing in a foreign vault makes loading fail.
 
-`load_vault` also resolves every wikilink (see `notegraph.links`), collects backlinks
+`load_vault` also resolves every wikilink (see `notegraph.vault.links`), collects backlinks
 with the sentence around each link, and gives every note a URL path made only of slugs,
 unique across the vault, so no page can be written outside `site/`.
 """
@@ -24,8 +24,8 @@ import yaml
 
 from notegraph import store
 from notegraph.code_digest import code_digest
-from notegraph.links import LinkableNote, LinkIndex
 from notegraph.slugs import WIKILINK_RE, parse_timestamp, parse_wikilink, slugify, unique_slug
+from notegraph.vault.links import LinkableNote, LinkIndex
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python loader when it is absent.
     from yaml import CSafeLoader as _YamlLoader
@@ -550,7 +550,7 @@ def _read_cache(path: Path | None) -> dict[str, tuple[tuple[int, int], Note]]:
 
 def _parser_version() -> str:
     """What the parse cache is valid for: the version and the parsing code itself."""
-    return PARSER_VERSION + "-" + code_digest("notegraph.vault", "notegraph.links",
+    return PARSER_VERSION + "-" + code_digest("notegraph.vault.read", "notegraph.vault.links",
                                               "notegraph.slugs")
 
 

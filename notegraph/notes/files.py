@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from notegraph import store
-from notegraph.notes import FOLDERS, GENERATOR, ExistingVault, GeneratedNote, body_fingerprint
+from notegraph.notes.compose import FOLDERS, GENERATOR, GeneratedNote, body_fingerprint
+from notegraph.notes.names import ExistingVault
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import link_key, slugify
-from notegraph.vault import split_frontmatter
+from notegraph.vault.read import split_frontmatter
 
 
 @dataclass(frozen=True)
