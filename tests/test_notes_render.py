@@ -10,7 +10,7 @@ import yaml
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, VideoTopics
 from notegraph.notes.compose import body_fingerprint, compose_vault, with_linked_concepts
 from notegraph.notes.markdown import escape_text, link_terms
-from notegraph.notes.names import ExistingVault
+from notegraph.notes.names import NamesInUse
 from notegraph.slugs import WIKILINK_RE, link_key, parse_wikilink
 
 
@@ -141,7 +141,7 @@ def test_a_topic_with_nothing_related_lists_its_concepts() -> None:
 
 def test_hand_written_notes_keep_their_names(vault: list) -> None:
     a = _video("aaaaaaaaaaa", "Talk A", [("Dark matter", 0, 100, ["dark matter"])], [[1, 0]])
-    notes = compose_vault([a], ExistingVault(taken=frozenset({"dark_matter"}),
+    notes = compose_vault([a], NamesInUse(taken=frozenset({"dark_matter"}),
                                             claimed=frozenset({"dark matter"})))
     assert not any(n.kind == "concept" and n.title == "dark matter" for n in notes)
     topic = next(n for n in notes if n.kind == "topic")
@@ -167,7 +167,7 @@ def test_channel_named_like_a_person_does_not_steal_the_persons_link(vault: list
 def test_people_and_concepts_get_their_natural_slug_before_topics() -> None:
     a = _video("aaaaaaaaaaa", "Talk A", [("Ann Lee", 0, 100, ["dark matter"]),
                                          ("Dark matter", 100, 200, ["dark matter"])], [[1, 0]])
-    notes = compose_vault([a], ExistingVault(slugs={"topic:aaaaaaaaaaa@0": "old_topic_slug"}))
+    notes = compose_vault([a], NamesInUse(slugs={"topic:aaaaaaaaaaa@0": "old_topic_slug"}))
     by_kind = {(n.kind, n.title): n.slug for n in notes}
     assert by_kind[("person", "Ann Lee")] == "ann_lee"
     assert by_kind[("concept", "dark matter")] == "dark_matter"

@@ -28,7 +28,7 @@ from notegraph.notes.markdown import (
     timestamp_anchor,
     wikilink,
 )
-from notegraph.notes.names import ExistingVault, VaultNames, name_vault, topic_key
+from notegraph.notes.names import NamesInUse, VaultNames, name_vault, topic_key
 from notegraph.slugs import format_timestamp, is_youtube_id, link_key
 from notegraph.store import content_hash
 from notegraph.text.cleanup import is_unidentified
@@ -139,11 +139,11 @@ def with_linked_concepts(videos: Sequence[VideoTopics], phrases: Iterable[str],
     return out
 
 
-def compose_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None = None
+def compose_vault(videos: Sequence[VideoTopics], existing: NamesInUse | None = None
                   ) -> list[GeneratedNote]:
     """Every generated note of the vault, from every video's topics."""
     videos = sorted(videos, key=lambda v: v.video_id)
-    names = name_vault(videos, existing or ExistingVault())
+    names = name_vault(videos, existing or NamesInUse())
     related = _related_topics([(v, i, t) for v in videos for i, t in enumerate(v.topics)])
     notes: list[GeneratedNote] = []
     mentions: dict[str, list[str]] = {}  # person/concept/channel key → lines of its note

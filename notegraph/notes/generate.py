@@ -25,7 +25,7 @@ from notegraph.embed.embedder import Embedder
 from notegraph.errors import InputError, NotegraphError
 from notegraph.models import VideoTopics
 from notegraph.notes.compose import compose_vault, with_linked_concepts
-from notegraph.notes.files import WriteReport, existing_vault, scan_vault, write_notes
+from notegraph.notes.files import WriteReport, names_in_use, read_note_files, write_notes
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import WIKILINK_RE, parse_wikilink
 from notegraph.topics.cache import (
@@ -157,8 +157,8 @@ def _write_vault(config: Config, videos: dict[str, VideoTopics], stored: set[str
     """Compose every generated note from `videos` and write them into the vault."""
     manifest = cache.read_json(_manifest_path(config), MANIFEST_VERSION) or {}
     previous_slugs = manifest.get("slugs") if isinstance(manifest.get("slugs"), dict) else {}
-    files = scan_vault(config.notes_path)
-    existing = existing_vault(files.values(), previous_slugs or {})
+    files = read_note_files(config.notes_path)
+    existing = names_in_use(files.values(), previous_slugs or {})
     # concepts a person linked in a hand-written note become concepts where the talk
     # says them (the vault's own notes are known evidence, like its people)
     linked = [parse_wikilink(m.group(2)).target for f in files.values() if not f.generated

@@ -19,8 +19,8 @@ from notegraph.topics.concepts import ConceptIndex, build_concept_index, concept
 
 
 @dataclass(frozen=True)
-class ExistingVault:
-    """What the notes folder already holds that generation must respect.
+class NamesInUse:
+    """The names the notes folder already uses, which naming must respect.
 
     - `taken`: slugs of hand-written notes (never reused);
     - `claimed`: link keys of hand-written notes' stems, titles and aliases: a person or
@@ -49,7 +49,7 @@ def _video_short_name(video: VideoTopics) -> str:
 class _SlugBook:
     """Assigns slugs unique across the vault, reusing last run's when still free."""
 
-    def __init__(self, existing: ExistingVault) -> None:
+    def __init__(self, existing: NamesInUse) -> None:
         self.taken: set[str] = set(existing.taken)
         self.previous = existing.slugs
         self.assigned: dict[str, str] = {}
@@ -96,7 +96,7 @@ class VaultNames:
     concept_target: dict[str, str] = field(default_factory=dict)
 
 
-def name_vault(videos: Sequence[VideoTopics], existing: ExistingVault) -> VaultNames:
+def name_vault(videos: Sequence[VideoTopics], existing: NamesInUse) -> VaultNames:
     """Slugs and link targets of every note generated from `videos` (sorted by id)."""
     concepts = build_concept_index(
         (c for v in videos for t in v.topics for c in t.concepts), existing.concept_names)
@@ -110,7 +110,7 @@ def name_vault(videos: Sequence[VideoTopics], existing: ExistingVault) -> VaultN
     return _with_targets(names, videos, existing)
 
 
-def _slugs(videos: Sequence[VideoTopics], existing: ExistingVault, concepts: ConceptIndex,
+def _slugs(videos: Sequence[VideoTopics], existing: NamesInUse, concepts: ConceptIndex,
            people: dict[str, str], channels: dict[str, str]) -> VaultNames:
     # a concept that is really a person or channel name is not a concept
     not_concepts = {concept_key(n) for n in [*people.values(), *channels.values()]}
@@ -139,7 +139,7 @@ def _slugs(videos: Sequence[VideoTopics], existing: ExistingVault, concepts: Con
 
 
 def _with_targets(names: VaultNames, videos: Sequence[VideoTopics],
-                  existing: ExistingVault) -> VaultNames:
+                  existing: NamesInUse) -> VaultNames:
     """Link targets: a bare name when it resolves only to its note, else the slug."""
     claims: dict[str, int] = {}
     for name in [*names.channels.values(), *names.people.values(),

@@ -31,7 +31,7 @@ from notegraph.models import Media
 from notegraph.site.media import YOUTUBE, moment_href
 from notegraph.slugs import format_timestamp, parse_timestamp, parse_wikilink
 from notegraph.vault.links import cached_link_key
-from notegraph.vault.read import INLINE_TAG_RE
+from notegraph.vault.text import INLINE_TAG_RE
 
 # Bump when the HTML this module produces changes, so cached renders are not reused.
 RENDER_VERSION = "5"
