@@ -23,7 +23,7 @@ from notegraph.site.render import NoteRenderer
 from notegraph.slugs import check_video_id, is_youtube_id
 from notegraph.sources import read_transcript_file
 from notegraph.sources.episodes import html_to_text, parse_chapters_json, ranked
-from notegraph.sources.feeds import TranscriptLink, episode_id, parse_duration
+from notegraph.sources.feeds import TranscriptLink, episode_id, parse_duration, parse_feed
 from notegraph.sources.naming import clean_file_title, short_id
 from tests.podcast_server import Item, rss, serve_folder
 
@@ -297,3 +297,21 @@ def test_podcasting20_json_is_preferred_to_webvtt(host: tuple[Path, str], projec
     assert data["source"] == "feed:podcasting2-json"
     assert [(c["speaker"], c["text"]) for c in data["cues"]] == [
         ("Ann", "Hello and welcome."), ("Bob", "Thanks for having me.")]
+
+
+def test_atom_feed_with_enclosure_link_and_transcript() -> None:
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:pc="https://podcastindex.org/namespace/1.0">
+<title>Atom Show</title><id>urn:show</id><updated>2025-09-01T00:00:00Z</updated>
+<entry><title>Atom episode</title><id>urn:ep:1</id><updated>2025-09-01T10:00:00Z</updated>
+  <link rel="alternate" href="https://example.org/ep1"/>
+  <link rel="enclosure" type="audio/mpeg" length="10" href="https://example.org/ep1.mp3"/>
+  <pc:transcript url="https://example.org/ep1.vtt" type="text/vtt"/>
+  <pc:transcript url="https://example.org/ep1.json" type="application/json"/>
+</entry></feed>"""
+    [ep] = parse_feed(atom, "https://example.org/atom.xml").episodes
+    assert (ep.show, ep.title, ep.episode_id, ep.audio_url, ep.link, str(ep.published)) == (
+        "Atom Show", "Atom episode", episode_id("urn:ep:1"), "https://example.org/ep1.mp3",
+        "https://example.org/ep1", "2025-09-01")
+    # Any prefix bound to the Podcasting 2.0 namespace; every transcript link kept.
+    assert [t.mime for t in ep.transcripts] == ["text/vtt", "application/json"]
