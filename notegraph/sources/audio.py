@@ -108,15 +108,14 @@ def transcribe(path: Path, cfg: TranscribeConfig, *, name: str | None = None,
         raise InputError(f"{name}: no such file")
     model = load_model(cfg.model, cfg.compute_type)
     started = time.monotonic()
+    samples = _decode(path, name)
     try:
-        segments, info = model.transcribe(str(path), language=cfg.language or None,
+        segments, info = model.transcribe(samples, language=cfg.language or None,
                                           word_timestamps=True, condition_on_previous_text=False)
         words = _words(segments, info.duration, name, reporter, started)
-    except (InputError, ParseError, ConfigError):
-        raise
-    except Exception as exc:  # PyAV's decoding errors have no common public base
-        raise ParseError(f"{name}: cannot decode the audio ({_short(exc)}); give an mp3, m4a, "
-                         "wav or ogg file") from exc
+    except Exception as exc:  # CTranslate2 raises plain RuntimeErrors/ValueErrors
+        raise ParseError(f"{name}: Whisper failed on this audio ({_short(exc)}); check "
+                         "[transcribe] language and compute_type") from exc
     seconds = time.monotonic() - started
     cues = tuple(clean_cues(group_words(words)))
     if not cues:
@@ -127,6 +126,21 @@ def transcribe(path: Path, cfg: TranscribeConfig, *, name: str | None = None,
     reporter.info(f"{name}: transcribed {result.duration / 60:.1f} min of audio in "
                   f"{seconds:.0f} s ({result.speed:.1f}× real time)")
     return result
+
+
+def _decode(path: Path, name: str) -> Any:
+    """The audio as 16 kHz mono samples (all of it: faster-whisper would decode it anyway)."""
+    from faster_whisper import decode_audio
+
+    try:
+        samples = decode_audio(str(path))
+    except Exception as exc:  # PyAV's decoding errors have no common public base
+        reason = _short(exc).replace(f": '{path}'", "")  # the path is named already
+        raise ParseError(f"{name}: cannot decode the audio ({reason}); give an mp3, m4a, "
+                         "wav or ogg file") from exc
+    if len(samples) == 0:
+        raise ParseError(f"{name}: the audio is empty (no samples); is it the right file?")
+    return samples
 
 
 def _words(segments: Any, total: float, name: str, reporter: Reporter,
