@@ -22,9 +22,11 @@ from notegraph.site.media import media_of, moment_href
 from notegraph.site.render import NoteRenderer
 from notegraph.slugs import check_video_id, is_youtube_id
 from notegraph.sources import read_transcript_file
+from notegraph.sources.audio import cues_from_words
 from notegraph.sources.episodes import html_to_text, parse_chapters_json, ranked
 from notegraph.sources.feeds import TranscriptLink, episode_id, parse_duration, parse_feed
 from notegraph.sources.naming import clean_file_title, short_id
+from notegraph.sources.parsed import Word
 from tests.podcast_server import Item, rss, serve_folder
 
 SHOW = "Talk & Code <Weekly>"
@@ -315,3 +317,25 @@ def test_atom_feed_with_enclosure_link_and_transcript() -> None:
         "https://example.org/ep1", "2025-09-01")
     # Any prefix bound to the Podcasting 2.0 namespace; every transcript link kept.
     assert [t.mime for t in ep.transcripts] == ["text/vtt", "application/json"]
+
+
+def test_whisper_loops_are_collapsed_like_every_import() -> None:
+    said = [Word(0.0, 0.4, "Welcome."), Word(0.5, 0.9, "Great"), Word(1.0, 1.3, "talk.")]
+    loop = [Word(2.0 + n, 2.5 + n, w) for n in range(8) for w in ("Thank", "you.")]
+    cues = cues_from_words(said + loop)
+    assert [c.text for c in cues] == ["Welcome.", "Great talk.", "Thank you."]
+    assert cues[-1].start == 2.0  # the kept line keeps the time it was first heard
+
+
+def test_enclosure_prefers_audio_then_video() -> None:
+    def item(enclosures: str) -> bytes:
+        return (b'<rss version="2.0"><channel><title>S</title><item><title>E</title>'
+                b"<guid>g</guid>" + enclosures.encode() + b"</item></channel></rss>")
+    both = ('<enclosure url="https://x.org/e.mp4" type="video/mp4" length="1"/>'
+            '<enclosure url="https://x.org/e.m4a" type="audio/mp4" length="1"/>')
+    [ep] = parse_feed(item(both), "https://x.org/f").episodes
+    assert (ep.audio_url, ep.audio_mime) == ("https://x.org/e.m4a", "audio/mp4")
+    [ep] = parse_feed(item(both.split("/>")[0] + "/>"), "https://x.org/f").episodes
+    assert ep.audio_url == "https://x.org/e.mp4"
+    [ep] = parse_feed(item(""), "https://x.org/f").episodes
+    assert ep.audio_url == ""

@@ -117,7 +117,7 @@ def transcribe(path: Path, cfg: TranscribeConfig, *, name: str | None = None,
         raise ParseError(f"{name}: Whisper failed on this audio ({_short(exc)}); check "
                          "[transcribe] language and compute_type") from exc
     seconds = time.monotonic() - started
-    cues = tuple(clean_cues(group_words(words)))
+    cues = cues_from_words(words)
     if not cues:
         raise ParseError(f"{name}: Whisper heard no speech in {info.duration:.0f} s of audio; "
                          "is it the right file?")
@@ -126,6 +126,12 @@ def transcribe(path: Path, cfg: TranscribeConfig, *, name: str | None = None,
     reporter.info(f"{name}: transcribed {result.duration / 60:.1f} min of audio in "
                   f"{seconds:.0f} s ({result.speed:.1f}× real time)")
     return result
+
+
+def cues_from_words(words: list[Word]) -> tuple[Cue, ...]:
+    """Whisper's words as sentence cues, cleaned like every import (`clean_cues` also
+    collapses Whisper's loops: the same line 4+ times in a row is kept once)."""
+    return tuple(clean_cues(group_words(words)))
 
 
 def _decode(path: Path, name: str) -> Any:

@@ -138,14 +138,17 @@ def _episode(entry: Any, show: str, language: str, feed_image: str) -> Episode:
 
 
 def _enclosure(entry: Any) -> tuple[str, str]:
-    """The first audio enclosure's (URL, MIME type), or ("", "")."""
+    """The enclosure to play and transcribe: audio first, else a video podcast's video
+    (its sound track decodes the same), else an untyped one; ("", "") when none."""
     candidates = [(str(e.get("href") or ""), str(e.get("type") or "").lower())
                   for e in entry.get("enclosures", ())]
     candidates += [(str(ln.get("href") or ""), str(ln.get("type") or "").lower())
                    for ln in entry.get("links", ()) if ln.get("rel") == "enclosure"]
-    for href, mime in candidates:
-        if href and (mime.startswith("audio/") or not mime):
-            return href, mime
+    for accept in (lambda m: m.startswith("audio/"), lambda m: m.startswith("video/"),
+                   lambda m: not m):
+        for href, mime in candidates:
+            if href and accept(mime):
+                return href, mime
     return ("", "")
 
 
