@@ -209,3 +209,5 @@ class VideoTopics:
     topics: tuple[Topic, ...]
     vectors: tuple[tuple[float, ...], ...] = ()
     speakers: tuple[str, ...] = ()
+    # A podcast episode's audio (http(s) URL from its feed); "" for videos and local files.
+    audio_url: str = ""

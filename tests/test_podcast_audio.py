@@ -98,6 +98,9 @@ def test_notes_and_an_audio_page_come_out_without_youtube(built: Built) -> None:
     assert built.build.exit_code == 0, built.build.output
     notes = list((built.root / "content" / "notes").rglob("*.md"))
     assert any('class="yt-timestamp"' in p.read_text() for p in notes)
+    video_notes = [p.read_text() for p in notes if "type: video" in p.read_text()]
+    assert [f"[Listen to the episode](<{built.base}/episode.wav>)" in n
+            for n in video_notes] == [True]
     pages = [p for p in (built.root / "site").rglob("*.html")]
     players = [p for p in pages if '<audio id="player"' in p.read_text()]
     assert players, "no page plays the episode"

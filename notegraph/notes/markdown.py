@@ -9,6 +9,7 @@ characters are backslash-escaped. Link labels are stripped of link syntax.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from notegraph.slugs import format_timestamp, is_youtube_id
 
@@ -28,6 +29,14 @@ def escape_text(text: str) -> str:
     # a line starting like a list item would change the note's structure
     text = re.sub(r"^(\d+)\.(?=\s)", r"\1\\.", text)
     return re.sub(r"^([-+])(?=\s)", r"\\\1", text)
+
+
+def audio_link(url: str) -> str:
+    """An episode's audio URL made safe inside `[text](<url>)`: http(s) only, no `<>`,
+    spaces or line breaks (percent-encoded); "" for anything else."""
+    if not re.match(r"https?://[^/\s]", url):
+        return ""
+    return "".join(c if c.isprintable() and c not in " <>" else quote(c) for c in url)
 
 
 def link_label(text: str) -> str:
