@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import wave
 from collections.abc import Callable, Iterator
 from html import escape
 from pathlib import Path
@@ -17,15 +18,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from notegraph.cli import cli
+from notegraph.config import TranscribeConfig, load_config
+from notegraph.errors import ConfigError
 from notegraph.models import Cue, Media, Transcript
 from notegraph.site.media import media_of, moment_href
 from notegraph.site.render import NoteRenderer
 from notegraph.slugs import check_video_id, is_youtube_id
 from notegraph.sources import read_transcript_file
-from notegraph.sources.audio import cues_from_words
+from notegraph.sources.audio import cues_from_words, is_audio_file
 from notegraph.sources.episodes import html_to_text, parse_chapters_json, ranked
 from notegraph.sources.feeds import TranscriptLink, episode_id, parse_duration, parse_feed
-from notegraph.sources.naming import clean_file_title, short_id
+from notegraph.sources.naming import audio_tags, clean_file_title, short_id
 from notegraph.sources.parsed import Word
 from tests.podcast_server import Item, rss, serve_folder
 
@@ -339,3 +342,39 @@ def test_enclosure_prefers_audio_then_video() -> None:
     assert ep.audio_url == "https://x.org/e.mp4"
     [ep] = parse_feed(item(""), "https://x.org/f").episodes
     assert ep.audio_url == ""
+
+
+def test_transcribe_table_is_validated(tmp_path: Path) -> None:
+    (tmp_path / "notegraph.toml").write_text(
+        '[transcribe]\nmodel = "/models/whisper-small"\nlanguage = "en"\n'
+        'compute_type = "float32"\n')
+    cfg = load_config(tmp_path).transcribe
+    assert (cfg.model, cfg.language, cfg.compute_type) == ("/models/whisper-small", "en",
+                                                            "float32")
+    assert load_config(tmp_path / "none").transcribe == TranscribeConfig("", "", "int8")
+    for body, needle in [('[transcribe]\nmodle = "x"\n', "unknown key 'transcribe.modle'"),
+                         ("[transcribe]\nlanguage = 1\n", "'transcribe.language' must be a"),
+                         ('transcribe = "tiny"\n', "'transcribe' must be a table")]:
+        (tmp_path / "notegraph.toml").write_text(body)
+        with pytest.raises(ConfigError, match=re.escape(needle)):
+            load_config(tmp_path)
+
+
+def test_audio_title_and_show_come_from_its_tags(tmp_path: Path) -> None:
+    from mutagen.id3 import TALB, TIT2
+    from mutagen.wave import WAVE
+
+    path = tmp_path / "rec_0042.wav"
+    with wave.open(str(path), "wb") as w:  # a second of silence is a real WAV file
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\0\0" * 16000)
+    assert audio_tags(path) == (None, None)
+    tagged = WAVE(path)
+    tagged.add_tags()
+    tagged.tags.add(TIT2(encoding=3, text="Episode 42: Dark matter"))
+    tagged.tags.add(TALB(encoding=3, text="Physics Hour"))
+    tagged.save()
+    assert audio_tags(path) == ("Episode 42: Dark matter", "Physics Hour")
+    assert is_audio_file(path) and is_audio_file(path.rename(tmp_path / "no_suffix"))
