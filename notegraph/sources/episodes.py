@@ -23,6 +23,7 @@ from notegraph.models import Chapter, Media, Transcript
 from notegraph.report import Reporter, SilentReporter
 from notegraph.sources import audio, check_times, decode, http, parse_transcript_text
 from notegraph.sources.feeds import Episode, TranscriptLink
+from notegraph.sources.parsed import ParsedFile
 from notegraph.text.cleanup import clean_cues
 
 MAX_TRANSCRIPT_BYTES = 64 << 20
@@ -70,7 +71,8 @@ def episode_transcript(session: requests.Session, ep: Episode, cfg: TranscribeCo
         chapters=tuple(chapters), cues=cues, media=media)
 
 
-def _published(session: requests.Session, ep: Episode, warn: Callable[[str], None]):
+def _published(session: requests.Session, ep: Episode,
+               warn: Callable[[str], None]) -> tuple[str, ParsedFile]:
     """(source label, ParsedFile) of the richest transcript link that works."""
     failures: list[NotegraphError] = []
     for link in ranked(ep.transcripts):
