@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make site   install what is needed and build the shipped example site into site/
-#   make test   install what is needed (incl. Debian's Chromium) and run lint + all tests
+#   make test   install what is needed (incl. Debian's Chromium and espeak-ng) and run
+#               lint + all tests
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 TORCH_SPEC ?= torch==2.13.0
 PYTEST_ARGS ?=
 
-.PHONY: install site test lint browser serve clean
+.PHONY: install site test lint browser speech serve clean
 
 install: $(VENV)/.installed
 
@@ -26,6 +27,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver; fi; }
 
+# Debian's espeak-ng: the transcription tests synthesize the speech Whisper hears.
+speech:
+	@command -v espeak-ng >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq espeak-ng; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq espeak-ng; fi; }
+
 site: install
 	$(BIN)/notegraph build
 
@@ -35,7 +42,7 @@ serve: install
 lint: install
 	$(BIN)/ruff check notegraph tests scripts
 
-test: install browser lint
+test: install browser speech lint
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,13 +54,16 @@ def _store_transcript(config: Config, transcript: Transcript, input_name: str,
 
 
 def add(config: Config, inputs: list[str], *, languages: list[str] | None = None,
-        force: bool = False, reporter: Reporter | None = None) -> list[IngestResult]:
-    """Fetch YouTube transcripts for video IDs or URLs and store them.
+        force: bool = False, latest: int | None = None, since: date | None = None,
+        reporter: Reporter | None = None) -> list[IngestResult]:
+    """Fetch YouTube transcripts for video IDs or URLs, or the episodes of podcast feeds.
 
-    One failing input does not stop the others: each gets its own `IngestResult`.
-    Re-adding a stored video is a no-op (and costs no request) unless `force`.
+    A feed URL adds its episodes (the newest `latest`, published on or after `since`):
+    each gets its own `IngestResult`. One failing input or episode does not stop the
+    others. Re-adding a stored video or episode is a no-op (and costs no request for
+    it) unless `force`.
     """
-    from notegraph.sources import youtube
+    from notegraph.sources import feeds, youtube
 
     reporter = reporter or SilentReporter()
     langs = list(languages or config.languages)
@@ -68,6 +72,10 @@ def add(config: Config, inputs: list[str], *, languages: list[str] | None = None
     session = youtube.new_session()  # one connection pool for all videos
     with project_lock(config.cache_path, reporter):
         for raw in reporter.progress(inputs, "Fetching transcripts", total=len(inputs)):
+            if feeds.is_feed_url(raw):
+                results += _add_feed(config, raw, latest=latest, since=since, force=force,
+                                     seen=seen, reporter=reporter)
+                continue
             results.append(_add_one(config, raw, langs, force, seen, session, reporter))
     return results
 
@@ -98,12 +106,48 @@ def _add_one(config: Config, raw: str, langs: list[str], force: bool, seen: set[
     return result
 
 
+def _add_feed(config: Config, url: str, *, latest: int | None, since: date | None,
+              force: bool, seen: set[str], reporter: Reporter) -> list[IngestResult]:
+    """The feed's selected episodes that are not stored yet (see `notegraph.sources.feeds`)."""
+    from notegraph.sources import episodes, feeds, http
+
+    session = http.new_session()
+    try:
+        chosen = feeds.select(feeds.read_feed(session, url).episodes, latest, since)
+    except NotegraphError as exc:
+        _report(reporter, failed := IngestResult(url, None, "failed", str(exc)))
+        return [failed]
+    results = []
+    for ep in chosen:
+        path = store.transcript_path(config.transcripts_path, ep.episode_id)
+        if ep.episode_id in seen or (path.exists() and not force):
+            results.append(IngestResult(url, ep.episode_id, "unchanged",
+                                        f"{ep.episode_id}: already stored", path))
+            reporter.debug(f"{ep.episode_id} ({ep.title}): already stored")
+            continue
+        seen.add(ep.episode_id)
+        try:
+            transcript = episodes.episode_transcript(session, ep, config.transcribe, reporter)
+            result = _store_transcript(config, transcript, url, force=True)
+        except NotegraphError as exc:
+            result = IngestResult(url, ep.episode_id, "failed",
+                                  f"{ep.episode_id} ({ep.title}): {exc}")
+        _report(reporter, result)
+        results.append(result)
+    added = sum(r.status == "written" for r in results)
+    reporter.info(f"{url}: {added} new episode(s) of {len(chosen)} selected")
+    return results
+
+
 def import_files(config: Config, paths: list[Path], *, video_id: str | None = None,
                  title: str | None = None, channel: str | None = None,
                  chapters_path: Path | None = None, force: bool = False,
                  reporter: Reporter | None = None) -> list[IngestResult]:
-    """Import local transcript files (format detected by content) and store them."""
-    from notegraph.sources import read_transcript_file
+    """Import local transcript files (format detected by content) and store them.
+
+    Audio files (mp3, m4a, wav, ogg…) are transcribed locally (`[transcribe]` config).
+    """
+    from notegraph.sources import audio, read_chapters_file, read_transcript_file
 
     reporter = reporter or SilentReporter()
     if video_id and len(paths) > 1:
@@ -112,8 +156,24 @@ def import_files(config: Config, paths: list[Path], *, video_id: str | None = No
     with project_lock(config.cache_path, reporter):
         for path in reporter.progress(paths, "Importing transcripts", total=len(paths)):
             try:
-                transcript = read_transcript_file(path, video_id=video_id, title=title,
-                                                  channel=channel, chapters_path=chapters_path)
+                if audio.is_audio_file(path):
+                    chapters = read_chapters_file(chapters_path) if chapters_path else ()
+                    transcript = audio.read_audio_file(
+                        path, config.transcribe, video_id=video_id, title=title, channel=channel,
+                        chapters=chapters, reporter=reporter,
+                        skip=lambda vid: not force and store.transcript_path(
+                            config.transcripts_path, vid).exists())
+                    if isinstance(transcript, str):  # stored already: not transcribed again
+                        result = IngestResult(str(path), transcript, "unchanged",
+                                              f"{transcript}: already stored (use --force to "
+                                              "replace)")
+                        _report(reporter, result)
+                        results.append(result)
+                        continue
+                else:
+                    transcript = read_transcript_file(path, video_id=video_id, title=title,
+                                                      channel=channel, chapters_path=chapters_path,
+                                                      warn=reporter.warn)
                 result = _store_transcript(config, transcript, str(path), force)
             except NotegraphError as exc:
                 result = IngestResult(str(path), None, "failed", str(exc))

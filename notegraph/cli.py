@@ -85,18 +85,27 @@ def _exit_for(results: list[api.IngestResult], reporter: Reporter) -> None:
 
 
 @cli.command("add")
-@click.argument("videos", nargs=-1, required=True, metavar="VIDEO_ID|URL...")
+@click.argument("videos", nargs=-1, required=True, metavar="VIDEO_ID|URL|FEED_URL...")
 @click.option("--lang", "languages", multiple=True,
               help="Preferred transcript language(s), best first (repeat or comma-separate).")
+@click.option("--latest", type=click.IntRange(1), default=None,
+              help="Feeds: only the N newest episodes.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Feeds: only episodes published on or after this date (YYYY-MM-DD).")
 @click.option("--force", is_flag=True, help="Fetch again even if the video is stored.")
 @click.option("--no-notes", is_flag=True, help="Only store the transcripts; write no notes.")
 @pass_ctx
 @handle_errors
 def add_cmd(obj: Context, videos: tuple[str, ...], languages: tuple[str, ...],
-            force: bool, no_notes: bool) -> None:
-    """Fetch YouTube transcripts (with title and channel) into content/transcripts/."""
+            latest: int | None, since: Any, force: bool, no_notes: bool) -> None:
+    """Fetch YouTube transcripts, or a podcast feed's episodes, into content/transcripts/.
+
+    A feed (RSS or Atom URL) adds its episodes that are not stored yet, with their
+    Podcasting 2.0 transcripts; an episode without one is transcribed locally (Whisper).
+    """
     langs = [x.strip() for value in languages for x in value.split(",") if x.strip()]
     results = api.add(obj.config, list(videos), languages=langs or None, force=force,
+                      latest=latest, since=since.date() if since else None,
                       reporter=obj.reporter)
     _notes_for(obj, results, no_notes)
     _exit_for(results, obj.reporter)
@@ -105,8 +114,9 @@ def add_cmd(obj: Context, videos: tuple[str, ...], languages: tuple[str, ...],
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--id", "video_id", help="Transcript ID (default: from the file name).")
-@click.option("--title", help="Title of the episode or video.")
+@click.option("--id", "video_id",
+              help="Transcript ID (default: the file's own, else a short one from its title).")
+@click.option("--title", help="Title of the episode or video (default: the file's own).")
 @click.option("--channel", help="Channel, show or speaker series it belongs to.")
 @click.option("--chapters", "chapters_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Side file with chapter lines ('0:00 Intro').")
@@ -117,7 +127,10 @@ def add_cmd(obj: Context, videos: tuple[str, ...], languages: tuple[str, ...],
 def import_cmd(obj: Context, files: tuple[Path, ...], video_id: str | None, title: str | None,
                channel: str | None, chapters_path: Path | None, force: bool,
                no_notes: bool) -> None:
-    """Import local transcripts (WebVTT, SRT, JSON, Whisper, text) into content/transcripts/."""
+    """Import local transcripts (WebVTT, SRT, JSON, Whisper, text) into content/transcripts/.
+
+    Audio files (mp3, m4a, wav, ogg…) are transcribed locally with Whisper.
+    """
     results = api.import_files(obj.config, list(files), video_id=video_id, title=title,
                                channel=channel, chapters_path=chapters_path, force=force,
                                reporter=obj.reporter)

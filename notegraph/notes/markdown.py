@@ -9,6 +9,7 @@ characters are backslash-escaped. Link labels are stripped of link syntax.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from notegraph.slugs import format_timestamp, is_youtube_id
 
@@ -33,6 +34,14 @@ def escape_text(text: str) -> str:
 # Link and HTML syntax in a label becomes look-alike text, so "arrays [part 2]" still
 # reads as such: `[part 2]` → `(part 2)`, `C<3` → `C‹3`, `A | B` → `A / B`.
 _LABEL_CHARS = str.maketrans({"[": "(", "]": ")", "<": "‹", ">": "›", "|": "/"})
+
+
+def audio_link(url: str) -> str:
+    """An episode's audio URL made safe inside `[text](<url>)`: http(s) only, no `<>`,
+    spaces or line breaks (percent-encoded); "" for anything else."""
+    if not re.match(r"https?://[^/\s]", url):
+        return ""
+    return "".join(c if c.isprintable() and c not in " <>" else quote(c) for c in url)
 
 
 def link_label(text: str) -> str:

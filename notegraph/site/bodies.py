@@ -10,11 +10,14 @@ import json
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from notegraph import store
 from notegraph.code_digest import code_digest
+from notegraph.models import Media
+from notegraph.site.media import media_of
 from notegraph.site.pages import tag_url
 from notegraph.site.render import (
     RENDER_VERSION,
@@ -52,8 +55,11 @@ class BodyCache:
     uses any more are dropped once they outnumber the live ones (`prune`).
     """
 
-    def __init__(self, path: Path, vault: Vault) -> None:
+    def __init__(self, path: Path, vault: Vault,
+                 media: Callable[[str], Media] | None = None) -> None:
         self.vault = vault
+        # Where a video's timestamps lead (YouTube, an episode's audio, nowhere).
+        self.media = media or (lambda vid: media_of(vid, None))
         self.path = path
         # Videos whose page lists its topic notes (so the body's own list is redundant).
         self.videos_with_topics = {n.video_id for n in vault.notes.values()
@@ -129,7 +135,9 @@ class BodyCache:
         root = "../" * url.count("/")
         tags = {t.casefold(): root + tag_url(t) for t in note.tags}
         embeds = self._embeds(note, url)
+        media = self.media(note.video_id) if note.video_id else None
         key = store.content_hash(RENDER_VERSION, _RENDER_CODE, body, note.video_id or "",
+                                 repr(media),
                                  repr(sorted(links.items(), key=lambda kv: repr(kv[0]))),
                                  repr(sorted(tags.items())),
                                  repr(sorted(embeds.items(), key=lambda kv: repr(kv[0]))))
@@ -143,7 +151,8 @@ class BodyCache:
             found = self.vault.resolve(target, note.id)
             return self._target(found, note, root)
 
-        rendered = self.renderer.render(body, links, note.video_id, fallback, tags, embeds)
+        rendered = self.renderer.render(body, links, note.video_id, fallback, tags, embeds,
+                                        media)
         self._new.append((key, rendered.html,
                           json.dumps([[t.level, t.id, t.name] for t in rendered.toc])))
         return rendered
@@ -177,7 +186,9 @@ class BodyCache:
             links = self._links(target, url, page=note)
             root = "../" * url.count("/")
             tags = {t.casefold(): root + tag_url(t) for t in target.tags}
-            out[key] = self.renderer.render(body, links, target.video_id, tags=tags).html
+            media = self.media(target.video_id) if target.video_id else None
+            out[key] = self.renderer.render(body, links, target.video_id, tags=tags,
+                                            media=media).html
         return out
 
     def _target(self, found: str | None, note: Note, root: str) -> LinkTarget:

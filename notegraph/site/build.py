@@ -221,7 +221,7 @@ class _Build:
 
     def _note_pages(self, vault: Vault, idx: SiteIndex, writer: _PageWriter) -> None:
         """Every note's page, in worker processes for a big vault."""
-        bodies = BodyCache(self.config.cache_path / RENDER_CACHE, vault)
+        bodies = BodyCache(self.config.cache_path / RENDER_CACHE, vault, idx.media)
         plugins = self.plugins
 
         def extra(note_id: str) -> dict[str, Any]:

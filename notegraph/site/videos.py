@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from notegraph import store
 from notegraph.code_digest import code_digest
-from notegraph.models import Chapter
+from notegraph.models import Chapter, Media
+from notegraph.site.media import media_from_json
 
 _CACHE_VERSION = "1"
 
@@ -27,6 +28,8 @@ class VideoInfo:
     channel: str
     duration: float
     chapters: tuple[Chapter, ...]
+    # Where its timestamps lead (see `notegraph.site.media`).
+    media: Media = field(default_factory=lambda: Media("youtube"))
 
 
 def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None,
@@ -74,6 +77,7 @@ def _read(path: Path) -> VideoInfo | str:
                          for c in data.get("chapters") or ())
         return VideoInfo(str(data["video_id"]), str(data.get("title") or ""),
                          str(data.get("channel") or ""), float(data.get("duration") or 0.0),
-                         tuple(sorted(chapters, key=lambda c: c.start)))
+                         tuple(sorted(chapters, key=lambda c: c.start)),
+                         media_from_json(str(data["video_id"]), data))
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         return f"not a valid notegraph transcript ({exc})"

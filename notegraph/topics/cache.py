@@ -115,7 +115,7 @@ def video_to_dict(v: VideoTopics) -> dict[str, Any]:
     """A JSON-able form of one video's topics and vectors."""
     return {"video_id": v.video_id, "title": v.title, "channel": v.channel,
             "duration": v.duration, "source": v.source, "speakers": list(v.speakers),
-            "topics": [topic_to_dict(t) for t in v.topics],
+            "audio_url": v.audio_url, "topics": [topic_to_dict(t) for t in v.topics],
             "vectors": [[round(x, 5) for x in vec] for vec in v.vectors]}
 
 
@@ -125,4 +125,5 @@ def video_from_dict(d: dict[str, Any]) -> VideoTopics:
                        duration=float(d["duration"]), source=d["source"],
                        topics=tuple(topic_from_dict(t) for t in d["topics"]),
                        vectors=tuple(tuple(float(x) for x in vec) for vec in d["vectors"]),
-                       speakers=tuple(d.get("speakers") or ()))
+                       speakers=tuple(d.get("speakers") or ()),
+                       audio_url=str(d.get("audio_url") or ""))

@@ -125,7 +125,8 @@ def write_topics(transcript: Transcript, segments: Sequence[Segment], writer: Wr
     return VideoTopics(video_id=transcript.video_id, title=transcript.title,
                        channel=transcript.channel, duration=transcript.duration,
                        source=transcript.source, topics=tuple(topics), vectors=tuple(vectors),
-                       speakers=tuple(speakers))
+                       speakers=tuple(speakers),
+                       audio_url=transcript.media.url if transcript.media is not None else "")
 
 
 def topic_vectors(topics: Sequence[Topic], embedder: Embedder,
