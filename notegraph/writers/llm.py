@@ -29,7 +29,7 @@ from typing import Any
 import jinja2
 import numpy as np
 
-from notegraph.chat import ChatClient, MalformedReply
+from notegraph.chat import CachedChat, ChatClient, MalformedReply
 from notegraph.config import Config
 from notegraph.errors import ConfigError, LLMError
 from notegraph.grounding import (
@@ -44,6 +44,7 @@ from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import format_timestamp, link_key
 from notegraph.writers import Writer, WriterContext, register_writer
+from notegraph.writers.reply_schema import REPLY_SCHEMA
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 SYSTEM_PROMPT = "topic_note_system.txt"
@@ -300,13 +301,13 @@ class LLMWriter:
     name = "llm"
 
     def __init__(self, config: Config, reporter: Reporter | None = None, *,
-                 client: ChatClient | None = None, thresholds: Thresholds | None = None,
+                 client: CachedChat | None = None, thresholds: Thresholds | None = None,
                  fallback: Writer | None = None) -> None:
         from notegraph.writers.extractive import ExtractiveWriter
 
         self.config = config
         self.reporter = reporter or SilentReporter()
-        self.client = client or ChatClient(config.llm, config.cache_path)
+        self.client = client or make_client(config)
         self.thresholds = thresholds or Thresholds()
         self.fallback = fallback or ExtractiveWriter()
         self.env = prompt_environment(config)
@@ -314,6 +315,7 @@ class LLMWriter:
         self._lock = threading.Lock()
         self.totals = GroundingReport()
         self.fallbacks = 0
+        self._told_schema = False
 
     def write_topic(self, segment: Segment, context: WriterContext) -> Topic:
         """One topic (the `Writer` protocol); `write_topics` does a video's at once."""
@@ -335,7 +337,7 @@ class LLMWriter:
         if disabled:
             return LLMError(disabled, fatal=True)
         try:
-            return self.client.complete(messages, parse_reply)
+            return self.client.complete(messages, parse_reply, REPLY_SCHEMA)
         except LLMError as exc:
             if exc.fatal:
                 with self._lock:
@@ -351,6 +353,11 @@ class LLMWriter:
         workers = max(1, min(self.config.llm.max_concurrency, len(jobs)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             replies = list(pool.map(self._ask, jobs))
+        refused = getattr(self.client, "schema_refused", None)
+        if refused and not self._told_schema:
+            self._told_schema = True
+            self.reporter.info(f"the LLM server does not take our reply schema ({refused}); "
+                               "asking with a weaker format or the prompt alone")
         embedder = _ContextEmbedder(context.vectors)
         vocab_context = [context.title, context.channel, *context.people, *context.speakers]
         out = []
@@ -368,7 +375,7 @@ class LLMWriter:
             checker = GroundingChecker(topic_sentences(topic), embedder, self.thresholds,
                                        context=vocab_context)
             written, report = ground_draft(draft, topic, checker, people, concepts,
-                                           {"model": self.config.llm.model})
+                                           {"model": model_name(self.config)})
             self.totals = self.totals + report
             if written is None:
                 self.reporter.warn(f"{label}: no sentence of the model's note passed the "
@@ -386,6 +393,24 @@ class LLMWriter:
         # provisional: the pipeline retries this transcript on its next run
         return dataclasses.replace(topic, meta={**topic.meta, "writer": "extractive",
                                                 "llm_fallback": reason, "provisional": True})
+
+
+def make_client(config: Config) -> CachedChat:
+    """The model behind the writer: an OpenAI-compatible server, or (backend =
+    "llama-cpp") a GGUF file run in this process."""
+    if config.llm.backend == "llama-cpp":
+        from notegraph.writers.llama_cpp import LlamaCppClient
+
+        return LlamaCppClient(config.llm, config.cache_path, root=config.root)
+    return ChatClient(config.llm, config.cache_path)
+
+
+def model_name(config: Config) -> str:
+    """The model as a note's frontmatter records it: a GGUF file by its name only (its
+    directory is the user's business, not the site's)."""
+    if config.llm.backend == "llama-cpp":
+        return Path(config.llm.model).name
+    return config.llm.model
 
 
 def _factory(config: Config, reporter: Reporter) -> Writer:
