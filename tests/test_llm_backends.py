@@ -19,7 +19,7 @@ from test_llm_writer import make_config, three_segments, write
 
 from notegraph.config import load_config
 from notegraph.errors import ConfigError
-from notegraph.writers.reply_schema import REPLY_SCHEMA
+from notegraph.writers.reply_schema import REPLY_SCHEMA, reply_schema, shape
 
 
 class InfoReporter(RecordingReporter):
@@ -83,7 +83,7 @@ def test_http_backend_sends_the_reply_schema(tmp_path: Path, server: ChatServer)
     (request,) = server.requests
     fmt = request["body"]["response_format"]
     assert fmt == {"type": "json_schema",
-                   "json_schema": {"name": "topic_note", "schema": REPLY_SCHEMA}}
+                   "json_schema": {"name": "topic_note", "schema": reply_schema(700)}}
     assert request["body"]["max_tokens"] == 700
 
 
@@ -98,7 +98,7 @@ def test_a_refused_schema_format_is_asked_the_next_way_once(tmp_path: Path,
     # the scripted reply cites the first two topics' moments: the third has nothing grounded
     assert [t.meta["writer"] for t in topics] == ["llm", "llm", "extractive"]
     assert _formats(server) == ["json_schema", "json_object", "json_object", "json_object"]
-    assert server.requests[1]["body"]["response_format"]["schema"] == REPLY_SCHEMA
+    assert server.requests[1]["body"]["response_format"]["schema"] == reply_schema(1024)
     assert writer.client.schema_refused.startswith("json_schema: ")
     assert sum("does not take our reply schema" in m for m in reporter.infos) == 1
 
@@ -112,6 +112,22 @@ def test_a_server_refusing_every_format_gets_the_prompt_alone(tmp_path: Path,
                       three_segments())
     assert [t.meta["writer"] for t in topics][:2] == ["llm", "llm"]
     assert _formats(server) == ["json_schema", "json_object", None, None, None]
+
+
+@pytest.mark.parametrize("max_tokens", [256, 512, 1024, 2048, 4096, 0])
+def test_the_schema_shape_fits_the_reply_budget(max_tokens: int) -> None:
+    from notegraph.writers import reply_schema as rs
+
+    lead, sections, sentences = shape(max_tokens)
+    assert lead >= 1 and sections >= 1 and sentences >= 1
+    claims = lead + sections * sentences
+    if max_tokens >= rs.FIXED_TOKENS + 2 * rs.CLAIM_TOKENS:
+        assert rs.FIXED_TOKENS + claims * rs.CLAIM_TOKENS <= max_tokens
+    if max_tokens in (0, 4096):
+        assert (lead, sections, sentences) == (2, 4, 5)  # all the prompt asks for
+    schema = reply_schema(max_tokens)
+    assert schema["properties"]["sections"]["maxItems"] == sections
+    assert (schema == REPLY_SCHEMA) is ((lead, sections, sentences) == (2, 4, 5))
 
 
 # ------------------------------------------------------------------- errors

@@ -44,7 +44,7 @@ from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import format_timestamp, link_key
 from notegraph.writers import Writer, WriterContext, register_writer
-from notegraph.writers.reply_schema import REPLY_SCHEMA
+from notegraph.writers.reply_schema import reply_schema
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 SYSTEM_PROMPT = "topic_note_system.txt"
@@ -316,6 +316,7 @@ class LLMWriter:
         self.totals = GroundingReport()
         self.fallbacks = 0
         self._told_schema = False
+        self.schema = reply_schema(config.llm.max_tokens)
 
     def write_topic(self, segment: Segment, context: WriterContext) -> Topic:
         """One topic (the `Writer` protocol); `write_topics` does a video's at once."""
@@ -337,7 +338,7 @@ class LLMWriter:
         if disabled:
             return LLMError(disabled, fatal=True)
         try:
-            return self.client.complete(messages, parse_reply, REPLY_SCHEMA)
+            return self.client.complete(messages, parse_reply, self.schema)
         except LLMError as exc:
             if exc.fatal:
                 with self._lock:
