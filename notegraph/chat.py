@@ -43,7 +43,8 @@ _CONTEXT_RE = re.compile(r"context|too many tokens|maximum.{0,20}length", re.IGN
 
 
 class _FormatRefused(Exception):
-    """The server answered 400/422 to a request because of its `response_format`."""
+    """The server refused a request because of its `response_format` (400/422, or the
+    500 of llama-cpp-python's server)."""
 
 
 class MalformedReply(ValueError):
@@ -178,7 +179,7 @@ class ChatClient(CachedChat):
         """One chat completion (with the client's own transient retries) → reply text.
 
         The schema goes as a `response_format`, in the first of `RESPONSE_FORMATS` the
-        server accepts: a format refused (HTTP 400/422 naming it) is not offered again this
+        server accepts: a format refused (an HTTP error naming it) is not offered again this
         run; the last resort is the prompt alone (the reply is validated either way).
         """
         if schema is None:
@@ -242,6 +243,9 @@ class ChatClient(CachedChat):
             raise LLMError(f"{where} refused the request (HTTP {exc.status_code}): "
                            f"{_short(exc.message)}") from exc
         except openai.APIStatusError as exc:
+            # llama-cpp-python's server answers an unknown response_format with a 500
+            if response_format is not None and "response_format" in str(exc.message):
+                raise _FormatRefused(_short(exc.message)) from exc
             raise LLMError(f"{where} failed with HTTP {exc.status_code} after "
                            f"{HTTP_RETRIES} retries: {_short(exc.message)}") from exc
         except (openai.OpenAIError, ValueError) as exc:  # a body that is not a completion

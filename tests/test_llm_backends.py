@@ -103,6 +103,16 @@ def test_a_refused_schema_format_is_asked_the_next_way_once(tmp_path: Path,
     assert sum("does not take our reply schema" in m for m in reporter.infos) == 1
 
 
+def test_a_500_naming_the_format_is_a_refusal_too(tmp_path: Path, server: ChatServer) -> None:
+    # llama-cpp-python 0.3.36's server: a validation error of the request, sent as a 500
+    server.script(*[error(500, "1 validation error: ('body', 'response_format', 'type') "
+                               "Input should be 'text' or 'json_object'")] * 3,
+                  Reply(content=grounded_reply()))
+    _, (topic,) = write(make_config(tmp_path, server.base_url))
+    assert topic.meta["writer"] == "llm"
+    assert _formats(server) == ["json_schema"] * 3 + ["json_object"]  # the client retries 5xx
+
+
 def test_a_server_refusing_every_format_gets_the_prompt_alone(tmp_path: Path,
                                                               server: ChatServer) -> None:
     server.script(error(400, "Unrecognized request argument supplied: response_format"),

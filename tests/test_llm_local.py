@@ -18,11 +18,18 @@ from pathlib import Path
 import pytest
 import yaml
 from llm_fixtures import SEGMENT
-from llm_local import CONTEXT, MAX_TOKENS, gguf_model, import_short_episode, llama_server
+from llm_local import (
+    CHAPTERS,
+    CONTEXT,
+    MAX_TOKENS,
+    gguf_model,
+    import_short_episode,
+    llama_server,
+)
 from recording_reporter import RecordingReporter
 from test_llm_writer import make_context
 
-from notegraph import api
+from notegraph import api, store
 from notegraph.config import Config, load_config
 from notegraph.generate import generate_notes, ground, load_cached_video
 from notegraph.grounding import Claim, GroundingChecker, grounding_summary
@@ -71,9 +78,10 @@ def assert_grounded_run(config: Config, video_id: str, embedder: object,
                         reporter: RecordingReporter) -> tuple[int, int]:
     """Every note is either the model's, grounded sentence by sentence, or the extractive
     one with a warning saying why; (LLM-written topics, fallbacks)."""
-    transcript, video = load_cached_video(config, video_id)
+    _, video = load_cached_video(config, video_id)
+    transcript = store.load_transcript(config.transcripts_path / f"{video_id}.json")
     frontmatters = _frontmatters(config)
-    assert len(video.topics) == len(frontmatters) == len(transcript.chapters) == 3
+    assert len(video.topics) == len(frontmatters) == len(transcript.chapters) == CHAPTERS
     written = fallbacks = 0
     for topic in video.topics:
         meta = frontmatters[round(topic.segment.start, 3)]
@@ -114,8 +122,10 @@ def test_embedded_model_writes_grounded_notes_for_a_real_episode(
     reporter = RecordingReporter()
     result = generate_notes(config, embedder=embedder, reporter=reporter)
     assert result.ok and result.processed == [video_id]
-    written, fallbacks = assert_grounded_run(config, video_id, embedder, reporter)
-    assert written + fallbacks == 3
+    written, _ = assert_grounded_run(config, video_id, embedder, reporter)
+    # With the reply held to the schema by a grammar (and so no example in the prompt to
+    # copy), Gemma 3 270M copies transcript lines: notes the grounding check keeps.
+    assert written >= 1
     # the replies are cached: a rerun writes the same notes without running the model
     before = {p.name: p.read_text() for p in (config.notes_path / "topics").glob("*.md")}
     generate_notes(config, embedder=embedder, force=True, reporter=RecordingReporter())
@@ -136,8 +146,12 @@ def test_the_same_model_behind_an_openai_compatible_server(
     # llama-cpp-python's server takes the schema as json_object + schema, not json_schema
     (told,) = [m for m in reporter.infos if "does not take our reply schema" in m]
     assert "json_schema: " in told
-    written, fallbacks = assert_grounded_run(config, video_id, embedder, reporter)
-    assert written + fallbacks == 3
+    assert_grounded_run(config, video_id, embedder, reporter)
+    # every reply parsed (the server held it to the schema): a note falls back only when
+    # none of its sentences is grounded (the prompt's example is there to be copied)
+    _, video = load_cached_video(config, video_id)
+    assert {t.meta.get("llm_fallback", "written") for t in video.topics} <= {
+        "nothing grounded", "written"}
 
 
 def test_a_topic_longer_than_the_context_keeps_its_note(tmp_path: Path, model: Path) -> None:

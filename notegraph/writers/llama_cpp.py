@@ -85,6 +85,9 @@ def _model_path(root: Path, model: str) -> Path:
 class LlamaCppClient(CachedChat):
     """Replies from a GGUF model run in-process, with the shared reply cache."""
 
+    # the grammar holds every reply to the schema: the prompt needs no example of it
+    enforces_schema = True
+
     def __init__(self, llm: LLMConfig, cache_dir: Path | None, *, root: Path) -> None:
         super().__init__(llm, cache_dir)
         try:

@@ -166,7 +166,8 @@ def excerpt_lines(sentences: Sequence[Sentence], budget: int = MAX_EXCERPT_CHARS
 
 
 def build_messages(env: jinja2.Environment, context: WriterContext, topic: Topic,
-                   people: Sequence[str], concepts: Sequence[str]) -> list[dict[str, str]]:
+                   people: Sequence[str], concepts: Sequence[str], *,
+                   schema_enforced: bool = False) -> list[dict[str, str]]:
     """The chat messages (system + user) for one topic."""
     try:
         system = env.get_template(SYSTEM_PROMPT).render()
@@ -174,7 +175,7 @@ def build_messages(env: jinja2.Environment, context: WriterContext, topic: Topic
             video_title=context.title or context.video_id, channel=context.channel,
             topic_title=topic.title, chapter_title=topic.segment.chapter_title or "",
             lines=excerpt_lines(topic_sentences(topic)), people=list(people),
-            concepts=list(concepts))
+            concepts=list(concepts), schema_enforced=schema_enforced)
     except jinja2.TemplateError as exc:
         raise ConfigError(f"prompt template: {exc}; fix or remove your copy in "
                           "<templates_dir>/prompts/") from exc
@@ -350,7 +351,9 @@ class LLMWriter:
         people = list(dict.fromkeys([*context.people, *context.vault_people,
                                      *(p for t in topics for p in t.people)]))
         concepts = list(dict.fromkeys(c for t in topics for c in t.concepts))
-        jobs = [build_messages(self.env, context, t, people, concepts) for t in topics]
+        enforced = bool(getattr(self.client, "enforces_schema", False))
+        jobs = [build_messages(self.env, context, t, people, concepts, schema_enforced=enforced)
+                for t in topics]
         workers = max(1, min(self.config.llm.max_concurrency, len(jobs)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             replies = list(pool.map(self._ask, jobs))
