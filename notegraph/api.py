@@ -18,9 +18,9 @@ from notegraph.models import Transcript
 from notegraph.report import Reporter, SilentReporter
 
 if TYPE_CHECKING:
-    from notegraph.generate import NotesResult
+    from notegraph.notes.generate import NotesResult
     from notegraph.site.build import BuildResult
-    from notegraph.site.check import CheckReport
+    from notegraph.vault.check import CheckReport
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def generate_notes(config: Config, video_ids: list[str] | None = None, force: bo
     Default: every transcript that is new or changed since its notes were generated.
     Hand-edited generated notes are kept unless `force` (which saves a `.bak` first).
     """
-    from notegraph.generate import generate_notes as run
+    from notegraph.notes.generate import generate_notes as run
 
     return run(config, video_ids=video_ids, force=force, reporter=reporter)
 
@@ -133,11 +133,11 @@ def evaluate_segments(config: Config, directory: Path, *, methods: list[str] | N
                       speakers: bool = True, reporter: Reporter | None = None) -> list:
     """Score topic segmentation on chaptered episodes in `directory` (chapters hidden).
 
-    Returns `notegraph.evaluate.Score` rows for the segmenter and its baselines; see
-    `notegraph.evaluate.format_table` to print them.
+    Returns `notegraph.topics.evaluate.Score` rows for the segmenter and its baselines; see
+    `notegraph.topics.evaluate.format_table` to print them.
     """
-    from notegraph import evaluate
-    from notegraph.embed import load_embedder
+    from notegraph.embed.embedder import load_embedder
+    from notegraph.topics import evaluate
 
     embedder = load_embedder(config)
     return evaluate.evaluate_segments(directory, embedder,
@@ -158,7 +158,7 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
     """
     from notegraph.site.build import build_site, is_up_to_date
     from notegraph.site.videos import load_video_infos
-    from notegraph.vault import load_vault
+    from notegraph.vault.read import load_vault
 
     reporter = reporter or SilentReporter()
     extensions = extensions if extensions is not None else default_extensions()
@@ -183,7 +183,7 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
 def default_extensions() -> list:
     """The site extensions shipped with notegraph (graph, search, feeds) that are present."""
     try:
-        from notegraph.site import extensions as site_extensions
+        from notegraph.site import plugins as site_extensions
     except ImportError:
         return []
     return list(site_extensions.default_extensions())
@@ -191,9 +191,9 @@ def default_extensions() -> list:
 
 def check(config: Config, reporter: Reporter | None = None) -> CheckReport:
     """Report what is wrong in the vault without building anything."""
-    from notegraph.site.check import check_vault
     from notegraph.site.videos import load_video_infos
-    from notegraph.vault import load_vault
+    from notegraph.vault.check import check_vault
+    from notegraph.vault.read import load_vault
 
     vault = load_vault(config.notes_path, config.cache_path)
     videos, broken = load_video_infos(config.transcripts_path, config.cache_path)

@@ -90,6 +90,31 @@ def content_hash(*parts: str | bytes) -> str:
     return h.hexdigest()[:16]
 
 
+def walk_files(root: Path, suffix: str = "") -> list[tuple[str, tuple[int, int]]]:
+    """(root-relative `/` path, (size, mtime_ns)) of every file under `root`, sorted.
+
+    The one stat walk of a build (notes, transcripts, templates, assets): hidden files and
+    folders and `__pycache__` are skipped; `suffix` keeps only names ending with it (any
+    case). A missing `root` has no files.
+    """
+    out: list[tuple[str, tuple[int, int]]] = []
+    if not root.is_dir():
+        return out
+    suffix = suffix.lower()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and d != "__pycache__")
+        for name in filenames:
+            if name.startswith(".") or not name.lower().endswith(suffix):
+                continue
+            full = os.path.join(dirpath, name)
+            st = os.stat(full)
+            out.append((os.path.relpath(full, root).replace(os.sep, "/"),
+                        (st.st_size, st.st_mtime_ns)))
+    out.sort()
+    return out
+
+
 def transcript_path(transcripts_dir: Path, video_id: str) -> Path:
     """Where the normalized transcript of `video_id` lives."""
     check_video_id(video_id)

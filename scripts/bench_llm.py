@@ -31,8 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from notegraph import api, store
 from notegraph.config import Config, load_config
-from notegraph.generate import generate_notes, load_cached_video
+from notegraph.notes.generate import generate_notes
 from notegraph.report import Reporter
+from notegraph.topics.cache import load_cached_video
 from notegraph.writers import register_writer
 from notegraph.writers.llm import LLMWriter
 
@@ -113,8 +114,8 @@ def run(args: argparse.Namespace) -> int:
 def report(writer: LLMWriter, topics: list, wall: float, table: dict) -> None:
     totals, usage = writer.totals, writer.client.usage
     sentences = totals.kept + totals.recited + totals.dropped
-    reasons = Counter(fallback_reason(str(t.meta.get("llm_fallback", "")))
-                      for t in topics if t.meta.get("writer") != "llm")
+    reasons = Counter(fallback_reason(t.fallback)
+                      for t in topics if t.writer != "llm")
     written = len(topics) - sum(reasons.values())
 
     def share(n: int) -> str:

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from notegraph import api, store  # noqa: E402
 from notegraph.config import load_config  # noqa: E402
-from notegraph.generate import generate_notes  # noqa: E402
+from notegraph.notes.generate import generate_notes  # noqa: E402
 
 
 def main() -> int:
@@ -49,7 +49,7 @@ def main() -> int:
             for path in store.list_transcripts(config.transcripts_path):
                 t = store.load_transcript(path)
                 store.save_transcript(config.transcripts_path, replace(t, chapters=()))
-        from notegraph.embed import load_embedder
+        from notegraph.embed.embedder import load_embedder
 
         t0 = time.perf_counter()
         embedder = load_embedder(config)

@@ -2,7 +2,7 @@
 
     python scripts/calibrate_grounding.py ../shared/data/chaptered [--vault DIR]
 
-What is measured, with the very scoring `notegraph.grounding.GroundingChecker` uses
+What is measured, with the very scoring `notegraph.topics.grounding.GroundingChecker` uses
 (all-MiniLM-L6-v2, sentences from `split_sentences`, spans of ≤ 20 s / 4 sentences):
 
 - *claims*: the first sentence of each human-edited speaker turn (`speaker_turns`): the
@@ -36,17 +36,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from notegraph.config import Config
-from notegraph.embed import load_embedder
-from notegraph.evaluate import load_episode
-from notegraph.grounding import (
+from notegraph.embed.embedder import load_embedder
+from notegraph.slugs import parse_timestamp
+from notegraph.text.sentences import split_sentences
+from notegraph.topics.evaluate import load_episode
+from notegraph.topics.grounding import (
     DEFAULT_MARGIN,
     DEFAULT_RECITE,
     DEFAULT_SUPPORT,
     GroundingChecker,
     specifics,
 )
-from notegraph.slugs import parse_timestamp
-from notegraph.text.sentences import split_sentences
 from notegraph.writers.llm import clean_text
 
 CHAPTERS_PER_EPISODE = 3

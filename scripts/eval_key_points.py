@@ -33,7 +33,7 @@ from eval_sentences import _bare, human_words  # noqa: E402
 
 from notegraph import api, store  # noqa: E402
 from notegraph.config import load_config  # noqa: E402
-from notegraph.generate import generate_notes  # noqa: E402
+from notegraph.notes.generate import generate_notes  # noqa: E402
 from notegraph.text.sentences import is_punctuated, sentence_starts  # noqa: E402
 from notegraph.writers.extractive import CONTINUING_WORDS  # noqa: E402
 

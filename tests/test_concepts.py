@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from notegraph.concepts import (
+from notegraph.topics.concepts import (
     PhraseCounts,
     build_concept_index,
     common_case,

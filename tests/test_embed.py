@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from notegraph.config import Config
-from notegraph.embed import CachedEmbedder, Embedder, load_embedder
+from notegraph.embed.embedder import CachedEmbedder, Embedder, load_embedder
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -66,7 +66,8 @@ def test_corrupt_cache_falls_back_to_empty_and_is_rewritten(tmp_path: Path):
 
 
 def test_importing_notegraph_does_not_import_torch():
-    code = ("import sys, notegraph.embed, notegraph.segment, notegraph.evaluate; "
+    code = ("import sys, notegraph.embed.embedder, notegraph.topics.segment, "
+            "notegraph.topics.evaluate; "
             "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=REPO, env={"PYTHONPATH": str(REPO), "PATH": ""}, check=True)
@@ -93,7 +94,7 @@ def test_real_model_embeds_meaning_and_caches(tmp_path: Path):
 def test_the_model_runs_in_a_child_process_that_close_stops(tmp_path: Path):
     """torch's memory lives in the model process; the caller never imports it."""
     code = ("import sys; from pathlib import Path; from notegraph.config import Config; "
-            "from notegraph.embed import load_embedder; "
+            "from notegraph.embed.embedder import load_embedder; "
             f"e = load_embedder(Config(root=Path({str(tmp_path)!r}))); "
             "v = e.embed(['a cat sat on the mat', 'dark matter']); "
             "p = e._encode; alive = p.running; e.close(); "
@@ -113,7 +114,7 @@ def test_the_model_runs_in_a_child_process_that_close_stops(tmp_path: Path):
     ([], 32),
 ])
 def test_long_texts_go_through_the_model_in_smaller_batches(texts, batch):
-    from notegraph.model_process import batch_size
+    from notegraph.embed.process import batch_size
 
     assert batch_size(texts) == batch
 
@@ -128,7 +129,7 @@ def test_unloadable_model_is_a_config_error(tmp_path: Path):
 
 
 def test_cache_writes_only_new_vectors_and_compacts(tmp_path: Path, monkeypatch):
-    from notegraph.embed import EmbeddingCache
+    from notegraph.embed.cache import EmbeddingCache
 
     monkeypatch.setattr(EmbeddingCache, "MAX_FILES", 3)
     emb = CachedEmbedder("fake", CountingEncoder(), tmp_path)

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from notegraph import evaluate
 from notegraph.config import Config
-from notegraph.embed import load_embedder
+from notegraph.embed.embedder import load_embedder
+from notegraph.topics import evaluate
 
 
 @pytest.mark.parametrize(

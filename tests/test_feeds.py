@@ -6,8 +6,8 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from notegraph.site import feeds
-from notegraph.vault import build_vault, parse_note
+from notegraph.site.plugins import feeds
+from notegraph.vault.read import build_vault, parse_note
 
 
 def _vault(*files: tuple[str, str]):

@@ -9,19 +9,18 @@ import re
 import numpy as np
 import pytest
 
-from notegraph.graph import (
+from notegraph.graph import layout
+from notegraph.graph.build import (
     GraphNote,
     build_graph,
     communities,
     graph_from_vault,
     neighbourhood,
-    related,
-    related_all,
 )
-from notegraph.site import graphviz
+from notegraph.graph.related import related, related_all
 from notegraph.site.pages import SiteIndex, note_page
 from notegraph.site.render import RenderedNote
-from notegraph.vault import build_vault, parse_note
+from notegraph.vault.read import build_vault, parse_note
 
 
 def _note(rel: str, text: str):
@@ -189,7 +188,7 @@ def test_communities_are_deterministic_and_numbered_by_size():
 
 def test_global_layout_is_deterministic_and_keeps_communities_together():
     g = _synthetic(600, seed=2)
-    lay1, lay2 = graphviz.global_layout(g), graphviz.global_layout(g)
+    lay1, lay2 = layout.global_layout(g), layout.global_layout(g)
     assert lay1 == lay2
     assert set(lay1.positions) == set(g.nodes)
     pts = np.array(list(lay1.positions.values()))
@@ -199,31 +198,31 @@ def test_global_layout_is_deterministic_and_keeps_communities_together():
 
 def test_cached_layout_round_trips_and_survives_a_corrupt_cache(tmp_path):
     g = _synthetic(120, seed=4)
-    first = graphviz.cached_layout(g, tmp_path)
+    first = layout.cached_layout(g, tmp_path)
     files = list(tmp_path.glob("graph-layout-*.json"))
     assert len(files) == 1
-    assert graphviz.cached_layout(g, tmp_path) == first
+    assert layout.cached_layout(g, tmp_path) == first
     files[0].write_text("{not json", encoding="utf-8")
-    assert graphviz.cached_layout(g, tmp_path) == first
+    assert layout.cached_layout(g, tmp_path) == first
 
 
 def test_svgs_escape_titles_and_link_every_node(vault):
     notes = [GraphNote("a", "<script>alert(1)</script>", "topic", links=("b",)),
              GraphNote("b", 'B "quoted" & <img src=x onerror=y>', "person")]
     g = build_graph(notes)
-    lay = graphviz.global_layout(g)
-    svg = graphviz.global_svg(g, lay, lambda u: f"../{u}/")
+    lay = layout.global_layout(g)
+    svg = layout.global_svg(g, lay, lambda u: f"../{u}/")
     assert "<script>" not in svg and "<img" not in svg
     assert "&lt;script&gt;" in svg
     assert len(re.findall(r'<a href="\.\./[ab]/"', svg)) == 2
-    local = graphviz.local_graph(g, "a", lambda u: f"../{u}/").svg
+    local = layout.local_graph(g, "a", lambda u: f"../{u}/").svg
     assert 'href="../b/"' in local and 'href="../a/"' not in local  # no link to yourself
     assert "<script>" not in local
 
 
 def test_local_layout_puts_the_page_in_the_middle(vault):
     g = graph_from_vault(vault)
-    pos = graphviz.local_layout(g, "topics/robots_fold_laundry")
+    pos = layout.local_layout(g, "topics/robots_fold_laundry")
     assert pos["topics/robots_fold_laundry"] == (0.0, 0.0)
     for node, (x, y) in pos.items():
         r = math.hypot(x, y)
@@ -237,18 +236,18 @@ def test_local_layout_puts_the_page_in_the_middle(vault):
 def test_ten_thousand_notes_lay_out_with_structure():
     """Scale: 10k nodes / ~140k edges lay out hierarchically; check structure, not time."""
     g = _synthetic(10_000, seed=5)
-    lay = graphviz.global_layout(g)
+    lay = layout.global_layout(g)
     assert len(lay.positions) == 10_000
     pts = np.array([lay.positions[u] for u in sorted(lay.positions)])
     assert np.isfinite(pts).all()
     # nodes are spread out: almost no two share a spot
     assert len({(round(x, 1), round(y, 1)) for x, y in pts}) > 9_900
     _assert_communities_cluster(lay)
-    svg = graphviz.global_svg(g, lay, lambda u: f"/{u}/")
+    svg = layout.global_svg(g, lay, lambda u: f"/{u}/")
     assert svg.count("<circle") == 10_000
 
 
-def _assert_communities_cluster(lay: graphviz.Layout) -> None:
+def _assert_communities_cluster(lay: layout.Layout) -> None:
     """Members of a community sit nearer their own centre than other centres do."""
     pts: dict[int, list[tuple[float, float]]] = {}
     for node, c in lay.community.items():
@@ -285,7 +284,7 @@ def test_thousands_of_unlinked_notes_are_packed_in_batches():
     notes = [GraphNote(f"n{i:04d}", f"Note {i}", "note") for i in range(2000)]
     notes += [GraphNote("hub", "Hub", "concept", links=("n0000", "n0001", "n0002"))]
     g = build_graph(notes)
-    lay = graphviz.global_layout(g)
+    lay = layout.global_layout(g)
     assert len(lay.community) == 2001 and len(set(lay.community.values())) == 1998
     pts = np.array(list(lay.positions.values()))
     assert np.isfinite(pts).all()

@@ -16,20 +16,14 @@ import numpy as np
 import pytest
 
 from notegraph.config import load_config
-from notegraph.graph import (
-    HUB_DEGREE,
-    GraphNote,
-    build_graph,
-    communities,
-    related_all,
-    related_keys,
-)
-from notegraph.nearest import Nearest, nearest
-from notegraph.site import graphviz
+from notegraph.graph import layout
+from notegraph.graph.build import GraphNote, build_graph, communities
+from notegraph.graph.nearest import Nearest, nearest
+from notegraph.graph.related import HUB_DEGREE, related_all, related_keys
 from notegraph.site.build import BuildResult
-from notegraph.site.graphpages import GraphExtension, _cached_related
 from notegraph.site.pages import SiteIndex
-from notegraph.vault import build_vault, parse_note
+from notegraph.site.plugins.graph import GraphExtension, _cached_related
+from notegraph.vault.read import build_vault, parse_note
 
 THEMES = ["robots folding laundry and towels", "chess engines and board games",
           "empathy in conversation and listening", "music theory and rhythm"]
@@ -61,18 +55,18 @@ def test_an_unchanged_community_layout_is_served_from_the_cache(tmp_path: Path):
     groups_of = lambda c: {frozenset(u for u in c if c[u] == i) for i in set(c.values())}  # noqa: E731
     assert len(groups_of(old) & groups_of(new)) == len(groups_of(old)) - 1
 
-    graphviz.cached_layout(before, tmp_path)
+    layout.cached_layout(before, tmp_path)
     stats: dict[str, int] = {}
-    layout = graphviz.cached_layout(after, tmp_path, stats=stats)
+    laid = layout.cached_layout(after, tmp_path, stats=stats)
     assert stats == {"layout_groups_reused": len(groups_of(old)) - 1,
                      "layout_groups_computed": 1}
-    assert layout == graphviz.global_layout(after)  # the cache changed the cost only
+    assert laid == layout.global_layout(after)  # the cache changed the cost only
 
     # and the cache file holds just the current groups
     data = json.loads((tmp_path / "layout-groups-7.json").read_text(encoding="utf-8"))
     assert len(data["groups"]) == len(groups_of(new))
     again: dict[str, int] = {}
-    graphviz.cached_layout(after, tmp_path, stats=again)
+    layout.cached_layout(after, tmp_path, stats=again)
     assert again == {}  # an identical graph: the whole layout comes from the cache
 
 
@@ -169,7 +163,7 @@ def test_related_cache_pieces_are_reused_and_survive_corruption(tmp_path: Path):
     assert _cached_related(g, vectors, 6, tmp_path) == first
     assert _cached_related(g, vectors, 6, tmp_path, stats) == first
     assert stats["related_computed"] == 0  # and the rewritten cache serves again
-    assert graphviz.cached_layout(g, tmp_path) == graphviz.global_layout(g)
+    assert layout.cached_layout(g, tmp_path) == layout.global_layout(g)
 
 
 SITE_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site_project"
@@ -188,7 +182,7 @@ def _site_files(root: Path) -> dict[str, bytes]:
 def test_a_whole_site_built_after_adding_a_note_equals_a_fresh_build(tmp_path: Path):
     """The real build, every extension: incremental after an added note == from scratch."""
     from notegraph import api
-    from notegraph.site.extensions import default_extensions
+    from notegraph.site.plugins import default_extensions
 
     def build(root: Path) -> None:
         api.build(load_config(root, {}), extensions=default_extensions())

@@ -9,9 +9,9 @@ import pytest
 
 from notegraph.config import load_config
 from notegraph.site.build import BuildResult
-from notegraph.site.graphpages import GraphExtension
 from notegraph.site.pages import SiteIndex
-from notegraph.vault import build_vault, parse_note
+from notegraph.site.plugins.graph import GraphExtension
+from notegraph.vault.read import build_vault, parse_note
 
 NOTES = {
     "topics/towels.md": "---\ntype: topic\ntitle: Towels are hard\nvideoId: vid00000001\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from notegraph.links import LinkableNote, LinkIndex
+from notegraph.vault.links import LinkableNote, LinkIndex
 
 NOTES = [
     LinkableNote("topics/the_role_of_ai", "topics", "the_role_of_ai", "The role of AI"),

@@ -46,7 +46,7 @@ def _formats(server: ChatServer) -> list[str | None]:
 def _assert_extractive(topics: list, reason: str, count: int) -> None:
     assert len(topics) == count
     for t in topics:
-        assert t.meta["writer"] == "extractive" and reason in t.meta["llm_fallback"]
+        assert t.writer == "extractive" and reason in t.fallback
         assert t.sections
 
 
@@ -79,7 +79,7 @@ def test_bad_backend_settings_name_the_key(tmp_path: Path, text: str, names: str
 def test_http_backend_sends_the_reply_schema(tmp_path: Path, server: ChatServer) -> None:
     server.script(Reply(content=grounded_reply()))
     _, (topic,) = write(make_config(tmp_path, server.base_url, max_tokens=700))
-    assert topic.meta["writer"] == "llm"
+    assert topic.writer == "llm"
     (request,) = server.requests
     fmt = request["body"]["response_format"]
     assert fmt == {"type": "json_schema",
@@ -96,7 +96,7 @@ def test_a_refused_schema_format_is_asked_the_next_way_once(tmp_path: Path,
     writer, topics = write(make_config(tmp_path, server.base_url, max_concurrency=1),
                            three_segments(), reporter)
     # the scripted reply cites the first two topics' moments: the third has nothing grounded
-    assert [t.meta["writer"] for t in topics] == ["llm", "llm", "extractive"]
+    assert [t.writer for t in topics] == ["llm", "llm", "extractive"]
     assert _formats(server) == ["json_schema", "json_object", "json_object", "json_object"]
     assert server.requests[1]["body"]["response_format"]["schema"] == reply_schema(1024)
     assert writer.client.schema_refused.startswith("json_schema: ")
@@ -109,7 +109,7 @@ def test_a_500_naming_the_format_is_a_refusal_too(tmp_path: Path, server: ChatSe
                                "Input should be 'text' or 'json_object'")] * 3,
                   Reply(content=grounded_reply()))
     _, (topic,) = write(make_config(tmp_path, server.base_url))
-    assert topic.meta["writer"] == "llm"
+    assert topic.writer == "llm"
     assert _formats(server) == ["json_schema"] * 3 + ["json_object"]  # the client retries 5xx
 
 
@@ -120,7 +120,7 @@ def test_a_server_refusing_every_format_gets_the_prompt_alone(tmp_path: Path,
                   Reply(content=grounded_reply()))
     _, topics = write(make_config(tmp_path, server.base_url, max_concurrency=1),
                       three_segments())
-    assert [t.meta["writer"] for t in topics][:2] == ["llm", "llm"]
+    assert [t.writer for t in topics][:2] == ["llm", "llm"]
     assert _formats(server) == ["json_schema", "json_object", None, None, None]
 
 
@@ -150,8 +150,8 @@ def test_a_topic_too_long_for_the_server_context_keeps_its_note(tmp_path: Path,
     reporter = RecordingReporter()
     _, topics = write(make_config(tmp_path, server.base_url, max_concurrency=1),
                       three_segments(), reporter)
-    assert [t.meta["writer"] for t in topics][:2] == ["extractive", "llm"]
-    assert "does not fit the context window" in topics[0].meta["llm_fallback"]
+    assert [t.writer for t in topics][:2] == ["extractive", "llm"]
+    assert "does not fit the context window" in topics[0].fallback
     assert _formats(server) == ["json_schema"] * 3, "a long topic is no refused schema"
     warning = reporter.warnings[0]
     assert "\n" not in warning and "kept the extractive note" in warning

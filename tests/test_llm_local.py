@@ -31,9 +31,11 @@ from test_llm_writer import make_context
 
 from notegraph import api, store
 from notegraph.config import Config, load_config
-from notegraph.generate import generate_notes, ground, load_cached_video
-from notegraph.grounding import Claim, GroundingChecker, grounding_summary
+from notegraph.notes.generate import generate_notes
 from notegraph.slugs import format_timestamp
+from notegraph.topics.cache import load_cached_video
+from notegraph.topics.grounding import Claim, GroundingChecker, grounding_summary
+from notegraph.topics.pipeline import ground
 from notegraph.writers import get_writer
 from notegraph.writers.llm import topic_sentences
 
@@ -51,7 +53,7 @@ class InfoReporter(RecordingReporter):
 
 @pytest.fixture(scope="module")
 def embedder(tmp_path_factory: pytest.TempPathFactory):
-    from notegraph.embed import load_embedder
+    from notegraph.embed.embedder import load_embedder
 
     return load_embedder(Config(root=tmp_path_factory.mktemp("embeddings")))
 
@@ -86,12 +88,13 @@ def assert_grounded_run(config: Config, video_id: str, embedder: object,
     for topic in video.topics:
         meta = frontmatters[round(topic.segment.start, 3)]
         assert ground(topic, RecordingReporter()) == topic, "only real sentence starts"
-        if topic.meta["writer"] == "extractive":
+        if topic.writer == "extractive":
             fallbacks += 1
-            assert topic.meta["llm_fallback"] and "grounding" not in meta
+            assert topic.fallback and "grounding" not in meta
             continue
         written += 1
-        counts = topic.meta["grounding"]
+        assert topic.grounding is not None
+        counts = topic.grounding.to_dict()
         assert meta["grounding"] == counts
         points = [p for s in topic.sections for p in s.points]
         assert 1 <= len(points) <= counts["kept"] + counts["recited"]
@@ -150,7 +153,7 @@ def test_the_same_model_behind_an_openai_compatible_server(
     # every reply parsed (the server held it to the schema): a note falls back only when
     # none of its sentences is grounded (the prompt's example is there to be copied)
     _, video = load_cached_video(config, video_id)
-    assert {t.meta.get("llm_fallback", "written") for t in video.topics} <= {
+    assert {t.fallback or "written" for t in video.topics} <= {
         "nothing grounded", "written"}
 
 
@@ -160,8 +163,8 @@ def test_a_topic_longer_than_the_context_keeps_its_note(tmp_path: Path, model: P
     reporter = RecordingReporter()
     writer = get_writer("llm", config, reporter)
     (topic,) = writer.write_topics([SEGMENT], make_context())
-    assert topic.meta["writer"] == "extractive" and topic.sections
-    assert "does not fit the model's context" in topic.meta["llm_fallback"]
+    assert topic.writer == "extractive" and topic.sections
+    assert "does not fit the model's context" in topic.fallback
     (warning,) = reporter.warnings
     assert "raise llm.context_size" in warning and "\n" not in warning
 

@@ -1,4 +1,4 @@
-"""notegraph.louvain finds exactly the communities networkx's Louvain finds."""
+"""notegraph.graph.louvain finds exactly the communities networkx's Louvain finds."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 import networkx as nx
 import pytest
 
-from notegraph.louvain import louvain_communities
+from notegraph.graph.louvain import louvain_communities
 
 
 def _clustered(seed: int, n: int) -> nx.Graph:

@@ -13,8 +13,8 @@ from notes_helpers import vault_problems
 
 from notegraph import store
 from notegraph.config import load_config
-from notegraph.generate import generate_notes
 from notegraph.models import Transcript
+from notegraph.notes.generate import generate_notes
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_talk.json"
@@ -43,14 +43,14 @@ def test_import_writes_grounded_notes_with_the_real_model(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_real_model_builds_topic_vectors(tmp_path: Path) -> None:
-    from notegraph.embed import load_embedder
+    from notegraph.embed.embedder import load_embedder
 
     config = load_config(tmp_path)
     store.save_transcript(config.transcripts_path, Transcript.from_dict(
         json.loads(FIXTURE.read_text(encoding="utf-8"))))
     embedder = load_embedder(config)
     result = generate_notes(config, embedder=embedder)
-    assert result.processed == ["fixture-talk"] and result.model_seconds > 0
+    assert result.processed == ("fixture-talk",) and result.model_seconds > 0
     cache = json.loads((config.cache_path / "notes" / "topics" / "fixture-talk.json")
                        .read_text(encoding="utf-8"))
     a, b = cache["vectors"]

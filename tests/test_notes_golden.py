@@ -13,8 +13,8 @@ from notes_helpers import HashEmbedder, vault_problems
 
 from notegraph import store
 from notegraph.config import load_config
-from notegraph.generate import generate_notes
 from notegraph.models import Transcript
+from notegraph.notes.generate import generate_notes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_talk.json"
 GOLDEN = Path(__file__).parent / "golden" / "notes"
@@ -25,7 +25,7 @@ def _vault(tmp_path: Path) -> tuple[Path, Transcript]:
     transcript = Transcript.from_dict(json.loads(FIXTURE.read_text(encoding="utf-8")))
     store.save_transcript(config.transcripts_path, transcript)
     result = generate_notes(config, embedder=HashEmbedder())
-    assert result.processed == [transcript.video_id]
+    assert result.processed == (transcript.video_id,)
     return config.notes_path, transcript
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from notegraph.people import (
+from notegraph.topics.people import (
     looks_like_name,
     mentions,
     names_in_text,

@@ -20,8 +20,8 @@ import pytest
 
 from notegraph import api
 from notegraph.config import load_config
-from notegraph.site import search
-from notegraph.site.search import (
+from notegraph.site.plugins import search
+from notegraph.site.plugins.search import (
     SearchError,
     SearchExtension,
     indexed_content,

@@ -8,8 +8,8 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from notegraph import segment
 from notegraph.models import Chapter, Sentence, Transcript
+from notegraph.topics import segment
 
 
 class TopicEmbedder:

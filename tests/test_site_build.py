@@ -226,7 +226,7 @@ def test_foreign_vault_sample_builds_and_check_reports_dangling_links(
 def test_build_loads_the_vault_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`api.build` looks for transcripts without notes, then renders: one vault load."""
     import notegraph.site.build as site_build
-    import notegraph.vault as vault_module
+    import notegraph.vault.read as vault_module
 
     loads: list[Path] = []
     real = vault_module.load_vault
@@ -287,7 +287,7 @@ def test_pages_rendered_by_worker_processes_equal_those_rendered_in_process(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`jobs` changes how fast a site is built, never a byte of it (local graphs included)."""
     from notegraph.site import build as site_build
-    from notegraph.site.graphpages import GraphExtension
+    from notegraph.site.plugins.graph import GraphExtension
 
     monkeypatch.setattr(site_build, "NOTE_CHUNK", 2)  # several chunks from a small vault
     monkeypatch.setattr(site_build, "PARALLEL_FROM", 0)

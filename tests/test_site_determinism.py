@@ -10,8 +10,7 @@ from pathlib import Path
 
 from notegraph import api
 from notegraph.config import load_config
-from notegraph.site import search
-from notegraph.site.extensions import default_extensions
+from notegraph.site.plugins import default_extensions, search
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "site_project"
@@ -98,7 +97,7 @@ def test_a_code_change_does_not_reuse_stale_caches(tmp_path: Path) -> None:
     a = _project(tmp_path / "a")
     b = _project(tmp_path / "b")
     _build_with(code, a)  # fills a's caches with the original code
-    for rel, old, new in [("vault.py", "SUMMARY_CHARS = 300", "SUMMARY_CHARS = 40"),
+    for rel, old, new in [("vault/read.py", "SUMMARY_CHARS = 300", "SUMMARY_CHARS = 40"),
                           ("site/render.py", '"Link to this section"', '"Permalink"')]:
         path = code / "notegraph" / rel
         text = path.read_text(encoding="utf-8")

@@ -31,7 +31,6 @@ from notegraph import __version__, store
 from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import SiteError
-from notegraph.links import cached_link_key
 from notegraph.report import Reporter, SilentReporter
 from notegraph.site.pages import Page, SiteIndex, note_page, site_pages, tag_url
 from notegraph.site.render import (
@@ -44,7 +43,8 @@ from notegraph.site.render import (
 )
 from notegraph.site.videos import VideoInfo, load_video_infos
 from notegraph.site.workers import default_jobs, map_chunks
-from notegraph.vault import Note, Vault, list_markdown, load_vault
+from notegraph.vault.links import cached_link_key
+from notegraph.vault.read import Note, Vault, list_markdown, load_vault
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_TEMPLATES = PACKAGE_DIR / "templates"
@@ -55,7 +55,7 @@ NOTE_CHUNK = 250  # note pages per task handed to a worker process
 PARALLEL_FROM = 1000  # fewer note pages render in this process: forking costs more
 # Cached renders are keyed by the code that makes them (see notegraph.code_digest).
 _RENDER_CODE = code_digest("notegraph.site.render", "notegraph.site.build",
-                           "notegraph.links", "notegraph.slugs")
+                           "notegraph.vault.links", "notegraph.slugs")
 
 
 class SiteExtension(Protocol):

@@ -19,7 +19,7 @@ from typing import Any
 from notegraph.site.render import RenderedNote, timestamp_url
 from notegraph.site.videos import VideoInfo
 from notegraph.slugs import format_timestamp, slugify
-from notegraph.vault import Note, Vault
+from notegraph.vault.read import Note, Vault
 
 BACKLINKS_SHOWN = 100
 HOME_LIST = 12

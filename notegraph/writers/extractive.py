@@ -23,7 +23,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from notegraph.concepts import (
+from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
+from notegraph.slugs import format_timestamp
+from notegraph.text.cleanup import is_unidentified
+from notegraph.topics.concepts import (
     STOPWORDS,
     VERBS,
     PhraseCounts,
@@ -32,11 +35,8 @@ from notegraph.concepts import (
     keyphrases,
     singular,
 )
-from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.people import is_first_name, looks_like_name, mentions, speaker_name
-from notegraph.slugs import format_timestamp
-from notegraph.text.cleanup import is_unidentified
-from notegraph.writers import WriterContext
+from notegraph.topics.people import is_first_name, looks_like_name, mentions, speaker_name
+from notegraph.writers.base import BaseWriter, WriterContext
 
 _LEADING_FILLER_RE = re.compile(
     r"^(?:(?:and|so|but|well|like|okay|ok|yeah|yes|oh|um|uh|right|now|look|i mean|you know)"
@@ -354,7 +354,7 @@ def _channel_phrases(channel: str) -> list[str]:
     return out
 
 
-class ExtractiveWriter:
+class ExtractiveWriter(BaseWriter):
     """Grounded notes without a language model (see the module doc)."""
 
     name = "extractive"

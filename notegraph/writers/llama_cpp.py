@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from notegraph.chat import CachedChat
 from notegraph.config import LLMConfig
 from notegraph.errors import ConfigError, LLMError
+from notegraph.writers.chat import CachedChat
 
 GGUF_MAGIC = b"GGUF"
 # Beyond the weights, a model needs its context (KV cache) and scratch buffers: refuse a

@@ -5,8 +5,8 @@ concepts) one topic at a time, so a transcript of any length never overflows a c
 window. For each topic the model gets the video title, the topic's sentences each
 prefixed with its `[HH:MM:SS]`, and the people and concepts already known, and replies
 with one JSON object (`parse_reply` validates it). Every sentence of the reply then goes
-through `notegraph.grounding`: kept when a cited moment supports it, re-cited when another
-moment of the topic clearly does, dropped otherwise; the counts land in `Topic.meta`
+through `notegraph.topics.grounding`: kept when a cited moment supports it, re-cited when another
+moment of the topic clearly does, dropped otherwise; the counts land in `Topic.grounding`
 (`grounding: {kept, recited, dropped}`), which the note's frontmatter records.
 
 Any failure for a topic — server down, bad key, rate limit, timeout, a reply that is not
@@ -29,10 +29,12 @@ from typing import Any
 import jinja2
 import numpy as np
 
-from notegraph.chat import CachedChat, ChatClient, MalformedReply
 from notegraph.config import Config
 from notegraph.errors import ConfigError, LLMError
-from notegraph.grounding import (
+from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
+from notegraph.report import Reporter, SilentReporter
+from notegraph.slugs import format_timestamp, link_key
+from notegraph.topics.grounding import (
     Claim,
     GroundingChecker,
     GroundingReport,
@@ -40,10 +42,8 @@ from notegraph.grounding import (
     contains_words,
     plain_text,
 )
-from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.report import Reporter, SilentReporter
-from notegraph.slugs import format_timestamp, link_key
-from notegraph.writers import Writer, WriterContext, register_writer
+from notegraph.writers.base import Writer, WriterContext
+from notegraph.writers.chat import CachedChat, ChatClient, MalformedReply
 from notegraph.writers.reply_schema import reply_schema
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
@@ -228,8 +228,8 @@ def _accept_names(proposed: Iterable[str], known: Sequence[str], words: list[str
 
 
 def ground_draft(draft: Draft, topic: Topic, checker: GroundingChecker,
-                 known_people: Sequence[str], known_concepts: Sequence[str],
-                 meta: dict[str, Any]) -> tuple[Topic | None, GroundingReport]:
+                 known_people: Sequence[str], known_concepts: Sequence[str]
+                 ) -> tuple[Topic | None, GroundingReport]:
     """The topic rewritten from `draft`, keeping only grounded sentences; None when no
     section sentence survives (the caller keeps the extractive topic)."""
     words = _words(" ".join(s.text for s in topic.segment.sentences))
@@ -265,9 +265,9 @@ def ground_draft(draft: Draft, topic: Topic, checker: GroundingChecker,
         proposed = clean_text(plain_text(draft.title))
         if proposed and len(proposed.split()) <= MAX_TITLE_WORDS:
             title = proposed
-    meta = {**topic.meta, **meta, "writer": "llm", "grounding": report.to_dict()}
     return Topic(segment=topic.segment, title=title, lead=lead, sections=tuple(sections),
-                 concepts=tuple(concepts), people=tuple(people), meta=meta), report
+                 concepts=tuple(concepts), people=tuple(people), writer="llm",
+                 grounding=report), report
 
 
 def topic_sentences(topic: Topic) -> list[Sentence]:
@@ -378,8 +378,7 @@ class LLMWriter:
                 continue
             checker = GroundingChecker(topic_sentences(topic), embedder, self.thresholds,
                                        context=vocab_context)
-            written, report = ground_draft(draft, topic, checker, people, concepts,
-                                           {"model": model_name(self.config)})
+            written, report = ground_draft(draft, topic, checker, people, concepts)
             self.totals = self.totals + report
             if written is None:
                 self.reporter.warn(f"{label}: no sentence of the model's note passed the "
@@ -395,8 +394,8 @@ class LLMWriter:
     def _fallback(self, topic: Topic, reason: str) -> Topic:
         self.fallbacks += 1
         # provisional: the pipeline retries this transcript on its next run
-        return dataclasses.replace(topic, meta={**topic.meta, "writer": "extractive",
-                                                "llm_fallback": reason, "provisional": True})
+        return dataclasses.replace(topic, writer="extractive", fallback=reason,
+                                   provisional=True)
 
 
 def make_client(config: Config) -> CachedChat:
@@ -409,16 +408,6 @@ def make_client(config: Config) -> CachedChat:
     return ChatClient(config.llm, config.cache_path)
 
 
-def model_name(config: Config) -> str:
-    """The model as a note's frontmatter records it: a GGUF file by its name only (its
-    directory is the user's business, not the site's)."""
-    if config.llm.backend == "llama-cpp":
-        return Path(config.llm.model).name
-    return config.llm.model
-
-
-def _factory(config: Config, reporter: Reporter) -> Writer:
+def make_writer(config: Config, reporter: Reporter) -> Writer:
+    """The `llm` entry point of `notegraph.writers`."""
     return LLMWriter(config, reporter)
-
-
-register_writer("llm", _factory)

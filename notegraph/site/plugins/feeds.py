@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 from notegraph import store
 from notegraph.config import Config
 from notegraph.site.pages import Page, SiteIndex
-from notegraph.vault import Note, Vault, summary
+from notegraph.vault.read import Note, Vault, summary
 
 FEED_ITEMS = 50
 DATE_KEYS = ("published", "date", "uploaded", "added", "created")

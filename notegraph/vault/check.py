@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from notegraph.grounding import grounding_summary
 from notegraph.site.videos import VideoInfo
 from notegraph.slugs import format_timestamp
-from notegraph.vault import Vault
+from notegraph.topics.grounding import grounding_summary
+from notegraph.vault.read import Vault
 
 KINDS = ("unresolved-link", "malformed-timestamp", "timestamp-outside-video", "parse",
          "transcript")

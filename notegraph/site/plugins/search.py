@@ -43,7 +43,7 @@ from notegraph.config import Config
 from notegraph.errors import NotegraphError
 from notegraph.site.pages import Page, SiteIndex
 from notegraph.site.workers import default_jobs, map_chunks
-from notegraph.vault import Vault
+from notegraph.vault.read import Vault
 
 INDEX_DIR = "pagefind"
 BUNDLES_SCRIPT = "bundles.js"  # in INDEX_DIR: the shard list read by assets/search.js
@@ -292,7 +292,7 @@ def shard_count(rels: Sequence[str], pages_per_shard: int) -> int:
 
 def shard_key(pages: Sequence[IndexedPage]) -> str:
     """Cache key of a shard: its pages, how Pagefind is run (this module), its version."""
-    return store.content_hash(code_digest("notegraph.site.search"), _pagefind_version(),
+    return store.content_hash(code_digest("notegraph.site.plugins.search"), _pagefind_version(),
                               *(f"{p.rel}\0{p.sha}" for p in pages))
 
 

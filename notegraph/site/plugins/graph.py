@@ -4,8 +4,8 @@ global graph page (`graph/`) and `graph.json`.
 A `SiteExtension` (see `notegraph.site.build`). Everything costly is cached under the
 build cache, in pieces, so that a changed vault pays only for what changed: the global
 layout by the graph's hash and each community's inner layout by its own subgraph's
-(`graphviz.GroupLayouts`); each note's nearest notes by embedding, updated for new
-and changed vectors only (`notegraph.nearest`); each note's related notes by a hash of
+(`layout.GroupLayouts`); each note's nearest notes by embedding, updated for new
+and changed vectors only (`notegraph.graph.nearest`); each note's related notes by a hash of
 what they are computed from (`graph.related_keys`); embeddings by text (the embedder's
 own cache), and the text to embed by the markdown it comes from. A rebuild with warm
 caches recomputes none of them; adding a note recomputes the pieces around it, and
@@ -29,18 +29,13 @@ from notegraph import store
 from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
-from notegraph.graph import (
-    CONTENT_KINDS,
-    Related,
-    graph_from_vault,
-    nearest_lists,
-    related_all,
-    related_keys,
-)
-from notegraph.nearest import Nearest, pack_strings, unpack_strings
-from notegraph.site import graphviz
+from notegraph.graph import layout
+from notegraph.graph.build import graph_from_vault
+from notegraph.graph.nearest import Nearest, pack_strings, unpack_strings
+from notegraph.graph.related import CONTENT_KINDS, Related, nearest_lists, related_all, related_keys
 from notegraph.site.pages import NoteRef, Page, SiteIndex
-from notegraph.vault import Vault, plain_text
+from notegraph.vault.read import Vault
+from notegraph.vault.text import plain_text
 
 RELATED_VERSION = "2"
 EMBED_CHARS = 500  # title + opening ≈ 120 tokens: enough to relate notes, 2-3x cheaper
@@ -63,7 +58,7 @@ class GraphExtension:
         self._graph: nx.Graph = nx.Graph()
         self._urls: dict[str, str] = {}
         self._titles: dict[str, str] = {}
-        self._layout = graphviz.Layout({}, {})
+        self._layout = layout.Layout({}, {})
         self._group_key: dict[str, int] = {}
         self._related: dict[str, list[Related]] = {}
         # what the last `prepare` reused from its caches and computed (for tests, benchmarks)
@@ -82,7 +77,7 @@ class GraphExtension:
         # a note the model has not seen starts the model process now, so its few seconds
         # of loading overlap the layout below instead of following it
         embedder = self._embedder(config, texts)
-        self._layout = graphviz.cached_layout(self._graph, cache, stats=self.stats)
+        self._layout = layout.cached_layout(self._graph, cache, stats=self.stats)
         self._group_key = _stable_group_keys(self._layout.community)
         vectors = self._vectors(embedder, ids, texts)
         self._related = _cached_related(self._graph, vectors, self.related_k, cache,
@@ -96,11 +91,11 @@ class GraphExtension:
         root = "../" * url.count("/")
         related = tuple(NoteRef(self._titles[r.note_id], self._urls[r.note_id])
                         for r in self._related.get(note_id, ()))
-        local = graphviz.local_graph(self._graph, note_id, lambda u: root + self._urls[u],
+        local = layout.local_graph(self._graph, note_id, lambda u: root + self._urls[u],
                                      self._group_key, self.ring1_max, self.ring2_max)
         svg = local.svg
         if svg:
-            kinds = graphviz.kinds_present(self._graph, local.nodes)
+            kinds = layout.kinds_present(self._graph, local.nodes)
             legend = "".join(f'<li style="--kc: var(--k-{k})">{k}</li>' for k in kinds)
             # graph.css is linked site-wide by base.html (when the graph is built)
             svg = (f'{svg}'
@@ -111,7 +106,7 @@ class GraphExtension:
     def pages(self) -> Iterable[Page]:
         """The global graph page."""
         g = self._graph
-        svg = graphviz.global_svg(g, self._layout, lambda u: "../" + self._urls[u])
+        svg = layout.global_svg(g, self._layout, lambda u: "../" + self._urls[u])
         return [Page("graph", "graph/", "graph/index.html", "graph.html", "Graph",
                      data={"svg": svg, "node_count": g.number_of_nodes(),
                            "edge_count": g.number_of_edges(),
@@ -121,7 +116,7 @@ class GraphExtension:
 
     def finish(self, site_dir: Path, result: Any) -> None:
         """Write `graph.json` (positions, communities, edges) when it changed."""
-        data = graphviz.graph_json(self._graph, self._layout, lambda u: self._urls[u])
+        data = layout.graph_json(self._graph, self._layout, lambda u: self._urls[u])
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
         if store.write_text_if_changed(store.safe_join(site_dir, "graph.json"), text):
             result.written.append("graph.json")
@@ -152,7 +147,7 @@ class GraphExtension:
         if not texts:
             return None
         try:
-            from notegraph.embed import load_embedder
+            from notegraph.embed.embedder import load_embedder
 
             embedder = load_embedder(config)
             prefetch = getattr(embedder, "prefetch", None)
@@ -206,8 +201,8 @@ def _embed_texts(notes: list[tuple[str, str]], cache_file: Path) -> list[str]:
     Cached by a hash of exactly what it is made from: cleaning 10,000 openings of
     markdown costs a second, and a build after adding one note needs only one.
     """
-    version = store.content_hash(str(EMBED_CHARS), code_digest("notegraph.vault"),
-                                 code_digest("notegraph.site.graphpages"))
+    version = store.content_hash(str(EMBED_CHARS), code_digest("notegraph.vault.text"),
+                                 code_digest("notegraph.site.plugins.graph"))
     data = _read_cache(cache_file, version) or {}
     cached = data.get("texts") if isinstance(data.get("texts"), dict) else {}
     texts: dict[str, str] = {}
@@ -233,14 +228,15 @@ def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: in
     """`related_all`, with each note's list reused when nothing it reads has changed.
 
     Two cache files: `nearest.npz`, every note's nearest notes by embedding (updated,
-    not recomputed, when a few vectors change; see `notegraph.nearest`), and
+    not recomputed, when a few vectors change; see `notegraph.graph.nearest`), and
     `related.npz`, each note's related notes under a hash of its inputs
     (`related_keys`). Adding a note recomputes the lists of the notes around it and of
     the few notes it is nearest to, and gives what a fresh build gives.
     """
     version = store.content_hash(RELATED_VERSION,
-                                 code_digest("notegraph.graph", "notegraph.nearest",
-                                             "notegraph.site.graphpages"))
+                                 code_digest("notegraph.graph.build", "notegraph.graph.related",
+                                             "notegraph.graph.nearest",
+                                             "notegraph.site.plugins.graph"))
     related_path = cache_dir / "related.npz"
     nearest_path = cache_dir / "nearest.npz"
     similar: dict[str, list[str]] = {}

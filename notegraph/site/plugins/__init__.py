@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from notegraph.site.feeds import FeedsExtension
-from notegraph.site.graphpages import GraphExtension
-from notegraph.site.search import SearchExtension
+from notegraph.site.plugins.feeds import FeedsExtension
+from notegraph.site.plugins.graph import GraphExtension
+from notegraph.site.plugins.search import SearchExtension
 
 
 def default_extensions() -> list:

@@ -1,14 +1,8 @@
-"""The knowledge graph of a vault: notes, concepts, people, videos and channels (networkx).
+"""The one related-notes engine: which notes a reader of one note would want next.
 
-Nodes are vault notes, keyed by their note id and typed by `kind` (`topic`, `video`,
-`person`, `concept`, `channel`, or `note` for hand-written notes). Edges come from
-resolved wikilinks and from frontmatter (`videoId`, `channel`, `people`, `concepts`),
-so a topic is tied to its video and to the people and concepts it names even when its
-body does not link them. The graph is undirected: "related" is symmetric, and the site
-computes backlinks from the vault itself.
-
-Pure functions over plain inputs: `graph_from_vault` turns a vault into `GraphNote`s,
-everything else here is deterministic for a given input.
+Used for the site's "Related notes" of every page (over the vault's graph and the
+embeddings of the notes) and for the "Related" callout of generated topic notes (over
+the topics' graph and their topic vectors): the same scoring, see `related`.
 """
 
 from __future__ import annotations
@@ -18,117 +12,14 @@ import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
 import numpy as np
 
-from notegraph import store
-from notegraph.louvain import louvain_communities
-from notegraph.nearest import Nearest, VectorSpace, nearest, nearest_to
+from notegraph.graph.nearest import Nearest, VectorSpace, nearest, nearest_to
 
-KINDS = ("topic", "video", "person", "concept", "channel", "note")
 # Notes a reader would want in a "Related notes" list (people/concepts are hubs, not reads).
 CONTENT_KINDS = frozenset({"topic", "note", "video"})
-
-# Edge weights: an explicit link says more than a shared frontmatter field.
-LINK_WEIGHT = 1.0
-FRONTMATTER_WEIGHT = 0.6
-
-
-@dataclass(frozen=True)
-class GraphNote:
-    """What the graph needs to know about one note.
-
-    `links` are the note ids its wikilinks resolved to; `refs` are the frontmatter names
-    (`people`, `concepts`, `channel`) already resolved to note ids; `video_id` is the
-    frontmatter `videoId` (a topic and its video share it).
-    """
-
-    note_id: str
-    title: str
-    kind: str = "note"
-    links: tuple[str, ...] = ()
-    refs: tuple[str, ...] = ()
-    video_id: str | None = None
-
-
-def build_graph(notes: Iterable[GraphNote]) -> nx.Graph:
-    """The undirected, typed graph of `notes`.
-
-    Self-links and links to notes outside `notes` are dropped. A link and a frontmatter
-    reference between the same pair add up (weight), so strongly tied notes sit closer.
-    Nodes and edges are inserted in sorted order, so every later step is deterministic.
-    """
-    notes = sorted(notes, key=lambda n: n.note_id)
-    g = nx.Graph()
-    by_video: dict[str, list[str]] = {}
-    for n in notes:
-        g.add_node(n.note_id, title=n.title, kind=n.kind if n.kind in KINDS else "note")
-        if n.video_id:
-            by_video.setdefault(n.video_id, []).append(n.note_id)
-    weights: dict[tuple[str, str], float] = {}
-
-    def add(a: str, b: str, w: float) -> None:
-        if a == b or a not in g or b not in g:
-            return
-        key = (a, b) if a < b else (b, a)
-        weights[key] = weights.get(key, 0.0) + w
-
-    for n in notes:
-        for target in n.links:
-            add(n.note_id, target, LINK_WEIGHT)
-        for target in n.refs:
-            add(n.note_id, target, FRONTMATTER_WEIGHT)
-        # A topic belongs to the video note with the same videoId.
-        if n.video_id and n.kind == "topic":
-            for other in by_video.get(n.video_id, ()):
-                if g.nodes[other]["kind"] == "video":
-                    add(n.note_id, other, FRONTMATTER_WEIGHT)
-    for (a, b), w in sorted(weights.items()):
-        g.add_edge(a, b, weight=round(w, 3))
-    return g
-
-
-def communities(g: nx.Graph, seed: int = 7) -> dict[str, int]:
-    """Node → community number (0 = largest), by Louvain with a fixed seed
-    (`notegraph.louvain`: the communities networkx finds, in less time).
-
-    Ties in size are broken by the smallest node id, so numbering is stable.
-    """
-    if g.number_of_nodes() == 0:
-        return {}
-    groups = louvain_communities(g, weight="weight", seed=seed)  # networkx's, faster
-    ordered = sorted((sorted(c) for c in groups), key=lambda c: (-len(c), c[0]))
-    return {node: i for i, members in enumerate(ordered) for node in members}
-
-
-def neighbourhood(g: nx.Graph, node: str, hops: int = 2, limit: int = 30) -> list[str]:
-    """`node` and up to `limit - 1` notes within `hops`, nearest and strongest first.
-
-    One-hop neighbours come before two-hop ones; within a ring, heavier ties and then
-    better-connected notes win, so hubs such as a channel do not flood the view.
-    """
-    if node not in g:
-        return []
-    chosen = [node]
-    seen = {node}
-    frontier = [node]
-    for _ in range(max(0, hops)):
-        ring: dict[str, float] = {}
-        for u in frontier:
-            for v, data in g[u].items():
-                if v not in seen:
-                    ring[v] = ring.get(v, 0.0) + float(data.get("weight", 1.0))
-        ordered = sorted(ring, key=lambda v: (-ring[v], -g.degree(v), v))
-        room = limit - len(chosen)
-        if room <= 0:
-            break
-        ordered = ordered[:room]
-        chosen.extend(ordered)
-        seen.update(ordered)
-        frontier = ordered
-    return chosen
 
 
 @dataclass(frozen=True)
@@ -178,8 +69,8 @@ class RelatedIndex:
             return nearest_to({u: self.vectors[u] for u in ids}, note, n)
         return [ids[c] for c, _ in self._space.rows([row], min(n, len(ids) - 1))[row]]
 
-    def related(self, note: str, k: int = 5, similar: Iterable[str] | None = None
-                ) -> list[Related]:
+    def related(self, note: str, k: int = 5, similar: Iterable[str] | None = None,
+                groups: Mapping[str, str] | None = None) -> list[Related]:
         """See `related`; `similar` defaults to the 3·k notes nearest by embedding."""
         nbrs = self._nbrs.get(note)
         if nbrs is None:
@@ -228,7 +119,11 @@ class RelatedIndex:
             if score > 0:
                 out.append(Related(c, round(score, 6), round(sim, 6), shared_n.get(c, 0),
                                    c in mine))
-        out.sort(key=lambda r: (-r.score, r.note_id))
+        if groups:  # notes of other groups (videos) first, then the note's own
+            mine_group = groups.get(note)
+            out.sort(key=lambda r: (groups.get(r.note_id) == mine_group, -r.score, r.note_id))
+        else:
+            out.sort(key=lambda r: (-r.score, r.note_id))
         return out[:k]
 
 
@@ -254,11 +149,13 @@ def related(g: nx.Graph, note: str, k: int = 5, *,
 def related_all(g: nx.Graph, k: int = 5, *, vectors: Mapping[str, np.ndarray] | None = None,
                 kinds: frozenset[str] = CONTENT_KINDS,
                 similar: Mapping[str, Sequence[str]] | None = None,
-                notes: Iterable[str] | None = None) -> dict[str, list[Related]]:
+                notes: Iterable[str] | None = None,
+                groups: Mapping[str, str] | None = None) -> dict[str, list[Related]]:
     """`related` for every note of `kinds` (or just `notes`), with one similarity search.
 
     The same ranking as `related`. `similar` gives each note's nearest notes by
     embedding when the caller has them (`nearest_lists`); otherwise they are computed.
+    `groups` (note → group, e.g. its video): related notes of other groups come first.
     """
     index = RelatedIndex(g, vectors, kinds)
     targets = sorted(n for n, d in g.nodes(data=True) if d.get("kind") in kinds)
@@ -267,7 +164,7 @@ def related_all(g: nx.Graph, k: int = 5, *, vectors: Mapping[str, np.ndarray] | 
         targets = [n for n in targets if n in wanted]
     if similar is None:
         similar = nearest_lists(g, vectors, k, kinds).lists() if vectors else {}
-    return {note: index.related(note, k, similar.get(note, ())) for note in targets}
+    return {note: index.related(note, k, similar.get(note, ()), groups) for note in targets}
 
 
 def nearest_lists(g: nx.Graph, vectors: Mapping[str, np.ndarray], k: int,
@@ -308,36 +205,3 @@ def related_keys(g: nx.Graph, k: int, vector_digests: Mapping[str, str],
                       b"\n".join(token.get(c) or c.encode() for c in similar.get(u, ())))),
             digest_size=12).hexdigest()
     return keys
-
-
-def graph_digest(g: nx.Graph, *salt: str) -> str:
-    """A content hash of the graph's typed nodes and weighted edges (a cache key)."""
-    nodes = "\n".join(f"{u}\t{d.get('kind', '')}" for u, d in sorted(g.nodes(data=True)))
-    edges = "\n".join(sorted(f"{min(a, b)}\t{max(a, b)}\t{d.get('weight', 1.0)}"
-                             for a, b, d in g.edges(data=True)))
-    return store.content_hash(*salt, nodes, edges)
-
-
-def graph_from_vault(vault: Any) -> nx.Graph:
-    """The graph of a `notegraph.vault.Vault` (its notes, resolved links and frontmatter).
-
-    Reads what the vault already parsed (`Note.type`, `Note.names`, `Note.video_id`), so
-    the graph and the pages agree on what a note's frontmatter says.
-    """
-    notes = []
-    for note_id, note in vault.notes.items():
-        names = [*note.names("people"), *note.names("concepts")]
-        channel = note.name("channel")
-        if channel:
-            names.append(channel)
-        refs: dict[str, None] = {}
-        for name in names:  # `[[...]]` already stripped by the vault
-            # resolved from the note's own folder, as its page resolves them
-            target = vault.resolve(name, note_id)
-            if target:
-                refs[target] = None
-        notes.append(GraphNote(
-            note_id=note_id, title=note.title, kind=note.type,  # build_graph maps unknowns
-            links=tuple(dict.fromkeys(t for t in vault.resolved.get(note_id, ()) if t)),
-            refs=tuple(refs), video_id=note.video_id))
-    return build_graph(notes)

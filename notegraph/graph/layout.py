@@ -34,8 +34,8 @@ import numpy as np
 
 from notegraph import store
 from notegraph.code_digest import code_digest
-from notegraph.graph import communities, graph_digest
-from notegraph.louvain import louvain_communities
+from notegraph.graph.build import communities, graph_digest
+from notegraph.graph.louvain import louvain_communities
 
 LAYOUT_VERSION = "4"
 SEED = 7
@@ -276,8 +276,8 @@ def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED,
     receives how many community layouts were reused and computed. A missing or corrupt
     cache file just means the layout is computed again.
     """
-    version = LAYOUT_VERSION + code_digest("notegraph.site.graphviz", "notegraph.graph",
-                                           "notegraph.louvain")
+    version = LAYOUT_VERSION + code_digest("notegraph.graph.layout", "notegraph.graph.build",
+                                           "notegraph.graph.louvain")
     digest = digest if digest is not None else graph_digest(g)
     key = store.content_hash(version, digest)
     path = cache_dir / f"graph-layout-{key}-{seed}.json" if cache_dir else None

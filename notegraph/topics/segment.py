@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from notegraph.embed import Embedder
+from notegraph.embed.embedder import Embedder
 from notegraph.models import Segment, Sentence, Transcript
 
 WINDOW_SECONDS = 30.0

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from notegraph.concepts import STOPWORDS
+from notegraph.topics.concepts import STOPWORDS
 
 # Latin letters with accents too ("Tomás Ibarra"); explicit ranges keep `re` simple
 _UP = "A-ZÀ-ÖØ-Þ"

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from notegraph import segment
-from notegraph.embed import Embedder
+from notegraph.embed.embedder import Embedder
 from notegraph.errors import InputError, ParseError
 from notegraph.models import Chapter, Sentence, Transcript
 from notegraph.report import Reporter, SilentReporter
 from notegraph.text.sentences import split_sentences
+from notegraph.topics import segment
 
 COLLAR_SECONDS = 30.0
 GRID_SECONDS = 10.0

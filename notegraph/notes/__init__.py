@@ -1,0 +1,2 @@
+"""Stage: topics → markdown notes. Compose every note of the vault from all videos'
+topics (pure), then write them without ever losing a person's edits."""
