@@ -124,7 +124,7 @@ def test_embedded_model_writes_grounded_notes_for_a_real_episode(
     video_id = import_short_episode(config, shared_data)
     reporter = RecordingReporter()
     result = generate_notes(config, embedder=embedder, reporter=reporter)
-    assert result.ok and result.processed == [video_id]
+    assert result.ok and list(result.processed) == [video_id]
     written, _ = assert_grounded_run(config, video_id, embedder, reporter)
     # With the reply held to the schema by a grammar (and so no example in the prompt to
     # copy), Gemma 3 270M copies transcript lines: notes the grounding check keeps.
@@ -145,7 +145,7 @@ def test_the_same_model_behind_an_openai_compatible_server(
         video_id = import_short_episode(config, shared_data)
         reporter = InfoReporter()
         result = generate_notes(config, embedder=embedder, reporter=reporter)
-    assert result.ok and result.processed == [video_id]
+    assert result.ok and list(result.processed) == [video_id]
     # llama-cpp-python's server takes the schema as json_object + schema, not json_schema
     (told,) = [m for m in reporter.infos if "does not take our reply schema" in m]
     assert "json_schema: " in told
