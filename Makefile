@@ -9,6 +9,9 @@ BIN := $(VENV)/bin
 # use e.g. TORCH_SPEC="torch --index-url https://download.pytorch.org/whl/cpu".
 TORCH_SPEC ?= torch==2.13.0
 PYTEST_ARGS ?=
+# llama-cpp-python (extra llm-local) compiles llama.cpp; its default CPU flags (native,
+# AVX-512) built a library that segfaulted on the first generation on our machines.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX512=OFF
 
 .PHONY: install site test lint browser speech serve clean
 
@@ -18,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q $(TORCH_SPEC)
-	$(BIN)/python -m pip install -q -e '.[test]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q -e '.[test,llm-local]'
 	touch $@
 
 # Debian's Chromium for the browser tests (never a browser download of a test tool's own).

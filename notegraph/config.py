@@ -15,22 +15,33 @@ from typing import Any
 from notegraph.errors import ConfigError
 
 CONFIG_NAME = "notegraph.toml"
+# How the LLM writer reaches its model: an OpenAI-compatible server, or a GGUF file run
+# in-process by llama-cpp-python (the optional extra `notegraph[llm-local]`).
+LLM_BACKENDS = ("http", "llama-cpp")
 
 
 @dataclass(frozen=True)
 class LLMConfig:
-    """The `[llm]` table: an OpenAI-compatible chat-completions server (see README "LLM writer").
+    """The `[llm]` table: an OpenAI-compatible chat-completions server, or (backend =
+    "llama-cpp") a GGUF model file run in-process (see README "LLM writer").
 
     The key itself never lives in the file: `api_key_env` names the environment variable
     that holds it ("" = the server needs no key, as Ollama and llama.cpp do).
     """
 
+    backend: str = "http"
     base_url: str = "http://localhost:11434/v1"
+    # the server's model name; with backend = "llama-cpp", the path of a .gguf file
     model: str = ""
     api_key_env: str = ""
     temperature: float = 0.2
     timeout: float = 120.0
     max_concurrency: int = 2
+    # longest reply, in tokens (0 = the server's default; llama-cpp: up to the context)
+    max_tokens: int = 1024
+    # llama-cpp only: the context window in tokens (prompt + reply) and CPU threads (0 = auto)
+    context_size: int = 8192
+    threads: int = 0
 
 
 @dataclass(frozen=True)
@@ -195,6 +206,11 @@ def _check_folders(config: Config, path: Path, given: set[str]) -> None:
                           f"({config.templates_path}); create it or remove the key")
 
 
+# [llm] integer keys → allowed range
+_LLM_INT_RANGES = {"max_concurrency": (1, 64), "max_tokens": (0, 131_072),
+                   "context_size": (512, 1_048_576), "threads": (0, 256)}
+
+
 def _validate_llm(table: Any, path: Path) -> LLMConfig:
     """Check the `[llm]` table key by key; the message names `llm.<key>`."""
     if isinstance(table, LLMConfig):
@@ -212,9 +228,15 @@ def _validate_llm(table: Any, path: Path) -> LLMConfig:
             if not isinstance(value, str):
                 raise ConfigError(f"{path}: '{name}' must be a string, got {value!r}")
             kwargs[key] = value
-        elif key == "max_concurrency":
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 64:
-                raise ConfigError(f"{path}: '{name}' must be an integer from 1 to 64, "
+        elif key == "backend":
+            if value not in LLM_BACKENDS:
+                raise ConfigError(f"{path}: '{name}' must be one of {', '.join(LLM_BACKENDS)}, "
+                                  f"got {value!r}")
+            kwargs[key] = value
+        elif key in _LLM_INT_RANGES:
+            low, high = _LLM_INT_RANGES[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ConfigError(f"{path}: '{name}' must be an integer from {low} to {high}, "
                                   f"got {value!r}")
             kwargs[key] = value
         else:  # temperature, timeout: numbers (bool is an int in Python: refuse it)
