@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from notegraph import __version__, api
-from notegraph.config import WRITERS, Config, load_config
+from notegraph.config import EXECUTORS, WRITERS, Config, ExecutorConfig, load_config
 from notegraph.errors import NotegraphError
 from notegraph.report import NORMAL, QUIET, VERBOSE, Reporter
 
@@ -181,20 +181,42 @@ def _notes_for(obj: Context, results: list[api.IngestResult], no_notes: bool) ->
 @click.option("--writer", type=click.Choice(WRITERS),
               help="Who writes the notes: extractive (default, offline) or llm (an "
                    "OpenAI-compatible server set up in the [llm] table of notegraph.toml).")
+@click.option("--executor", type=click.Choice(EXECUTORS),
+              help="Where transcripts are processed: local (default, this process) or ray "
+                   "(a Ray cluster; pip install 'notegraph[ray]').")
+@click.option("--address", help="The Ray cluster: auto, HOST:PORT or ray://HOST:10001 "
+                                "(default: [executor] address, else a local Ray instance).")
+@click.option("--workers", type=click.IntRange(0, 4096),
+              help="Ray workers (default: [executor] workers, 0 = one per CPU).")
 @pass_ctx
 @handle_errors
 def notes_cmd(obj: Context, video_ids: tuple[str, ...], force: bool,
-              writer: str | None) -> None:
+              writer: str | None, executor: str | None, address: str | None,
+              workers: int | None) -> None:
     """Write topic notes into content/notes/ for stored transcripts.
 
     Without VIDEO_IDs: every transcript that is new or changed since its notes were
     written. Notes you edited by hand are kept (and reported) unless --force.
     """
     config = dataclasses.replace(obj.config, writer=writer) if writer else obj.config
+    config = with_executor(config, executor, address, workers)
     outcome = api.generate_notes(config, list(video_ids) or None, force=force,
                                  reporter=obj.reporter)
     if not outcome.ok:
         sys.exit(1)
+
+
+def with_executor(config: Config, kind: str | None, address: str | None,
+                  workers: int | None) -> Config:
+    """`config` with the command line's executor flags over its `[executor]` table
+    (an --address alone means the ray executor)."""
+    old = config.executor
+    if kind is None and address is None and workers is None:
+        return config
+    settings = ExecutorConfig(kind=kind or ("ray" if address else old.kind),
+                              address=old.address if address is None else address.strip(),
+                              workers=old.workers if workers is None else workers)
+    return dataclasses.replace(config, executor=settings)
 
 
 @cli.group("eval")

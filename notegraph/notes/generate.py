@@ -25,7 +25,7 @@ import numpy as np
 
 from notegraph import store
 from notegraph.config import Config
-from notegraph.errors import InputError, NotegraphError
+from notegraph.errors import InputError
 from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, Transcript
 from notegraph.notes.compose import VideoTopics, render_vault, with_linked_concepts
 from notegraph.notes.files import existing_vault, scan_vault, write_notes
@@ -42,7 +42,7 @@ from notegraph.topics.people import (
     speaker_name,
     speakers_from_metadata,
 )
-from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext, get_writer
+from notegraph.writers import DEFAULT_WRITER, Writer, WriterContext
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
 PIPELINE_VERSION = "notes-7"
@@ -291,12 +291,13 @@ def ground(topic: Topic, reporter: Reporter) -> Topic:
 
 def process_transcript(config: Config, path: Path, writer: Writer,
                        embedder: Any, vault_people: Sequence[str],
-                       reporter: Reporter) -> VideoTopics:
-    """Sentences → segments → topics for one stored transcript."""
+                       reporter: Reporter, transcript: Transcript | None = None) -> VideoTopics:
+    """Sentences → segments → topics for one stored transcript (`transcript`: its
+    content, already read, e.g. shipped to a cluster worker; `path` then only names it)."""
     from notegraph.text.sentences import split_sentences
     from notegraph.topics.segment import segment_transcript
 
-    transcript = store.load_transcript(path)
+    transcript = transcript or store.load_transcript(path)
     sentences = split_sentences(transcript)
     recorder = _RecordingEmbedder(embedder)
     segments = segment_transcript(transcript, sentences, recorder)
@@ -353,55 +354,55 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
             todo.append((vid, key))
 
     if todo:
-        writer = get_writer(writer_name(config), config, reporter)
-        if embedder is None:
-            from notegraph.embed.embedder import load_embedder
-
-            embedder = load_embedder(config)
-        timed = _TimedEmbedder(embedder)
-        vault_people = sorted({p for v in cached.values() for t in v.topics for p in t.people})
-        for vid, key in reporter.progress(todo, "Writing notes", total=len(todo)):
-            try:
-                video = process_transcript(config, paths[vid], writer, timed, vault_people,
-                                           reporter)
-            except NotegraphError as exc:
-                result.failed.append((vid, str(exc)))
-                reporter.error(str(exc))
-                continue
-            if any(t.meta.get("provisional") for t in video.topics):
-                # a writer fell back for some topic (e.g. the LLM server was down): keep
-                # the topics, but under a key that never matches, so the next run retries
-                key = f"{key}-provisional"
-            store.atomic_write_json(store.safe_join(_topics_dir(config), f"{vid}.json"),
-                                    _video_to_dict(key, video))
-            cached[vid] = video
-            result.processed.append(vid)
-            result.transcript_seconds += video.duration
-            n = len(video.topics)
-            reporter.info(f"{vid}: {n} topic{'' if n == 1 else 's'}")
-        result.model_seconds = timed.seconds
+        _process(config, todo, paths, cached, embedder, result, reporter)
 
     _write_vault(config, cached, set(paths), force, result, reporter)
     result.total_seconds = time.perf_counter() - t0
     return result
 
 
-class _TimedEmbedder:
-    """Wraps an embedder to measure the time spent in it (for the benchmark)."""
+def _process(config: Config, todo: list[tuple[str, str]], paths: dict[str, Path],
+             cached: dict[str, VideoTopics], embedder: Any, result: NotesResult,
+             reporter: Reporter) -> None:
+    """Topics of the `todo` transcripts on the configured executor (`[executor]`), each
+    cached as it arrives; they join `cached` in the order of `todo`, whatever order the
+    executor finished them in, so the vault does not depend on the executor."""
+    from notegraph.executors import Episode, get_executor
 
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.seconds = 0.0
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        import time
-
-        t0 = time.perf_counter()
-        try:
-            return self.inner.embed(texts)
-        finally:
-            self.seconds += time.perf_counter() - t0
+    keys = dict(todo)
+    vault_people = sorted({p for v in cached.values() for t in v.topics for p in t.people})
+    executor = get_executor(config.executor, embedder)
+    done: dict[str, VideoTopics] = {}
+    failed: dict[str, str] = {}
+    try:
+        outcomes = executor.map_episodes(config, [Episode(vid, paths[vid]) for vid, _ in todo],
+                                         vault_people, reporter)
+        for outcome in reporter.progress(outcomes, "Writing notes", total=len(todo)):
+            vid, video = outcome.video_id, outcome.video
+            result.model_seconds += outcome.model_seconds
+            if video is None:
+                failed[vid] = outcome.error
+                reporter.error(outcome.error)
+                continue
+            key = keys[vid]
+            if any(t.meta.get("provisional") for t in video.topics):
+                # a writer fell back for some topic (e.g. the LLM server was down): keep
+                # the topics, but under a key that never matches, so the next run retries
+                key = f"{key}-provisional"
+            store.atomic_write_json(store.safe_join(_topics_dir(config), f"{vid}.json"),
+                                    _video_to_dict(key, video))
+            done[vid] = video
+            n = len(video.topics)
+            reporter.info(f"{vid}: {n} topic{'' if n == 1 else 's'}")
+    finally:
+        executor.close()
+    for vid, _ in todo:
+        if vid in done:
+            cached[vid] = done[vid]
+            result.processed.append(vid)
+            result.transcript_seconds += done[vid].duration
+        elif vid in failed:
+            result.failed.append((vid, failed[vid]))
 
 
 def _write_vault(config: Config, videos: dict[str, VideoTopics], stored: set[str],
