@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,6 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RAY = Path(sys.executable).with_name("ray")
+# Ray turns 127.0.0.1 into the machine's address unless told that this "cluster" is one
+# machine: the head and the drivers then stay on the loopback interface.
+LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0"}
 NOTEGRAPH = Path(sys.executable).with_name("notegraph")
 # Short, chaptered episodes (cut to their first minutes below): enough for several topics,
 # concepts and people each, quick to embed on a busy 2-core machine.
@@ -75,7 +79,7 @@ def ray_head(num_cpus: int = 2) -> Iterator[Head]:
             f"--dashboard-agent-grpc-port={free_port()}",
             f"--runtime-env-agent-port={free_port()}",
             f"--min-worker-port={base}", f"--max-worker-port={base + 200}"]
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_TMPDIR": str(temp_dir)}
+    env = {**os.environ, **LOOPBACK_ENV, "RAY_TMPDIR": str(temp_dir)}
     log = (temp_dir / "head.log").open("wb")
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
                             start_new_session=True)
@@ -85,6 +89,7 @@ def ray_head(num_cpus: int = 2) -> Iterator[Head]:
     finally:
         stop(proc)
         log.close()
+        shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
@@ -140,6 +145,6 @@ def vault_files(root: Path) -> dict[str, bytes]:
 
 def run_notegraph(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """`notegraph --root ROOT ARGS...` in a child process (as a user runs it)."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAY_USAGE_STATS_ENABLED": "0"}
+    env = {**os.environ, **LOOPBACK_ENV, "HF_HUB_OFFLINE": "1"}
     return subprocess.run([str(NOTEGRAPH), "--root", str(root), *args], capture_output=True,
                           text=True, env=env, timeout=timeout, check=False)

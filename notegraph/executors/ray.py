@@ -60,6 +60,7 @@ def connect(settings: ExecutorConfig) -> bool:
                               "configure_logging": True}
     if settings.address:
         kwargs["address"] = settings.address
+        _use_token_if_any()
     else:
         kwargs["include_dashboard"] = False
         if settings.workers:
@@ -72,6 +73,18 @@ def connect(settings: ExecutorConfig) -> bool:
                             "check [executor] address in notegraph.toml or start the "
                             "cluster (`ray start --head`)") from exc
     return True
+
+
+def _use_token_if_any() -> None:
+    """Send the cluster's token when this machine has one, as `ray start` does: it turns
+    token authentication on when it finds a token, but a driver joining it does not."""
+    try:
+        from ray._private.authentication.authentication_token_setup import (
+            maybe_enable_token_auth_if_token_available,
+        )
+    except ImportError:  # a Ray without token authentication
+        return
+    maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
 
 
 def worker_config(config: Config) -> Config:
