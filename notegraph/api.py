@@ -57,32 +57,50 @@ def add(config: Config, inputs: list[str], *, languages: list[str] | None = None
     One failing input does not stop the others: each gets its own `IngestResult`.
     Re-adding a stored video is a no-op (and costs no request) unless `force`.
     """
+    from notegraph.executors.fetch import fetch_many
     from notegraph.sources import youtube
 
     reporter = reporter or SilentReporter()
     langs = list(languages or config.languages)
-    results = []
+    # decide what needs a request (in order), then fetch those in parallel, rate-limited,
+    # on the configured executor; each is stored as it arrives
+    planned: list[tuple[str, str, IngestResult | None]] = []
     seen: set[str] = set()
-    session = youtube.new_session()  # one connection pool for all videos
-    for raw in reporter.progress(inputs, "Fetching transcripts", total=len(inputs)):
+    for raw in inputs:
         try:
             video_id = youtube.parse_video_id(raw)
             path = store.transcript_path(config.transcripts_path, video_id)
-            if video_id in seen:
-                result = IngestResult(raw, video_id, "unchanged",
-                                      f"{video_id}: listed more than once; fetched once", path)
-            elif path.exists() and not force:
-                result = IngestResult(raw, video_id, "unchanged",
-                                      f"{video_id}: already stored (use --force to re-fetch)",
-                                      path)
-            else:
-                transcript = youtube.fetch_transcript(video_id, langs, session=session,
-                                                      reporter=reporter)
-                result = _store_transcript(config, transcript, raw, force=True)
-            seen.add(video_id)
         except NotegraphError as exc:
-            result = IngestResult(raw, None, "failed", str(exc))
-        _report(reporter, result)
+            planned.append((raw, "", IngestResult(raw, None, "failed", str(exc))))
+            continue
+        if video_id in seen:
+            planned.append((raw, video_id, IngestResult(
+                raw, video_id, "unchanged", f"{video_id}: listed more than once; fetched once",
+                path)))
+        elif path.exists() and not force:
+            planned.append((raw, video_id, IngestResult(
+                raw, video_id, "unchanged",
+                f"{video_id}: already stored (use --force to re-fetch)", path)))
+        else:
+            planned.append((raw, video_id, None))
+        seen.add(video_id)
+    wanted = {vid: raw for raw, vid, result in planned if result is None}
+    arrived: dict[str, IngestResult] = {}
+    fetched = fetch_many(config.executor, list(wanted), langs, reporter)
+    for vid, outcome in reporter.progress(fetched, "Fetching transcripts", total=len(wanted)):
+        try:
+            if isinstance(outcome, str):
+                raise NotegraphError(outcome)
+            arrived[vid] = _store_transcript(config, outcome, wanted[vid], force=True)
+        except NotegraphError as exc:
+            arrived[vid] = IngestResult(wanted[vid], None, "failed", str(exc))
+        _report(reporter, arrived[vid])
+    results = []
+    for _raw, vid, result in planned:
+        if result is None:
+            result = arrived[vid]
+        else:
+            _report(reporter, result)
         results.append(result)
     return results
 

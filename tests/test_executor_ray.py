@@ -8,16 +8,28 @@ restarts it and retries the episode, and the vault is still complete and identic
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from conftest import SHARED
-from ray_cluster import EPISODES, Head, ray_head, run_notegraph, vault_files, write_episodes
+from ray_cluster import (
+    EPISODES,
+    LOOPBACK_ENV,
+    Head,
+    ray_head,
+    run_notegraph,
+    vault_files,
+    write_episodes,
+)
 
 pytest.importorskip("ray", reason="the ray extra is not installed: pip install 'notegraph[ray]'")
 
@@ -109,3 +121,17 @@ def _busy(pid: int) -> bool:
         return b"process" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
+
+
+def test_fetches_on_ray_keep_the_rate_limit_and_overlap(head: Head) -> None:
+    probe = Path(__file__).with_name("ray_fetch_probe.py")
+    env = {**os.environ, **LOOPBACK_ENV}
+    done = subprocess.run([sys.executable, str(probe), head.address], capture_output=True,
+                          text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["ids"] == sorted(got["asked"]) and len(got["ids"]) >= 4
+    starts = got["starts"]
+    gaps = [b - a for a, b in pairwise(starts)]
+    assert min(gaps) >= got["interval"] - 0.05  # one limiter for every task on the cluster
+    assert starts[-1] - starts[0] < (len(starts) - 1) * got["delay"]  # they overlapped

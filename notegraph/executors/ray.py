@@ -172,7 +172,7 @@ class RayExecutor:
         try:
             return ray.get([a.ready.remote() for a in self.actors])
         except ray.exceptions.RayError as exc:
-            raise ExecutorError(f"Ray workers could not start notegraph ({_first_line(exc)}); "
+            raise ExecutorError(f"Ray workers could not start notegraph ({first_line(exc)}); "
                                 "install notegraph on every node (see README \"Ray\")") from exc
 
     def map_episodes(self, config: Config, episodes: Sequence[Episode],
@@ -203,7 +203,7 @@ class RayExecutor:
                 except ray.exceptions.RayError as exc:  # retries exhausted: this episode fails
                     outcome = Outcome(episode.video_id,
                                       error=f"{episode.video_id}: the Ray worker failed "
-                                            f"({_first_line(exc)}); run `notegraph notes` again")
+                                            f"({first_line(exc)}); run `notegraph notes` again")
                 replay(outcome.messages, reporter)
                 yield outcome
 
@@ -223,6 +223,6 @@ class RayExecutor:
             self._connected = False
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return (text.splitlines() or [type(exc).__name__])[0][:300]
