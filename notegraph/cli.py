@@ -56,6 +56,21 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def executor_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--executor, --address and --workers (over the `[executor]` table)."""
+    func = click.option("--workers", type=click.IntRange(0, 4096),
+                        help="Ray workers (default: [executor] workers, 0 = one per CPU)."
+                        )(func)
+    func = click.option("--address",
+                        help="The Ray cluster: auto, HOST:PORT or ray://HOST:10001 "
+                             "(default: [executor] address, else a local Ray instance)."
+                        )(func)
+    return click.option("--executor", type=click.Choice(EXECUTORS),
+                        help="Where the work runs: local (default, this process) or ray "
+                             "(a Ray cluster; pip install 'notegraph[ray]')."
+                        )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="notegraph")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -83,11 +98,16 @@ def _exit_for(results: list[api.IngestResult], reporter: Reporter) -> None:
               help="Preferred transcript language(s), best first (repeat or comma-separate).")
 @click.option("--force", is_flag=True, help="Fetch again even if the video is stored.")
 @click.option("--no-notes", is_flag=True, help="Only store the transcripts; write no notes.")
+@executor_options
 @pass_ctx
 @handle_errors
 def add_cmd(obj: Context, videos: tuple[str, ...], languages: tuple[str, ...],
-            force: bool, no_notes: bool) -> None:
-    """Fetch YouTube transcripts (with title and channel) into content/transcripts/."""
+            force: bool, no_notes: bool, executor: str | None, address: str | None,
+            workers: int | None) -> None:
+    """Fetch YouTube transcripts (with title and channel) into content/transcripts/.
+
+    Many videos are fetched at once (rate-limited), on the executor of the notes."""
+    obj._config = with_executor(obj.config, executor, address, workers)
     langs = [x.strip() for value in languages for x in value.split(",") if x.strip()]
     results = api.add(obj.config, list(videos), languages=langs or None, force=force,
                       reporter=obj.reporter)
@@ -181,13 +201,7 @@ def _notes_for(obj: Context, results: list[api.IngestResult], no_notes: bool) ->
 @click.option("--writer", type=click.Choice(WRITERS),
               help="Who writes the notes: extractive (default, offline) or llm (an "
                    "OpenAI-compatible server set up in the [llm] table of notegraph.toml).")
-@click.option("--executor", type=click.Choice(EXECUTORS),
-              help="Where transcripts are processed: local (default, this process) or ray "
-                   "(a Ray cluster; pip install 'notegraph[ray]').")
-@click.option("--address", help="The Ray cluster: auto, HOST:PORT or ray://HOST:10001 "
-                                "(default: [executor] address, else a local Ray instance).")
-@click.option("--workers", type=click.IntRange(0, 4096),
-              help="Ray workers (default: [executor] workers, 0 = one per CPU).")
+@executor_options
 @pass_ctx
 @handle_errors
 def notes_cmd(obj: Context, video_ids: tuple[str, ...], force: bool,
