@@ -33,6 +33,8 @@ from notegraph.report import Reporter
 IN_FLIGHT = 2
 # A task whose worker process died is run again this many times (then the episode fails).
 TASK_RETRIES = 3
+# Seconds to wait for the workers to start (a busy cluster may have no free CPU).
+START_TIMEOUT = 600
 
 
 class ExecutorError(NotegraphError):
@@ -56,6 +58,7 @@ def connect(settings: ExecutorConfig) -> bool:
     if ray.is_initialized():
         return False
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # never phone home
+    logging.getLogger("ray").setLevel(logging.ERROR)  # Ray's notices are not the user's
     kwargs: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False,
                               "configure_logging": True}
     if settings.address:
@@ -170,7 +173,11 @@ class RayExecutor:
                              max_task_retries=TASK_RETRIES)(EpisodeWorker)
             self.actors = [cls.remote(config) for _ in range(count)]
         try:
-            return ray.get([a.ready.remote() for a in self.actors])
+            return ray.get([a.ready.remote() for a in self.actors], timeout=START_TIMEOUT)
+        except ray.exceptions.GetTimeoutError as exc:
+            raise ExecutorError(f"{len(self.actors)} Ray workers did not start in "
+                                f"{START_TIMEOUT} s: the cluster has too few free CPUs; set "
+                                "[executor] workers (or --workers) lower") from exc
         except ray.exceptions.RayError as exc:
             raise ExecutorError(f"Ray workers could not start notegraph ({first_line(exc)}); "
                                 "install notegraph on every node (see README \"Ray\")") from exc
