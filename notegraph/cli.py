@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from notegraph import __version__, api
-from notegraph.config import EXECUTORS, WRITERS, Config, ExecutorConfig, load_config
+from notegraph.config import EXECUTORS, Config, ExecutorConfig, load_config
 from notegraph.errors import NotegraphError
 from notegraph.report import NORMAL, QUIET, VERBOSE, Reporter
 
@@ -193,14 +193,25 @@ def _notes_for(obj: Context, results: list[api.IngestResult], no_notes: bool) ->
             sys.exit(1)
 
 
+def _writer(name: str | None) -> str | None:
+    """`--writer NAME`: a registered writer (built-in or installed plug-in)."""
+    from notegraph.writers import available_writers
+
+    known = available_writers()
+    if name is not None and name not in known:
+        raise click.BadParameter(f"{name!r} is not one of {', '.join(map(repr, known))}.")
+    return name
+
+
 @cli.command("notes")
 @click.argument("video_ids", nargs=-1, metavar="[VIDEO_ID]...")
 @click.option("--force", is_flag=True,
               help="Redo the transcripts even if unchanged, and overwrite notes edited by "
                    "hand (each is saved as NAME.md.bak first).")
-@click.option("--writer", type=click.Choice(WRITERS),
-              help="Who writes the notes: extractive (default, offline) or llm (an "
-                   "OpenAI-compatible server set up in the [llm] table of notegraph.toml).")
+@click.option("--writer", metavar="NAME", callback=lambda ctx, param, value: _writer(value),
+              help="Who writes the notes: extractive (default, offline), llm (an "
+                   "OpenAI-compatible server set up in the [llm] table of notegraph.toml) "
+                   "or an installed plug-in writer.")
 @executor_options
 @pass_ctx
 @handle_errors

@@ -15,7 +15,6 @@ from typing import Any
 from notegraph.errors import ConfigError
 
 CONFIG_NAME = "notegraph.toml"
-WRITERS = ("extractive", "llm")
 EXECUTORS = ("local", "ray")
 
 
@@ -63,7 +62,8 @@ class Config:
     model: str = ""
     site_title: str = "notegraph"
     base_url: str = ""
-    # Which writer turns topics into notes: "extractive" (offline default) or "llm".
+    # Which writer turns topics into notes: "extractive" (offline default), "llm", or the
+    # name of an installed plug-in (entry point group `notegraph.writers`).
     writer: str = "extractive"
     llm: LLMConfig = field(default_factory=LLMConfig)
     # Processes rendering site pages; 0 = one per available core. Not in repr(): it
@@ -146,10 +146,13 @@ def _validate(values: dict[str, Any], path: Path, root: Path) -> Config:
                 )
             kwargs[key] = tuple(value)
         elif key == "writer":
-            if value not in WRITERS:
+            # any registered writer: the built-ins and installed plug-ins alike
+            from notegraph.writers import available_writers
+
+            known = available_writers()
+            if value not in known:
                 raise ConfigError(
-                    f"{path}: 'writer' must be one of {', '.join(WRITERS)}, got {value!r}"
-                )
+                    f"{path}: 'writer' must be one of {', '.join(known)}, got {value!r}")
             kwargs[key] = value
         elif key == "llm":
             kwargs[key] = _validate_llm(value, path)

@@ -6,7 +6,7 @@ instead of editing the ones it was given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -128,6 +128,23 @@ class Section:
 
 
 @dataclass(frozen=True)
+class GroundingReport:
+    """How many claims were kept as cited, re-cited, or dropped."""
+
+    kept: int = 0
+    recited: int = 0
+    dropped: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        """The frontmatter shape: `grounding: {kept, recited, dropped}`."""
+        return {"kept": self.kept, "recited": self.recited, "dropped": self.dropped}
+
+    def __add__(self, other: GroundingReport) -> GroundingReport:
+        return GroundingReport(self.kept + other.kept, self.recited + other.recited,
+                               self.dropped + other.dropped)
+
+
+@dataclass(frozen=True)
 class Topic:
     """A segment made readable: title, lead, sections, people and concepts."""
 
@@ -137,4 +154,25 @@ class Topic:
     sections: tuple[Section, ...]
     concepts: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
-    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    # who wrote it: "extractive", "llm" or a plug-in's name (an LLM's topic is prose)
+    writer: str = ""
+    # an LLM-written topic: its sentences kept, re-cited and dropped by the grounding check
+    grounding: GroundingReport | None = None
+    # why the LLM writer kept the extractive topic instead ("" when it did not)
+    fallback: str = ""
+    # written by a fallback: the next `notes` run processes the transcript again
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class VideoTopics:
+    """One video's metadata and topics, with a unit vector per topic (for related notes)."""
+
+    video_id: str
+    title: str
+    channel: str
+    duration: float
+    source: str
+    topics: tuple[Topic, ...]
+    vectors: tuple[tuple[float, ...], ...] = ()
+    speakers: tuple[str, ...] = ()

@@ -33,11 +33,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from notegraph import api, executors, store  # noqa: E402
+from notegraph import api, store  # noqa: E402
 from notegraph.config import Config, ExecutorConfig, load_config  # noqa: E402
+from notegraph.models import VideoTopics  # noqa: E402
 from notegraph.notes import generate  # noqa: E402
-from notegraph.notes.compose import VideoTopics  # noqa: E402
 from notegraph.report import SilentReporter  # noqa: E402
+from notegraph.topics.cache import load_cached_video  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "chaptered"
 
@@ -77,15 +78,15 @@ def run(files: list[Path], settings: ExecutorConfig, tmp: Path) -> dict[str, Any
             stats.extend(self.stats())  # before the workers go
             super().close()
 
-    original = executors.get_executor
+    original = generate.get_executor
     if settings.kind == "ray":
-        executors.get_executor = lambda s, embedder=None: MeasuredRay(s)  # type: ignore
+        generate.get_executor = lambda s, embedder=None: MeasuredRay(s)  # type: ignore
     try:
         t0 = time.perf_counter()
         result = generate.generate_notes(config, reporter=SilentReporter())
         seconds = time.perf_counter() - t0
     finally:
-        executors.get_executor = original
+        generate.get_executor = original
     assert result.ok, result.failed
     return {"seconds": seconds, "vault": vault(config), "stats": stats,
             "talk_h": result.transcript_seconds / 3600, "config": config,
@@ -115,7 +116,7 @@ def _jitter(vec: tuple[float, ...], rng: random.Random) -> tuple[float, ...]:
 def cross_video_pass(config: Config, scales: list[int], tmp: Path) -> list[tuple[int, float]]:
     """(episodes, seconds) of the driver's pass over synthetic vaults of growing size."""
     ids = [p.stem for p in store.list_transcripts(config.transcripts_path)]
-    base = [hit[1] for vid in ids if (hit := generate.load_cached_video(config, vid))]
+    base = [hit[1] for vid in ids if (hit := load_cached_video(config, vid))]
     rng = random.Random(15)
     points = []
     for scale in scales:
@@ -123,8 +124,7 @@ def cross_video_pass(config: Config, scales: list[int], tmp: Path) -> list[tuple
         project = replace(config, root=tmp / f"scale-{scale}")
         t0 = time.perf_counter()
         generate._write_vault(project, {v.video_id: v for v in videos},
-                              {v.video_id for v in videos}, False, generate.NotesResult(),
-                              SilentReporter())
+                              {v.video_id for v in videos}, False, SilentReporter())
         points.append((len(videos), time.perf_counter() - t0))
         print(f"  {len(videos):6d} episodes: {points[-1][1]:7.1f} s  "
               f"(driver peak RSS so far {_rss_mb():.0f} MB)", flush=True)

@@ -47,7 +47,7 @@ def extractive_topic(title: str = "Sourdough at home", segment: Segment = SEGMEN
     points = (KeyPoint(LINES[2][1], 70.2), KeyPoint(LINES[10][1], 128.2))
     return Topic(segment=segment, title=title, lead=LINES[1][1],
                  sections=(Section("Key points", points),), concepts=("sourdough starter",),
-                 people=(), meta={"writer": "extractive"})
+                 people=(), writer="extractive")
 
 
 def sentence(text: str, *cite: str) -> dict[str, object]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from notegraph.models import Transcript
-from notegraph.notes.files import scan_vault
+from notegraph.notes.files import read_note_files
 from notegraph.slugs import WIKILINK_RE, link_key, parse_timestamp, parse_wikilink
 
 
@@ -69,7 +69,7 @@ def vault_problems(notes_dir: Path, transcripts: dict[str, Transcript],
                    window: float = 10.0) -> list[str]:
     """Every way the generated vault breaks the grounding contract (empty = fine)."""
     problems: list[str] = []
-    files = scan_vault(notes_dir)
+    files = read_note_files(notes_dir)
     keys: set[str] = set()
     for f in files.values():
         meta = f.meta or {}

@@ -129,7 +129,7 @@ def test_unloadable_model_is_a_config_error(tmp_path: Path):
 
 
 def test_cache_writes_only_new_vectors_and_compacts(tmp_path: Path, monkeypatch):
-    from notegraph.embed.embedder import EmbeddingCache
+    from notegraph.embed.cache import EmbeddingCache
 
     monkeypatch.setattr(EmbeddingCache, "MAX_FILES", 3)
     emb = CachedEmbedder("fake", CountingEncoder(), tmp_path)

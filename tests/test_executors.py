@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from notes_helpers import HashEmbedder
@@ -50,10 +51,14 @@ def _vault(config: Config) -> dict[str, bytes]:
 class ReversedExecutor(LocalExecutor):
     """The local executor, finishing its episodes in the opposite order (as a cluster may)."""
 
+    arrived: ClassVar[list[str]] = []
+
     def map_episodes(self, config: Config, episodes: Sequence[Episode],
                      vault_people: Sequence[str], reporter: Reporter) -> Iterator[Outcome]:
-        yield from reversed(list(super().map_episodes(config, episodes, vault_people,
-                                                      reporter)))
+        for outcome in reversed(list(super().map_episodes(config, episodes, vault_people,
+                                                          reporter))):
+            self.arrived.append(outcome.video_id)
+            yield outcome
 
 
 def test_vault_does_not_depend_on_the_order_outcomes_arrive(tmp_path: Path,
@@ -61,13 +66,14 @@ def test_vault_does_not_depend_on_the_order_outcomes_arrive(tmp_path: Path,
                                                             ) -> None:
     local = _project(tmp_path / "local")
     first = generate_notes(local, embedder=HashEmbedder())
-    assert first.processed == list(IDS)
+    assert first.processed == IDS
 
     shuffled = _project(tmp_path / "shuffled")
-    monkeypatch.setattr("notegraph.executors.get_executor",
+    monkeypatch.setattr("notegraph.notes.generate.get_executor",
                         lambda settings, embedder=None: ReversedExecutor(embedder))
     second = generate_notes(shuffled, embedder=HashEmbedder())
-    assert second.processed == list(IDS)  # in the todo order, not the arrival order
+    assert ReversedExecutor.arrived == list(reversed(IDS))
+    assert second.processed == IDS  # in the todo order, not the arrival order
     assert _vault(shuffled) == _vault(local) != {}
 
 
@@ -76,7 +82,7 @@ def test_a_broken_transcript_fails_alone(tmp_path: Path) -> None:
     store.transcript_path(config.transcripts_path, "talk-b").write_text("{not json",
                                                                         encoding="utf-8")
     result = generate_notes(config, embedder=HashEmbedder())
-    assert result.processed == ["talk-a", "talk-c"]
+    assert result.processed == ("talk-a", "talk-c")
     assert [vid for vid, _ in result.failed] == ["talk-b"]
     assert "talk-b.json" in result.failed[0][1]
 
@@ -88,11 +94,11 @@ def test_shipped_bytes_are_parsed_on_the_worker(tmp_path: Path) -> None:
     from notegraph.writers import get_writer
 
     reporter = RecordingReporter()
-    ok = process_episode(config, episode, get_writer("extractive", config, reporter),
-                         HashEmbedder(), (), reporter, data=path.read_bytes())
+    ok = process_episode(episode, get_writer("extractive", config, reporter), HashEmbedder(),
+                         (), reporter, data=path.read_bytes())
     assert ok.video is not None and ok.video.video_id == "talk-a" and ok.error == ""
-    bad = process_episode(config, episode, get_writer("extractive", config, reporter),
-                          HashEmbedder(), (), reporter, data=b"\xff not a transcript")
+    bad = process_episode(episode, get_writer("extractive", config, reporter), HashEmbedder(),
+                          (), reporter, data=b"\xff not a transcript")
     assert bad.video is None and "talk-a.json: not a valid notegraph transcript" in bad.error
 
 

@@ -16,9 +16,8 @@ from notegraph.graph.build import (
     communities,
     graph_from_vault,
     neighbourhood,
-    related,
-    related_all,
 )
+from notegraph.graph.related import related, related_all
 from notegraph.site.pages import SiteIndex, note_page
 from notegraph.site.render import RenderedNote
 from notegraph.vault.read import build_vault, parse_note

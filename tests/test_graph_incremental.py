@@ -17,15 +17,9 @@ import pytest
 
 from notegraph.config import load_config
 from notegraph.graph import layout
-from notegraph.graph.build import (
-    HUB_DEGREE,
-    GraphNote,
-    build_graph,
-    communities,
-    related_all,
-    related_keys,
-)
+from notegraph.graph.build import GraphNote, build_graph, communities
 from notegraph.graph.nearest import Nearest, nearest
+from notegraph.graph.related import HUB_DEGREE, related_all, related_keys
 from notegraph.site.build import BuildResult
 from notegraph.site.pages import SiteIndex
 from notegraph.site.plugins.graph import GraphExtension, _cached_related

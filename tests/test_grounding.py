@@ -20,8 +20,9 @@ from recording_reporter import RecordingReporter
 from notegraph import store
 from notegraph.config import Config, load_config
 from notegraph.models import Cue, KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.notes.generate import generate_notes, ground, load_cached_video
+from notegraph.notes.generate import generate_notes
 from notegraph.slugs import format_timestamp
+from notegraph.topics.cache import load_cached_video
 from notegraph.topics.grounding import (
     Claim,
     GroundingChecker,
@@ -32,6 +33,7 @@ from notegraph.topics.grounding import (
     specifics,
     vocabulary,
 )
+from notegraph.topics.pipeline import ground
 
 _ANCHOR_RE = re.compile(r'data-t="(\d\d:\d\d:\d\d)">\[(\d\d:\d\d:\d\d)\]</a>')
 
@@ -100,7 +102,7 @@ def test_only_real_sentence_starts_of_the_topic_count_as_citations() -> None:
     (60.0, 61.0, 172.0, False),
 ])
 def test_is_real_start(seconds: float, start: float, end: float, real: bool) -> None:
-    # the one rule for a note's times: `generate.ground` applies it to every writer
+    # the one rule for a note's times: `pipeline.ground` applies it to every writer
     assert is_real_start(seconds, SENTENCES, start, end) is real
 
 
@@ -217,7 +219,7 @@ def test_failed_llm_run_writes_the_extractive_note(tmp_path: Path, embedder) -> 
         config = load_config(tmp_path, {"writer": "llm",
                                         "llm": {"base_url": server.base_url, "model": "m"}})
         result = generate_notes(config, embedder=embedder)
-        assert result.processed == [TRANSCRIPT.video_id] and len(server.requests) == 1
+        assert result.processed == (TRANSCRIPT.video_id,) and len(server.requests) == 1
     (path,) = (config.notes_path / "topics").glob("*.md")
     assert "grounding:\n  kept: 5" in path.read_text(encoding="utf-8")
 
@@ -232,9 +234,9 @@ def test_ground_drops_key_points_at_times_the_segment_does_not_have() -> None:
     real, invented, outside = (KeyPoint("Real.", 15.25), KeyPoint("Invented.", 16.0),
                                KeyPoint("Next topic.", 20.0))
     topic = Topic(segment, "T", "Lead.", (Section("Kept", (real, invented)),
-                                          Section("Gone", (outside,))), meta={"x": 1})
+                                          Section("Gone", (outside,))), writer="x")
     reporter = RecordingReporter()
     grounded = ground(topic, reporter)
     assert grounded.sections == (Section("Kept", (real,)),)
-    assert (grounded.title, grounded.lead, grounded.meta) == ("T", "Lead.", {"x": 1})
+    assert (grounded.title, grounded.lead, grounded.writer) == ("T", "Lead.", "x")
     assert len(reporter.warnings) == 2 and all("vid:" in w for w in reporter.warnings)

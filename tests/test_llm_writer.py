@@ -22,7 +22,8 @@ from notegraph.errors import ConfigError
 from notegraph.models import Segment
 from notegraph.report import Reporter
 from notegraph.topics.grounding import is_real_start
-from notegraph.writers import WriterContext, get_writer
+from notegraph.writers import get_writer
+from notegraph.writers.base import WriterContext
 from notegraph.writers.chat import ChatClient, MalformedReply
 from notegraph.writers.llm import LLMWriter, clean_text, parse_reply
 
@@ -42,7 +43,7 @@ def make_context() -> WriterContext:
     embedder = WordEmbedder()
     return WriterContext(video_id=TRANSCRIPT.video_id, title=TRANSCRIPT.title,
                          channel=TRANSCRIPT.channel,
-                         vectors=lambda sents: embedder.embed([s.text for s in sents]))
+                         embedder=embedder)
 
 
 def three_segments() -> list[Segment]:
@@ -136,8 +137,9 @@ def test_grounded_reply_becomes_the_note_and_is_cached(tmp_path: Path, server: C
     config = make_config(tmp_path, server.base_url, api_key_env="NOTEGRAPH_TEST_KEY")
     _, (topic,) = write(config)
 
-    assert topic.meta["writer"] == "llm"
-    assert topic.meta["grounding"] == {"kept": 3, "recited": 0, "dropped": 0}
+    assert topic.writer == "llm"
+    assert topic.grounding is not None
+    assert topic.grounding.to_dict() == {"kept": 3, "recited": 0, "dropped": 0}
     assert topic.title == "Sourdough starter and salt"
     assert [(s.heading, [p.start for p in s.points]) for s in topic.sections] == [
         ("Starter", [70.2]), ("Salt", [99.8])]
@@ -177,9 +179,9 @@ def _assert_all_extractive(topics: list, reason: str, count: int = 1) -> None:
     # One note per segment even when the LLM fails: an empty list must not pass.
     assert len(topics) == count
     for t in topics:
-        assert t.meta["writer"] == "extractive"
-        assert reason in t.meta["llm_fallback"]
-        assert "grounding" not in t.meta
+        assert t.writer == "extractive"
+        assert reason in t.fallback
+        assert t.grounding is None and t.provisional
         assert t.sections, "the extractive note is complete"
 
 
@@ -201,7 +203,7 @@ def test_rate_limit_waits_for_retry_after_then_succeeds(tmp_path: Path,
     _, (topic,) = write(make_config(tmp_path, server.base_url))
     assert time.monotonic() - t0 >= 1.0, "Retry-After was honoured"
     assert len(server.requests) == 2
-    assert topic.meta["writer"] == "llm"
+    assert topic.writer == "llm"
 
 
 def test_server_errors_are_retried_a_bounded_number_of_times(tmp_path: Path,
@@ -225,7 +227,7 @@ def test_malformed_reply_is_asked_again_then_falls_back(tmp_path: Path,
 
     server.script(Reply(content='{"sections": 3}'), Reply(content=grounded_reply()))
     _, (topic,) = write(config)
-    assert topic.meta["writer"] == "llm"
+    assert topic.writer == "llm"
     assert len(server.requests) == 4
 
 
@@ -233,7 +235,7 @@ def test_a_reply_that_is_not_a_chat_completion_falls_back(tmp_path: Path,
                                                           server: ChatServer) -> None:
     server.script(Reply(body="<html>502 Bad Gateway</html>"))
     _, topics = write(make_config(tmp_path, server.base_url))
-    assert topics[0].meta["writer"] == "extractive"
+    assert topics[0].writer == "extractive"
 
 
 def test_slow_server_times_out(tmp_path: Path, server: ChatServer) -> None:
@@ -261,7 +263,7 @@ def test_nothing_grounded_keeps_the_extractive_note(tmp_path: Path, server: Chat
     server.script(Reply(content=json.dumps(invented)))
     reporter = RecordingReporter()
     _, (topic,) = write(make_config(tmp_path, server.base_url), reporter=reporter)
-    assert topic.meta["writer"] == "extractive"
+    assert topic.writer == "extractive"
     assert "grounding check" in reporter.warnings[0]
 
 

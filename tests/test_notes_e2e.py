@@ -50,7 +50,7 @@ def test_real_model_builds_topic_vectors(tmp_path: Path) -> None:
         json.loads(FIXTURE.read_text(encoding="utf-8"))))
     embedder = load_embedder(config)
     result = generate_notes(config, embedder=embedder)
-    assert result.processed == ["fixture-talk"] and result.model_seconds > 0
+    assert result.processed == ("fixture-talk",) and result.model_seconds > 0
     cache = json.loads((config.cache_path / "notes" / "topics" / "fixture-talk.json")
                        .read_text(encoding="utf-8"))
     a, b = cache["vectors"]

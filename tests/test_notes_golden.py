@@ -25,7 +25,7 @@ def _vault(tmp_path: Path) -> tuple[Path, Transcript]:
     transcript = Transcript.from_dict(json.loads(FIXTURE.read_text(encoding="utf-8")))
     store.save_transcript(config.transcripts_path, transcript)
     result = generate_notes(config, embedder=HashEmbedder())
-    assert result.processed == [transcript.video_id]
+    assert result.processed == (transcript.video_id,)
     return config.notes_path, transcript
 
 

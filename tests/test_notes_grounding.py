@@ -16,7 +16,7 @@ from notes_helpers import vault_problems
 
 from notegraph import api, store
 from notegraph.config import load_config
-from notegraph.notes.files import scan_vault
+from notegraph.notes.files import read_note_files
 
 
 @pytest.mark.slow
@@ -36,7 +36,7 @@ def test_real_episodes_give_grounded_notes(shared_data: Path, tmp_path: Path) ->
     assert problems == []
     topics = list((config.notes_path / "topics").glob("*.md"))
     # creator chapters are the topics; a chapter over MAX_TOPIC_SECONDS is split further
-    titles = {(m["videoId"], m["title"]) for f in scan_vault(config.notes_path).values()
+    titles = {(m["videoId"], m["title"]) for f in read_note_files(config.notes_path).values()
               if (m := f.meta or {}).get("type") == "topic"}
     missing = [(vid, c.title) for vid, t in transcripts.items() for c in t.chapters
                if (vid, c.title) not in titles]
@@ -59,7 +59,7 @@ def test_segmenter_topics_without_chapters_are_grounded(shared_file: Callable[..
     t = store.load_transcript(imported.path)
     store.save_transcript(config.transcripts_path, replace(t, chapters=()))
     result = api.generate_notes(config)
-    assert result.processed == [t.video_id]
+    assert result.processed == (t.video_id,)
     transcript = store.load_transcript(imported.path)
     assert vault_problems(config.notes_path, {t.video_id: transcript}) == []
     titles = [p.read_text(encoding="utf-8").split("\ntitle: ", 1)[1].split("\n", 1)[0]

@@ -38,11 +38,11 @@ def _topic(config: Config) -> Path:
 def test_unchanged_transcript_is_not_processed_again(project: Config) -> None:
     embedder = HashEmbedder()
     first = generate_notes(project, embedder=embedder)
-    assert first.processed == ["fixture-talk"] and first.written
+    assert first.processed == ("fixture-talk",) and first.written
     calls = embedder.calls
     second = generate_notes(project, embedder=embedder)
-    assert second.processed == [] and second.unchanged == ["fixture-talk"]
-    assert second.written == [] and embedder.calls == calls
+    assert second.processed == () and second.unchanged == ("fixture-talk",)
+    assert second.written == () and embedder.calls == calls
 
 
 def test_changed_transcript_is_processed_again(project: Config) -> None:
@@ -50,7 +50,7 @@ def test_changed_transcript_is_processed_again(project: Config) -> None:
     t = _transcript()
     store.save_transcript(project.transcripts_path, replace(t, title=t.title + " (remastered)"))
     again = generate_notes(project, embedder=HashEmbedder())
-    assert again.processed == ["fixture-talk"]
+    assert again.processed == ("fixture-talk",)
 
 
 def test_hand_edited_note_is_kept_and_force_keeps_a_backup(project: Config) -> None:
@@ -147,7 +147,7 @@ def test_tiny_transcripts_give_valid_notes(tmp_path: Path, cues: list) -> None:
             "cues": cues}
     store.save_transcript(config.transcripts_path, Transcript.from_dict(data))
     result = generate_notes(config, embedder=HashEmbedder())
-    assert result.ok and result.processed == ["tiny"]
+    assert result.ok and result.processed == ("tiny",)
     video = config.notes_path / "videos" / "tiny.md"
     assert video.exists() and "type: video" in video.read_text(encoding="utf-8")
 

@@ -7,16 +7,10 @@ import re
 import pytest
 import yaml
 
-from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic
-from notegraph.notes.compose import (
-    ExistingVault,
-    VideoTopics,
-    body_fingerprint,
-    escape_text,
-    link_terms,
-    render_vault,
-    with_linked_concepts,
-)
+from notegraph.models import KeyPoint, Section, Segment, Sentence, Topic, VideoTopics
+from notegraph.notes.compose import body_fingerprint, compose_vault, with_linked_concepts
+from notegraph.notes.markdown import escape_text, link_terms
+from notegraph.notes.names import NamesInUse
 from notegraph.slugs import WIKILINK_RE, link_key, parse_wikilink
 
 
@@ -78,7 +72,7 @@ def vault() -> list:
     b = _video("bbbbbbbbbbb", "Talk B", [("Galaxies", 0, 100, ["Galaxy", "dark matters"]),
                                          ("Introduction", 100, 200, ["sleep"])],
                [[0.9, 0.1, 0], [0, 0.8, 0.2]])
-    return render_vault([a, b])
+    return compose_vault([a, b])
 
 
 def _keys(notes: list) -> set[str]:
@@ -123,19 +117,31 @@ def test_topic_note_shape_and_frontmatter(vault: list) -> None:
     assert "> [!info] Related Concepts" in note.body
 
 
-def test_related_notes_come_from_other_parts_of_the_vault(vault: list) -> None:
-    note = next(n for n in vault if n.kind == "topic" and n.title == "Dark matter")
+def _callout(vault: list, title: str) -> list[str]:
+    note = next(n for n in vault if n.kind == "topic" and n.title == title)
     callout = note.body.split("> [!info] Related Concepts")[1]
-    related = [parse_wikilink(m.group(2)) for m in WIKILINK_RE.finditer(callout)]
-    assert 3 <= len(related) <= 6
-    assert related[0].label == "Galaxies"  # most similar, from the other video
-    assert all(r.label != "Sleep" for r in related)  # its neighbour in the same video
-    assert all(r.label != "Dark matter" for r in related)
+    return [parse_wikilink(m.group(2)).text for m in WIKILINK_RE.finditer(callout)]
+
+
+def test_related_notes_come_from_other_videos(vault: list) -> None:
+    """By meaning (topic vectors) and shared concepts, from the one related engine; an
+    episode's own topics are on its video note, not in the callout."""
+    # "Galaxies" is close in meaning and shares "dark matter"; "Introduction" shares
+    # nothing; "Sleep" and "Coffee" are the same video's
+    assert _callout(vault, "Dark matter") == ["Galaxies"]
+    # "Sleep" first: closer in meaning, and the shared concept "sleep"
+    assert _callout(vault, "Introduction") == ["Sleep", "Coffee"]
+
+
+def test_a_topic_with_nothing_related_lists_its_concepts() -> None:
+    one = _video("aaaaaaaaaaa", "Talk A", [("Dark matter", 0, 100, ["dark matter"]),
+                                           ("Coffee", 100, 200, ["coffee"])], [[1, 0], [0, 1]])
+    assert _callout(compose_vault([one]), "Coffee") == ["coffee"]
 
 
 def test_hand_written_notes_keep_their_names(vault: list) -> None:
     a = _video("aaaaaaaaaaa", "Talk A", [("Dark matter", 0, 100, ["dark matter"])], [[1, 0]])
-    notes = render_vault([a], ExistingVault(taken=frozenset({"dark_matter"}),
+    notes = compose_vault([a], NamesInUse(taken=frozenset({"dark_matter"}),
                                             claimed=frozenset({"dark matter"})))
     assert not any(n.kind == "concept" and n.title == "dark matter" for n in notes)
     topic = next(n for n in notes if n.kind == "topic")
@@ -161,7 +167,7 @@ def test_channel_named_like_a_person_does_not_steal_the_persons_link(vault: list
 def test_people_and_concepts_get_their_natural_slug_before_topics() -> None:
     a = _video("aaaaaaaaaaa", "Talk A", [("Ann Lee", 0, 100, ["dark matter"]),
                                          ("Dark matter", 100, 200, ["dark matter"])], [[1, 0]])
-    notes = render_vault([a], ExistingVault(slugs={"topic:aaaaaaaaaaa@0": "old_topic_slug"}))
+    notes = compose_vault([a], NamesInUse(slugs={"topic:aaaaaaaaaaa@0": "old_topic_slug"}))
     by_kind = {(n.kind, n.title): n.slug for n in notes}
     assert by_kind[("person", "Ann Lee")] == "ann_lee"
     assert by_kind[("concept", "dark matter")] == "dark_matter"
@@ -174,7 +180,7 @@ def test_an_unidentified_speaker_is_never_shown() -> None:
     topic = Topic(Segment("ccccccccccc", 0.0, 10.0, (s,), None), "Dark matter", "",
                   (Section("Dark matter halo", (KeyPoint(s.text, s.start, s.speaker),)),),
                   ("dark matter",), ())
-    notes = render_vault([VideoTopics("ccccccccccc", "Talk C", "Show", 60.0, "youtube:manual",
+    notes = compose_vault([VideoTopics("ccccccccccc", "Talk C", "Show", 60.0, "youtube:manual",
                                       (topic,), ((1.0, 0.0),))])
     (note,) = [n for n in notes if n.kind == "topic"]
     assert "unidentified" not in note.body
@@ -195,5 +201,5 @@ def test_a_concept_linked_by_hand_is_added_where_the_talk_says_it() -> None:
         ["galaxies", "discuss galaxies"],  # said twice in the vault: added where said
         ["sleep"],                         # "discuss sleep" said once: not enough
         ["galaxies", "stars", "discuss galaxies"]]
-    notes = render_vault(videos)
+    notes = compose_vault(videos)
     assert any(n.kind == "concept" and n.title == "discuss galaxies" for n in notes)

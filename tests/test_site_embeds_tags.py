@@ -7,7 +7,7 @@ from pathlib import Path
 
 from notegraph.config import load_config
 from notegraph.site.build import build_site
-from notegraph.vault.read import inline_tags
+from notegraph.vault.text import inline_tags
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_project"
 

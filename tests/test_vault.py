@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from notegraph.vault.read import assign_urls, load_vault, parse_note, split_frontmatter
+from notegraph.vault.frontmatter import split_frontmatter
+from notegraph.vault.read import assign_urls, load_vault, parse_note
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_project" / "content" / "notes"
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from notes_helpers import HashEmbedder
 
+from notegraph import store
+from notegraph.config import load_config
 from notegraph.errors import ConfigError
-from notegraph.models import Segment, Sentence
-from notegraph.writers import WriterContext, available_writers, get_writer, register_writer
+from notegraph.models import Segment, Sentence, Transcript
+from notegraph.notes.generate import generate_notes
+from notegraph.writers import available_writers, get_writer, register_writer
+from notegraph.writers.base import BaseWriter, WriterContext
 from notegraph.writers.extractive import (
     ExtractiveWriter,
     _with_continuation,
@@ -50,7 +56,7 @@ def _context(segments: list[Segment]) -> WriterContext:
     embedder = HashEmbedder()
     return WriterContext(
         video_id="vid", title="A talk", channel="Show",
-        vectors=lambda ss: embedder.embed([s.text for s in ss]),
+        embedder=embedder,
         people=("Ben Ortiz",), speakers=("Ben Ortiz",),
         segment_phrases=tuple(PhraseCounts.of(s.text for s in seg.sentences)
                               for seg in segments))
@@ -61,18 +67,83 @@ def test_registry_gives_the_extractive_writer_by_default() -> None:
     assert "extractive" in available_writers()
 
 
+@pytest.fixture(autouse=True)
+def _own_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writers registered by a test stay in that test."""
+    import notegraph.writers
+
+    monkeypatch.setattr(notegraph.writers, "_REGISTRY", {})
+
+
 def test_registry_rejects_unknown_names_and_accepts_plugins() -> None:
     with pytest.raises(ConfigError, match=r"unknown note writer 'nope'; available: .*llm"):
         get_writer("nope")
 
-    class Fake:
+    class Fake(BaseWriter):
         name = "fake"
+
+    register_writer("fake", Fake)
+    assert get_writer("fake").name == "fake"
+    assert "fake" in available_writers()
+
+
+def test_a_writer_without_the_protocol_is_refused() -> None:
+    class Half:  # no write_topics: the pipeline could not call it
+        name = "half"
 
         def write_topic(self, segment, context):  # type: ignore[no-untyped-def]
             raise NotImplementedError
 
-    register_writer("fake", Fake)
-    assert get_writer("fake").name == "fake"
+    register_writer("half", Half)
+    with pytest.raises(ConfigError, match="does not implement the writer protocol"):
+        get_writer("half")
+
+
+PLUGIN = """
+from notegraph.writers.base import BaseWriter
+from notegraph.writers.extractive import ExtractiveWriter
+import dataclasses
+
+
+class LoudWriter(BaseWriter):
+    name = "loud"
+
+    def write_topic(self, segment, context):
+        topic = ExtractiveWriter().write_topic(segment, context)
+        return dataclasses.replace(topic, title="LOUD " + topic.title, writer="loud")
+"""
+
+
+def test_an_installed_plugin_writer_is_found_by_its_entry_point(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A third-party package declaring a `notegraph.writers` entry point is a valid
+    `writer = "..."` value and writes the notes (a real distribution on sys.path)."""
+    site = tmp_path / "site-packages"
+    (site / "loud_writer").mkdir(parents=True)
+    (site / "loud_writer" / "__init__.py").write_text(PLUGIN, encoding="utf-8")
+    dist = site / "loud_writer-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: loud-writer\n"
+                                   "Version: 0.1\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text(
+        "[notegraph.writers]\nloud = loud_writer:LoudWriter\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    assert "loud" in available_writers()
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "notegraph.toml").write_text('writer = "loud"\n', encoding="utf-8")
+    config = load_config(project)
+    cues = [{"start": 20.0 * i, "end": 20.0 * i + 19, "text": text, "speaker": None}
+            for i, text in enumerate(TOPIC_A + TOPIC_B)]
+    store.save_transcript(config.transcripts_path, Transcript.from_dict({
+        "video_id": "loud-talk", "title": "A talk", "channel": "Show", "language": "en",
+        "source": "file:text", "is_generated": False, "duration": 240.0, "chapters": [],
+        "cues": cues}))
+    result = generate_notes(config, embedder=HashEmbedder())
+    assert result.ok and result.processed == ("loud-talk",)
+    titles = [p.read_text(encoding="utf-8") for p in (config.notes_path / "topics").glob("*.md")]
+    assert titles and all("\ntitle: LOUD " in t for t in titles)
 
 
 def test_key_points_are_sentences_of_the_segment_in_time_order() -> None:

@@ -13,21 +13,20 @@ time. A corrupt cache file is ignored (treated as empty).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import io
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
 from notegraph import store
-from notegraph.config import Config
+from notegraph.embed.cache import EmbeddingCache
 from notegraph.embed.process import ModelProcess
 from notegraph.errors import ConfigError
 from notegraph.slugs import slugify
+
+if TYPE_CHECKING:
+    from notegraph.config import Config
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 # Texts sent to the model per call: each chunk's vectors are cached as soon as they exist
@@ -54,74 +53,6 @@ def normalize_rows(vectors: np.ndarray) -> np.ndarray:
         vectors = vectors.reshape(len(vectors), -1)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms > 0, norms, 1.0)
-
-
-class EmbeddingCache:
-    """Vectors on disk keyed by text hash: append-only batch files, compacted now and then.
-
-    Each `put_many` writes one small new file holding only the new vectors, so saving
-    costs what was computed, not the size of the cache. All files are read once, on first
-    use. When there are more than `MAX_FILES`, they are merged into one (only files this
-    process has read are removed, so a concurrent writer's new batch survives). A file
-    that cannot be read is ignored: the cache degrades to "not cached", never to an error.
-    """
-
-    MAX_FILES = 64
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self._vectors: dict[str, np.ndarray] | None = None
-        self._files: list[Path] = []
-
-    def _load(self) -> dict[str, np.ndarray]:
-        if self._vectors is None:
-            self._vectors = {}
-            self._files = sorted(self.directory.glob("*.npz")) if self.directory.is_dir() else []
-            for path in self._files:
-                self._vectors.update(self._read(path))
-        return self._vectors
-
-    @staticmethod
-    def _read(path: Path) -> dict[str, np.ndarray]:
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                keys = [str(k) for k in data["keys"]]
-                vectors = np.asarray(data["vectors"], dtype=np.float32)
-            if len(keys) != len(vectors):
-                return {}
-            return dict(zip(keys, vectors, strict=True))
-        except Exception:  # a corrupt or foreign file: ignore it
-            return {}
-
-    def get(self, key: str) -> np.ndarray | None:
-        """The cached vector for `key`, or None."""
-        return self._load().get(key)
-
-    def put_many(self, items: dict[str, np.ndarray]) -> None:
-        """Store vectors: one new batch file (atomic), then compact if there are many."""
-        if not items:
-            return
-        vectors = self._load()
-        vectors.update({k: np.asarray(v, dtype=np.float32) for k, v in items.items()})
-        name = f"batch-{store.content_hash(*sorted(items))}.npz"
-        path = self.directory / name
-        self._write(path, items)
-        if path not in self._files:
-            self._files.append(path)
-        if len(self._files) > self.MAX_FILES:
-            merged = self.directory / f"all-{store.content_hash(*sorted(vectors))}.npz"
-            self._write(merged, vectors)
-            for old in self._files:
-                if old != merged:
-                    old.unlink(missing_ok=True)
-            self._files = [merged]
-
-    @staticmethod
-    def _write(path: Path, items: dict[str, np.ndarray]) -> None:
-        keys = sorted(items)
-        buf = io.BytesIO()
-        np.savez(buf, keys=np.array(keys), vectors=np.stack([items[k] for k in keys]))
-        store.atomic_write_bytes(path, buf.getvalue())
 
 
 class CachedEmbedder:
@@ -183,43 +114,6 @@ class CachedEmbedder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
-
-
-def release_freed_memory() -> None:
-    """Give the heap PyTorch freed back to the OS (glibc only; elsewhere a no-op).
-
-    Batches of different sequence lengths leave glibc's heap fragmented: without this a
-    process embedding 10k notes grew by ~15 MB per 100 texts although nothing was kept.
-    """
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
-def load_sentence_transformer(model_ref: str) -> Any:
-    """Load a sentence-transformers model offline (in the model process, see below)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    import torch
-    import transformers
-    from sentence_transformers import SentenceTransformer
-
-    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar on stderr
-
-    # The machines this runs on are small and shared: never more threads than cores,
-    # and at most 4 (MiniLM gains little beyond that), unless the user said otherwise.
-    if not os.environ.get("OMP_NUM_THREADS"):
-        torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
-    try:
-        return SentenceTransformer(model_ref, device="cpu")
-    except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot load it"
-        raise ConfigError(
-            f"embedding model {model_ref!r} cannot be loaded offline ({exc}); set 'model' "
-            "in notegraph.toml to a local sentence-transformers path or leave it empty"
-        ) from exc
 
 
 def default_model_path() -> str:

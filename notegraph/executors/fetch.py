@@ -17,7 +17,7 @@ from typing import Any
 
 from notegraph.config import ExecutorConfig
 from notegraph.errors import NotegraphError
-from notegraph.executors import RecordingReporter, replay
+from notegraph.executors.base import RecordingReporter, replay
 from notegraph.models import Transcript
 from notegraph.report import Reporter
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import numpy as np
-
 from notegraph.config import Config
-from notegraph.executors import Episode, Outcome, process_episode
+from notegraph.executors.base import Episode, Outcome, process_episode
 from notegraph.report import Reporter
 
 
@@ -27,7 +24,7 @@ class LocalExecutor:
         """Outcomes in the order of `episodes`."""
         if not episodes:
             return
-        from notegraph.notes.generate import writer_name
+        from notegraph.topics.cache import writer_name
         from notegraph.writers import get_writer
 
         writer = get_writer(writer_name(config), config, reporter)
@@ -35,28 +32,8 @@ class LocalExecutor:
             from notegraph.embed.embedder import load_embedder
 
             self.embedder = load_embedder(config)
-        timed = TimedEmbedder(self.embedder)
         for episode in episodes:
-            before = timed.seconds
-            outcome = process_episode(config, episode, writer, timed, vault_people, reporter)
-            outcome.model_seconds = timed.seconds - before
-            yield outcome
+            yield process_episode(episode, writer, self.embedder, vault_people, reporter)
 
     def close(self) -> None:
         """Nothing to free: the embedder's model process ends with this process."""
-
-
-class TimedEmbedder:
-    """Wraps an embedder to measure the time spent in it (for the benchmark)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.seconds = 0.0
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        t0 = time.perf_counter()
-        try:
-            return self.inner.embed(texts)
-        finally:
-            self.seconds += time.perf_counter() - t0

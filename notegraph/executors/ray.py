@@ -26,7 +26,7 @@ from typing import Any
 
 from notegraph.config import Config, ExecutorConfig
 from notegraph.errors import ConfigError, NotegraphError
-from notegraph.executors import Episode, Outcome, RecordingReporter, process_episode, replay
+from notegraph.executors.base import Episode, Outcome, RecordingReporter, process_episode, replay
 from notegraph.report import Reporter
 
 # Episodes queued per actor: one running and one waiting, so no actor idles between two.
@@ -103,14 +103,13 @@ class EpisodeWorker:
 
     def __init__(self, config: Config) -> None:
         from notegraph.embed.embedder import load_embedder
-        from notegraph.executors.local import TimedEmbedder
-        from notegraph.notes.generate import writer_name
+        from notegraph.topics.cache import writer_name
         from notegraph.writers import get_writer
 
         self.config = worker_config(config)
         self.reporter = RecordingReporter()
         self.writer = get_writer(writer_name(self.config), self.config, self.reporter)
-        self.embedder = TimedEmbedder(load_embedder(self.config))
+        self.embedder = load_embedder(self.config)
         self.episodes = 0
 
     def ready(self) -> int:
@@ -119,10 +118,8 @@ class EpisodeWorker:
 
     def process(self, episode: Episode, data: bytes, vault_people: Sequence[str]) -> Outcome:
         """The outcome of one episode, with what the worker said meanwhile."""
-        before = self.embedder.seconds
-        outcome = process_episode(self.config, episode, self.writer, self.embedder,
-                                  vault_people, self.reporter, data=data)
-        outcome.model_seconds = self.embedder.seconds - before
+        outcome = process_episode(episode, self.writer, self.embedder, vault_people,
+                                  self.reporter, data=data)
         outcome.messages = self.reporter.drain()
         self.episodes += 1
         return outcome

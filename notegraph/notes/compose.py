@@ -1,12 +1,9 @@
 """Topics → markdown notes of the vault (topic, video, person, concept, channel notes).
 
-Pure: `render_vault` takes every video's topics and what the vault already holds, and
+Pure: `compose_vault` takes every video's topics and what the vault already holds, and
 returns the notes to write; `notegraph.notes.files` writes them without losing edits.
-
-Transcript text is untrusted. Everything from it that lands in a note is neutralised:
-HTML characters become entities (`<script>` stays text), `[` `]` become entities (a
-`[[` said in a transcript never becomes a link), and markdown/Obsidian markup
-characters are backslash-escaped. Link labels are stripped of link syntax.
+Names and slugs come from `notegraph.notes.names`; every piece of transcript text goes
+through `notegraph.notes.markdown`, which makes it inert.
 """
 
 from __future__ import annotations
@@ -14,128 +11,39 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import yaml
 
-from notegraph.models import Sentence, Topic
-from notegraph.slugs import format_timestamp, is_youtube_id, link_key, slugify, unique_slug
+from notegraph.graph.build import GraphNote, build_graph
+from notegraph.graph.related import related_all
+from notegraph.models import Sentence, Topic, VideoTopics
+from notegraph.notes.markdown import (
+    escape_text,
+    link_label,
+    link_terms,
+    moment_link,
+    timestamp_anchor,
+    wikilink,
+)
+from notegraph.notes.names import NamesInUse, VaultNames, name_vault, topic_key
+from notegraph.slugs import format_timestamp, is_youtube_id, link_key
 from notegraph.store import content_hash
 from notegraph.text.cleanup import is_unidentified
-from notegraph.topics.concepts import ConceptIndex, build_concept_index, concept_key
+from notegraph.topics.concepts import concept_key
 
 GENERATOR = "notegraph"
 FOLDERS = {"topic": "topics", "video": "videos", "person": "people", "concept": "concepts",
            "channel": "channels"}
-MAX_RELATED, MIN_RELATED, RELATED_THRESHOLD = 6, 3, 0.35
+MAX_RELATED = 6
 
-
-# ---------------------------------------------------------------- escaping
-
-# python-markdown honours backslash escapes only for these; the rest become entities
-_BACKSLASH_RE = re.compile(r"([\\`*_#{}])")
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;",
-             "|": "&#124;", "~": "&#126;", "=": "&#61;", "$": "&#36;", "^": "&#94;",
-             "%": "&#37;"}
-_ENTITY_RE = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
-
-
-def escape_text(text: str) -> str:
-    """Untrusted text → inert inline markdown (renders as the same characters)."""
-    text = " ".join(str(text).split())
-    text = _BACKSLASH_RE.sub(r"\\\1", text)  # first: the entities below contain "#"
-    text = _ENTITY_RE.sub(lambda m: _ENTITIES[m.group(0)], text)
-    # a line starting like a list item would change the note's structure
-    text = re.sub(r"^(\d+)\.(?=\s)", r"\1\\.", text)
-    return re.sub(r"^([-+])(?=\s)", r"\\\1", text)
-
-
-def link_label(text: str) -> str:
-    """Text safe inside `[[target|label]]` and `##` headings: no link/HTML syntax."""
-    return " ".join(re.sub(r"[\[\]|#^<>`]", "", str(text)).split()) or "untitled"
-
-
-def wikilink(target: str, label: str | None = None) -> str:
-    """`[[target]]` or `[[target|label]]`."""
-    target = link_label(target)
-    if label is None or link_label(label) == target:
-        return f"[[{target}]]"
-    return f"[[{target}|{link_label(label)}]]"
-
-
-def timestamp_anchor(seconds: float) -> str:
-    """The seed's timestamp: `<a class="yt-timestamp" data-t="HH:MM:SS">[HH:MM:SS]</a>`."""
-    t = format_timestamp(seconds)
-    return f'<a class="yt-timestamp" data-t="{t}">[{t}]</a>'
-
-
-def moment_link(video_id: str, seconds: float) -> str:
-    """A time in a note about several videos: a YouTube link when the ID is one."""
-    t = format_timestamp(seconds)
-    if is_youtube_id(video_id):
-        return f"[{t}](https://www.youtube.com/watch?v={video_id}&t={int(seconds)}s)"
-    return t
-
-
-def link_terms(text: str, terms: dict[str, str], done: set[str]) -> str:
-    """Link the first occurrence of each term in escaped `text`.
-
-    `terms` maps a surface form (as it may appear in the text) to its link target;
-    targets already in `done` are not linked again (one link per target per note).
-    """
-    pending = {s: t for s, t in terms.items() if t not in done and s.strip()}
-    if not pending:
-        return text
-    pattern = re.compile(
-        r"(?<![\w\[|])(" + "|".join(re.escape(s) for s in sorted(pending, key=len, reverse=True))
-        + r")(?![\w\]])", re.IGNORECASE)
-    lowered = {s.lower(): t for s, t in pending.items()}
-
-    def repl(m: re.Match[str]) -> str:
-        target = lowered.get(m.group(1).lower())
-        if target is None or target in done:
-            return m.group(1)
-        done.add(target)
-        return wikilink(target, m.group(1))
-
-    return pattern.sub(repl, text)
+# (video id, topic index) → its related topics, each as (video, index, topic)
+_Related = dict[tuple[str, int], list[tuple[VideoTopics, int, Topic]]]
 
 
 # ---------------------------------------------------------------- data in, notes out
-
-@dataclass(frozen=True)
-class VideoTopics:
-    """One video's metadata and topics, with a unit vector per topic (for related notes)."""
-
-    video_id: str
-    title: str
-    channel: str
-    duration: float
-    source: str
-    topics: tuple[Topic, ...]
-    vectors: tuple[tuple[float, ...], ...] = ()
-    speakers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ExistingVault:
-    """What the notes folder already holds that generation must respect.
-
-    - `taken`: slugs of hand-written notes (never reused);
-    - `claimed`: link keys of hand-written notes' stems, titles and aliases: a person or
-      concept a person already wrote a note about gets no generated note (the links
-      resolve to theirs);
-    - `concept_names`: titles of generated concept notes, kept as videos are added;
-    - `slugs`: the slug each generated note had last time (stable file names).
-    """
-
-    taken: frozenset[str] = frozenset()
-    claimed: frozenset[str] = frozenset()
-    concept_names: tuple[str, ...] = ()
-    slugs: dict[str, str] = field(default_factory=dict)
-
 
 @dataclass(frozen=True)
 class GeneratedNote:
@@ -176,45 +84,6 @@ class GeneratedNote:
 def body_fingerprint(body: str) -> str:
     """Content hash of a note body (blank lines around it do not count as an edit)."""
     return content_hash(body.strip() + "\n")
-
-
-def topic_key(video_id: str, topic: Topic) -> str:
-    """A topic's stable identity: its video and start second."""
-    return f"topic:{video_id}@{int(topic.segment.start)}"
-
-
-def _video_short_name(video: VideoTopics) -> str:
-    head = re.split(r"\s*[:|–—]\s*|\s+-\s+", video.title, maxsplit=1)[0]
-    return " ".join(head.split()[:4]) or video.video_id
-
-
-class _SlugBook:
-    """Assigns slugs unique across the vault, reusing last run's when still free."""
-
-    def __init__(self, existing: ExistingVault) -> None:
-        self.taken: set[str] = set(existing.taken)
-        self.previous = existing.slugs
-        self.assigned: dict[str, str] = {}
-
-    def reserve_previous(self, keys: Iterable[str]) -> None:
-        for key in keys:
-            slug = self.previous.get(key)
-            if slug and slug not in self.taken:
-                self.taken.add(slug)
-                self.assigned[key] = slug
-
-    def slug(self, key: str, *bases: str) -> str:
-        if key in self.assigned:
-            return self.assigned[key]
-        candidates = [b for b in bases if b]
-        for base in candidates:
-            if base not in self.taken:
-                self.taken.add(base)
-                self.assigned[key] = base
-                return base
-        slug = unique_slug(candidates[0] if candidates else "note", self.taken)
-        self.assigned[key] = slug
-        return slug
 
 
 def _first_mention(sentences: Sequence[Sentence], forms: Sequence[str],
@@ -270,139 +139,97 @@ def with_linked_concepts(videos: Sequence[VideoTopics], phrases: Iterable[str],
     return out
 
 
-def render_vault(videos: Sequence[VideoTopics], existing: ExistingVault | None = None
-                 ) -> list[GeneratedNote]:
+def compose_vault(videos: Sequence[VideoTopics], existing: NamesInUse | None = None
+                  ) -> list[GeneratedNote]:
     """Every generated note of the vault, from every video's topics."""
-    existing = existing or ExistingVault()
     videos = sorted(videos, key=lambda v: v.video_id)
-    concepts = build_concept_index(
-        (c for v in videos for t in v.topics for c in t.concepts), existing.concept_names)
-    people_names: dict[str, str] = {}
-    for v in videos:
-        for t in v.topics:
-            for p in t.people:
-                people_names.setdefault(link_key(p), p)
-    channels = {link_key(v.channel): v.channel for v in videos if v.channel}
-    # a concept that is really a person or channel name is not a concept
-    not_concepts = {concept_key(n) for n in [*people_names.values(), *channels.values()]}
-
-    book = _SlugBook(existing)
-    topic_keys = [topic_key(v.video_id, t) for v in videos for t in v.topics]
-    entity_keys = ([f"channel:{k}" for k in channels] + [f"video:{v.video_id}" for v in videos]
-                   + [f"person:{k}" for k in people_names]
-                   + [f"concept:{k}" for k in concepts.names])
-    # people, concepts and channels are linked by name, so they get their natural slugs
-    # before topics (whose links always name the slug)
-    book.reserve_previous(entity_keys)
-
-    video_slug = {v.video_id: book.slug(f"video:{v.video_id}", slugify(v.title or v.video_id),
-                                        slugify(f"{v.title} {v.video_id}")) for v in videos}
-    person_slug = {k: book.slug(f"person:{k}", slugify(n))
-                   for k, n in sorted(people_names.items()) if k not in existing.claimed}
-    # a channel named like a person ("Lex Fridman") leaves the plain slug to the person
-    channel_slug = {k: book.slug(f"channel:{k}", *([slugify(n)] if k not in people_names else [])
-                                 , slugify(n + " channel"))
-                    for k, n in sorted(channels.items())}
-    concept_slug = {k: book.slug(f"concept:{k}", slugify(n))
-                    for k, n in sorted(concepts.names.items())
-                    if k not in not_concepts and link_key(n) not in existing.claimed}
-    book.reserve_previous(topic_keys)
-    topic_slug: dict[str, str] = {}
-    for v in videos:
-        for t in v.topics:
-            key = topic_key(v.video_id, t)
-            topic_slug[key] = book.slug(key, slugify(t.title),
-                                        slugify(f"{t.title} {_video_short_name(v)}"))
-
-    # link targets: a bare name when it resolves only to its note, else slug|name
-    claims: dict[str, int] = {}
-    for name in [*channels.values(), *people_names.values(), *concepts.names.values()]:
-        claims[link_key(name)] = claims.get(link_key(name), 0) + 1
-    for v in videos:
-        for t in v.topics:
-            claims[link_key(t.title)] = claims.get(link_key(t.title), 0) + 1
-
-    def target(name: str, slug: str | None) -> str:
-        """`name` when only its note answers to it, else the note's unique slug."""
-        if slug is None or link_key(slug) == link_key(name):
-            return name  # the file stem matches: stems resolve before titles and aliases
-        if claims.get(link_key(name), 0) <= 1 and link_key(name) not in existing.claimed:
-            return name
-        return slug
-
-    channel_target = {k: target(n, channel_slug[k]) for k, n in channels.items()}
-    person_target = {k: target(n, person_slug.get(k)) for k, n in people_names.items()}
-    concept_target = {k: target(n, concept_slug.get(k)) for k, n in concepts.names.items()
-                      if k not in not_concepts}
-
+    names = name_vault(videos, existing or NamesInUse())
+    related = _related_topics([(v, i, t) for v in videos for i, t in enumerate(v.topics)])
     notes: list[GeneratedNote] = []
-    mentions_of: dict[str, list[str]] = {}  # person/concept key → mention lines
-    videos_of_channel: dict[str, list[str]] = {}
-    all_topics = [(v, i, t) for v in videos for i, t in enumerate(v.topics)]
-    related = _related_topics(all_topics)
-
+    mentions: dict[str, list[str]] = {}  # person/concept/channel key → lines of its note
     for v in videos:
-        ck = link_key(v.channel) if v.channel else None
-        from_line = (f"From: {wikilink(channel_target[ck], v.channel)} <br/>" if ck else "")
-        vslug = video_slug[v.video_id]
-        vlink = wikilink(vslug, v.title or v.video_id)
-        topic_lines = []
-        for i, t in enumerate(v.topics):
-            key = topic_key(v.video_id, t)
-            slug = topic_slug[key]
-            tlink = wikilink(slug, t.title)
-            topic_lines.append(f"- {tlink} {timestamp_anchor(t.segment.start)}")
-            concept_keys = [concept_key(c) for c in t.concepts]
-            concept_keys = [k for k in dict.fromkeys(concept_keys) if k in concept_target]
-            body = _topic_body(v, t, from_line, vlink, concepts, concept_keys, concept_target,
-                               person_target,
-                               [(topic_slug[topic_key(ov.video_id, ot)], ot.title)
-                                for ov, _, ot in related.get((v.video_id, i), [])])
-            notes.append(GeneratedNote(
-                kind="topic", key=key, slug=slug, title=t.title,
-                frontmatter={"title": t.title, "videoId": v.video_id, "channel": v.channel,
-                             "start": _secs(t.segment.start), "end": _secs(t.segment.end),
-                             "people": [people_names[link_key(p)] for p in t.people],
-                             "concepts": [concepts.names[k] for k in concept_keys],
-                             # LLM-written notes: how many sentences the check kept,
-                             # re-cited and dropped (see notegraph.topics.grounding)
-                             **({"grounding": dict(t.meta["grounding"])}
-                                if "grounding" in t.meta else {})},
-                body=body))
-            sentences = t.segment.sentences
-            for p in t.people:
-                pk = link_key(p)
-                at = _first_mention(sentences, [p], speaker=p)
-                at = t.segment.start if at is None else at
-                mentions_of.setdefault(f"person:{pk}", []).append(
-                    f"- {tlink} in {vlink} at {moment_link(v.video_id, at)}")
-            for k in concept_keys:
-                forms = [concepts.names[k], *concepts.aliases.get(k, ())]
-                at = _first_mention(sentences, forms)
-                at = t.segment.start if at is None else at
-                mentions_of.setdefault(f"concept:{k}", []).append(
-                    f"- {tlink} in {vlink} at {moment_link(v.video_id, at)}")
-        if ck:
-            videos_of_channel.setdefault(ck, []).append(f"- {vlink}")
-        notes.append(_video_note(v, vslug, from_line, topic_lines, person_target))
+        notes.extend(_video_notes(v, names, related, mentions))
+    return notes + _entity_notes(names, mentions)
 
-    for k, name in sorted(people_names.items()):
-        if k in person_slug:
+
+def _video_notes(v: VideoTopics, names: VaultNames, related: _Related,
+                 mentions: dict[str, list[str]]) -> list[GeneratedNote]:
+    """The topic notes of one video, then its video note; adds to `mentions` the lines
+    its people, concepts and channel list."""
+    ck = link_key(v.channel) if v.channel else None
+    from_line = (f"From: {wikilink(names.channel_target[ck], v.channel)} <br/>" if ck else "")
+    vlink = wikilink(names.video_slug[v.video_id], v.title or v.video_id)
+    notes, topic_lines = [], []
+    for i, t in enumerate(v.topics):
+        key = topic_key(v.video_id, t)
+        tlink = wikilink(names.topic_slug[key], t.title)
+        topic_lines.append(f"- {tlink} {timestamp_anchor(t.segment.start)}")
+        concept_keys = [k for k in dict.fromkeys(concept_key(c) for c in t.concepts)
+                        if k in names.concept_target]
+        others = [(names.topic_slug[topic_key(ov.video_id, ot)], ot.title)
+                  for ov, _, ot in related.get((v.video_id, i), [])]
+        body = _topic_body(v, t, from_line, vlink, names, concept_keys, others)
+        notes.append(GeneratedNote(kind="topic", key=key, slug=names.topic_slug[key],
+                                   title=t.title, body=body,
+                                   frontmatter=_topic_frontmatter(v, t, names, concept_keys)))
+        _add_mentions(mentions, v, t, tlink, vlink, names, concept_keys)
+    if ck:
+        mentions.setdefault(f"channel:{ck}", []).append(f"- {vlink}")
+    notes.append(_video_note(v, names.video_slug[v.video_id], from_line, topic_lines,
+                             names.person_target))
+    return notes
+
+
+def _topic_frontmatter(v: VideoTopics, t: Topic, names: VaultNames,
+                       concept_keys: list[str]) -> dict[str, Any]:
+    return {"title": t.title, "videoId": v.video_id, "channel": v.channel,
+            "start": _secs(t.segment.start), "end": _secs(t.segment.end),
+            "people": [names.people[link_key(p)] for p in t.people],
+            "concepts": [names.concepts.names[k] for k in concept_keys],
+            # LLM-written notes: how many sentences the check kept, re-cited and dropped
+            # (see notegraph.topics.grounding)
+            **({"grounding": t.grounding.to_dict()} if t.grounding is not None else {})}
+
+
+def _add_mentions(mentions: dict[str, list[str]], v: VideoTopics, t: Topic, tlink: str,
+                  vlink: str, names: VaultNames, concept_keys: list[str]) -> None:
+    """Where the topic mentions each of its people and concepts (first mention)."""
+    sentences = t.segment.sentences
+    for p in t.people:
+        at = _first_mention(sentences, [p], speaker=p)
+        at = t.segment.start if at is None else at
+        mentions.setdefault(f"person:{link_key(p)}", []).append(
+            f"- {tlink} in {vlink} at {moment_link(v.video_id, at)}")
+    for k in concept_keys:
+        forms = [names.concepts.names[k], *names.concepts.aliases.get(k, ())]
+        at = _first_mention(sentences, forms)
+        at = t.segment.start if at is None else at
+        mentions.setdefault(f"concept:{k}", []).append(
+            f"- {tlink} in {vlink} at {moment_link(v.video_id, at)}")
+
+
+def _entity_notes(names: VaultNames, mentions: dict[str, list[str]]) -> list[GeneratedNote]:
+    """Person, concept and channel notes: each lists where it comes up."""
+    notes = []
+    for k, name in sorted(names.people.items()):
+        if k in names.person_slug:
             notes.append(GeneratedNote(
-                kind="person", key=f"person:{k}", slug=person_slug[k], title=name,
+                kind="person", key=f"person:{k}", slug=names.person_slug[k], title=name,
                 frontmatter={"title": name, "aliases": []},
-                body="Mentioned in:\n\n" + "\n".join(mentions_of.get(f"person:{k}", [])) + "\n"))
-    for k, name in sorted(concepts.names.items()):
-        if k in concept_slug:
+                body="Mentioned in:\n\n" + "\n".join(mentions.get(f"person:{k}", [])) + "\n"))
+    for k, name in sorted(names.concepts.names.items()):
+        if k in names.concept_slug:
             notes.append(GeneratedNote(
-                kind="concept", key=f"concept:{k}", slug=concept_slug[k], title=name,
-                frontmatter={"title": name, "aliases": list(concepts.aliases.get(k, ()))},
-                body="Discussed in:\n\n" + "\n".join(mentions_of.get(f"concept:{k}", [])) + "\n"))
-    for k, name in sorted(channels.items()):
+                kind="concept", key=f"concept:{k}", slug=names.concept_slug[k], title=name,
+                frontmatter={"title": name,
+                             "aliases": list(names.concepts.aliases.get(k, ()))},
+                body="Discussed in:\n\n" + "\n".join(mentions.get(f"concept:{k}", []))
+                + "\n"))
+    for k, name in sorted(names.channels.items()):
         notes.append(GeneratedNote(
-            kind="channel", key=f"channel:{k}", slug=channel_slug[k], title=name,
+            kind="channel", key=f"channel:{k}", slug=names.channel_slug[k], title=name,
             frontmatter={"title": name},
-            body="Videos:\n\n" + "\n".join(videos_of_channel.get(k, [])) + "\n"))
+            body="Videos:\n\n" + "\n".join(mentions.get(f"channel:{k}", [])) + "\n"))
     return notes
 
 
@@ -411,9 +238,10 @@ def _secs(x: float) -> float | int:
     return int(r) if r == int(r) else r
 
 
-def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, concepts: ConceptIndex,
-                concept_keys: list[str], concept_target: dict[str, str],
-                person_target: dict[str, str], related: list[tuple[str, str]]) -> str:
+def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, names: VaultNames,
+                concept_keys: list[str], related: list[tuple[str, str]]) -> str:
+    concepts, concept_target = names.concepts, names.concept_target
+    person_target = names.person_target
     terms: dict[str, str] = {}
     for p in t.people:
         terms[p] = person_target[link_key(p)]
@@ -426,7 +254,7 @@ def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, concepts: 
         [f"Video: {vlink} ({span})", ""]
     if t.lead:
         lines += [link_terms(escape_text(t.lead), terms, done), ""]
-    prose = t.meta.get("writer") == "llm"  # the model writes paragraphs, not key points
+    prose = t.writer == "llm"  # the model writes paragraphs, not key points
     for section in t.sections:
         lines += [f"## {escape_text(link_label(section.heading))}", ""]
         if prose:
@@ -470,46 +298,23 @@ def _video_note(v: VideoTopics, slug: str, from_line: str, topic_lines: list[str
                          title=v.title or v.video_id, frontmatter=fm, body="\n".join(lines))
 
 
-def _related_topics(all_topics: list[tuple[VideoTopics, int, Topic]]
-                    ) -> dict[tuple[str, int], list[tuple[VideoTopics, int, Topic]]]:
-    """3–6 most related topics for each, from other parts of the vault.
-
-    Score: cosine similarity of topic vectors plus 0.05 per shared concept; topics of
-    the same video count less, and its neighbouring topics are left out.
-    """
-    if not all_topics:
-        return {}
-    dims = {len(v.vectors[i]) for v, i, _ in all_topics if i < len(v.vectors)}
-    dim = max(dims) if dims else 0
-    mat = np.zeros((len(all_topics), dim), dtype=np.float32)
-    for row, (v, i, _) in enumerate(all_topics):
-        if i < len(v.vectors) and len(v.vectors[i]) == dim:
-            mat[row] = v.vectors[i]
-    sims = mat @ mat.T if dim else np.zeros((len(all_topics), len(all_topics)))
-    # shared concepts, same-video penalty and neighbours, all as matrices (fast on
-    # thousands of topics)
-    vocab: dict[str, int] = {}
-    rows = [[vocab.setdefault(concept_key(c), len(vocab)) for c in t.concepts]
-            for _, _, t in all_topics]
-    member = np.zeros((len(all_topics), max(1, len(vocab))), dtype=np.float32)
-    for r, cols in enumerate(rows):
-        member[r, cols] = 1.0
-    scores = sims + 0.05 * (member @ member.T)
-    video = np.array([hash(v.video_id) for v, _, _ in all_topics])
-    index = np.array([i for _, i, _ in all_topics])
-    same = video[:, None] == video[None, :]
-    scores = scores - 0.15 * same
-    excluded = same & (np.abs(index[:, None] - index[None, :]) <= 1)  # self and neighbours
-    scores = np.where(excluded, -np.inf, scores)
-    out = {}
-    n = len(all_topics)
-    for a, (va, ia, _) in enumerate(all_topics):
-        row = scores[a]
-        top = np.argpartition(-row, min(MAX_RELATED, n - 1))[:MAX_RELATED + 1] if n > 1 else []
-        order = sorted((int(b) for b in top if np.isfinite(row[b])),
-                       key=lambda b: (-row[b], b))[:MAX_RELATED]
-        chosen = [b for b in order if row[b] >= RELATED_THRESHOLD]
-        if len(chosen) < MIN_RELATED:
-            chosen = order[:MIN_RELATED]
-        out[(va.video_id, ia)] = [all_topics[b] for b in chosen]
-    return out
+def _related_topics(all_topics: list[tuple[VideoTopics, int, Topic]]) -> _Related:
+    """Up to `MAX_RELATED` related topics of other videos for each topic, by the one
+    related-notes engine (`notegraph.graph.related`): topic vectors for meaning, shared
+    concepts for structure. The episode's own topics are on its video note already."""
+    by_key = {topic_key(v.video_id, t): (v, i, t) for v, i, t in all_topics}
+    concepts = {f"concept:{concept_key(c)}" for _, _, t in all_topics for c in t.concepts}
+    g = build_graph([*(GraphNote(key, t.title, "topic",
+                                 refs=tuple(f"concept:{concept_key(c)}" for c in t.concepts))
+                       for key, (_, _, t) in by_key.items()),
+                     *(GraphNote(c, c, "concept") for c in sorted(concepts))])
+    vectors = {key: np.asarray(v.vectors[i], dtype=np.float32)
+               for key, (v, i, _) in by_key.items() if i < len(v.vectors) and v.vectors[i]}
+    if len({len(x) for x in vectors.values()}) > 1:
+        vectors = {}  # topics embedded by different models: relate by concepts only
+    groups = {key: v.video_id for key, (v, _, _) in by_key.items()}
+    lists = related_all(g, MAX_RELATED, vectors=vectors, kinds=frozenset({"topic"}),
+                        groups=groups)
+    return {(v.video_id, i): [by_key[r.note_id] for r in lists.get(key, ())
+                              if groups[r.note_id] != v.video_id]
+            for key, (v, i, _) in by_key.items()}

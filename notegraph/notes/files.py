@@ -20,20 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from notegraph import store
-from notegraph.notes.compose import (
-    FOLDERS,
-    GENERATOR,
-    ExistingVault,
-    GeneratedNote,
-    body_fingerprint,
-)
+from notegraph.notes.compose import FOLDERS, GENERATOR, GeneratedNote, body_fingerprint
+from notegraph.notes.names import NamesInUse
 from notegraph.report import Reporter, SilentReporter
 from notegraph.slugs import link_key, slugify
-from notegraph.vault.read import split_frontmatter
+from notegraph.vault.frontmatter import split_frontmatter
 
 
 @dataclass(frozen=True)
-class VaultFile:
+class NoteFile:
     """One `.md` file already in the notes folder."""
 
     path: Path
@@ -52,9 +47,11 @@ class VaultFile:
             self.meta.get("fingerprint"))
 
 
-def scan_vault(notes_dir: Path) -> dict[Path, VaultFile]:
-    """Every markdown note under `notes_dir` (unreadable files are skipped)."""
-    files: dict[Path, VaultFile] = {}
+def read_note_files(notes_dir: Path) -> dict[Path, NoteFile]:
+    """Every markdown file under `notes_dir` as frontmatter and body (unreadable files
+    are skipped): what writing must not lose. The site reads the vault as `Vault`s
+    (`notegraph.vault.read`), with links resolved."""
+    files: dict[Path, NoteFile] = {}
     if not notes_dir.is_dir():
         return files
     for path in sorted(notes_dir.rglob("*.md")):
@@ -63,11 +60,11 @@ def scan_vault(notes_dir: Path) -> dict[Path, VaultFile]:
         except (OSError, UnicodeDecodeError):
             continue
         meta, body = split_frontmatter(text)  # the vault's rule: CRLF, `...`, a BOM
-        files[path.resolve()] = VaultFile(path.resolve(), meta, body)
+        files[path.resolve()] = NoteFile(path.resolve(), meta, body)
     return files
 
 
-def existing_vault(files: Iterable[VaultFile], slugs: dict[str, str]) -> ExistingVault:
+def names_in_use(files: Iterable[NoteFile], slugs: dict[str, str]) -> NamesInUse:
     """What generation must respect: hand-written slugs and names, concept names."""
     taken: set[str] = set()
     claimed: set[str] = set()
@@ -85,7 +82,7 @@ def existing_vault(files: Iterable[VaultFile], slugs: dict[str, str]) -> Existin
         aliases = meta.get("aliases")
         for alias in aliases if isinstance(aliases, list) else [aliases] if aliases else []:
             claimed.add(link_key(str(alias)))
-    return ExistingVault(taken=frozenset(taken), claimed=frozenset(claimed),
+    return NamesInUse(taken=frozenset(taken), claimed=frozenset(claimed),
                          concept_names=tuple(sorted(concept_names)), slugs=dict(slugs))
 
 
@@ -108,12 +105,12 @@ def _free_backup(path: Path) -> Path:
     return backup
 
 
-def write_notes(notes_dir: Path, notes: Sequence[GeneratedNote], files: dict[Path, VaultFile],
+def write_notes(notes_dir: Path, notes: Sequence[GeneratedNote], files: dict[Path, NoteFile],
                 *, force: bool = False, removable: set[Path] | None = None,
                 reporter: Reporter | None = None) -> WriteReport:
     """Write `notes` under `notes_dir`, keeping hand edits; remove stale generated notes.
 
-    `files` is the current vault (`scan_vault`). `removable`: stale generated notes that
+    `files` is the notes folder (`read_note_files`). `removable`: stale generated notes that
     may be deleted (default: every generated note not in `notes`).
     """
     reporter = reporter or SilentReporter()

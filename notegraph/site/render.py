@@ -29,7 +29,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from notegraph.slugs import format_timestamp, parse_timestamp, parse_wikilink
 from notegraph.vault.links import cached_link_key
-from notegraph.vault.read import INLINE_TAG_RE
+from notegraph.vault.text import INLINE_TAG_RE
 
 # Bump when the HTML this module produces changes, so cached renders are not reused.
 RENDER_VERSION = "5"

@@ -118,6 +118,13 @@ class CasingRestorer:
             forms[_key(form)] = form
         return cls(uses, capitalized, name_pairs, frozenset(keep), forms, source_cased)
 
+    def with_names(self, names: Iterable[str]) -> CasingRestorer:
+        """This casing, with the words of `names` kept capitalized too (as if they had
+        been given to `for_transcript`, without reading the transcript again)."""
+        extra = {_key(w) for name in names for w in _WORD_RE.findall(name)
+                 if len(w) > 2 and w[:1].isupper()} - STOPWORDS - _NOT_RAISED
+        return dataclasses.replace(self, keep=self.keep | extra) if extra - self.keep else self
+
     def is_name_word(self, word: str) -> bool:
         """Whether the source's evidence makes `word` a name (capitalized mid-sentence)."""
         low = _key(word)

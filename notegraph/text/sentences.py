@@ -103,9 +103,13 @@ def is_punctuated(transcript: Transcript) -> bool:
     return words > 0 and marks / words > 0.02
 
 
-def split_sentences(transcript: Transcript) -> list[Sentence]:
-    """Re-join the cues of `transcript` into sentences (see the module docstring)."""
-    groups, casing = _sentence_groups(transcript)
+def split_sentences(transcript: Transcript, casing: CasingRestorer | None = None
+                    ) -> list[Sentence]:
+    """Re-join the cues of `transcript` into sentences (see the module docstring).
+
+    `casing`: the casing learnt from `transcript` when the caller has it already.
+    """
+    groups, casing = _sentence_groups(transcript, casing)
     sentences = []
     for group in groups:
         raw = " ".join(w.text for w in group)
@@ -132,7 +136,8 @@ def sentence_starts(transcript: Transcript) -> list[int]:
     return starts
 
 
-def _sentence_groups(transcript: Transcript) -> tuple[list[list[_Word]], CasingRestorer]:
+def _sentence_groups(transcript: Transcript, casing: CasingRestorer | None = None
+                     ) -> tuple[list[list[_Word]], CasingRestorer]:
     """The words of each sentence, and the casing learnt from `transcript`.
 
     The one place the breaks are decided, so that `split_sentences` and
@@ -140,7 +145,7 @@ def _sentence_groups(transcript: Transcript) -> tuple[list[list[_Word]], CasingR
     """
     words = list(_words(transcript))
     punctuated = is_punctuated(transcript)
-    casing = CasingRestorer.for_transcript(transcript, source_cased=punctuated)
+    casing = casing or CasingRestorer.for_transcript(transcript, source_cased=punctuated)
     return (_group_words(words, punctuated, casing) if words else []), casing
 
 

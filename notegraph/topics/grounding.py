@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from notegraph.models import Sentence
+from notegraph.models import GroundingReport, Sentence
 from notegraph.slugs import WIKILINK_RE, parse_timestamp, parse_wikilink
 
 # A claim usually condenses a few consecutive sentences; the span it may cite starts at
@@ -98,23 +98,6 @@ class GroundedClaim:
     start: float
     status: str  # "kept" (its own citation holds) or "recited" (moved to a better moment)
     score: float
-
-
-@dataclass(frozen=True)
-class GroundingReport:
-    """How many claims were kept as cited, re-cited, or dropped."""
-
-    kept: int = 0
-    recited: int = 0
-    dropped: int = 0
-
-    def to_dict(self) -> dict[str, int]:
-        """The frontmatter shape: `grounding: {kept, recited, dropped}`."""
-        return {"kept": self.kept, "recited": self.recited, "dropped": self.dropped}
-
-    def __add__(self, other: GroundingReport) -> GroundingReport:
-        return GroundingReport(self.kept + other.kept, self.recited + other.recited,
-                               self.dropped + other.dropped)
 
 
 def plain_text(text: str) -> str:
@@ -326,7 +309,7 @@ def is_real_start(seconds: float, sentences: Sequence[Sentence], start: float,
     are stored rounded so) and lies inside [start, end].
 
     The invariant every timestamp of a note must satisfy, whatever wrote it; checked
-    once, by `generate.ground`, before any note is rendered.
+    once, by `notegraph.topics.pipeline.ground`, before any note is rendered.
     """
     if not start - _FLOAT_NOISE <= seconds <= end + _FLOAT_NOISE:
         return False

@@ -11,55 +11,32 @@ unique across the vault, so no page can be written outside `site/`.
 
 from __future__ import annotations
 
-import functools
 import os
-import pickle
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from notegraph import store
+from notegraph import cache, store
 from notegraph.code_digest import code_digest
 from notegraph.slugs import WIKILINK_RE, parse_timestamp, parse_wikilink, slugify, unique_slug
+from notegraph.vault.frontmatter import split_frontmatter, str_list
 from notegraph.vault.links import LinkableNote, LinkIndex
-
-try:  # libyaml is ~10x faster; fall back to the pure-Python loader when it is absent.
-    from yaml import CSafeLoader as _YamlLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+from notegraph.vault.text import (
+    SUMMARY_CHARS,
+    TIMESTAMP_RE,
+    code_ranges,
+    inline_tags,
+    link_context,
+    merge_tags,
+    summary_text,
+)
 
 # Top-level URL names the site itself uses; a note or folder slug never takes them.
 RESERVED_URLS = frozenset({"assets", "graph", "search", "tags", "all", "previews", "404",
                            "index", "feed", "sitemap", "pagefind"})
 # Bump when the parsed shape changes, so an old parse cache is ignored.
 PARSER_VERSION = "4"
-
-TIMESTAMP_RE = re.compile(
-    r"<a\s+class=\"yt-timestamp\"\s+data-t=\"([^\"<>]*)\"\s*>\s*\[[^\]<>]*\]\s*</a>")
-_OPENER_RE = re.compile(r"---[ \t]*(?:\n|\Z)")
-_FRONTMATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?",
-                             re.DOTALL | re.MULTILINE)
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9<])")
-_TAG_RE = re.compile(r"<[^>]{0,300}>")
-_MD_NOISE_RE = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?")
-_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # links and images: their text
-_SPACED_TIMESTAMP_RE = re.compile(r"[ \t]*" + TIMESTAMP_RE.pattern)
-_FOOTNOTE_REF_RE = re.compile(r"\[\^[^\]\s]+\]")
-_MARK_RE = re.compile(r"==|~~")  # highlight and strikethrough
-# Emphasis marks at word edges only: `snake_case` names keep their underscores.
-_EMPHASIS_RE = re.compile(r"(?<![\w*_`])[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}(?![\w*_`])")
-_CALLOUT_MARK_RE = re.compile(r"\[!\w+\][+-]?")
-# Obsidian inline tags: `#tag`, `#nested/tag`, `#multi-word_tag`; not `#123` (a number),
-# not a URL fragment (`page#x`, `/#x`, `"#x"`), an entity (`&#39;`), `[[#heading]]`, `](#x)`.
-INLINE_TAG_RE = re.compile(r"(?<![\w&#/\[(\]`\"'=])#((?:\d*[^\W\d][\w/-]*))")
-_HEADING_LINE_RE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$).*$", re.M)
-CONTEXT_CHARS = 280
-SUMMARY_CHARS = 300
-
 
 @dataclass(frozen=True)
 class Link:
@@ -133,7 +110,7 @@ class Note:
     def names(self, key: str) -> tuple[str, ...]:
         """Note names a frontmatter list holds (`people`, `concepts`): a list, or a
         comma-separated string; `"[[Maya Okafor]]"` (Obsidian's way) is `Maya Okafor`."""
-        return tuple(n for n in map(_link_name, _str_list(self.frontmatter.get(key))) if n)
+        return tuple(n for n in map(_link_name, str_list(self.frontmatter.get(key))) if n)
 
     def name(self, key: str) -> str | None:
         """The note name a single-valued frontmatter key holds (`channel`), brackets of a
@@ -193,7 +170,7 @@ def load_vault(notes_dir: Path, cache_dir: Path | None = None) -> Vault:
     notes_dir = Path(notes_dir)
     files = list_markdown(notes_dir)
     cache_file = cache_dir / "vault-parse.pickle" if cache_dir else None
-    cached = _read_cache(cache_file)
+    cached = cache.read_pickle(cache_file, _parser_version()) or {}
     fresh: dict[str, tuple[tuple[int, int], Note]] = {}
     notes: list[Note] = []
     for rel, stat_key in files:
@@ -205,7 +182,7 @@ def load_vault(notes_dir: Path, cache_dir: Path | None = None) -> Vault:
         fresh[rel] = (stat_key, note)
         notes.append(note)
     if cache_file is not None and fresh != cached:
-        _write_cache(cache_file, fresh)
+        cache.write_pickle(cache_file, _parser_version(), fresh)
     return build_vault(notes_dir, notes)
 
 
@@ -288,87 +265,11 @@ def parse_note(rel_path: str, data: bytes) -> Note:
     return Note(
         id=note_id, folder=folder, stem=stem, title=str(title).strip(), type=kind,
         frontmatter=frontmatter, body=body, links=tuple(_links(body)),
-        timestamps=tuple(timestamps), aliases=_str_list(frontmatter.get("aliases")),
-        tags=_merge_tags([t.lstrip("#") for t in _str_list(frontmatter.get("tags"))
+        timestamps=tuple(timestamps), aliases=str_list(frontmatter.get("aliases")),
+        tags=merge_tags([t.lstrip("#") for t in str_list(frontmatter.get("tags"))
                           if t.lstrip("#")], inline_tags(body)),
         problems=tuple(problems), digest=store.content_hash(data),
-        summary=_summary(body, SUMMARY_CHARS))
-
-
-def inline_tags(body: str) -> list[str]:
-    """Obsidian `#tags` written in a note body, in order (not in code, headings or URLs)."""
-    if "#" not in body:
-        return []
-    # not in code, headings or HTML tags (`<a href="#fn:1">`)
-    skip = _code_ranges(body) + [(m.start(), m.end()) for m in _HEADING_LINE_RE.finditer(body)]
-    if "<" in body:
-        skip += [(m.start(), m.end()) for m in _TAG_RE.finditer(body)]
-    out = []
-    for m in INLINE_TAG_RE.finditer(body):
-        if skip and any(a <= m.start() < b for a, b in skip):
-            continue
-        tag = m.group(1).rstrip("/-")
-        if tag:
-            out.append(tag)
-    return out
-
-
-def _merge_tags(*groups: list[str]) -> tuple[str, ...]:
-    """Tags in order of first appearance, without repeats (case-insensitive)."""
-    seen: set[str] = set()
-    out = []
-    for tag in (t for g in groups for t in g):
-        if tag.casefold() not in seen:
-            seen.add(tag.casefold())
-            out.append(tag)
-    return tuple(out)
-
-
-def split_frontmatter(text: str, problems: list[str] | None = None
-                      ) -> tuple[dict[str, Any], str]:
-    """(frontmatter, body) of a note's text: the one frontmatter rule of notegraph.
-
-    Frontmatter opens with `---` on the first line and closes with `---` or `...` on a
-    line of its own (the file may end right there). A BOM and CRLF line endings (an
-    editor on Windows) are accepted; the body comes back with LF endings, the blank
-    line after the closing `---` included. Without frontmatter it is `{}` and the body is
-    the whole text; when the block is unclosed, not YAML or not a mapping it is also `{}`
-    and what is wrong is appended to `problems`.
-    """
-    problems = [] if problems is None else problems
-    text = text.lstrip("\ufeff")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    if not _OPENER_RE.match(text):  # `----` or `--- text` is a rule or text, as in Obsidian
-        return {}, text
-    m = _FRONTMATTER_RE.match(text)
-    if not m:
-        problems.append("frontmatter starts with '---' but is never closed; shown as text")
-        return {}, text
-    body = text[m.end():]
-    try:
-        data = yaml.load(m.group(1), Loader=_YamlLoader) if m.group(1).strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        problems.append(f"frontmatter is not valid YAML{where}; it was ignored")
-        return {}, body
-    if not isinstance(data, dict):
-        problems.append("frontmatter is not a mapping of keys to values; it was ignored")
-        return {}, body
-    return {str(k): v for k, v in data.items()}, body
-
-
-def _str_list(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [v for v in re.split(r"\s*,\s*", value) if v]
-    if not isinstance(value, (list, tuple)):
-        value = [value]
-    # unquoted `people: [[Maya Okafor]]` is YAML for a list in a list: read it as meant
-    value = [x for v in value for x in (v if isinstance(v, (list, tuple)) else [v])]
-    return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+        summary=summary_text(body, SUMMARY_CHARS))
 
 
 def _link_name(name: str) -> str:
@@ -380,113 +281,14 @@ def _link_name(name: str) -> str:
 def _links(body: str) -> list[Link]:
     """Every wikilink in `body` (outside code), with its sentence as plain text."""
     out = []
-    code_spans = _code_ranges(body)
+    code_spans = code_ranges(body)
     for m in WIKILINK_RE.finditer(body):
         if code_spans and any(a <= m.start() < b for a, b in code_spans):
             continue
         wl = parse_wikilink(m.group(2))
         out.append(Link(wl.target, wl.heading, wl.label, bool(m.group(1)),
-                        _context(body, m.start(), m.end())))
+                        link_context(body, m.start(), m.end())))
     return out
-
-
-_CODE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`", re.DOTALL | re.MULTILINE)
-
-
-def _code_ranges(body: str) -> list[tuple[int, int]]:
-    if "`" not in body and "~~~" not in body:
-        return []
-    return [(m.start(), m.end()) for m in _CODE_RE.finditer(body)]
-
-
-def _context(body: str, start: int, end: int) -> str:
-    """The sentence of `body` around [start, end), as plain text of bounded length.
-
-    Hard-wrapped markdown puts one sentence on several lines, so the sentence is looked
-    for in the link's whole paragraph (or list item), not just its line.
-    """
-    para_start, para_end = _paragraph_bounds(body, start, end)
-    # Line breaks and their quote markers become spaces of the same length, so the
-    # link's offsets still hold and a sentence can run across lines.
-    para = _LINE_JOIN_RE.sub(lambda m: " " * len(m.group(0)), body[para_start:para_end])
-    s, e = start - para_start, end - para_start
-    sent_start, sent_end = 0, len(para)
-    for m in _SENTENCE_SPLIT_RE.finditer(para):
-        if m.end() <= s:
-            sent_start = m.end()
-        elif m.start() >= e:
-            sent_end = m.start()
-            break
-    return _plain_context(para[sent_start:sent_end])
-
-
-# A line that is a block of its own (heading, fence, table row, rule, callout title):
-# a paragraph never runs across it.
-_OWN_BLOCK_RE = re.compile(r"^\s*(?:#{1,6}(?:\s|$)|```|~~~|\||(?:[-*_]\s*){3,}$|>\s*\[!)")
-# A line that starts a new block (a list item): a paragraph may start there, not cross it.
-_ITEM_START_RE = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s")
-_LINE_JOIN_RE = re.compile(r"\n[ \t]*(?:>[ \t]?)*")
-
-
-def _paragraph_bounds(body: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of the paragraph (or list item) of `body` that holds [start, end)."""
-    line_start = body.rfind("\n", 0, start) + 1
-    line_end = body.find("\n", end)
-    line_end = len(body) if line_end < 0 else line_end
-    line = body[line_start:line_end]
-    if _OWN_BLOCK_RE.match(line):
-        return line_start, line_end
-    first = line_start
-    if not _ITEM_START_RE.match(line):
-        while first > 0:
-            prev_start = body.rfind("\n", 0, first - 1) + 1
-            prev = body[prev_start:first - 1]
-            if not prev.strip() or _OWN_BLOCK_RE.match(prev):
-                break
-            first = prev_start
-            if _ITEM_START_RE.match(prev):
-                break
-    last = line_end
-    while last < len(body):
-        next_end = body.find("\n", last + 1)
-        next_end = len(body) if next_end < 0 else next_end
-        nxt = body[last + 1:next_end]
-        if not nxt.strip() or _OWN_BLOCK_RE.match(nxt) or _ITEM_START_RE.match(nxt):
-            break
-        last = next_end
-    return first, last
-
-
-@functools.lru_cache(maxsize=4096)
-def _plain_context(sentence: str) -> str:
-    # Several links often share a sentence: clean it once.
-    return plain_text(sentence, CONTEXT_CHARS)
-
-
-def plain_text(markdown_text: str, limit: int = 0) -> str:
-    """Markdown → readable plain text: wikilinks become their labels, tags and marks go."""
-    # Each substitution only runs when its trigger is present: this is called per link.
-    text = markdown_text
-    if "[[" in text:
-        text = WIKILINK_RE.sub(lambda m: parse_wikilink(m.group(2)).text, text)
-    if "<" in text:
-        # a timestamp's "[00:12:34]" means nothing away from its player
-        text = _TAG_RE.sub("", _SPACED_TIMESTAMP_RE.sub("", text))
-    text = _MD_NOISE_RE.sub("", text)
-    if "](" in text:
-        text = _MD_LINK_RE.sub(r"\1", text)
-    if "[^" in text:
-        text = _FOOTNOTE_REF_RE.sub("", text)
-    if "==" in text or "~~" in text:
-        text = _MARK_RE.sub("", text)
-    if "*" in text or "_" in text or "`" in text:
-        text = _EMPHASIS_RE.sub("", text)
-    if "[!" in text:
-        text = _CALLOUT_MARK_RE.sub("", text)
-    text = " ".join(text.split())
-    if limit and len(text) > limit:
-        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return text
 
 
 def summary(note: Note, limit: int = SUMMARY_CHARS) -> str:
@@ -494,19 +296,7 @@ def summary(note: Note, limit: int = SUMMARY_CHARS) -> str:
 
     `note.summary` holds it at the default length, computed once when the note is parsed.
     """
-    return note.summary if limit == SUMMARY_CHARS else _summary(note.body, limit)
-
-
-def _summary(body: str, limit: int) -> str:
-    """The first paragraph of prose of a note body as plain text (for previews and lists)."""
-    for block in re.split(r"\n\s*\n", body):
-        stripped = block.strip()
-        if not stripped or stripped.startswith(("#", ">", "|", "```", "~~~", "- [[", "From:")):
-            continue
-        text = plain_text(stripped, limit)
-        if len(text) > 30:
-            return text
-    return ""
+    return note.summary if limit == SUMMARY_CHARS else summary_text(note.body, limit)
 
 
 def _dedupe_backlinks(items: list[Backlink]) -> list[Backlink]:
@@ -536,24 +326,8 @@ def list_markdown(notes_dir: Path) -> list[tuple[str, tuple[int, int]]]:
     return out
 
 
-def _read_cache(path: Path | None) -> dict[str, tuple[tuple[int, int], Note]]:
-    """The parse cache, or {} when absent, stale or corrupt (a cache never breaks a build)."""
-    if path is None or not path.exists():
-        return {}
-    try:
-        with path.open("rb") as fh:
-            version, data = pickle.load(fh)
-        return data if version == _parser_version() else {}
-    except Exception:  # corrupt or from an incompatible version: start again
-        return {}
-
-
 def _parser_version() -> str:
     """What the parse cache is valid for: the version and the parsing code itself."""
-    return PARSER_VERSION + "-" + code_digest("notegraph.vault.read", "notegraph.vault.links",
-                                              "notegraph.slugs")
-
-
-def _write_cache(path: Path, data: dict[str, tuple[tuple[int, int], Note]]) -> None:
-    store.atomic_write_bytes(path, pickle.dumps((_parser_version(), data),
-                                                protocol=pickle.HIGHEST_PROTOCOL))
+    return PARSER_VERSION + "-" + code_digest(
+        "notegraph.vault.read", "notegraph.vault.frontmatter", "notegraph.vault.text",
+        "notegraph.vault.links", "notegraph.slugs")

@@ -1,70 +1,38 @@
-"""Writers turn a `Segment` into a readable `Topic` (title, lead, sections, key points).
+"""Writers by name: the built-ins and any installed plug-in, found the same way.
 
-A writer is anything with `name` and `write_topic(segment, context) -> Topic`; one that
-also has `write_topics(segments, context) -> list[Topic]` gets a whole video at once
-(the LLM writer uses it to run requests concurrently). Writers are looked up by name in a
-small registry of factories — `(config, reporter) -> Writer`, or no arguments for a
-writer that needs no settings; the built-in extractive
-writer registers itself here the same way a plugin (e.g. `writers/llm.py`) does.
-
-Every `KeyPoint.start` a writer returns must be the start of a sentence of the segment:
-the pipeline checks it and refuses a topic that invents a time.
+A writer is registered under a name with a factory — `(config, reporter) -> Writer`, or
+no arguments for a writer that needs no settings. The built-ins (`extractive`, `llm`)
+and third-party packages declare theirs as entry points in the `notegraph.writers`
+group (`[project.entry-points."notegraph.writers"] name = "package.module:factory"`);
+`register_writer` adds one at run time. `writer = "name"` in notegraph.toml picks one.
+The writer protocol itself lives in `notegraph.writers.base`.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from notegraph.config import Config
 from notegraph.errors import ConfigError
-from notegraph.models import Segment, Sentence, Topic
 from notegraph.report import Reporter, SilentReporter
-from notegraph.topics.concepts import PhraseCounts
+from notegraph.writers.base import Writer
+
+if TYPE_CHECKING:
+    from notegraph.config import Config
 
 DEFAULT_WRITER = "extractive"
-
-
-@dataclass(frozen=True)
-class WriterContext:
-    """What a writer may know beyond the segment itself.
-
-    - `vectors(sentences)`: L2-normalised embeddings of those sentences (cached);
-    - `people`: names known for this video (metadata, speaker labels, the text);
-    - `speakers`: who talks in this video (guest/host from metadata, speaker labels);
-    - `vault_people`: names known from other videos (matched by full name only);
-    - `segment_phrases`: phrase counts of every segment of the video, so a keyphrase
-      that all segments share can be told from one that marks this segment.
-    """
-
-    video_id: str
-    title: str
-    channel: str
-    vectors: Callable[[Sequence[Sentence]], np.ndarray]
-    people: tuple[str, ...] = ()
-    speakers: tuple[str, ...] = ()
-    vault_people: tuple[str, ...] = ()
-    is_generated: bool = False
-    segment_phrases: tuple[PhraseCounts, ...] = field(default=(), compare=False)
-
-
-class Writer(Protocol):
-    """Turns one segment into a topic. Must not invent sentences or times."""
-
-    name: str
-
-    def write_topic(self, segment: Segment, context: WriterContext) -> Topic:
-        """Title, lead, 1–4 sections of grounded key points, concepts and people."""
-        ...
-
+ENTRY_POINT_GROUP = "notegraph.writers"
+# The built-ins, as their entry points name them: found even when notegraph runs from a
+# checkout that was never installed (no entry-point metadata).
+BUILTIN_WRITERS = {"extractive": "notegraph.writers.extractive:ExtractiveWriter",
+                   "llm": "notegraph.writers.llm:make_writer"}
 
 # (config, reporter) -> Writer, or () -> Writer
 WriterFactory = Callable[..., Writer]
-_REGISTRY: dict[str, WriterFactory] = {}
+_REGISTRY: dict[str, WriterFactory | str] = {}
 
 
 def register_writer(name: str, factory: WriterFactory) -> None:
@@ -72,39 +40,55 @@ def register_writer(name: str, factory: WriterFactory) -> None:
     _REGISTRY[name] = factory
 
 
+def _discover() -> dict[str, WriterFactory | str]:
+    """Built-ins, then entry points (installed plug-ins), then run-time registrations."""
+    found: dict[str, WriterFactory | str] = dict(BUILTIN_WRITERS)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(ep.name, ep.value)
+    found.update(_REGISTRY)
+    return found
+
+
 def available_writers() -> list[str]:
-    """Names of the registered writers."""
-    _register_builtins()
-    return sorted(_REGISTRY)
+    """Names of every writer that `writer = "..."` may name."""
+    return sorted(_discover())
+
+
+def _load(name: str, ref: WriterFactory | str) -> WriterFactory:
+    if not isinstance(ref, str):
+        return ref
+    module, _, attr = ref.partition(":")
+    try:
+        factory: Any = importlib.import_module(module)
+        for part in attr.split("."):
+            factory = getattr(factory, part)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"note writer {name!r} ({ref}) cannot be loaded ({exc}); "
+                          "reinstall the package that provides it") from exc
+    return factory
 
 
 def get_writer(name: str = DEFAULT_WRITER, config: Config | None = None,
                reporter: Reporter | None = None) -> Writer:
     """A writer by name, made for `config`; an unknown name is a ConfigError listing the
     known ones."""
-    _register_builtins()
-    try:
-        factory = _REGISTRY[name or DEFAULT_WRITER]
-    except KeyError:
-        raise ConfigError(
-            f"unknown note writer {name!r}; available: {', '.join(available_writers())}"
-        ) from None
-    args = (config or Config(), reporter or SilentReporter())
+    known = _discover()
+    name = name or DEFAULT_WRITER
+    if name not in known:
+        raise ConfigError(f"unknown note writer {name!r}; available: {', '.join(sorted(known))}")
+    factory = _load(name, known[name])
+    args = (config, reporter or SilentReporter())
     try:
         inspect.signature(factory).bind(*args)
     except TypeError:  # a factory that takes no settings
-        return factory()
+        writer = factory()
     except ValueError:  # no signature to inspect (some builtins): assume the full one
-        pass
-    return factory(*args)
-
-
-def _register_builtins() -> None:
-    if DEFAULT_WRITER not in _REGISTRY:
-        from notegraph.writers.extractive import ExtractiveWriter
-
-        register_writer(DEFAULT_WRITER, ExtractiveWriter)
-    if "llm" not in _REGISTRY:
-        # llm.py ships with the package and registers itself on import; an ImportError
-        # there is a real fault to show, not an "unknown note writer 'llm'".
-        from notegraph.writers import llm  # noqa: F401
+        writer = factory(*args)
+    else:
+        if config is None:
+            raise ConfigError(f"note writer {name!r} needs the project's settings")
+        writer = factory(*args)
+    if not isinstance(writer, Writer):
+        raise ConfigError(f"note writer {name!r} does not implement the writer protocol "
+                          "(name, write_topic, write_topics); see notegraph.writers.base")
+    return writer

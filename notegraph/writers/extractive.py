@@ -36,7 +36,7 @@ from notegraph.topics.concepts import (
     singular,
 )
 from notegraph.topics.people import is_first_name, looks_like_name, mentions, speaker_name
-from notegraph.writers import WriterContext
+from notegraph.writers.base import BaseWriter, WriterContext
 
 _LEADING_FILLER_RE = re.compile(
     r"^(?:(?:and|so|but|well|like|okay|ok|yeah|yes|oh|um|uh|right|now|look|i mean|you know)"
@@ -354,7 +354,7 @@ def _channel_phrases(channel: str) -> list[str]:
     return out
 
 
-class ExtractiveWriter:
+class ExtractiveWriter(BaseWriter):
     """Grounded notes without a language model (see the module doc)."""
 
     name = "extractive"

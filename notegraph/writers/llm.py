@@ -6,7 +6,7 @@ window. For each topic the model gets the video title, the topic's sentences eac
 prefixed with its `[HH:MM:SS]`, and the people and concepts already known, and replies
 with one JSON object (`parse_reply` validates it). Every sentence of the reply then goes
 through `notegraph.topics.grounding`: kept when a cited moment supports it, re-cited when another
-moment of the topic clearly does, dropped otherwise; the counts land in `Topic.meta`
+moment of the topic clearly does, dropped otherwise; the counts land in `Topic.grounding`
 (`grounding: {kept, recited, dropped}`), which the note's frontmatter records.
 
 Any failure for a topic — server down, bad key, rate limit, timeout, a reply that is not
@@ -42,7 +42,7 @@ from notegraph.topics.grounding import (
     contains_words,
     plain_text,
 )
-from notegraph.writers import Writer, WriterContext, register_writer
+from notegraph.writers.base import Writer, WriterContext
 from notegraph.writers.chat import ChatClient, MalformedReply
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
@@ -226,8 +226,8 @@ def _accept_names(proposed: Iterable[str], known: Sequence[str], words: list[str
 
 
 def ground_draft(draft: Draft, topic: Topic, checker: GroundingChecker,
-                 known_people: Sequence[str], known_concepts: Sequence[str],
-                 meta: dict[str, Any]) -> tuple[Topic | None, GroundingReport]:
+                 known_people: Sequence[str], known_concepts: Sequence[str]
+                 ) -> tuple[Topic | None, GroundingReport]:
     """The topic rewritten from `draft`, keeping only grounded sentences; None when no
     section sentence survives (the caller keeps the extractive topic)."""
     words = _words(" ".join(s.text for s in topic.segment.sentences))
@@ -263,9 +263,9 @@ def ground_draft(draft: Draft, topic: Topic, checker: GroundingChecker,
         proposed = clean_text(plain_text(draft.title))
         if proposed and len(proposed.split()) <= MAX_TITLE_WORDS:
             title = proposed
-    meta = {**topic.meta, **meta, "writer": "llm", "grounding": report.to_dict()}
     return Topic(segment=topic.segment, title=title, lead=lead, sections=tuple(sections),
-                 concepts=tuple(concepts), people=tuple(people), meta=meta), report
+                 concepts=tuple(concepts), people=tuple(people), writer="llm",
+                 grounding=report), report
 
 
 def topic_sentences(topic: Topic) -> list[Sentence]:
@@ -367,8 +367,7 @@ class LLMWriter:
                 continue
             checker = GroundingChecker(topic_sentences(topic), embedder, self.thresholds,
                                        context=vocab_context)
-            written, report = ground_draft(draft, topic, checker, people, concepts,
-                                           {"model": self.config.llm.model})
+            written, report = ground_draft(draft, topic, checker, people, concepts)
             self.totals = self.totals + report
             if written is None:
                 self.reporter.warn(f"{label}: no sentence of the model's note passed the "
@@ -384,12 +383,10 @@ class LLMWriter:
     def _fallback(self, topic: Topic, reason: str) -> Topic:
         self.fallbacks += 1
         # provisional: the pipeline retries this transcript on its next run
-        return dataclasses.replace(topic, meta={**topic.meta, "writer": "extractive",
-                                                "llm_fallback": reason, "provisional": True})
+        return dataclasses.replace(topic, writer="extractive", fallback=reason,
+                                   provisional=True)
 
 
-def _factory(config: Config, reporter: Reporter) -> Writer:
+def make_writer(config: Config, reporter: Reporter) -> Writer:
+    """The `llm` entry point of `notegraph.writers`."""
     return LLMWriter(config, reporter)
-
-
-register_writer("llm", _factory)

@@ -30,17 +30,12 @@ from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
 from notegraph.graph import layout
-from notegraph.graph.build import (
-    CONTENT_KINDS,
-    Related,
-    graph_from_vault,
-    nearest_lists,
-    related_all,
-    related_keys,
-)
+from notegraph.graph.build import graph_from_vault
 from notegraph.graph.nearest import Nearest, pack_strings, unpack_strings
+from notegraph.graph.related import CONTENT_KINDS, Related, nearest_lists, related_all, related_keys
 from notegraph.site.pages import NoteRef, Page, SiteIndex
-from notegraph.vault.read import Vault, plain_text
+from notegraph.vault.read import Vault
+from notegraph.vault.text import plain_text
 
 RELATED_VERSION = "2"
 EMBED_CHARS = 500  # title + opening ≈ 120 tokens: enough to relate notes, 2-3x cheaper
@@ -206,7 +201,7 @@ def _embed_texts(notes: list[tuple[str, str]], cache_file: Path) -> list[str]:
     Cached by a hash of exactly what it is made from: cleaning 10,000 openings of
     markdown costs a second, and a build after adding one note needs only one.
     """
-    version = store.content_hash(str(EMBED_CHARS), code_digest("notegraph.vault.read"),
+    version = store.content_hash(str(EMBED_CHARS), code_digest("notegraph.vault.text"),
                                  code_digest("notegraph.site.plugins.graph"))
     data = _read_cache(cache_file, version) or {}
     cached = data.get("texts") if isinstance(data.get("texts"), dict) else {}
@@ -239,7 +234,8 @@ def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: in
     the few notes it is nearest to, and gives what a fresh build gives.
     """
     version = store.content_hash(RELATED_VERSION,
-                                 code_digest("notegraph.graph.build", "notegraph.graph.nearest",
+                                 code_digest("notegraph.graph.build", "notegraph.graph.related",
+                                             "notegraph.graph.nearest",
                                              "notegraph.site.plugins.graph"))
     related_path = cache_dir / "related.npz"
     nearest_path = cache_dir / "nearest.npz"

@@ -1,0 +1,173 @@
+"""One transcript → its topics: sentences → segments → a writer's topics, grounded, plus
+one unit vector per topic (for related notes).
+
+Pure but for the embedder (which caches on disk): the notes run (`notegraph.notes.run`)
+calls `process_transcript` per new or changed transcript, on whichever executor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from notegraph.embed.embedder import Embedder
+from notegraph.models import Section, Segment, Sentence, Topic, Transcript, VideoTopics
+from notegraph.report import Reporter, SilentReporter
+from notegraph.slugs import format_timestamp
+from notegraph.text.casing import CasingRestorer, recase_segments
+from notegraph.text.sentences import is_punctuated, split_sentences
+from notegraph.topics.concepts import PhraseCounts
+from notegraph.topics.grounding import is_real_start
+from notegraph.topics.people import (
+    looks_like_name,
+    names_in_text,
+    people_from_metadata,
+    speaker_name,
+    speakers_from_metadata,
+)
+from notegraph.topics.segment import segment_transcript
+from notegraph.writers.base import Writer, WriterContext
+
+
+class RunEmbedder:
+    """The embedder of one transcript's processing: each distinct text embedded once,
+    the vectors kept by text (the segmenter's windows are reused as topic vectors) and
+    the time spent in the model measured (for the benchmark)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.seen: dict[str, np.ndarray] = {}
+        self.seconds = 0.0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of `texts`; texts seen before in this run cost nothing."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self.seen))
+        if missing:
+            t0 = time.perf_counter()
+            try:
+                self.seen.update(zip(missing, self.inner.embed(missing), strict=True))
+            finally:
+                self.seconds += time.perf_counter() - t0
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self.seen[t] for t in texts])
+
+
+def known_people(transcript: Transcript, sentences: Sequence[Sentence]
+                 ) -> tuple[list[str], list[str]]:
+    """(speakers, people) of a transcript: who talks, and everyone it names."""
+    speakers = speakers_from_metadata(transcript.title, transcript.channel)
+    speakers += [name for c in transcript.cues if (name := speaker_name(c.speaker))]
+    speakers = list(dict.fromkeys(speakers))
+    listed = people_from_metadata(transcript.title, transcript.channel)
+    # a chapter called "Ilya Sutskever" is about that person
+    named = [c.title.strip() for c in transcript.chapters if looks_like_name(c.title.strip())]
+    known = [*speakers, *listed, *named]
+    # captions made by speech recognition misspell names: ask for more evidence there
+    min_count = 3 if transcript.is_generated else 2
+    people = list(dict.fromkeys(
+        [*known, *names_in_text([s.text for s in sentences], known, min_count,
+                                surname_counts=not transcript.is_generated)]))
+    return speakers, people
+
+
+def process_transcript(transcript: Transcript, writer: Writer, embedder: RunEmbedder,
+                       vault_people: Sequence[str] = (),
+                       reporter: Reporter | None = None) -> VideoTopics:
+    """Sentences → segments → grounded topics and their vectors, for one transcript.
+
+    `embedder` is this transcript's own `RunEmbedder`: what the segmenter embedded (its
+    windows) is reused for the topic vectors, so no text is embedded twice.
+    """
+    # the casing of the source is learnt once; people found later only add names
+    casing = CasingRestorer.for_transcript(transcript, source_cased=is_punctuated(transcript))
+    sentences = split_sentences(transcript, casing)
+    segments = segment_transcript(transcript, sentences, embedder)
+    windows = dict(embedder.seen)
+    speakers, people = known_people(transcript, sentences)
+    # the sentences were cased knowing only the video's speakers; the people found in
+    # the text and across the vault are known only now: the same casing, more names
+    segments = recase_segments(segments, casing.with_names([*people, *vault_people]))
+    return write_topics(transcript, segments, writer, embedder, speakers, people,
+                        vault_people, reporter, windows)
+
+
+def write_topics(transcript: Transcript, segments: Sequence[Segment], writer: Writer,
+                 embedder: Embedder, speakers: Sequence[str], people: Sequence[str],
+                 vault_people: Sequence[str] = (), reporter: Reporter | None = None,
+                 windows: dict[str, np.ndarray] | None = None) -> VideoTopics:
+    """Topics (and their vectors) of one segmented transcript, with grounding checks.
+
+    `windows`: texts the segmenter embedded, by text (reused as topic vectors).
+    """
+    reporter = reporter or SilentReporter()
+    context = WriterContext(
+        video_id=transcript.video_id, title=transcript.title, channel=transcript.channel,
+        embedder=embedder, people=tuple(people), speakers=tuple(speakers),
+        vault_people=tuple(p for p in vault_people if p not in people),
+        is_generated=transcript.is_generated,
+        segment_phrases=tuple(PhraseCounts.of(s.text for s in seg.sentences)
+                              for seg in segments))
+    topics: list[Topic] = []
+    titles: dict[str, int] = {}
+    for raw in writer.write_topics(segments, context):
+        topic = ground(raw, reporter)
+        n = titles.get(topic.title.lower(), 0) + 1
+        titles[topic.title.lower()] = n
+        if n > 1:  # two topics of one video never share a title
+            topic = dataclasses.replace(topic, title=f"{topic.title} (part {n})")
+        topics.append(topic)
+    vectors = topic_vectors(topics, embedder, windows or {})
+    return VideoTopics(video_id=transcript.video_id, title=transcript.title,
+                       channel=transcript.channel, duration=transcript.duration,
+                       source=transcript.source, topics=tuple(topics), vectors=tuple(vectors),
+                       speakers=tuple(speakers))
+
+
+def topic_vectors(topics: Sequence[Topic], embedder: Embedder,
+                  windows: dict[str, np.ndarray]) -> list[tuple[float, ...]]:
+    """One unit vector per topic: the mean of the segmenter's windows inside it when
+    there are some (free), else of its key points (one model call for the video)."""
+    vectors: list[np.ndarray | None] = []
+    # case-blind: the notes' display casing may differ from the segmenter's text
+    lowered = {k.lower(): v for k, v in windows.items()}
+    for t in topics:
+        text = " ".join(s.text for s in t.segment.sentences).lower()
+        inside = [v for k, v in lowered.items() if k and k in text]
+        vectors.append(np.mean(inside, axis=0) if inside else None)
+    need = [i for i, v in enumerate(vectors) if v is None]
+    texts = [[p.text for sec in topics[i].sections for p in sec.points]
+             or [s.text for s in topics[i].segment.sentences[:5]] or [topics[i].title]
+             for i in need]
+    flat = [x for group in texts for x in group]
+    if flat:
+        matrix, row = embedder.embed(flat), 0
+        for i, group in zip(need, texts, strict=True):
+            vectors[i] = matrix[row:row + len(group)].mean(axis=0)
+            row += len(group)
+    out = []
+    for v in vectors:
+        assert v is not None
+        norm = float(np.linalg.norm(v)) or 1.0
+        out.append(tuple(float(x) for x in v / norm))
+    return out
+
+
+def ground(topic: Topic, reporter: Reporter) -> Topic:
+    """Drop key points whose time is not the start of a sentence of the topic's segment."""
+    seg = topic.segment
+    sections = []
+    for section in topic.sections:
+        points = tuple(p for p in section.points
+                       if is_real_start(p.start, seg.sentences, seg.start, seg.end))
+        if len(points) < len(section.points):
+            reporter.warn(f"{seg.video_id}: dropped {len(section.points) - len(points)} key "
+                          f"point(s) at {format_timestamp(seg.start)} with a time the "
+                          "transcript does not have")
+        if points:
+            sections.append(Section(section.heading, points))
+    return dataclasses.replace(topic, sections=tuple(sections))
