@@ -39,13 +39,16 @@ class RateLimiter:
         self._next = float("-inf")
         self._lock = threading.Lock()
 
+    def reserve_at(self) -> float:
+        """The start time (on `clock`) of the next free slot; the slot is taken."""
+        with self._lock:
+            start = max(self.clock(), self._next)
+            self._next = start + self.interval
+            return start
+
     def reserve(self) -> float:
         """Seconds to wait before starting (0 when a slot is free now); the slot is taken."""
-        with self._lock:
-            now = self.clock()
-            start = max(now, self._next)
-            self._next = start + self.interval
-            return start - now
+        return max(0.0, self.reserve_at() - self.clock())
 
     def wait(self) -> None:
         """Sleep until this caller's slot."""
@@ -102,13 +105,15 @@ def fetch_many(settings: ExecutorConfig, video_ids: Sequence[str], languages: Se
 
 
 class _LimiterActor:
-    """A `RateLimiter` as a Ray actor: one for all the fetch tasks of a run."""
+    """A `RateLimiter` as a Ray actor: one for all the fetch tasks of a run. It hands out
+    wall-clock start times, not delays, so the time a reply takes to reach a task does
+    not shorten the spacing (nodes' clocks agree to milliseconds under NTP)."""
 
     def __init__(self, interval: float) -> None:
-        self.limiter = RateLimiter(interval)
+        self.limiter = RateLimiter(interval, clock=time.time)
 
-    def reserve(self) -> float:
-        return self.limiter.reserve()
+    def reserve_at(self) -> float:
+        return self.limiter.reserve_at()
 
 
 def _fetch_on_ray(settings: ExecutorConfig, video_ids: Sequence[str],
@@ -123,7 +128,8 @@ def _fetch_on_ray(settings: ExecutorConfig, video_ids: Sequence[str],
 
         def task(vid: str) -> tuple[str, Transcript | str, list[tuple[str, str]]]:
             def limiter_wait() -> None:
-                time.sleep(ray.get(limiter.reserve.remote()))
+                start = ray.get(limiter.reserve_at.remote())
+                time.sleep(max(0.0, start - time.time()))
 
             return _one(fetch or youtube_fetch(), limiter_wait, vid, languages)
 
