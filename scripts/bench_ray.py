@@ -113,8 +113,10 @@ def _jitter(vec: tuple[float, ...], rng: random.Random) -> tuple[float, ...]:
     return tuple(x / norm for x in moved)
 
 
-def cross_video_pass(config: Config, scales: list[int], tmp: Path) -> list[tuple[int, float]]:
-    """(episodes, seconds) of the driver's pass over synthetic vaults of growing size."""
+def cross_video_pass(config: Config, scales: list[int], tmp: Path
+                     ) -> list[tuple[int, float, float]]:
+    """(episodes, seconds, driver peak RSS MB) of the driver's pass over synthetic vaults
+    of growing size."""
     ids = [p.stem for p in store.list_transcripts(config.transcripts_path)]
     base = [hit[1] for vid in ids if (hit := load_cached_video(config, vid))]
     rng = random.Random(15)
@@ -125,9 +127,9 @@ def cross_video_pass(config: Config, scales: list[int], tmp: Path) -> list[tuple
         t0 = time.perf_counter()
         generate._write_vault(project, {v.video_id: v for v in videos},
                               {v.video_id for v in videos}, False, SilentReporter())
-        points.append((len(videos), time.perf_counter() - t0))
+        points.append((len(videos), time.perf_counter() - t0, _rss_mb()))
         print(f"  {len(videos):6d} episodes: {points[-1][1]:7.1f} s  "
-              f"(driver peak RSS so far {_rss_mb():.0f} MB)", flush=True)
+              f"(driver peak RSS so far {points[-1][2]:.0f} MB)", flush=True)
     return points
 
 
@@ -135,9 +137,9 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def extrapolate(points: list[tuple[int, float]], n: int) -> tuple[float, float]:
+def extrapolate(points: list[tuple[int, float, float]], n: int) -> tuple[float, float]:
     """(seconds at n, exponent) from a power law through the two largest sizes."""
-    (n1, t1), (n2, t2) = points[-2], points[-1]
+    (n1, t1, _), (n2, t2, _) = points[-2], points[-1]
     k = math.log(t2 / t1) / math.log(n2 / n1) if t1 > 0 and t2 > 0 and n2 > n1 else 1.0
     return t2 * (n / n2) ** k, k
 
@@ -177,10 +179,13 @@ def main() -> int:
                       flush=True)
         print("driver's cross-video pass (render + write the whole vault), synthetic copies:")
         points = cross_video_pass(local["config"], args.scale, tmp)
+        (n1, _, m1), (n2, _, m2) = points[-2], points[-1]
+        per_episode = (m2 - m1) / (n2 - n1)  # the driver holds every episode's topics
         for target in (10_000, 100_000):
             seconds, k = extrapolate(points, target)
             print(f"  {target:6d} episodes: ~{seconds / 60:7.1f} min (extrapolated, growth "
-                  f"~n^{k:.2f})")
+                  f"~n^{k:.2f}), driver memory ~{(m2 + per_episode * (target - n2)) / 1024:.1f}"
+                  f" GB ({per_episode:.2f} MB per episode)")
     return 0
 
 
