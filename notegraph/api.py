@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from notegraph import store
 from notegraph.config import Config
@@ -59,51 +59,73 @@ def add(config: Config, inputs: list[str], *, languages: list[str] | None = None
     """Fetch YouTube transcripts for video IDs or URLs, or the episodes of podcast feeds.
 
     A feed URL adds its episodes (the newest `latest`, published on or after `since`):
-    each gets its own `IngestResult`. One failing input or episode does not stop the
-    others. Re-adding a stored video or episode is a no-op (and costs no request for
-    it) unless `force`.
+    each gets its own `IngestResult`. Videos are fetched in parallel, rate-limited, on
+    the configured executor. One failing input or episode does not stop the others.
+    Re-adding a stored video or episode is a no-op (and costs no request for it) unless
+    `force`.
     """
-    from notegraph.sources import feeds, youtube
+    from notegraph.sources import feeds
 
     reporter = reporter or SilentReporter()
-    langs = list(languages or config.languages)
-    results = []
     seen: set[str] = set()
-    session = youtube.new_session()  # one connection pool for all videos
+    results: list[IngestResult] = []
     with project_lock(config.cache_path, reporter):
-        for raw in reporter.progress(inputs, "Fetching transcripts", total=len(inputs)):
+        for raw in inputs:
             if feeds.is_feed_url(raw):
                 results += _add_feed(config, raw, latest=latest, since=since, force=force,
                                      seen=seen, reporter=reporter)
-                continue
-            results.append(_add_one(config, raw, langs, force, seen, session, reporter))
+        videos = [raw for raw in inputs if not feeds.is_feed_url(raw)]
+        if videos:
+            results += _add_videos(config, videos, list(languages or config.languages),
+                                   force, seen, reporter)
     return results
 
 
-def _add_one(config: Config, raw: str, langs: list[str], force: bool, seen: set[str],
-             session: Any, reporter: Reporter) -> IngestResult:
-    """Fetch and store one video of `add` (see there)."""
+def _add_videos(config: Config, inputs: list[str], langs: list[str], force: bool,
+                seen: set[str], reporter: Reporter) -> list[IngestResult]:
+    """Decide what needs a request (in order), then fetch those in parallel on the
+    configured executor; each is stored as it arrives."""
+    from notegraph.executors.fetch import fetch_many
     from notegraph.sources import youtube
 
-    try:
-        video_id = youtube.parse_video_id(raw)
-        path = store.transcript_path(config.transcripts_path, video_id)
+    planned: list[tuple[str, str, IngestResult | None]] = []
+    for raw in inputs:
+        try:
+            video_id = youtube.parse_video_id(raw)
+            path = store.transcript_path(config.transcripts_path, video_id)
+        except NotegraphError as exc:
+            planned.append((raw, "", IngestResult(raw, None, "failed", str(exc))))
+            continue
         if video_id in seen:
-            result = IngestResult(raw, video_id, "unchanged",
-                                  f"{video_id}: listed more than once; fetched once", path)
+            planned.append((raw, video_id, IngestResult(
+                raw, video_id, "unchanged", f"{video_id}: listed more than once; fetched once",
+                path)))
         elif path.exists() and not force:
-            result = IngestResult(raw, video_id, "unchanged",
-                                  f"{video_id}: already stored (use --force to re-fetch)",
-                                  path)
+            planned.append((raw, video_id, IngestResult(
+                raw, video_id, "unchanged",
+                f"{video_id}: already stored (use --force to re-fetch)", path)))
         else:
-            transcript = youtube.fetch_transcript(video_id, langs, session=session,
-                                                  reporter=reporter)
-            result = _store_transcript(config, transcript, raw, force=True)
+            planned.append((raw, video_id, None))
         seen.add(video_id)
-    except NotegraphError as exc:
-        result = IngestResult(raw, None, "failed", str(exc))
-    _report(reporter, result)
-    return result
+    wanted = {vid: raw for raw, vid, result in planned if result is None}
+    arrived: dict[str, IngestResult] = {}
+    fetched = fetch_many(config.executor, list(wanted), langs, reporter)
+    for vid, outcome in reporter.progress(fetched, "Fetching transcripts", total=len(wanted)):
+        try:
+            if isinstance(outcome, str):
+                raise NotegraphError(outcome)
+            arrived[vid] = _store_transcript(config, outcome, wanted[vid], force=True)
+        except NotegraphError as exc:
+            arrived[vid] = IngestResult(wanted[vid], None, "failed", str(exc))
+        _report(reporter, arrived[vid])
+    results = []
+    for _raw, vid, result in planned:
+        if result is None:
+            result = arrived[vid]
+        else:
+            _report(reporter, result)
+        results.append(result)
+    return results
 
 
 def _add_feed(config: Config, url: str, *, latest: int | None, since: date | None,

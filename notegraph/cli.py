@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from notegraph import __version__, api
-from notegraph.config import Config, load_config
+from notegraph.config import EXECUTORS, Config, ExecutorConfig, load_config
 from notegraph.errors import NotegraphError, describe_environment_fault
 from notegraph.report import NORMAL, QUIET, VERBOSE, Reporter
 
@@ -63,6 +63,21 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def executor_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--executor, --address and --workers (over the `[executor]` table)."""
+    func = click.option("--workers", type=click.IntRange(0, 4096),
+                        help="Ray workers (default: [executor] workers, 0 = one per CPU)."
+                        )(func)
+    func = click.option("--address",
+                        help="The Ray cluster: auto, HOST:PORT or ray://HOST:10001 "
+                             "(default: [executor] address, else a local Ray instance)."
+                        )(func)
+    return click.option("--executor", type=click.Choice(EXECUTORS),
+                        help="Where the work runs: local (default, this process) or ray "
+                             "(a Ray cluster; pip install 'notegraph[ray]')."
+                        )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="notegraph")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -94,15 +109,19 @@ def _exit_for(results: list[api.IngestResult], reporter: Reporter) -> None:
               help="Feeds: only episodes published on or after this date (YYYY-MM-DD).")
 @click.option("--force", is_flag=True, help="Fetch again even if the video is stored.")
 @click.option("--no-notes", is_flag=True, help="Only store the transcripts; write no notes.")
+@executor_options
 @pass_ctx
 @handle_errors
 def add_cmd(obj: Context, videos: tuple[str, ...], languages: tuple[str, ...],
-            latest: int | None, since: Any, force: bool, no_notes: bool) -> None:
+            latest: int | None, since: Any, force: bool, no_notes: bool,
+            executor: str | None, address: str | None, workers: int | None) -> None:
     """Fetch YouTube transcripts, or a podcast feed's episodes, into content/transcripts/.
 
     A feed (RSS or Atom URL) adds its episodes that are not stored yet, with their
     Podcasting 2.0 transcripts; an episode without one is transcribed locally (Whisper).
+    Many videos are fetched at once (rate-limited), on the executor of the notes.
     """
+    obj._config = with_executor(obj.config, executor, address, workers)
     langs = [x.strip() for value in languages for x in value.split(",") if x.strip()]
     results = api.add(obj.config, list(videos), languages=langs or None, force=force,
                       latest=latest, since=since.date() if since else None,
@@ -212,20 +231,36 @@ def _writer(name: str | None) -> str | None:
               help="Who writes the notes: extractive (default, offline), llm (an "
                    "OpenAI-compatible server set up in the [llm] table of notegraph.toml) "
                    "or an installed plug-in writer.")
+@executor_options
 @pass_ctx
 @handle_errors
 def notes_cmd(obj: Context, video_ids: tuple[str, ...], force: bool,
-              writer: str | None) -> None:
+              writer: str | None, executor: str | None, address: str | None,
+              workers: int | None) -> None:
     """Write topic notes into content/notes/ for stored transcripts.
 
     Without VIDEO_IDs: every transcript that is new or changed since its notes were
     written. Notes you edited by hand are kept (and reported) unless --force.
     """
     config = dataclasses.replace(obj.config, writer=writer) if writer else obj.config
+    config = with_executor(config, executor, address, workers)
     outcome = api.generate_notes(config, list(video_ids) or None, force=force,
                                  reporter=obj.reporter)
     if not outcome.ok:
         sys.exit(1)
+
+
+def with_executor(config: Config, kind: str | None, address: str | None,
+                  workers: int | None) -> Config:
+    """`config` with the command line's executor flags over its `[executor]` table
+    (an --address alone means the ray executor)."""
+    old = config.executor
+    if kind is None and address is None and workers is None:
+        return config
+    settings = ExecutorConfig(kind=kind or ("ray" if address else old.kind),
+                              address=old.address if address is None else address.strip(),
+                              workers=old.workers if workers is None else workers)
+    return dataclasses.replace(config, executor=settings)
 
 
 @cli.group("eval")

@@ -18,6 +18,7 @@ CONFIG_NAME = "notegraph.toml"
 # How the LLM writer reaches its model: an OpenAI-compatible server, or a GGUF file run
 # in-process by llama-cpp-python (the optional extra `notegraph[llm-local]`).
 LLM_BACKENDS = ("http", "llama-cpp")
+EXECUTORS = ("local", "ray")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,20 @@ class TranscribeConfig:
 
 
 @dataclass(frozen=True)
+class ExecutorConfig:
+    """The `[executor]` table: where the per-transcript work of `notegraph notes` runs.
+
+    `kind`: "local" (this process) or "ray" (a Ray cluster, `pip install 'notegraph[ray]'`).
+    `address`: the cluster ("auto", "HOST:PORT", "ray://HOST:10001"; empty = start a local
+    Ray instance). `workers`: Ray workers (0 = one per CPU of the cluster).
+    """
+
+    kind: str = "local"
+    address: str = ""
+    workers: int = 0
+
+
+@dataclass(frozen=True)
 class Config:
     """Project settings. Paths are relative to `root` unless absolute."""
 
@@ -81,6 +96,8 @@ class Config:
     # Processes rendering site pages; 0 = one per available core. Not in repr(): it
     # changes how fast a site is built, never what is built (repr keys build caches).
     jobs: int = field(default=0, repr=False)
+    # Where notes are computed: like `jobs`, never changes what is written.
+    executor: ExecutorConfig = field(default_factory=ExecutorConfig, repr=False)
 
     @property
     def content_path(self) -> Path:
@@ -168,6 +185,8 @@ def _validate(values: dict[str, Any], path: Path, root: Path) -> Config:
             kwargs[key] = _validate_llm(value, path)
         elif key == "transcribe":
             kwargs[key] = _validate_transcribe(value, path)
+        elif key == "executor":
+            kwargs[key] = _validate_executor(value, path)
         elif key == "jobs":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 64:
                 raise ConfigError(f"{path}: 'jobs' must be an integer from 0 (one per core) "
@@ -267,3 +286,27 @@ def _validate_transcribe(table: Any, path: Path) -> TranscribeConfig:
         raise ConfigError(f"{path}: 'transcribe.compute_type' must not be empty "
                           "(e.g. \"int8\")")
     return TranscribeConfig(**table)
+
+def _validate_executor(table: Any, path: Path) -> ExecutorConfig:
+    """Check the `[executor]` table; the message names `executor.<key>`."""
+    if isinstance(table, ExecutorConfig):
+        return table
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'executor' must be a table ([executor]), got {table!r}")
+    known = [f.name for f in dataclasses.fields(ExecutorConfig)]
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key 'executor.{key}'; known keys in "
+                              f"[executor]: {', '.join(sorted(known))}")
+    kind, address = table.get("kind", "local"), table.get("address", "")
+    workers = table.get("workers", 0)
+    if kind not in EXECUTORS:
+        raise ConfigError(f"{path}: 'executor.kind' must be one of {', '.join(EXECUTORS)}, "
+                          f"got {kind!r}")
+    if not isinstance(address, str):
+        raise ConfigError(f"{path}: 'executor.address' must be a string such as \"auto\" or "
+                          f"\"ray://host:10001\", got {address!r}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 0 <= workers <= 4096:
+        raise ConfigError(f"{path}: 'executor.workers' must be an integer from 0 (one per "
+                          f"CPU) to 4096, got {workers!r}")
+    return ExecutorConfig(kind=kind, address=address.strip(), workers=workers)

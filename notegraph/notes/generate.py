@@ -22,7 +22,8 @@ from typing import Any
 from notegraph import cache, store
 from notegraph.config import Config
 from notegraph.embed.embedder import Embedder
-from notegraph.errors import InputError, NotegraphError
+from notegraph.errors import InputError
+from notegraph.executors import Episode, get_executor
 from notegraph.models import VideoTopics
 from notegraph.notes.compose import compose_vault, with_linked_concepts
 from notegraph.notes.files import WriteReport, names_in_use, read_note_files, write_notes
@@ -32,10 +33,7 @@ from notegraph.topics.cache import (
     load_cached_video,
     save_video,
     transcript_key,
-    writer_name,
 )
-from notegraph.topics.pipeline import RunEmbedder, process_transcript
-from notegraph.writers import get_writer
 
 # The stamp notes manifests have carried since notes-7: slugs outlive pipeline versions,
 # so that regenerated notes keep their file names.
@@ -122,34 +120,35 @@ def _plan(config: Config, paths: dict[str, Path], targets: set[str], force: bool
 def _process(config: Config, paths: dict[str, Path], todo: list[tuple[str, str]],
              cached: dict[str, VideoTopics], reporter: Reporter,
              embedder: Embedder | None) -> _Processed:
-    """Topics of each transcript in `todo`, cached as soon as each is done."""
+    """Topics of each transcript in `todo` on the configured executor (`[executor]`), each
+    cached as soon as it arrives; `videos` keeps the order of `todo` whatever order the
+    executor finished them in, so the vault does not depend on the executor."""
     if not todo:
         return _Processed({})
-    writer = get_writer(writer_name(config), config, reporter)
-    if embedder is None:
-        from notegraph.embed.embedder import load_embedder
-
-        embedder = load_embedder(config)
+    keys = dict(todo)
     vault_people = sorted({p for v in cached.values() for t in v.topics for p in t.people})
-    videos: dict[str, VideoTopics] = {}
-    failed: list[tuple[str, str]] = []
+    executor = get_executor(config.executor, embedder)
+    arrived: dict[str, VideoTopics] = {}
+    errors: dict[str, str] = {}
     seconds = 0.0
-    for vid, key in reporter.progress(todo, "Writing notes", total=len(todo)):
-        run = RunEmbedder(embedder)
-        try:
-            video = process_transcript(store.load_transcript(paths[vid]), writer, run,
-                                       vault_people, reporter)
-        except NotegraphError as exc:
-            failed.append((vid, str(exc)))
-            reporter.error(str(exc))
-            continue
-        finally:
-            seconds += run.seconds
-        save_video(config, key, video)
-        videos[vid] = video
-        n = len(video.topics)
-        reporter.info(f"{vid}: {n} topic{'' if n == 1 else 's'}")
-    return _Processed(videos, tuple(failed), seconds)
+    try:
+        outcomes = executor.map_episodes(config, [Episode(vid, paths[vid]) for vid, _ in todo],
+                                         vault_people, reporter)
+        for outcome in reporter.progress(outcomes, "Writing notes", total=len(todo)):
+            vid, video = outcome.video_id, outcome.video
+            seconds += outcome.model_seconds
+            if video is None:
+                errors[vid] = outcome.error
+                reporter.error(outcome.error)
+                continue
+            save_video(config, keys[vid], video)
+            arrived[vid] = video
+            n = len(video.topics)
+            reporter.info(f"{vid}: {n} topic{'' if n == 1 else 's'}")
+    finally:
+        executor.close()
+    return _Processed({vid: arrived[vid] for vid, _ in todo if vid in arrived},
+                      tuple((vid, errors[vid]) for vid, _ in todo if vid in errors), seconds)
 
 
 def _manifest_path(config: Config) -> Path:
