@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from notegraph.graph import layout
+from notegraph.graph import draw, layout
 from notegraph.graph.build import (
     GraphNote,
     build_graph,
@@ -211,18 +211,18 @@ def test_svgs_escape_titles_and_link_every_node(vault):
              GraphNote("b", 'B "quoted" & <img src=x onerror=y>', "person")]
     g = build_graph(notes)
     lay = layout.global_layout(g)
-    svg = layout.global_svg(g, lay, lambda u: f"../{u}/")
+    svg = draw.global_svg(g, lay, lambda u: f"../{u}/")
     assert "<script>" not in svg and "<img" not in svg
     assert "&lt;script&gt;" in svg
     assert len(re.findall(r'<a href="\.\./[ab]/"', svg)) == 2
-    local = layout.local_graph(g, "a", lambda u: f"../{u}/").svg
+    local = draw.local_graph(g, "a", lambda u: f"../{u}/").svg
     assert 'href="../b/"' in local and 'href="../a/"' not in local  # no link to yourself
     assert "<script>" not in local
 
 
 def test_local_layout_puts_the_page_in_the_middle(vault):
     g = graph_from_vault(vault)
-    pos = layout.local_layout(g, "topics/robots_fold_laundry")
+    pos = draw.local_layout(g, "topics/robots_fold_laundry")
     assert pos["topics/robots_fold_laundry"] == (0.0, 0.0)
     for node, (x, y) in pos.items():
         r = math.hypot(x, y)
@@ -243,7 +243,7 @@ def test_ten_thousand_notes_lay_out_with_structure():
     # nodes are spread out: almost no two share a spot
     assert len({(round(x, 1), round(y, 1)) for x, y in pts}) > 9_900
     _assert_communities_cluster(lay)
-    svg = layout.global_svg(g, lay, lambda u: f"/{u}/")
+    svg = draw.global_svg(g, lay, lambda u: f"/{u}/")
     assert svg.count("<circle") == 10_000
 
 

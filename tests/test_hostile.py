@@ -432,7 +432,8 @@ def test_feed_shows_text_not_markdown_escapes_and_video_ids_are_encoded(
     feed = (project.site_path / "feed.xml").read_text(encoding="utf-8")
     assert "{{ 7*7 }} and &lt;b&gt;tags&lt;/b&gt; are text &amp; stay text, 50% of it." in feed
     page = (project.site_path / "talk" / "index.html").read_text(encoding="utf-8")
-    assert "watch?v=abc%26list%3DPLevil%23&amp;t=5" in page
+    # not a YouTube ID: no YouTube link at all (site/media.py); encoded where there is one
+    assert "&amp;list=" not in page and "&list=" not in page
     assert "v=abc&amp;list" not in page and "embed/abc&" not in page
     assert "<b>tags" not in page
 
@@ -448,3 +449,11 @@ def test_build_says_when_a_deleted_generated_note_leaves_links_dangling(
     assert built.exit_code == 0, built.output
     assert "were deleted but are still linked" in built.output
     assert "notegraph notes" in built.output
+
+
+def test_youtube_moment_links_encode_the_video_id() -> None:
+    from notegraph.models import Media
+    from notegraph.site.media import YOUTUBE, moment_href
+
+    assert moment_href(Media(YOUTUBE), "abc&list=PLevil#", 5) == (
+        "https://www.youtube.com/watch?v=abc%26list%3DPLevil%23&t=5")

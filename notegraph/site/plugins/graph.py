@@ -29,7 +29,7 @@ from notegraph import store
 from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
-from notegraph.graph import layout
+from notegraph.graph import draw, layout
 from notegraph.graph.build import graph_from_vault
 from notegraph.graph.nearest import Nearest, pack_strings, unpack_strings
 from notegraph.graph.related import CONTENT_KINDS, Related, nearest_lists, related_all, related_keys
@@ -93,11 +93,11 @@ class GraphExtension:
         root = "../" * url.count("/")
         related = tuple(NoteRef(self._titles[r.note_id], self._urls[r.note_id])
                         for r in self._related.get(note_id, ()))
-        local = layout.local_graph(self._graph, note_id, lambda u: root + self._urls[u],
+        local = draw.local_graph(self._graph, note_id, lambda u: root + self._urls[u],
                                      self._group_key, self.ring1_max, self.ring2_max)
         svg = local.svg
         if svg:
-            kinds = layout.kinds_present(self._graph, local.nodes)
+            kinds = draw.kinds_present(self._graph, local.nodes)
             legend = "".join(f'<li style="--kc: var(--k-{k})">{k}</li>' for k in kinds)
             # graph.css is linked site-wide by base.html (when the graph is built)
             svg = (f'{svg}'
@@ -108,7 +108,7 @@ class GraphExtension:
     def pages(self) -> Iterable[Page]:
         """The global graph page."""
         g = self._graph
-        svg = layout.global_svg(g, self._layout, lambda u: "../" + self._urls[u])
+        svg = draw.global_svg(g, self._layout, lambda u: "../" + self._urls[u])
         return [Page("graph", "graph/", "graph/index.html", "graph.html", "Graph",
                      data={"svg": svg, "node_count": g.number_of_nodes(),
                            "edge_count": g.number_of_edges(),
@@ -118,7 +118,7 @@ class GraphExtension:
 
     def emit(self, ctx: EmitContext) -> list[str]:
         """Write `graph.json` (positions, communities, edges) when it changed."""
-        data = layout.graph_json(self._graph, self._layout, lambda u: self._urls[u])
+        data = draw.graph_json(self._graph, self._layout, lambda u: self._urls[u])
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
         store.write_text_if_changed(store.safe_join(ctx.site_dir, "graph.json"), text)
         return ["graph.json"]
