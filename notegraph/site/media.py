@@ -7,7 +7,6 @@ imported file), so it gets no player and no youtube.com link.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote, urlparse
 
 from notegraph.models import Media
@@ -23,12 +22,6 @@ def media_of(video_id: str, stored: Media | None) -> Media:
     if stored is not None and stored.kind in (YOUTUBE, NONE):
         return Media(stored.kind)
     return Media(YOUTUBE if is_youtube_id(video_id) else NONE)
-
-
-def media_from_json(video_id: str, data: dict[str, Any]) -> Media:
-    """`media_of` for a stored transcript's JSON (a broken `media` entry counts as none)."""
-    raw = data.get("media")
-    return media_of(video_id, Media.from_dict(raw) if isinstance(raw, dict) else None)
 
 
 def moment_href(media: Media, video_id: str, seconds: float) -> str:

@@ -6,17 +6,16 @@ file size and mtime so a rebuild does not parse them again.
 
 from __future__ import annotations
 
-import json
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from notegraph import store
+from notegraph import cache, store
 from notegraph.code_digest import code_digest
+from notegraph.errors import ParseError
 from notegraph.models import Chapter, Media
-from notegraph.site.media import media_from_json
+from notegraph.site.media import media_of
 
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -38,14 +37,8 @@ def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None,
     """Video ID → info for every readable transcript, and (file, problem) for broken ones
     (a symlink leaving the project `root` is one: see `store.project_files`)."""
     cache_file = cache_dir / "video-infos.pickle" if cache_dir else None
-    cached: dict[str, tuple[tuple[int, int], VideoInfo | str]] = {}
-    if cache_file is not None and cache_file.exists():
-        try:
-            version, cached = pickle.loads(cache_file.read_bytes())
-            if version != _cache_version():
-                cached = {}
-        except Exception:  # a broken cache is only a slower build
-            cached = {}
+    cached: dict[str, tuple[tuple[int, int], VideoInfo | str]] = (
+        cache.read_pickle(cache_file, _cache_version()) or {})
     fresh: dict[str, tuple[tuple[int, int], VideoInfo | str]] = {}
     skipped: list[Path] = []
     for path in store.list_transcripts(transcripts_dir, root, skipped):
@@ -54,7 +47,7 @@ def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None,
         hit = cached.get(path.name)
         fresh[path.name] = hit if hit is not None and hit[0] == key else (key, _read(path))
     if cache_file is not None and fresh != cached:
-        store.atomic_write_bytes(cache_file, pickle.dumps((_cache_version(), fresh)))
+        cache.write_pickle(cache_file, _cache_version(), fresh)
     infos: dict[str, VideoInfo] = {}
     problems: list[tuple[str, str]] = []
     for name, (_, value) in sorted(fresh.items()):
@@ -71,13 +64,11 @@ def _cache_version() -> str:
 
 
 def _read(path: Path) -> VideoInfo | str:
+    """The info of one transcript, read by the one transcript parser (`store`)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        chapters = tuple(Chapter(float(c["start"]), str(c["title"]))
-                         for c in data.get("chapters") or ())
-        return VideoInfo(str(data["video_id"]), str(data.get("title") or ""),
-                         str(data.get("channel") or ""), float(data.get("duration") or 0.0),
-                         tuple(sorted(chapters, key=lambda c: c.start)),
-                         media_from_json(str(data["video_id"]), data))
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        return f"not a valid notegraph transcript ({exc})"
+        t = store.load_transcript(path)
+    except ParseError as exc:
+        return str(exc).removeprefix(f"{path}: ")
+    return VideoInfo(t.video_id, t.title, t.channel, t.duration,
+                     tuple(sorted(t.chapters, key=lambda c: c.start)),
+                     media_of(t.video_id, t.media))
