@@ -106,13 +106,18 @@ def with_linked_concepts(videos: Sequence[VideoTopics], phrases: Iterable[str],
     A phrase is added only when the vault's transcripts say it `min_mentions` times in
     all (a keyphrase said once per episode is below any one topic's threshold, yet a
     person found it worth a link); it is added to the topics that say it, so its concept
-    note lists true mentions. Only lower-case phrases of 2–4 words qualify: names and
-    titles are people, works or notes, not concepts.
+    note lists true mentions. Only phrases of 2–4 words ending in a lower-case word
+    qualify ("theory of mind", "ELIZA effect"): names and titles ("Alan Turing") are
+    people, works or notes, not concepts, and a phrase that is a topic's title links
+    to that topic.
     """
+    # a link that names a topic already resolves to it: no concept needed
+    titles = {link_key(t.title) for v in videos for t in v.topics}
     wanted = []
     for phrase in dict.fromkeys(" ".join(p.split()) for p in phrases):
         words = phrase.split()
-        if 2 <= len(words) <= 4 and phrase[:1].islower() and concept_key(phrase):
+        if 2 <= len(words) <= 4 and words[-1][:1].islower() and concept_key(phrase) \
+                and link_key(phrase) not in titles:
             wanted.append(phrase)
     if not wanted:
         return list(videos)
