@@ -32,7 +32,9 @@ from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import SiteError
 from notegraph.report import Reporter, SilentReporter
+from notegraph.site.backlinks import without_mention_list
 from notegraph.site.pages import Page, SiteIndex, note_page, site_pages, tag_url
+from notegraph.site.previews import preview_files
 from notegraph.site.render import (
     RENDER_VERSION,
     LinkTarget,
@@ -399,6 +401,8 @@ class _BodyCache:
         body = _without_title_heading(note)
         if note.type == "video" and note.video_id in self.videos_with_topics:
             body = _without_section(body, "Topics")
+        if note.type in ("person", "concept") and note.frontmatter.get("generator"):
+            body = without_mention_list(body)  # the grouped backlinks show it
         root = "../" * url.count("/")
         tags = {t.casefold(): root + tag_url(t) for t in note.tags}
         embeds = self._embeds(note, url)
@@ -506,14 +510,9 @@ def preview_shard(url: str) -> int:
 
 
 def _preview_files(vault: Vault) -> list[tuple[str, bytes]]:
-    shards: list[dict[str, list[str]]] = [{} for _ in range(PREVIEW_SHARDS)]
-    for note_id, note in vault.notes.items():
-        url = vault.urls[note_id]
-        shards[preview_shard(url)][url] = [note.title, note.summary]
-    return [(f"previews/{i}.json",
-             json.dumps(shard, ensure_ascii=False, sort_keys=True,
-                        separators=(",", ":")).encode("utf-8"))
-            for i, shard in enumerate(shards)]
+    return [(rel, json.dumps(shard, ensure_ascii=False, sort_keys=True,
+                             separators=(",", ":")).encode("utf-8"))
+            for rel, shard in preview_files(vault, PREVIEW_SHARDS, preview_shard)]
 
 
 def _asset_files() -> list[tuple[str, bytes]]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from notegraph.site.backlinks import backlink_entries, group_by_video
 from notegraph.site.render import RenderedNote, timestamp_url
 from notegraph.site.videos import VideoInfo
 from notegraph.slugs import format_timestamp, slugify
@@ -37,15 +38,6 @@ class NoteRef:
 
 
 @dataclass(frozen=True)
-class BacklinkRef:
-    """A note linking here, with the sentence around the link."""
-
-    title: str
-    url: str
-    context: str
-
-
-@dataclass(frozen=True)
 class Moment:
     """A time in a video: a topic or a chapter, with its YouTube link."""
 
@@ -54,6 +46,7 @@ class Moment:
     title: str
     href: str  # youtube.com/watch?v=ID&t=N
     url: str = ""  # the topic note's page, when there is one
+    topics: tuple[Moment, ...] = ()  # a chapter's topics (those not named like it)
 
 
 @dataclass(frozen=True)
@@ -180,16 +173,18 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
     vault = idx.vault
     url = vault.urls[note.id]
     rendered = render_body(note, url)
-    backlinks = vault.backlinks.get(note.id, ())
-    refs = tuple(BacklinkRef(vault.notes[b.source].title, vault.urls[b.source], b.context)
-                 for b in backlinks[:BACKLINKS_SHOWN])
     vid = note.video_id
+    kind = note.type if note.type in (TOPIC, VIDEO, CHANNEL, PERSON, CONCEPT) else "note"
+    # A video's own topics are its Topics list: they are not repeated as backlinks.
+    own = frozenset(t.id for t in idx.topics_of_video.get(vid, ())) if kind == VIDEO else \
+        frozenset()
+    entries = backlink_entries(vault, vault.backlinks.get(note.id, ()), own)
     people = _resolve_names(idx, note, note.names("people"))
     concepts = _resolve_names(idx, note, note.names("concepts"))
     channel = idx.channel_of.get(note.id)
     data: dict[str, Any] = {
-        "body": rendered.html, "toc": rendered.toc, "backlinks": refs,
-        "backlinks_more": max(0, len(backlinks) - BACKLINKS_SHOWN),
+        "body": rendered.html, "toc": rendered.toc, "backlinks": entries[:BACKLINKS_SHOWN],
+        "backlinks_more": max(0, len(entries) - BACKLINKS_SHOWN), "backlink_groups": (),
         "people": people, "concepts": concepts,
         "channel": idx.ref(channel) if channel and channel != note.id else None,
         "channel_name": idx.channel_name(note),
@@ -197,7 +192,10 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
         "type": note.type, "player": None, "video": None, "moments": (), "chapters": (),
         "videos": (), "extra": dict(extra), "summary": note.summary,
     }
-    kind = note.type if note.type in (TOPIC, VIDEO, CHANNEL, PERSON, CONCEPT) else "note"
+    if kind in (PERSON, CONCEPT):
+        groups = group_by_video(vault, entries[:BACKLINKS_SHOWN], idx.video_note_of)
+        data["backlink_groups"] = groups
+        data["backlinks"] = tuple(e for g in groups for e in g.entries)
     if vid:
         data["player"] = Player(vid, int(note.number("start") or 0) if kind != VIDEO else 0)
         video_note = idx.video_note_of.get(vid)
@@ -214,9 +212,9 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
             for t in idx.topics_of_video.get(vid, ()))
         info = idx.videos.get(vid)
         if info is not None:
-            data["chapters"] = tuple(
-                Moment(int(c.start), format_timestamp(c.start), c.title,
-                       timestamp_url(vid, c.start)) for c in info.chapters)
+            data["chapters"] = _chapters_with_topics(vid, info.chapters, data["moments"])
+            if data["chapters"]:
+                data["moments"] = ()  # each topic is shown once, under its chapter
             data["duration"] = format_timestamp(info.duration) if info.duration else ""
     if kind == CHANNEL or idx.videos_of_channel.get(note.id):
         data["videos"] = tuple(idx.ref(v.id, with_summary=True)
@@ -224,6 +222,27 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
     template = {TOPIC: "note.html", VIDEO: "video.html", CHANNEL: "channel.html",
                 PERSON: "person.html", CONCEPT: "concept.html"}.get(kind, "note.html")
     return Page(kind, url, url + "index.html", template, note.title, note.id, data)
+
+
+def _chapters_with_topics(vid: str, chapters: Any, topics: tuple[Moment, ...]
+                          ) -> tuple[Moment, ...]:
+    """The creator's chapters, each with the topics starting within it. A topic named
+    like its chapter and starting with it is the chapter's own link, not a second line."""
+    out = []
+    starts = [c.start for c in chapters]
+    for i, c in enumerate(chapters):
+        end = starts[i + 1] if i + 1 < len(starts) else float("inf")
+        inside = [t for t in topics if (c.start <= t.seconds < end)
+                  or (i == 0 and t.seconds < c.start)]
+        url = ""
+        for t in inside:
+            if t.title.casefold() == c.title.casefold() and abs(t.seconds - c.start) <= 30:
+                url = t.url
+                inside.remove(t)
+                break
+        out.append(Moment(int(c.start), format_timestamp(c.start), c.title,
+                          timestamp_url(vid, c.start), url, tuple(inside)))
+    return tuple(out)
 
 
 def all_notes_page(idx: SiteIndex) -> Page:

@@ -47,6 +47,25 @@
     }
     return shards[n].then(function (data) { return data[url]; });
   }
+  // [title, kind, lead, points]: text nodes only (notes are untrusted text).
+  function add(parent, tag, cls, text) {
+    var el = document.createElement(tag);
+    if (cls) el.className = cls;
+    if (text) el.textContent = text;
+    parent.appendChild(el);
+    return el;
+  }
+  function showPreview(p) {
+    box.textContent = "";
+    if (p[1]) add(box, "span", "kind", p[1]);
+    add(box, "strong", "", p[0]);
+    if (p[2]) add(box, "p", "", p[2]);
+    var points = p[3] || [];
+    if (points.length) {
+      var ul = add(box, "ul", "", "");
+      points.forEach(function (t) { add(ul, "li", "", t); });
+    }
+  }
   var current = null;
   document.addEventListener("mouseover", function (ev) {
     var a = ev.target.closest && ev.target.closest("a[data-note]");
@@ -54,12 +73,7 @@
     current = a;
     load(a.getAttribute("data-note")).then(function (p) {
       if (current !== a || !p) return;
-      box.textContent = "";
-      var title = document.createElement("strong");
-      title.textContent = p[0];
-      var text = document.createElement("span");
-      text.textContent = p[1] || "";
-      box.appendChild(title); box.appendChild(text);
+      showPreview(p);
       var r = a.getBoundingClientRect();
       box.style.left = Math.max(8, Math.min(r.left + window.scrollX, window.scrollX + window.innerWidth - 400)) + "px";
       box.style.top = (r.bottom + window.scrollY + 6) + "px";
