@@ -250,15 +250,29 @@ def all_notes_page(idx: SiteIndex) -> Page:
     groups: dict[str, list[NoteRef]] = {}
     labels = {TOPIC: "Topics", VIDEO: "Videos", CHANNEL: "Channels", PERSON: "People",
               CONCEPT: "Concepts", "note": "Notes"}
+    twins: dict[str, int] = {}
+    for note in idx.vault.notes.values():
+        twins[note.title.casefold()] = twins.get(note.title.casefold(), 0) + 1
     for note in sorted(idx.vault.notes.values(), key=lambda n: (n.title.casefold(), n.id)):
         label = labels.get(note.type, note.type.capitalize() + "s")
-        groups.setdefault(label, []).append(NoteRef(note.title, idx.vault.urls[note.id]))
+        # Notes of one title ("Introduction" of two videos) are told apart by their video.
+        meta = _origin(idx, note) if twins[note.title.casefold()] > 1 else ""
+        groups.setdefault(label, []).append(NoteRef(note.title, idx.vault.urls[note.id],
+                                                    meta=meta))
     order = list(labels.values())
     ordered = sorted(groups.items(),
                      key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0]))
     data = {"groups": tuple((k, tuple(v)) for k, v in ordered),
             "note_count": len(idx.vault.notes)}
     return Page("index", "all/", "all/index.html", "notes.html", "All notes", data=data)
+
+
+def _origin(idx: SiteIndex, note: Note) -> str:
+    """Where a note comes from, to tell it from its namesakes: video, channel or folder."""
+    video = idx.video_note_of.get(note.video_id or "")
+    if video is not None and video.id != note.id:
+        return video.title
+    return idx.channel_name(note) or note.folder or note.type
 
 
 def tag_pages(idx: SiteIndex) -> list[Page]:

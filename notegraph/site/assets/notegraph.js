@@ -16,6 +16,7 @@
   }
 
   // Timestamps: seek the page's player when it shows the same video, else open YouTube.
+  // (The link's own href, watch?v=ID&t=N, is the fallback without JavaScript.)
   var player = document.getElementById("player");
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest && ev.target.closest("a.yt-timestamp[data-seconds]");
@@ -25,10 +26,52 @@
     ev.preventDefault();
     var t = parseInt(a.getAttribute("data-seconds"), 10) || 0;
     player.setAttribute("data-current", String(t));
-    player.src = "https://www.youtube-nocookie.com/embed/" + encodeURIComponent(vid) +
-      "?start=" + t + "&autoplay=1";
+    seekYouTube(player, t);
     player.scrollIntoView({ behavior: "smooth", block: "center" });
   });
+  if (player) youTubeApi();  // start loading it now: the first click seeks at once
+
+  // ---- YouTube player: seeking through the IFrame API --------------------------------
+  // Kept apart from the click handling above so that other players (an <audio> element
+  // for podcast episodes) can sit beside it. The embed has enablejsapi=1; the API
+  // (youtube.com/iframe_api) takes over the existing iframe, so a playing video jumps
+  // instead of reloading. Only when the API cannot load (offline) is the iframe
+  // reloaded at the time.
+  var ytApi = null, ytPlayer = null;
+  function youTubeApi() {
+    if (ytApi) return ytApi;
+    ytApi = new Promise(function (resolve, reject) {
+      if (window.YT && window.YT.Player) { resolve(window.YT); return; }
+      var previous = window.onYouTubeIframeAPIReady;
+      window.onYouTubeIframeAPIReady = function () {
+        if (previous) previous();
+        resolve(window.YT);
+      };
+      var script = document.createElement("script");
+      script.src = "https://www.youtube.com/iframe_api";
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    ytApi.catch(function () { /* handled where it is used */ });
+    return ytApi;
+  }
+  function seekYouTube(iframe, seconds) {
+    youTubeApi().then(function (YT) {
+      if (!ytPlayer) {
+        ytPlayer = new Promise(function (resolve) {
+          var p = new YT.Player(iframe, { events: { onReady: function () { resolve(p); } } });
+        });
+      }
+      return ytPlayer;
+    }).then(function (p) {
+      p.seekTo(seconds, true);
+      p.playVideo();
+    }).catch(function () {
+      iframe.src = "https://www.youtube-nocookie.com/embed/" +
+        encodeURIComponent(iframe.getAttribute("data-video-id")) +
+        "?enablejsapi=1&start=" + seconds + "&autoplay=1";
+    });
+  }
 
   // Hover previews of linked notes, read from previews/<shard>.json (same hash as build.py).
   var box = document.getElementById("preview");
