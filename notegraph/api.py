@@ -7,13 +7,14 @@ Each function takes a validated `Config` (see `notegraph.config.load_config`) an
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from notegraph import store
 from notegraph.config import Config
-from notegraph.errors import NotegraphError
+from notegraph.errors import InputError, NotegraphError
 from notegraph.models import Transcript
 from notegraph.report import Reporter, SilentReporter
 
@@ -98,6 +99,7 @@ def import_files(config: Config, paths: list[Path], *, video_id: str | None = No
     if video_id and len(paths) > 1:
         raise NotegraphError("--id names one transcript: import one file at a time with it")
     results = []
+    started = time.perf_counter()
     for path in reporter.progress(paths, "Importing transcripts", total=len(paths)):
         try:
             transcript = read_transcript_file(path, video_id=video_id, title=title,
@@ -107,6 +109,8 @@ def import_files(config: Config, paths: list[Path], *, video_id: str | None = No
             result = IngestResult(str(path), None, "failed", str(exc))
         _report(reporter, result)
         results.append(result)
+    reporter.debug(f"import: {sum(r.ok for r in results)} of {len(results)} files stored "
+                   f"({time.perf_counter() - started:.2f} s)")
     return results
 
 
@@ -119,7 +123,11 @@ def generate_notes(config: Config, video_ids: list[str] | None = None, force: bo
     """
     from notegraph.notes.generate import generate_notes as run
 
-    return run(config, video_ids=video_ids, force=force, reporter=reporter)
+    started = time.perf_counter()
+    outcome = run(config, video_ids=video_ids, force=force, reporter=reporter)
+    if reporter is not None:
+        reporter.debug(f"notes: done ({time.perf_counter() - started:.2f} s)")
+    return outcome
 
 
 def _report(reporter: Reporter, result: IngestResult) -> None:
@@ -161,7 +169,11 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
     from notegraph.vault.read import load_vault
 
     reporter = reporter or SilentReporter()
+    if not config.content_path.is_dir():
+        raise InputError(f"{config.root} has no {config.content_dir}/ folder: run "
+                         "`notegraph init` here, or pass --root PROJECT")
     extensions = extensions if extensions is not None else default_extensions()
+    started = time.perf_counter()
     # Nothing changed since the last build (which wrote any missing notes): skip the
     # vault scan, so a no-change build stays a few thousand `stat` calls.
     current = not force and is_up_to_date(config, extensions)
@@ -172,12 +184,28 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
         vault = load_vault(config.notes_path, config.cache_path)
         have = {n.video_id for n in vault.notes.values() if n.video_id}
         missing = sorted(v for v in videos if v not in have)
+        reporter.debug(f"read: {len(videos)} transcripts, {len(vault.notes)} notes "
+                       f"({time.perf_counter() - started:.2f} s)")
         if missing:
             reporter.info(f"writing notes for {len(missing)} transcript(s) without notes")
+            t0 = time.perf_counter()
             generate_notes(config, video_ids=missing, reporter=reporter)
+            reporter.debug(f"notes: {len(missing)} transcripts ({time.perf_counter() - t0:.2f} s)")
             vault = None  # it lacks the notes just written: let build_site load it afresh
     # Hand over the vault already loaded: loading it is most of a warm build's setup.
-    return build_site(config, reporter, extensions=extensions, vault=vault, force=force)
+    t0 = time.perf_counter()
+    result = build_site(config, reporter, extensions=extensions, vault=vault, force=force)
+    reporter.debug(f"site: {result.pages} pages, {len(result.written)} files written "
+                   f"({time.perf_counter() - t0:.2f} s; whole build "
+                   f"{time.perf_counter() - started:.2f} s)")
+    return result
+
+
+def init(directory: Path) -> list[Path]:
+    """Make a new project in `directory`: a commented notegraph.toml, empty content/."""
+    from notegraph.project import init_project
+
+    return init_project(directory)
 
 
 def default_extensions() -> list:
