@@ -134,11 +134,14 @@ def test_graph_labels_do_not_overlap_and_find_frames_neighbours(page, base_url):
           return c.left >= r.left && c.right <= r.right
               && c.top >= r.top && c.bottom <= r.bottom; };
         const all = Array.from(svg.querySelectorAll('.ng-nodes a'));
-        return {hit: inside(svg.querySelector('.ng-hit')),
+        const h = svg.querySelector('.ng-hit circle').getBoundingClientRect();
+        const centred = Math.abs(h.left + h.width / 2 - (r.left + r.width / 2)) < r.width / 6
+            && Math.abs(h.top + h.height / 2 - (r.top + r.height / 2)) < r.height / 6;
+        return {hit: inside(svg.querySelector('.ng-hit')), centred: centred,
                 visible: all.filter(inside).length, total: all.length}; }""")
-    assert framed["hit"], framed
-    # zoomed in on the node and its neighbours: some of the graph, not one dot
-    assert 2 <= framed["visible"] < framed["total"], framed
+    assert framed["hit"] and framed["centred"], framed
+    # the node with its neighbours: more than one dot
+    assert framed["visible"] >= 3, framed
     page.screenshot(path=str(SHOTS / "graph_find_1280.png"))
 
 
@@ -200,3 +203,50 @@ def test_link_previews_favicon_and_phone_nav(chromium, base_url):  # noqa: F811
     assert max(tops) - min(tops) <= 6, tops
     p.screenshot(path=str(SHOTS / "phone_nav_390.png"))
     context.close()
+
+
+def test_serve_reloads_the_open_page_after_a_rebuild(chromium, built_site):  # noqa: F811
+    """Last in this file: it edits a note of the built example."""
+    import http.server
+    import threading
+    import time
+
+    from notegraph import api
+    from notegraph.config import load_config
+
+    config = load_config(built_site.parent)
+    stop, port = threading.Event(), {}
+    original = http.server.ThreadingHTTPServer.server_bind
+
+    def bind(self):  # record the free port the OS picked
+        original(self)
+        port["n"] = self.server_address[1]
+
+    http.server.ThreadingHTTPServer.server_bind = bind  # type: ignore[method-assign]
+    thread = threading.Thread(target=api.serve, args=(config,), daemon=True,
+                              kwargs={"port": 0, "poll": 0.2, "stop": stop,
+                                      "max_seconds": 120})
+    try:
+        thread.start()
+        deadline = time.monotonic() + 60
+        while "n" not in port and time.monotonic() < deadline:
+            time.sleep(0.05)
+        http.server.ThreadingHTTPServer.server_bind = original  # type: ignore[method-assign]
+        context = chromium.new_context()
+        p = context.new_page()
+        p.goto(f"http://127.0.0.1:{port['n']}/reading_list/")
+        p.evaluate("window.notReloaded = true")
+        p.wait_for_timeout(1500)  # the page has polled once
+        note = built_site.parent / "content" / "notes" / "reading_list.md"
+        note.write_text(note.read_text(encoding="utf-8") + "\nA line added while serving.\n",
+                        encoding="utf-8")
+        p.wait_for_function("!window.notReloaded && "
+                            "document.body.innerText.includes('A line added while serving')",
+                            timeout=60000)
+        assert not (built_site / "reading_list" / "index.html").read_text(
+            encoding="utf-8").count("__notegraph")  # the script is never written to site/
+        context.close()
+    finally:
+        http.server.ThreadingHTTPServer.server_bind = original  # type: ignore[method-assign]
+        stop.set()
+        thread.join(timeout=30)

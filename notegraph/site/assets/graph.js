@@ -146,12 +146,13 @@
       if (Math.abs(s[0] - x) < near && Math.abs(s[1] - y) < near) { xs.push(s[2]); ys.push(s[3]); }
       else if (Math.abs(s[2] - x) < near && Math.abs(s[3] - y) < near) { xs.push(s[0]); ys.push(s[1]); }
     });
-    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
-    var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+    // centred on the node, wide enough for its farthest neighbour on each axis
+    var dx = Math.max.apply(null, xs.map(function (v) { return Math.abs(v - x); }));
+    var dy = Math.max.apply(null, ys.map(function (v) { return Math.abs(v - y); }));
     var box = svg.getBoundingClientRect(), aspect = box.height / box.width || vb[3] / vb[2];
-    var w = Math.max(x1 - x0, home[2] / 12) * 1.3, h = Math.max(y1 - y0, home[3] / 12) * 1.3;
+    var w = Math.max(2 * dx, home[2] / 12) * 1.2, h = Math.max(2 * dy, home[3] / 12) * 1.2;
     if (h / w > aspect) w = h / aspect; else h = w * aspect;
-    vb = [(x0 + x1) / 2 - w / 2, (y0 + y1) / 2 - h / 2, w, h];
+    vb = [x - w / 2, y - h / 2, w, h];
     apply();
   }
 })();
