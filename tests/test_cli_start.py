@@ -56,3 +56,22 @@ def test_help_is_not_cut_off_and_has_examples() -> None:
     for command in ("add", "import", "build", "serve", "init", "check", "notes"):
         sub = CliRunner().invoke(cli, [command, "--help"])
         assert "Example" in sub.output, command
+
+
+def test_all_notes_tells_twins_apart_by_their_video(tmp_path: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["init", str(tmp_path)])
+    notes = tmp_path / "content" / "notes"
+    for vid, show in (("aaaaaaaaaaa", "First show"), ("bbbbbbbbbbb", "Second show")):
+        (notes / f"{vid}.md").write_text(
+            f"---\ntype: video\ntitle: {show}\nvideoId: {vid}\n---\n\nAn episode.\n", "utf-8")
+        (notes / f"intro_{vid}.md").write_text(
+            f"---\ntype: topic\ntitle: Introduction\nvideoId: {vid}\nstart: 0\n---\n\nHi.\n",
+            "utf-8")
+    result = runner.invoke(cli, ["--root", str(tmp_path), "build"])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "site" / "all" / "index.html").read_text(encoding="utf-8")
+    twins = [line for line in html.splitlines() if ">Introduction</a>" in line]
+    assert len(twins) == 2
+    assert '<span class="meta">First show</span>' in twins[0] + twins[1]
+    assert '<span class="meta">Second show</span>' in twins[0] + twins[1]
