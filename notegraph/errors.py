@@ -5,6 +5,34 @@ Each message names the input it is about and says what to do; nothing else is sh
 """
 
 
+import errno
+import sqlite3
+
+# What to do about the environment faults a run can meet, by errno.
+_ADVICE = {
+    errno.ENOSPC: "free some disk space and run it again",
+    errno.EDQUOT: "free some space in your quota and run it again",
+    errno.EROFS: "make it writable or use another folder",
+    errno.EACCES: "check the permissions of that path",
+    errno.EPERM: "check the permissions of that path",
+    errno.ENAMETOOLONG: "use a shorter path",
+}
+
+
+def describe_environment_fault(exc: OSError | sqlite3.Error) -> str:
+    """One line for a fault of the machine, not of the input (full disk, read-only or
+    unwritable folder): the path, the cause and what to do. The CLI's last resort."""
+    if isinstance(exc, sqlite3.Error):
+        cause = " ".join(str(exc).split()) or type(exc).__name__
+        if "full" in cause:
+            return f"a cache database: {cause}; free some disk space and run it again"
+        return f"a cache database: {cause}; delete the project's cache folder and run again"
+    where = exc.filename if exc.filename is not None else "a file"
+    cause = exc.strerror or str(exc) or type(exc).__name__
+    advice = _ADVICE.get(exc.errno or 0, "check that path and run it again")
+    return f"{where}: {cause}; {advice} (files already written are complete)"
+
+
 class NotegraphError(Exception):
     """Base of every error the CLI reports as a one-line message."""
 
@@ -33,6 +61,10 @@ class NoteError(NotegraphError):
 
 class SiteError(NotegraphError):
     """The site could not be rendered, e.g. a template is broken."""
+
+
+class LockError(NotegraphError):
+    """Another notegraph run kept the project's write lock for too long."""
 
 
 class LLMError(NotegraphError):

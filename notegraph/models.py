@@ -29,6 +29,32 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Media:
+    """Where a transcript's talk can be heard or watched (absent: a YouTube video by ID).
+
+    `kind` is "youtube", "audio" or "none" (a local file with no public URL); `url` is the
+    audio enclosure the site's player plays. The rest is what a feed says of the episode.
+    """
+
+    kind: str
+    url: str = ""
+    mime: str = ""
+    page: str = ""  # the episode's web page (the feed item's link)
+    image: str = ""
+    published: str = ""  # ISO date, YYYY-MM-DD
+
+    def to_dict(self) -> dict[str, str]:
+        """Only the fields that are set, so stored transcripts stay small."""
+        return {k: v for k, v in self.__dict__.items() if v}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Media:
+        """Inverse of `to_dict`; unknown keys are ignored (newer files stay readable)."""
+        return cls(**{k: str(data.get(k) or "") for k in
+                      ("kind", "url", "mime", "page", "image", "published")})
+
+
+@dataclass(frozen=True)
 class Transcript:
     """One normalized transcript: the contract between ingestion and the later stages.
 
@@ -44,9 +70,13 @@ class Transcript:
     duration: float
     chapters: tuple[Chapter, ...] = ()
     cues: tuple[Cue, ...] = ()
+    # None for transcripts stored before media was recorded: YouTube by ID (see
+    # `notegraph.site.media`). Stored only when set, so older files are unchanged.
+    media: Media | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape documented in the README ("Normalized transcript")."""
+        media = {"media": self.media.to_dict()} if self.media is not None else {}
         return {
             "video_id": self.video_id,
             "title": self.title,
@@ -55,6 +85,7 @@ class Transcript:
             "source": self.source,
             "is_generated": self.is_generated,
             "duration": _num(self.duration),
+            **media,
             "chapters": [{"start": _num(c.start), "title": c.title} for c in self.chapters],
             "cues": [
                 {"start": _num(c.start), "end": _num(c.end), "text": c.text, "speaker": c.speaker}
@@ -80,6 +111,8 @@ class Transcript:
                 Cue(float(c["start"]), float(c["end"]), str(c["text"]), c.get("speaker"))
                 for c in data.get("cues") or ()
             ),
+            media=Media.from_dict(data["media"]) if isinstance(data.get("media"), dict)
+            else None,
         )
 
 
@@ -162,6 +195,9 @@ class Topic:
     fallback: str = ""
     # written by a fallback: the next `notes` run processes the transcript again
     provisional: bool = False
+    # the lead as sentences said in the topic, each with its time (the extractive
+    # writer's); when empty, `lead` is the lead's prose
+    lead_points: tuple[KeyPoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,3 +212,5 @@ class VideoTopics:
     topics: tuple[Topic, ...]
     vectors: tuple[tuple[float, ...], ...] = ()
     speakers: tuple[str, ...] = ()
+    # A podcast episode's audio (http(s) URL from its feed); "" for videos and local files.
+    audio_url: str = ""

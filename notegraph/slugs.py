@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,10 +35,25 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+# A slug is a file name (`<slug>.md`, `<slug>.md.bak2`, a temp file's `.<slug>.md.x.tmp`)
+# and a URL segment: file systems refuse names over 255 bytes, so slugs stay far below.
+MAX_SLUG_BYTES = 120
+_SLUG_HASH_CHARS = 8
+
+
 def slugify(text: str, max_words: int = 12, fallback: str = "untitled") -> Slug:
-    """Lowercase ASCII words joined by `_`; `fallback` when nothing is left."""
+    """Lowercase ASCII words joined by `_`; `fallback` when nothing is left.
+
+    At most `MAX_SLUG_BYTES`: a longer one is cut and ends in `_` + a short hash of the
+    whole text, so two long titles that share their start still get different slugs.
+    """
     words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower().replace("'", ""))
-    return Slug("_".join(words[:max_words]) or fallback)
+    slug = "_".join(words[:max_words]) or fallback
+    if len(slug) > MAX_SLUG_BYTES:  # ASCII: characters are bytes
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        head = slug[:MAX_SLUG_BYTES - _SLUG_HASH_CHARS - 1].rstrip("_")
+        slug = f"{head}_{digest[:_SLUG_HASH_CHARS]}"
+    return Slug(slug)
 
 
 def unique_slug(base: str, taken: set[str]) -> Slug:
@@ -74,11 +90,18 @@ def file_stem(name: str) -> str:
 def id_from_filename(name: str) -> VideoId:
     """A transcript ID derived from a file name: `My Talk (2023).en.vtt` → `my-talk-2023`.
 
-    A YouTube ID embedded in the name the way yt-dlp writes it (`title [ID].ext` or
-    `..._ID.en.srt`) is not guessed here; pass `--id` for that.
+    A name without ASCII letters or digits (`名前.srt`) gives `transcript-<hash of the
+    name>`, so two such files never share an ID. A YouTube ID embedded in the name the
+    way yt-dlp writes it (`title [ID].ext` or `..._ID.en.srt`) is not guessed here; pass
+    `--id` for that.
     """
-    words = re.findall(r"[A-Za-z0-9_]+", ascii_fold(file_stem(name)))
-    vid = "-".join(words)[:80].strip("-_") or "transcript"
+    stem = file_stem(name)
+    words = re.findall(r"[A-Za-z0-9_]+", ascii_fold(stem))
+    vid = "-".join(words)[:80].strip("-_")
+    if not vid:
+        # `名前.srt` and `話.srt` have no ASCII letters: a hash of the name keeps them apart
+        digest = hashlib.sha256(stem.encode("utf-8", "surrogatepass")).hexdigest()
+        vid = f"transcript-{digest[:8]}"
     return check_video_id(vid)
 
 
@@ -132,23 +155,32 @@ def format_timestamp(seconds: float) -> str:
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
+# No talk lasts 100 hours: a later time is a broken file, not a long episode (and an
+# unbounded hour count would overflow a float).
+MAX_TIMESTAMP_SECONDS = 100 * 3600
+
 _TIMESTAMP_RE = re.compile(r"\s*(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\s*")
 
 
 def parse_timestamp(text: str) -> float | None:
     """`01:02:05`, `1:02:05.5`, `62:05`, `00:01:02,500` → seconds; None if not a time.
 
-    The one reading of a time, for notes and transcript files alike: hours optional (and
-    unbounded), a `.` or `,` (SRT) before at most three decimals, seconds (and minutes
-    after hours) below 60. Rounded to the millisecond, so equal text gives equal floats.
+    The one reading of a time, for notes and transcript files alike: hours optional, a
+    `.` or `,` (SRT) before at most three decimals, seconds (and minutes after hours)
+    below 60, the whole at most `MAX_TIMESTAMP_SECONDS`. Rounded to the millisecond, so
+    equal text gives equal floats.
     """
     m = _TIMESTAMP_RE.fullmatch(text)
     if not m:
         return None
     h, mnt, sec, frac = m.groups()
+    if h is not None and len(h.lstrip("0")) > 3:  # >= 1000 hours; never int() 400 digits
+        return None
     if int(sec) >= 60 or (h is not None and int(mnt) >= 60):
         return None
     value = int(h or 0) * 3600 + int(mnt) * 60 + int(sec)
     if frac:
         value += int(frac) / (10 ** len(frac))
+    if value > MAX_TIMESTAMP_SECONDS:
+        return None
     return round(float(value), 3)

@@ -6,10 +6,12 @@ a half-written file, and through `safe_join`, so no path is built outside its ro
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +45,63 @@ def join_checked(root: Path, rel: str) -> Path:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to a temp file beside `path`, then rename it over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # the name is cut: `.<name>.<random>.tmp` must stay within the 255-byte limit
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:80]}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); written files are ordinary ones, readable
         # by a web server serving site/ (the umask still applies to new directories).
         os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            _write(fh, data, path)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write(fh: Any, data: bytes, path: Path) -> None:
+    """`fh.write(data)`; an error (a full disk) names `path`, which a write's does not."""
+    try:
+        fh.write(data)
+        fh.flush()
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+
+
+def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write every file or none: all go to temp files beside their targets first, and
+    only when every one is written are they renamed into place.
+
+    A failure while writing (full disk, a name the file system refuses, read-only
+    folder) removes the temp files and re-raises: no target was touched. The renames
+    that follow are within one folder each and do not fail on a sound file system.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # a name the file system refuses would fail only at the rename: refuse it now
+            if len(os.fsencode(path.name)) > os.pathconf(path.parent, "PC_NAME_MAX"):
+                raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), str(path))
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:80]}.", suffix=".tmp",
+                                       dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), 0o644)
+                _write(fh, data, path)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    for n, (tmp, path) in enumerate(staged):
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            for rest, _ in staged[n:]:
+                Path(rest).unlink(missing_ok=True)
+            raise
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -90,27 +138,22 @@ def content_hash(*parts: str | bytes) -> str:
     return h.hexdigest()[:16]
 
 
-def walk_files(root: Path, suffix: str = "") -> list[tuple[str, tuple[int, int]]]:
+def walk_files(root: Path, suffix: str = "", project: Path | None = None,
+               skipped: list[Path] | None = None) -> list[tuple[str, tuple[int, int]]]:
     """(root-relative `/` path, (size, mtime_ns)) of every file under `root`, sorted.
 
     The one stat walk of a build (notes, transcripts, templates, assets): hidden files and
     folders and `__pycache__` are skipped; `suffix` keeps only names ending with it (any
-    case). A missing `root` has no files.
+    case). A missing `root` has no files. Symlinks follow `project_files`' policy.
     """
     out: list[tuple[str, tuple[int, int]]] = []
-    if not root.is_dir():
-        return out
-    suffix = suffix.lower()
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and d != "__pycache__")
-        for name in filenames:
-            if name.startswith(".") or not name.lower().endswith(suffix):
-                continue
-            full = os.path.join(dirpath, name)
-            st = os.stat(full)
-            out.append((os.path.relpath(full, root).replace(os.sep, "/"),
-                        (st.st_size, st.st_mtime_ns)))
+    for path in project_files(root, suffix, root=project, skipped=skipped):
+        try:
+            st = path.stat()
+        except OSError:  # vanished since the scan
+            continue
+        out.append((os.path.relpath(path, root).replace(os.sep, "/"),
+                    (st.st_size, st.st_mtime_ns)))
     out.sort()
     return out
 
@@ -139,8 +182,71 @@ def load_transcript(path: Path) -> Transcript:
         ) from exc
 
 
-def list_transcripts(transcripts_dir: Path) -> list[Path]:
-    """Stored transcript files, sorted by name."""
-    if not transcripts_dir.is_dir():
+def list_transcripts(transcripts_dir: Path, root: Path | None = None,
+                     skipped: list[Path] | None = None) -> list[Path]:
+    """Stored transcript files, sorted by name (symlinks as in `project_files`)."""
+    return project_files(transcripts_dir, ".json", root=root, recursive=False,
+                         skipped=skipped)
+
+
+def project_files(top: Path, suffix: str = "", *, root: Path | None = None,
+                  recursive: bool = True, skipped: list[Path] | None = None) -> list[Path]:
+    """Files under `top` whose name ends in `suffix` (any case), sorted; hidden names
+    (`.x`) and `__pycache__` are skipped.
+
+    The symlink policy of every scan of the project: a symlink (to a file or a folder)
+    is followed when it points inside `top` or inside the project `root`; one that
+    leaves them is not read, and is added to `skipped` for the caller to report, so
+    nothing from outside the project (`/etc/passwd`) is ever published. A folder is
+    read once, so a link back up the tree cannot loop.
+    """
+    if not top.is_dir():
         return []
-    return sorted(p for p in transcripts_dir.glob("*.json") if not p.name.startswith("."))
+    allowed = [Path(os.path.realpath(top))]
+    if root is not None:
+        allowed.append(Path(os.path.realpath(root)))
+    files: list[Path] = []
+    seen: set[str] = set()
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        real = os.path.realpath(folder)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # unreadable folder: nothing to read there
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__":
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+                wanted = not is_dir and entry.name.lower().endswith(suffix.lower())
+                if not (is_dir and recursive) and not wanted:
+                    continue
+                if entry.is_symlink() and not _inside(path, allowed):
+                    if skipped is not None:
+                        skipped.append(path)
+                    continue
+            except OSError:
+                continue
+            if is_dir:
+                stack.append(path)
+            elif entry.is_file():
+                files.append(path)
+    return sorted(files)
+
+
+def _inside(path: Path, roots: Sequence[Path]) -> bool:
+    """True when `path`, all symlinks resolved, is one of `roots` or under one."""
+    real = Path(os.path.realpath(path))
+    return any(real == r or r in real.parents for r in roots)
+
+
+def outside_link_message(path: Path) -> str:
+    """The one wording of a skipped symlink, for every scan that reports one."""
+    return (f"a symlink to {os.path.realpath(path)}, outside the project; skipped "
+            "(notegraph reads no file from outside the project)")

@@ -36,11 +36,11 @@ def test_import_writes_normalized_transcript(project: Path) -> None:
     src.write_text(SRT)
     result = run(project, str(src), "--title", "Ep 1 / the start", "--channel", "Show")
     assert result.exit_code == 0, result.output
-    out = project / "content" / "transcripts" / "ep1.json"
-    assert written(project) == [out]
+    [out] = written(project)
     data = json.loads(out.read_text())
-    assert (data["video_id"], data["title"], data["channel"], data["source"]) == (
-        "ep1", "Ep 1 / the start", "Show", "file:srt")
+    assert out.name == data["video_id"] + ".json" and data["video_id"].startswith("ep1-")
+    assert (data["title"], data["channel"], data["source"]) == (
+        "Ep 1 / the start", "Show", "file:srt")
     assert data["cues"][0] == {"start": 0, "end": 2, "text": "Hello there.", "speaker": None}
     assert "2 cues" in result.output
 
@@ -49,7 +49,7 @@ def test_reimport_is_a_noop_unless_forced(project: Path) -> None:
     src = project / "inputs" / "ep1.srt"
     src.write_text(SRT)
     assert run(project, str(src)).exit_code == 0
-    out = project / "content" / "transcripts" / "ep1.json"
+    [out] = written(project)
     before = out.read_text()
     src.write_text(SRT.replace("Bye.", "Goodbye."))
     again = run(project, str(src))
@@ -130,4 +130,5 @@ def test_one_bad_file_does_not_stop_the_others(project: Path) -> None:
     result = run(project, str(bad), str(good))
     assert result.exit_code == 1
     assert "1 of 2 inputs failed" in result.output
-    assert written(project) == [project / "content" / "transcripts" / "good.json"]
+    [out] = written(project)
+    assert out.parent.name == "transcripts" and out.name.startswith("good-")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,32 @@ def test_undecodable_config(tmp_path: Path) -> None:
     (tmp_path / "notegraph.toml").write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('templates_dir = "/nonexistent"\n', "'templates_dir' = '/nonexistent': no such folder"),
+        ('content_dir = "/etc"\n', "'content_dir' = '/etc' must be a folder inside the project"),
+        ('content_dir = "."\n', "'content_dir' = '.' must be a folder inside the project"),
+        ('site_dir = "content"\n', "'site_dir' = 'content' overlaps 'content_dir'"),
+        ('site_dir = "content/notes"\n', "'site_dir' = 'content/notes' overlaps 'content_dir'"),
+        ('site_dir = "."\n', "'site_dir' = '.' must be a folder inside the project"),
+        ('site_dir = "../elsewhere"\n', "'site_dir' = '../elsewhere' must be a folder inside"),
+        ('site_dir = ".cache"\n', "'site_dir' = '.cache' overlaps 'cache_dir'"),
+    ],
+)
+def test_folders_that_could_lose_or_leak_files_are_refused(tmp_path: Path, text: str,
+                                                            message: str) -> None:
+    """Issue 11: these were accepted silently (building into content/ could delete notes)."""
+    (tmp_path / "notegraph.toml").write_text(text)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(tmp_path)
+
+
+def test_a_cache_outside_the_project_and_existing_templates_are_fine(tmp_path: Path) -> None:
+    (tmp_path / "project" / "my_templates").mkdir(parents=True)
+    (tmp_path / "project" / "notegraph.toml").write_text(
+        f'cache_dir = "{tmp_path / "shared-cache"}"\ntemplates_dir = "my_templates"\n')
+    config = load_config(tmp_path / "project")
+    assert config.cache_path == tmp_path / "shared-cache"

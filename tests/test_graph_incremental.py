@@ -20,7 +20,7 @@ from notegraph.graph import layout
 from notegraph.graph.build import GraphNote, build_graph, communities
 from notegraph.graph.nearest import Nearest, nearest
 from notegraph.graph.related import HUB_DEGREE, related_all, related_keys
-from notegraph.site.build import BuildResult
+from notegraph.site.emit import EmitContext
 from notegraph.site.pages import SiteIndex
 from notegraph.site.plugins.graph import GraphExtension, _cached_related
 from notegraph.vault.read import build_vault, parse_note
@@ -110,7 +110,7 @@ def _prepare(root: Path, notes: list[GraphNote]) -> tuple[GraphExtension, Path]:
     ext = GraphExtension()  # real embeddings (the packaged model)
     ext.prepare(vault, SiteIndex.build(vault, {}), load_config(root))
     site = root / "site"
-    ext.finish(site, BuildResult())
+    ext.emit(EmitContext(site, frozenset()))
     return ext, site
 
 

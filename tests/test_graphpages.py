@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from notegraph.config import load_config
-from notegraph.site.build import BuildResult
+from notegraph.site.emit import EmitContext
 from notegraph.site.pages import SiteIndex
 from notegraph.site.plugins.graph import GraphExtension
 from notegraph.vault.read import build_vault, parse_note
@@ -51,15 +51,14 @@ def test_graph_page_and_graph_json(prepared: GraphExtension, tmp_path: Path):
     assert page.data["svg"].count("<circle") == 5
     assert 'href="../mine/"' in page.data["svg"]
 
-    result = BuildResult()
-
     site = tmp_path / "site"
-    prepared.finish(site, result)
+    ctx = EmitContext(site, frozenset())
+    assert prepared.emit(ctx) == ["graph.json"]
     data = json.loads((site / "graph.json").read_text())
     assert {n["id"] for n in data["nodes"]} == {k[:-3] for k in NOTES}
-    assert result.written == ["graph.json"]
-    prepared.finish(site, result)  # unchanged: not rewritten
-    assert result.written == ["graph.json"]
+    mtime = (site / "graph.json").stat().st_mtime_ns
+    assert prepared.emit(ctx) == ["graph.json"]  # unchanged: not rewritten
+    assert (site / "graph.json").stat().st_mtime_ns == mtime
 
 
 def test_layout_and_related_are_cached(tmp_path: Path):

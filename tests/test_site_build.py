@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -247,19 +248,27 @@ def test_build_loads_the_vault_once(project: Path, monkeypatch: pytest.MonkeyPat
 def test_build_writes_notes_for_a_transcript_without_notes_then_renders(tmp_path: Path) -> None:
     transcripts = tmp_path / "content" / "transcripts"
     transcripts.mkdir(parents=True)
-    shutil.copy(Path(__file__).parent / "fixtures" / "notes_talk.json",
-                transcripts / "fixture-talk.json")
+    # An imported file with no public media (issue 13): no player, no YouTube link.
+    data = json.loads((Path(__file__).parent / "fixtures" / "notes_talk.json").read_text())
+    (transcripts / "fixture-talk.json").write_text(json.dumps(data))
     config = load_config(tmp_path)
     result = api.build(config, extensions=[])
     topics = sorted((tmp_path / "content/notes/topics").glob("*.md"))
     assert topics, "no topic notes were generated"
     page = tmp_path / "site" / "topics" / topics[0].stem / "index.html"
     html = page.read_text(encoding="utf-8")
-    assert 'id="player" data-video-id="fixture-talk"' in html
-    assert "youtube.com/watch?v=fixture-talk&amp;t=" in html
+    assert 'id="player"' not in html and "youtube" not in html
+    assert '<span class="yt-timestamp" data-t="' in html
     assert result.pages > len(topics)
     again = api.build(config, extensions=[])
     assert again.up_to_date and again.written == []
+    # The same talk as a feed episode: an <audio> player, timestamps into its audio.
+    data["media"] = {"kind": "audio", "url": "https://cdn.example.org/talk.mp3"}
+    (transcripts / "fixture-talk.json").write_text(json.dumps(data))
+    api.build(config, extensions=[])
+    html = page.read_text(encoding="utf-8")
+    assert '<audio id="player" controls preload="metadata" data-video-id="fixture-talk"' in html
+    assert 'href="https://cdn.example.org/talk.mp3#t=' in html and "youtube" not in html
 
 
 def test_tags_that_slugify_alike_share_one_page(project: Path) -> None:

@@ -97,7 +97,7 @@ def test_a_code_change_does_not_reuse_stale_caches(tmp_path: Path) -> None:
     a = _project(tmp_path / "a")
     b = _project(tmp_path / "b")
     _build_with(code, a)  # fills a's caches with the original code
-    for rel, old, new in [("vault/read.py", "SUMMARY_CHARS = 300", "SUMMARY_CHARS = 40"),
+    for rel, old, new in [("vault/text.py", "SUMMARY_CHARS = 300", "SUMMARY_CHARS = 40"),
                           ("site/render.py", '"Link to this section"', '"Permalink"')]:
         path = code / "notegraph" / rel
         text = path.read_text(encoding="utf-8")

@@ -57,11 +57,18 @@ def test_check_video_id_refuses(vid: str) -> None:
         ("My Talk (2023).en.vtt", "My-Talk-2023"),
         ("/some/dir/episode_12.srt", "episode_12"),
         ("whisper.json", "whisper"),
-        ("....", "transcript"),
     ],
 )
 def test_id_from_filename(name: str, expected: str) -> None:
     assert slugs.id_from_filename(name) == expected
+
+
+def test_id_from_filename_without_ascii_is_unique_per_name() -> None:
+    """`名前.srt` and `話.srt` used to both get the ID `transcript` (the second was then
+    skipped as "already stored")."""
+    ids = {slugs.id_from_filename(n) for n in ("名前.srt", "話.srt", "....")}
+    assert len(ids) == 3
+    assert all(i.startswith("transcript-") for i in ids)
 
 
 @pytest.mark.parametrize(
@@ -122,7 +129,10 @@ def test_format_timestamp(seconds: float, text: str) -> None:
         # the forms transcript files write (SRT's comma, VTT without hours, long talks)
         ("01:02:03,456", 3723.456),
         ("02:03.456", 123.456),
-        ("123:00:00.001", 442800.001),
+        ("99:59:59.999", 359999.999),
+        ("100:00:00", 360000.0),
+        ("100:00:00.001", None),  # past 100 hours: not a time of a talk
+        ("9" * 400 + ":00:00", None),  # never an OverflowError
         (" 00:00:01.5 ", 1.5),
         ("00:00:01.2345", None),  # at most milliseconds
         ("00:00:60,000", None),

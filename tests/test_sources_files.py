@@ -3,6 +3,7 @@ every real file of ../shared/data/formats imports with the right duration and wo
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -80,8 +81,10 @@ def test_unsafe_id_is_refused(tmp_path: Path, bad_id: str) -> None:
 def test_id_title_channel_and_defaults(tmp_path: Path) -> None:
     path = write(tmp_path, "My Talk (2023).en.srt", SRT)
     t = read_transcript_file(path)
-    assert (t.video_id, t.title, t.channel, t.language) == (
-        "My-Talk-2023", "My Talk (2023)", "", "en")
+    # A short ID: the clean name's words and a hash of where the file is (issue 13)
+    assert re.fullmatch(r"my-talk-2023-[0-9a-f]{8}", t.video_id)
+    assert (t.title, t.channel, t.language) == ("My Talk (2023)", "", "en")
+    assert read_transcript_file(path).video_id == t.video_id  # stable
     t = read_transcript_file(path, video_id="talk-1", title="AC/DC: ../../etc/passwd",
                              channel="Rock / Roll")
     assert (t.video_id, t.title, t.channel) == ("talk-1", "AC/DC: ../../etc/passwd",

@@ -146,7 +146,7 @@ def test_web_page_with_navigation_toc_and_footer(tmp_path: Path) -> None:
 
 def test_title_with_slash_from_page_is_only_a_title(tmp_path: Path) -> None:
     t = read(tmp_path, "# A/B testing / ../../etc\n\n00:00 Hi there.\n00:05 Bye.\n", "ab.md")
-    assert t.title == "A/B testing / ../../etc" and t.video_id == "ab"
+    assert t.title == "A/B testing / ../../etc" and t.video_id.startswith("ab-")
 
 
 @pytest.mark.parametrize("text, problem", [

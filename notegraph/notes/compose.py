@@ -21,6 +21,7 @@ from notegraph.graph.build import GraphNote, build_graph
 from notegraph.graph.related import related_all
 from notegraph.models import Sentence, Topic, VideoTopics
 from notegraph.notes.markdown import (
+    audio_link,
     escape_text,
     link_label,
     link_terms,
@@ -252,7 +253,12 @@ def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, names: Vau
     span = f"{format_timestamp(t.segment.start)}–{format_timestamp(t.segment.end)}"
     lines = [from_line, f"Video: {vlink} ({span})", ""] if from_line else \
         [f"Video: {vlink} ({span})", ""]
-    if t.lead:
+    if t.lead_points:
+        # one sentence a line: one paragraph on the page, and each line's text is what
+        # was said at its own timestamp
+        lines += [f"{link_terms(escape_text(p.text), terms, done)} {timestamp_anchor(p.start)}"
+                  for p in t.lead_points] + [""]
+    elif t.lead:
         lines += [link_terms(escape_text(t.lead), terms, done), ""]
     prose = t.writer == "llm"  # the model writes paragraphs, not key points
     for section in t.sections:
@@ -287,6 +293,8 @@ def _video_note(v: VideoTopics, slug: str, from_line: str, topic_lines: list[str
     url = f"https://www.youtube.com/watch?v={v.video_id}" if is_youtube_id(v.video_id) else ""
     lines = [from_line, ""] if from_line else []
     where = f"[Watch on YouTube]({url})" if url else f"Transcript source: {escape_text(v.source)}"
+    if not url and (url := audio_link(v.audio_url)):  # a podcast episode: its audio
+        where = f"[Listen to the episode](<{url}>)"
     lines += [f"{where} · {format_timestamp(v.duration)}", "", "## Topics", "", *topic_lines, ""]
     people = sorted({p for t in v.topics for p in t.people})
     if people:

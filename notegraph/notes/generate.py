@@ -14,7 +14,7 @@ by `notegraph.notes.files`, which never loses a person's edits.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,20 +22,18 @@ from typing import Any
 from notegraph import cache, store
 from notegraph.config import Config
 from notegraph.embed.embedder import Embedder
-from notegraph.errors import InputError, NotegraphError
+from notegraph.errors import InputError
+from notegraph.executors import Episode, get_executor
 from notegraph.models import VideoTopics
 from notegraph.notes.compose import compose_vault, with_linked_concepts
 from notegraph.notes.files import WriteReport, names_in_use, read_note_files, write_notes
 from notegraph.report import Reporter, SilentReporter
-from notegraph.slugs import WIKILINK_RE, parse_wikilink
+from notegraph.slugs import WIKILINK_RE, link_key, parse_wikilink
 from notegraph.topics.cache import (
     load_cached_video,
     save_video,
     transcript_key,
-    writer_name,
 )
-from notegraph.topics.pipeline import RunEmbedder, process_transcript
-from notegraph.writers import get_writer
 
 # The stamp notes manifests have carried since notes-7: slugs outlive pipeline versions,
 # so that regenerated notes keep their file names.
@@ -80,7 +78,11 @@ def generate_notes(config: Config, video_ids: Sequence[str] | None = None, force
     """
     reporter = reporter or SilentReporter()
     t0 = time.perf_counter()
-    paths = {p.stem: p for p in store.list_transcripts(config.transcripts_path)}
+    skipped: list[Path] = []
+    paths = {p.stem: p for p in store.list_transcripts(config.transcripts_path, config.root,
+                                                       skipped)}
+    for path in skipped:
+        reporter.warn(f"{path}: {store.outside_link_message(path)}")
     targets = list(dict.fromkeys(video_ids)) if video_ids else sorted(paths)
     for vid in targets:
         if vid not in paths:
@@ -118,38 +120,48 @@ def _plan(config: Config, paths: dict[str, Path], targets: set[str], force: bool
 def _process(config: Config, paths: dict[str, Path], todo: list[tuple[str, str]],
              cached: dict[str, VideoTopics], reporter: Reporter,
              embedder: Embedder | None) -> _Processed:
-    """Topics of each transcript in `todo`, cached as soon as each is done."""
+    """Topics of each transcript in `todo` on the configured executor (`[executor]`), each
+    cached as soon as it arrives; `videos` keeps the order of `todo` whatever order the
+    executor finished them in, so the vault does not depend on the executor."""
     if not todo:
         return _Processed({})
-    writer = get_writer(writer_name(config), config, reporter)
-    if embedder is None:
-        from notegraph.embed.embedder import load_embedder
-
-        embedder = load_embedder(config)
+    keys = dict(todo)
     vault_people = sorted({p for v in cached.values() for t in v.topics for p in t.people})
-    videos: dict[str, VideoTopics] = {}
-    failed: list[tuple[str, str]] = []
+    executor = get_executor(config.executor, embedder)
+    arrived: dict[str, VideoTopics] = {}
+    errors: dict[str, str] = {}
     seconds = 0.0
-    for vid, key in reporter.progress(todo, "Writing notes", total=len(todo)):
-        run = RunEmbedder(embedder)
-        try:
-            video = process_transcript(store.load_transcript(paths[vid]), writer, run,
-                                       vault_people, reporter)
-        except NotegraphError as exc:
-            failed.append((vid, str(exc)))
-            reporter.error(str(exc))
-            continue
-        finally:
-            seconds += run.seconds
-        save_video(config, key, video)
-        videos[vid] = video
-        n = len(video.topics)
-        reporter.info(f"{vid}: {n} topic{'' if n == 1 else 's'}")
-    return _Processed(videos, tuple(failed), seconds)
+    try:
+        outcomes = executor.map_episodes(config, [Episode(vid, paths[vid]) for vid, _ in todo],
+                                         vault_people, reporter)
+        for outcome in reporter.progress(outcomes, "Writing notes", total=len(todo)):
+            vid, video = outcome.video_id, outcome.video
+            seconds += outcome.model_seconds
+            if video is None:
+                errors[vid] = outcome.error
+                reporter.error(outcome.error)
+                continue
+            save_video(config, keys[vid], video)
+            arrived[vid] = video
+            n = len(video.topics)
+            reporter.info(f"{vid}: {n} topic{'' if n == 1 else 's'}")
+    finally:
+        executor.close()
+    return _Processed({vid: arrived[vid] for vid, _ in todo if vid in arrived},
+                      tuple((vid, errors[vid]) for vid, _ in todo if vid in errors), seconds)
 
 
 def _manifest_path(config: Config) -> Path:
     return config.cache_path / "notes" / "manifest.json"
+
+
+def deleted_notes(config: Config, link_targets: Iterable[str]) -> list[str]:
+    """The link targets (of dangling links) that name a note the last notes run wrote:
+    generated notes deleted since, which `notegraph notes` would write again."""
+    manifest = cache.read_json(_manifest_path(config), MANIFEST_VERSION) or {}
+    slugs = manifest.get("slugs")
+    generated = {link_key(str(s)) for s in slugs.values()} if isinstance(slugs, dict) else set()
+    return sorted({t for t in link_targets if link_key(t) in generated})
 
 
 def _write_vault(config: Config, videos: dict[str, VideoTopics], stored: set[str],
@@ -157,7 +169,7 @@ def _write_vault(config: Config, videos: dict[str, VideoTopics], stored: set[str
     """Compose every generated note from `videos` and write them into the vault."""
     manifest = cache.read_json(_manifest_path(config), MANIFEST_VERSION) or {}
     previous_slugs = manifest.get("slugs") if isinstance(manifest.get("slugs"), dict) else {}
-    files = read_note_files(config.notes_path)
+    files = read_note_files(config.notes_path, config.root)
     existing = names_in_use(files.values(), previous_slugs or {})
     # concepts a person linked in a hand-written note become concepts where the talk
     # says them (the vault's own notes are known evidence, like its people)

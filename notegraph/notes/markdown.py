@@ -9,6 +9,7 @@ characters are backslash-escaped. Link labels are stripped of link syntax.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from notegraph.slugs import format_timestamp, is_youtube_id
 
@@ -30,9 +31,23 @@ def escape_text(text: str) -> str:
     return re.sub(r"^([-+])(?=\s)", r"\\\1", text)
 
 
+# Link and HTML syntax in a label becomes look-alike text, so "arrays [part 2]" still
+# reads as such: `[part 2]` → `(part 2)`, `C<3` → `C‹3`, `A | B` → `A / B`.
+_LABEL_CHARS = str.maketrans({"[": "(", "]": ")", "<": "‹", ">": "›", "|": "/"})
+
+
+def audio_link(url: str) -> str:
+    """An episode's audio URL made safe inside `[text](<url>)`: http(s) only, no `<>`,
+    spaces or line breaks (percent-encoded); "" for anything else."""
+    if not re.match(r"https?://[^/\s]", url):
+        return ""
+    return "".join(c if c.isprintable() and c not in " <>" else quote(c) for c in url)
+
+
 def link_label(text: str) -> str:
     """Text safe inside `[[target|label]]` and `##` headings: no link/HTML syntax."""
-    return " ".join(re.sub(r"[\[\]|#^<>`]", "", str(text)).split()) or "untitled"
+    text = re.sub(r"[#^`]", "", str(text).translate(_LABEL_CHARS))
+    return " ".join(text.split()) or "untitled"
 
 
 def wikilink(target: str, label: str | None = None) -> str:

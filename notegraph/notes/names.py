@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from notegraph.models import Topic, VideoTopics
+from notegraph.notes.markdown import link_label
 from notegraph.slugs import link_key, slugify, unique_slug
 from notegraph.topics.concepts import ConceptIndex, build_concept_index, concept_key
 
@@ -147,6 +148,8 @@ def _with_targets(names: VaultNames, videos: Sequence[VideoTopics],
         claims[link_key(name)] = claims.get(link_key(name), 0) + 1
 
     def target(name: str, slug: str | None) -> str:
+        if slug is not None and link_key(link_label(name)) != link_key(name):
+            return slug  # link syntax in the name (`[Live] | C<3`): only the slug is exact
         if slug is None or link_key(slug) == link_key(name):
             return name  # the file stem matches: stems resolve before titles and aliases
         if claims.get(link_key(name), 0) <= 1 and link_key(name) not in existing.claimed:

@@ -4,26 +4,27 @@
   the same input gives a byte-identical site.
 - Incremental, at three levels:
   1. nothing changed (same file sizes/mtimes of notes, transcripts, templates, assets and
-     the same config): the build stops after a few thousand `stat` calls;
+     the same config) and every output of the last build is there: the build stops after
+     a few thousand `stat` calls;
   2. note bodies are rendered to HTML once per (body, resolved links) and kept in a
-     render cache, so a rebuild after deleting `site/` re-renders no markdown;
-  3. each output's digest (its template set plus `repr` of its `Page`) is kept in a
-     manifest; only pages whose digest changed are written — adding one note writes its
-     page, the pages whose links or backlinks it changes, and the index pages.
-- Extensions (the graph, search and feeds) plug in through `SiteExtension`.
+     render cache (`notegraph.site.bodies`), so a rebuild after deleting `site/`
+     re-renders no markdown;
+  3. each output's digest (for a page: its template set plus `repr` of its `Page`) is
+     kept in the manifest (`notegraph.site.manifest`); only outputs whose digest changed
+     are written, and outputs of the last build not produced now are removed.
+- Plug-ins (the graph, search and feeds) add page variables, pages and emitted files
+  through `notegraph.site.emit.SitePlugin`; what they emit is in the manifest too.
 """
 
 from __future__ import annotations
 
 import gc
 import json
-import os
-import re
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import jinja2
 
@@ -32,52 +33,25 @@ from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import SiteError
 from notegraph.report import Reporter, SilentReporter
-from notegraph.site.backlinks import without_mention_list
-from notegraph.site.pages import Page, SiteIndex, note_page, site_pages, tag_url
+from notegraph.site import manifest as mf
+from notegraph.site.bodies import BodyCache, BodyWork
+from notegraph.site.emit import EmitContext, SitePlugin, in_phase_order
+from notegraph.site.pages import Page, SiteIndex, note_page, site_pages
 from notegraph.site.previews import preview_files
-from notegraph.site.render import (
-    RENDER_VERSION,
-    LinkTarget,
-    NoteRenderer,
-    RenderedNote,
-    TocEntry,
-    heading_anchor,
-)
+from notegraph.site.render import RENDER_VERSION
 from notegraph.site.videos import VideoInfo, load_video_infos
 from notegraph.site.workers import default_jobs, map_chunks
-from notegraph.vault.links import cached_link_key
-from notegraph.vault.read import Note, Vault, list_markdown, load_vault
+from notegraph.vault.read import Vault, load_vault
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_TEMPLATES = PACKAGE_DIR / "templates"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 PREVIEW_SHARDS = 16
-MANIFEST_VERSION = "1"
 NOTE_CHUNK = 250  # note pages per task handed to a worker process
 PARALLEL_FROM = 1000  # fewer note pages render in this process: forking costs more
-# Cached renders are keyed by the code that makes them (see notegraph.code_digest).
-_RENDER_CODE = code_digest("notegraph.site.render", "notegraph.site.build",
-                           "notegraph.vault.links", "notegraph.slugs")
+RENDER_CACHE = "render-cache.sqlite"
 
-
-class SiteExtension(Protocol):
-    """A part of the site built by another module (graph page, search, feeds).
-
-    `prepare` sees the resolved vault first; `note_context` adds template variables to a
-    note page (under `extra`, e.g. `related`, `local_graph`); `pages` adds whole pages
-    (rendered like the others, templates looked up the same way); `finish` runs after all
-    pages are written (e.g. a search indexer) and gets the list of outputs written.
-    """
-
-    name: str
-
-    def prepare(self, vault: Vault, index: SiteIndex, config: Config) -> None: ...
-
-    def note_context(self, note_id: str) -> Mapping[str, Any]: ...
-
-    def pages(self) -> Iterable[Page]: ...
-
-    def finish(self, site_dir: Path, result: BuildResult) -> None: ...
+SiteExtension = SitePlugin  # the name plug-ins had before they were emitters
 
 
 @dataclass
@@ -102,7 +76,7 @@ def template_dirs(config: Config) -> list[Path]:
     return dirs
 
 
-def input_signature(config: Config, extensions: Sequence[SiteExtension] = ()) -> str:
+def input_signature(config: Config, extensions: Sequence[SitePlugin] = ()) -> str:
     """A cheap fingerprint (sizes and mtimes) of everything a build reads."""
     # the code too: a changed notegraph must not find an "up to date" site
     parts: list[str] = [__version__, RENDER_VERSION, code_digest(), repr(config),
@@ -110,138 +84,200 @@ def input_signature(config: Config, extensions: Sequence[SiteExtension] = ()) ->
     for root in [config.notes_path, config.transcripts_path, *template_dirs(config),
                  ASSETS_DIR]:
         parts.append(str(root))
-        entries = list_markdown(root) if root == config.notes_path else _list_files(root)
+        entries = store.walk_files(root, ".md" if root == config.notes_path else "",
+                                   config.root)
         parts.extend(f"{rel}:{size}:{mtime}" for rel, (size, mtime) in entries)
     return store.content_hash(*parts)
 
 
-def is_up_to_date(config: Config, extensions: Sequence[SiteExtension] = (),
+def is_up_to_date(config: Config, extensions: Sequence[SitePlugin] = (),
                   signature: str | None = None) -> bool:
-    """True when nothing a build reads has changed since the last build and site/ is whole."""
-    manifest = _read_manifest(config.cache_path / "site-manifest.json")
-    outputs = manifest.get("outputs") or {}
+    """True when nothing a build reads has changed since the last build and site/ is whole.
+
+    Pass `signature` (`input_signature`) when you have it: it is the costly part.
+    """
+    manifest = mf.read_manifest(config.cache_path / mf.MANIFEST_NAME)
     if signature is None:
         signature = input_signature(config, extensions)
-    return bool(outputs) and manifest.get("signature") == signature and all(
-        (config.site_path / out).exists() for out in outputs)
+    return _is_current(config, manifest, signature)
+
+
+def _is_current(config: Config, manifest: mf.Manifest, signature: str) -> bool:
+    return (bool(manifest.outputs) and manifest.signature == signature
+            and mf.all_present(config.site_path, manifest.outputs))
 
 
 def build_site(config: Config, reporter: Reporter | None = None,
-               extensions: Sequence[SiteExtension] = (), vault: Vault | None = None,
-               force: bool = False) -> BuildResult:
-    """Render the vault in `config.notes_path` to `config.site_path`; see the module doc."""
+               extensions: Sequence[SitePlugin] = (), vault: Vault | None = None,
+               force: bool = False, *, signature: str | None = None,
+               videos: Mapping[str, VideoInfo] | None = None) -> BuildResult:
+    """Render the vault in `config.notes_path` to `config.site_path`; see the module doc.
+
+    `vault`, `signature` (`input_signature`) and `videos` (`load_video_infos`) may be
+    handed over by a caller that already has them, so no build computes them twice.
+    """
     # A build allocates millions of small, acyclic, short-lived objects: collect rarely
     # (garbage with cycles, e.g. from extensions, is still collected).
     thresholds = gc.get_threshold()
     gc.set_threshold(100_000, 50, 1000)
     try:
-        return _build_site(config, reporter or SilentReporter(), extensions, vault, force,
-                           config.jobs or default_jobs())
+        build = _Build(config, reporter or SilentReporter(), in_phase_order(extensions),
+                       force, config.jobs or default_jobs())
+        return build.run(vault, signature, videos)
+    except sqlite3.Error as exc:  # the render cache: a full disk, mostly
+        raise SiteError(f"{config.cache_path / RENDER_CACHE}: {' '.join(str(exc).split())}; "
+                        "free some disk space (or delete that file) and build again; the "
+                        "site was left as it was") from exc
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
 
 
-def _build_site(config: Config, reporter: Reporter, extensions: Sequence[SiteExtension],
-                vault: Vault | None, force: bool, jobs: int) -> BuildResult:
-    site_dir = config.site_path
-    cache_dir = config.cache_path
-    manifest_path = cache_dir / "site-manifest.json"
-    manifest = _read_manifest(manifest_path)
-    old_outputs: dict[str, str] = manifest.get("outputs", {})
-    signature = input_signature(config, extensions)
-    result = BuildResult(site_dir=site_dir)
-    if not force and is_up_to_date(config, extensions, signature):
-        result.up_to_date = True
-        result.pages = len(old_outputs)
-        reporter.info(f"site is up to date ({len(old_outputs)} files in {site_dir})")
-        return result
+class _Build:
+    """One build, step by step; each step readable on its own."""
 
-    if vault is None:
-        vault = load_vault(config.notes_path, cache_dir)
-    # The vault is millions of long-lived objects: move them out of the cyclic
-    # collector's sight, or every collection rescans them (a third of a warm build).
-    gc.collect()
-    gc.freeze()
-    videos, _ = load_video_infos(config.transcripts_path, cache_dir)
-    idx = SiteIndex.build(vault, videos)
-    for ext in extensions:
-        ext.prepare(vault, idx, config)
+    def __init__(self, config: Config, reporter: Reporter, plugins: Sequence[SitePlugin],
+                 force: bool, jobs: int) -> None:
+        self.config = config
+        self.reporter = reporter
+        self.plugins = plugins
+        self.force = force
+        self.jobs = jobs
+        self.site_dir = config.site_path
+        self.manifest_path = config.cache_path / mf.MANIFEST_NAME
+        self.old = mf.read_manifest(self.manifest_path)
+        self.outputs: dict[str, str] = {}  # output → digest, of this build
+        self.owners: dict[str, list[str]] = {}  # plug-in → its outputs, of this build
+        self.result = BuildResult(site_dir=self.site_dir)
 
-    env = make_environment(config)
-    templates_digest = _templates_digest(config)
-    bodies = _BodyCache(cache_dir / "render-cache.sqlite", vault)
-
-    def extra(note_id: str) -> dict[str, Any]:
-        merged: dict[str, Any] = {}
-        for ext in extensions:
-            merged.update(ext.note_context(note_id))
-        return merged
-
-    # The few site-wide pages first: which of them exist decides the navigation bar.
-    pages = site_pages(idx)
-    for ext in extensions:
-        pages.extend(ext.pages())
-    page_urls = {p.url for p in pages}
-    nav = {"graph": "graph/" in page_urls, "search": "search/" in page_urls,
-           "tags": "tags/" in page_urls}
-    base_digest = store.content_hash(templates_digest, repr(sorted(nav.items())),
-                                     config.site_title, config.base_url)
-    writer = _PageWriter(site_dir, env, config, nav, base_digest, old_outputs, force)
-    outputs: dict[str, str] = {}
-
-    def note_pages(ids: Sequence[str]) -> tuple[list[tuple[str, str, bool]], _BodyWork]:
-        # Each note page is planned, rendered and written here and then dropped, so a
-        # build never holds 10,000 pages of HTML (and workers run this in parallel).
-        done = [writer.write(note_page(idx, vault.notes[i], bodies.render, extra(i)))
-                for i in ids]
-        return done, bodies.take_work()
-
-    try:
-        ids = list(vault.notes)
-        with map_chunks(note_pages, ids, jobs if len(ids) >= PARALLEL_FROM else 1,
-                        chunk_size=NOTE_CHUNK) as chunks:
-            for done, work in reporter.progress(chunks, "Rendering pages",
-                                                total=-(-len(ids) // NOTE_CHUNK)):
-                bodies.absorb(work)
-                for output, digest, written in done:
-                    outputs[output] = digest
-                    if written:
-                        result.written.append(output)
+    def run(self, vault: Vault | None, signature: str | None,
+            videos: Mapping[str, VideoInfo] | None) -> BuildResult:
+        """The whole build: skip it, or pages, data files, emitters, clean-up, manifest."""
+        signature = signature or input_signature(self.config, self.plugins)
+        if not self.force and _is_current(self.config, self.old, signature):
+            return self._up_to_date()
+        vault, idx = self._load(vault, videos)
+        pages = self._site_pages(idx)
+        writer = self._writer(pages)
+        self._note_pages(vault, idx, writer)
         for page in pages:
-            output, digest, written = writer.write(page)
-            outputs[output] = digest
-            if written:
-                result.written.append(output)
-        result.rendered_bodies = bodies.misses
-        bodies.prune()
-    finally:
-        bodies.close()
-    result.pages = len(pages) + len(ids)
+            self._record(*writer.write(page))
+        self.result.pages = len(pages) + len(vault.notes)
+        self._data_files(vault)
+        # stale pages go before the emitters run: the search index must not see them
+        old_core = set(self.old.outputs) - self.old.owned()
+        self._remove(old_core - set(self.outputs))
+        self._emit()
+        # then what an emitter (or a plug-in no longer in the build) stopped producing
+        self._remove(set(self.old.outputs) - set(self.outputs) - set(self.result.removed))
+        mf.write_manifest(self.manifest_path, mf.Manifest(signature, self.outputs, self.owners))
+        r = self.result
+        self.reporter.info(f"built {self.site_dir}: {r.pages} pages, {len(r.written)} files "
+                           f"written, {len(r.removed)} removed, {r.rendered_bodies} notes "
+                           "rendered from markdown")
+        return r
 
-    for rel, data in [*_preview_files(vault), *_asset_files()]:
-        digest = store.content_hash(data)
-        outputs[rel] = digest
-        target = store.safe_join(site_dir, *rel.split("/"))
-        if force or old_outputs.get(rel) != digest or not target.exists():
-            store.atomic_write_bytes(target, data)
-            result.written.append(rel)
+    def _up_to_date(self) -> BuildResult:
+        self.result.up_to_date = True
+        self.result.pages = len(self.old.outputs)
+        self.reporter.info(f"site is up to date ({len(self.old.outputs)} files in "
+                           f"{self.site_dir})")
+        return self.result
 
-    for rel in sorted(set(old_outputs) - set(outputs)):
-        target = store.safe_join(site_dir, *rel.split("/"))
-        if target.is_file():
-            target.unlink()
-            _prune_empty_dirs(target.parent, site_dir)
-        result.removed.append(rel)
+    def _load(self, vault: Vault | None, videos: Mapping[str, VideoInfo] | None
+              ) -> tuple[Vault, SiteIndex]:
+        """The vault, the site index, and every plug-in prepared on them."""
+        if vault is None:
+            vault = load_vault(self.config.notes_path, self.config.cache_path,
+                               self.config.root)
+        _warn_problems(vault, self.reporter)
+        # The vault is millions of long-lived objects: move them out of the cyclic
+        # collector's sight, or every collection rescans them (a third of a warm build).
+        gc.collect()
+        gc.freeze()
+        if videos is None:
+            videos, _ = load_video_infos(self.config.transcripts_path, self.config.cache_path,
+                                         self.config.root)
+        idx = SiteIndex.build(vault, dict(videos))
+        for plugin in self.plugins:
+            plugin.prepare(vault, idx, self.config)
+        return vault, idx
 
-    for ext in extensions:
-        ext.finish(site_dir, result)
-    store.atomic_write_json(manifest_path, {"version": MANIFEST_VERSION, "signature": signature,
-                                            "outputs": dict(sorted(outputs.items()))})
-    reporter.info(f"built {site_dir}: {result.pages} pages, {len(result.written)} files "
-                  f"written, {len(result.removed)} removed, {result.rendered_bodies} notes "
-                  "rendered from markdown")
-    return result
+    def _site_pages(self, idx: SiteIndex) -> list[Page]:
+        # The few site-wide pages first: which of them exist decides the navigation bar.
+        pages = site_pages(idx)
+        for plugin in self.plugins:
+            pages.extend(plugin.pages())
+        return pages
+
+    def _writer(self, pages: Sequence[Page]) -> _PageWriter:
+        page_urls = {p.url for p in pages}
+        nav = {"graph": "graph/" in page_urls, "search": "search/" in page_urls,
+               "tags": "tags/" in page_urls}
+        config = self.config
+        base_digest = store.content_hash(_templates_digest(config), repr(sorted(nav.items())),
+                                         config.site_title, config.base_url)
+        return _PageWriter(self.site_dir, make_environment(config), config, nav, base_digest,
+                           self.old.outputs, self.force)
+
+    def _note_pages(self, vault: Vault, idx: SiteIndex, writer: _PageWriter) -> None:
+        """Every note's page, in worker processes for a big vault."""
+        bodies = BodyCache(self.config.cache_path / RENDER_CACHE, vault, idx.media)
+        plugins = self.plugins
+
+        def extra(note_id: str) -> dict[str, Any]:
+            merged: dict[str, Any] = {}
+            for plugin in plugins:
+                merged.update(plugin.note_context(note_id))
+            return merged
+
+        def note_pages(ids: Sequence[str]) -> tuple[list[tuple[str, str, bool]], BodyWork]:
+            # Each note page is planned, rendered and written here and then dropped, so a
+            # build never holds 10,000 pages of HTML (and workers run this in parallel).
+            done = [writer.write(note_page(idx, vault.notes[i], bodies.render, extra(i)))
+                    for i in ids]
+            return done, bodies.take_work()
+
+        try:
+            ids = list(vault.notes)
+            jobs = self.jobs if len(ids) >= PARALLEL_FROM else 1
+            with map_chunks(note_pages, ids, jobs, chunk_size=NOTE_CHUNK) as chunks:
+                for done, work in self.reporter.progress(chunks, "Rendering pages",
+                                                         total=-(-len(ids) // NOTE_CHUNK)):
+                    bodies.absorb(work)
+                    for output in done:
+                        self._record(*output)
+            self.result.rendered_bodies = bodies.misses
+            bodies.prune()
+        finally:
+            bodies.close()
+
+    def _data_files(self, vault: Vault) -> None:
+        """Link previews and the static assets, written when their bytes changed."""
+        for rel, data in [*_preview_files(vault), *_asset_files()]:
+            digest = store.content_hash(data)
+            target = store.safe_join(self.site_dir, *rel.split("/"))
+            fresh = self.force or self.old.outputs.get(rel) != digest or not target.exists()
+            if fresh:
+                store.atomic_write_bytes(target, data)
+            self._record(rel, digest, fresh)
+
+    def _emit(self) -> None:
+        """Run the plug-ins' emitters in phase order and record what each returns."""
+        for plugin in self.plugins:
+            changed = frozenset([*self.result.written, *self.result.removed])
+            rels = plugin.emit(EmitContext(self.site_dir, changed, self.force))
+            self.owners[plugin.name] = sorted(set(rels))
+            for rel, digest in mf.digests(self.site_dir, self.owners[plugin.name]).items():
+                self._record(rel, digest, self.old.outputs.get(rel) != digest)
+
+    def _record(self, rel: str, digest: str, written: bool) -> None:
+        self.outputs[rel] = digest
+        if written:
+            self.result.written.append(rel)
+
+    def _remove(self, rels: set[str]) -> None:
+        self.result.removed.extend(mf.remove_outputs(self.site_dir, rels))
 
 
 class _PageWriter:
@@ -307,200 +343,6 @@ def _base_path(base_url: str) -> str:
     return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
-_BodyRow = tuple[str, str, str]  # (key, html, toc as JSON): one render-cache entry
-
-
-@dataclass
-class _BodyWork:
-    """What rendering some note bodies did to the cache: new rows, keys used."""
-
-    rows: list[_BodyRow]
-    used: list[str]
-
-
-class _BodyCache:
-    """Note body → HTML, rendered once per (body, resolved links) and kept in SQLite.
-
-    Renders made in a build are collected (`take_work`) and stored by the building
-    process (`absorb`), so worker processes only ever read the database, each through
-    its own connection (an SQLite connection must not cross a fork). Entries no build
-    uses any more are dropped once they outnumber the live ones (`prune`).
-    """
-
-    def __init__(self, path: Path, vault: Vault) -> None:
-        self.vault = vault
-        self.path = path
-        # Videos whose page lists its topic notes (so the body's own list is redundant).
-        self.videos_with_topics = {n.video_id for n in vault.notes.values()
-                                   if n.video_id and n.type != "video"}
-        self.renderer = NoteRenderer()
-        self.misses = 0
-        self._new: list[_BodyRow] = []
-        self._used: list[str] = []  # keys looked up since the last take_work()
-        self._live: set[str] = set()  # keys this build used (in any process)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = sqlite3.connect(path)
-            self._db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, "
-                             "html TEXT, toc TEXT)")
-        except sqlite3.DatabaseError:  # a corrupt cache is only a slower build
-            path.unlink(missing_ok=True)
-            self._db = sqlite3.connect(path)
-            self._db.execute("CREATE TABLE bodies (key TEXT PRIMARY KEY, html TEXT, toc TEXT)")
-        # write-ahead log: readers (the workers) are never blocked by the writer
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.commit()
-        self._pid = os.getpid()
-
-    @property
-    def db(self) -> sqlite3.Connection:
-        """This process's connection (a forked worker opens its own, read-only use)."""
-        if self._pid != os.getpid():
-            self._db = sqlite3.connect(self.path)
-            self._pid = os.getpid()
-        return self._db
-
-    def take_work(self) -> _BodyWork:
-        """Renders made and keys used since the last call (for the building process)."""
-        work = _BodyWork(self._new, self._used)
-        self._new, self._used = [], []
-        return work
-
-    def absorb(self, work: _BodyWork) -> None:
-        """Store renders made here or in a worker; remember the keys it used."""
-        self._live.update(work.used)
-        if work.rows:
-            self.misses += len(work.rows)
-            with self.db:  # one short transaction: workers keep reading meanwhile
-                self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
-                                    work.rows)
-
-    def prune(self) -> int:
-        """Drop entries this build did not use, once they outnumber the used ones.
-
-        Keeps the cache within twice the live site (edits leave old renders behind)
-        while switching back and forth between two versions of a note stays cheap.
-        Returns the number of entries dropped.
-        """
-        self.absorb(self.take_work())
-        total = self.db.execute("SELECT COUNT(*) FROM bodies").fetchone()[0]
-        if total - len(self._live) <= len(self._live):
-            return 0
-        with self.db:
-            self.db.execute("CREATE TEMP TABLE live (key TEXT PRIMARY KEY)")
-            self.db.executemany("INSERT OR IGNORE INTO live VALUES (?)",
-                                ((k,) for k in self._live))
-            dropped = self.db.execute(
-                "DELETE FROM bodies WHERE key NOT IN (SELECT key FROM live)").rowcount
-            self.db.execute("DROP TABLE live")
-        self.db.execute("VACUUM")
-        return dropped
-
-    def render(self, note: Note, url: str) -> RenderedNote:
-        links = self._links(note, url)
-        body = _without_title_heading(note)
-        if note.type == "video" and note.video_id in self.videos_with_topics:
-            body = _without_section(body, "Topics")
-        if note.type in ("person", "concept") and note.frontmatter.get("generator"):
-            body = without_mention_list(body)  # the grouped backlinks show it
-        root = "../" * url.count("/")
-        tags = {t.casefold(): root + tag_url(t) for t in note.tags}
-        embeds = self._embeds(note, url)
-        key = store.content_hash(RENDER_VERSION, _RENDER_CODE, body, note.video_id or "",
-                                 repr(sorted(links.items(), key=lambda kv: repr(kv[0]))),
-                                 repr(sorted(tags.items())),
-                                 repr(sorted(embeds.items(), key=lambda kv: repr(kv[0]))))
-        self._used.append(key)
-        row = self.db.execute("SELECT html, toc FROM bodies WHERE key = ?", (key,)).fetchone()
-        if row is not None:
-            toc = tuple(TocEntry(*t) for t in json.loads(row[1]))
-            return RenderedNote(row[0], toc)
-
-        def fallback(target: str, heading: str | None) -> LinkTarget:
-            found = self.vault.resolve(target, note.id)
-            return self._target(found, note, root)
-
-        rendered = self.renderer.render(body, links, note.video_id, fallback, tags, embeds)
-        self._new.append((key, rendered.html,
-                          json.dumps([[t.level, t.id, t.name] for t in rendered.toc])))
-        return rendered
-
-    def _links(self, note: Note, url: str, page: Note | None = None
-               ) -> dict[tuple[str, str | None], LinkTarget]:
-        """Where `note`'s links point, as hrefs from the page at `url` (showing `page`)."""
-        root = "../" * url.count("/")
-        links: dict[tuple[str, str | None], LinkTarget] = {}
-        for link, found in zip(note.links, self.vault.resolved.get(note.id, ()), strict=False):
-            key = (cached_link_key(link.target), link.heading)
-            if key not in links:
-                links[key] = self._target(found, page or note, root)
-        return links
-
-    def _embeds(self, note: Note, url: str) -> dict[tuple[str, str | None], str]:
-        """`![[target]]` → the target's body (or section) rendered for this page.
-
-        One level deep: embeds inside an embedded note stay link cards, so no chain of
-        embeds can loop; a note embedding itself gets a link card too.
-        """
-        out: dict[tuple[str, str | None], str] = {}
-        for link, found in zip(note.links, self.vault.resolved.get(note.id, ()), strict=False):
-            key = (cached_link_key(link.target), link.heading)
-            if not link.embed or found is None or found == note.id or key in out:
-                continue
-            target = self.vault.notes[found]
-            body = _without_title_heading(target)
-            if link.heading:
-                body = _section(body, link.heading) or body
-            links = self._links(target, url, page=note)
-            root = "../" * url.count("/")
-            tags = {t.casefold(): root + tag_url(t) for t in target.tags}
-            out[key] = self.renderer.render(body, links, target.video_id, tags=tags).html
-        return out
-
-    def _target(self, found: str | None, note: Note, root: str) -> LinkTarget:
-        if found is None:
-            return LinkTarget(None)
-        target_url = self.vault.urls[found]
-        href = "./" if found == note.id else root + target_url
-        return LinkTarget(href, self.vault.notes[found].title, target_url)
-
-    def close(self) -> None:
-        """Store what is left to store and close this process's connection."""
-        self.absorb(self.take_work())
-        self.db.commit()
-        self.db.close()
-
-
-def _without_title_heading(note: Note) -> str:
-    """The body minus a leading `# Title` that repeats the note's title (the page has one)."""
-    body = note.body.lstrip("\n")
-    if body.startswith("# "):
-        first, _, rest = body.partition("\n")
-        if cached_link_key(first[2:].strip()) == cached_link_key(note.title):
-            return rest
-    return note.body
-
-
-def _section(body: str, heading: str) -> str:
-    """The part of `body` under the heading named `heading` (up to one of its level), or ""."""
-    want = heading_anchor(heading)
-    for m in re.finditer(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", body, re.M):
-        if heading_anchor(m.group(2)) == want:
-            level = len(m.group(1))
-            end = re.compile(rf"^#{{1,{level}}}[ \t]", re.M).search(body, m.end())
-            return body[m.end():end.start() if end else len(body)]
-    return ""
-
-
-def _without_section(body: str, heading: str) -> str:
-    """`body` minus its `## heading` section (up to the next heading of level 1-2)."""
-    m = re.search(rf"^##[ \t]+{re.escape(heading)}[ \t]*$", body, re.M | re.I)
-    if not m:
-        return body
-    end = re.compile(r"^#{1,2}[ \t]", re.M).search(body, m.end())
-    return body[:m.start()] + (body[end.start():] if end else "")
-
-
 def preview_shard(url: str) -> int:
     """Which previews file holds a note's summary (same hash in `assets/notegraph.js`)."""
     h = 0
@@ -517,53 +359,27 @@ def _preview_files(vault: Vault) -> list[tuple[str, bytes]]:
 
 def _asset_files() -> list[tuple[str, bytes]]:
     return [(f"assets/{rel}", (ASSETS_DIR / rel).read_bytes())
-            for rel, _ in _list_files(ASSETS_DIR)]
+            for rel, _ in store.walk_files(ASSETS_DIR)]
 
 
 def _templates_digest(config: Config) -> str:
     parts = []
     for d in template_dirs(config):
-        for rel, _ in _list_files(d):
+        for rel, _ in store.walk_files(d):
             parts.append(rel)
             parts.append((d / rel).read_bytes().decode("utf-8", "replace"))
     return store.content_hash(*parts)
 
 
-def _list_files(root: Path) -> list[tuple[str, tuple[int, int]]]:
-    out = []
-    if not root.is_dir():
-        return out
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
-        for name in filenames:
-            if name.startswith("."):
-                continue
-            full = os.path.join(dirpath, name)
-            st = os.stat(full)
-            out.append((os.path.relpath(full, root).replace(os.sep, "/"),
-                        (st.st_size, st.st_mtime_ns)))
-    out.sort()
-    return out
+__all__ = ["BuildResult", "SiteExtension", "SitePlugin", "VideoInfo", "build_site",
+           "input_signature", "is_up_to_date", "make_environment", "render_page",
+           "template_dirs"]
 
 
-def _read_manifest(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if data.get("version") == MANIFEST_VERSION else {}
-    except (OSError, ValueError, AttributeError):
-        return {}
-
-
-def _prune_empty_dirs(folder: Path, stop: Path) -> None:
-    folder, stop = folder.resolve(), stop.resolve()
-    while folder != stop and stop in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
-
-
-__all__ = ["BuildResult", "SiteExtension", "VideoInfo", "build_site", "input_signature",
-           "is_up_to_date",
-           "make_environment", "render_page", "template_dirs"]
+def _warn_problems(vault: Vault, reporter: Reporter, shown: int = 5) -> None:
+    """A broken note does not stop the build: say what was skipped or ignored."""
+    for note_id, message in vault.problems[:shown]:
+        reporter.warn(f"{vault.root / note_id}.md: {message}")
+    if len(vault.problems) > shown:
+        reporter.warn(f"... and {len(vault.problems) - shown} more problems: "
+                      "run `notegraph check` to list them")

@@ -16,8 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from notegraph.models import Media
 from notegraph.site.backlinks import backlink_entries, group_by_video
-from notegraph.site.render import RenderedNote, timestamp_url
+from notegraph.site.media import NONE, media_of, moment_href
+from notegraph.site.render import RenderedNote
 from notegraph.site.videos import VideoInfo
 from notegraph.slugs import format_timestamp, slugify
 from notegraph.vault.read import Note, Vault
@@ -39,22 +41,24 @@ class NoteRef:
 
 @dataclass(frozen=True)
 class Moment:
-    """A time in a video: a topic or a chapter, with its YouTube link."""
+    """A time in a video or episode: a topic or a chapter, with its link."""
 
     seconds: int
     label: str  # HH:MM:SS
     title: str
-    href: str  # youtube.com/watch?v=ID&t=N
+    href: str  # youtube.com/watch?v=ID&t=N, AUDIO_URL#t=N, or "" (no public media)
     url: str = ""  # the topic note's page, when there is one
     topics: tuple[Moment, ...] = ()  # a chapter's topics (those not named like it)
 
 
 @dataclass(frozen=True)
 class Player:
-    """The embedded YouTube player of a page."""
+    """The page's player: YouTube's embed, or an `<audio>` of the episode's enclosure."""
 
     video_id: str
     start: int = 0
+    kind: str = "youtube"  # or "audio" (then `src` is the enclosure's URL)
+    src: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,11 @@ class SiteIndex:
             if note.type == VIDEO and ch:
                 idx.videos_of_channel.setdefault(ch, []).append(note)
         return idx
+
+    def media(self, video_id: str) -> Media:
+        """Where the timestamps of `video_id` lead (see `notegraph.site.media`)."""
+        info = self.videos.get(video_id)
+        return info.media if info is not None else media_of(video_id, None)
 
     def ref(self, note_id: str, meta: str = "", with_summary: bool = False) -> NoteRef:
         """A `NoteRef` to a note."""
@@ -196,8 +205,11 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
         groups = group_by_video(vault, entries[:BACKLINKS_SHOWN], idx.video_note_of)
         data["backlink_groups"] = groups
         data["backlinks"] = tuple(e for g in groups for e in g.entries)
+    media = idx.media(vid) if vid else Media(NONE)
+    if vid and media.kind != NONE:
+        data["player"] = Player(vid, int(note.number("start") or 0) if kind != VIDEO else 0,
+                                media.kind, media.url)
     if vid:
-        data["player"] = Player(vid, int(note.number("start") or 0) if kind != VIDEO else 0)
         video_note = idx.video_note_of.get(vid)
         if video_note is not None and video_note.id != note.id:
             data["video"] = idx.ref(video_note.id)
@@ -208,11 +220,12 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
     if kind == VIDEO and vid:
         data["moments"] = tuple(
             Moment(int(t.number("start") or 0), format_timestamp(t.number("start") or 0),
-                   t.title, timestamp_url(vid, t.number("start") or 0), vault.urls[t.id])
+                   t.title, moment_href(media, vid, t.number("start") or 0), vault.urls[t.id])
             for t in idx.topics_of_video.get(vid, ()))
         info = idx.videos.get(vid)
         if info is not None:
-            data["chapters"] = _chapters_with_topics(vid, info.chapters, data["moments"])
+            data["chapters"] = _chapters_with_topics(vid, media, info.chapters,
+                                                     data["moments"])
             if data["chapters"]:
                 data["moments"] = ()  # each topic is shown once, under its chapter
             data["duration"] = format_timestamp(info.duration) if info.duration else ""
@@ -224,8 +237,8 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
     return Page(kind, url, url + "index.html", template, note.title, note.id, data)
 
 
-def _chapters_with_topics(vid: str, chapters: Any, topics: tuple[Moment, ...]
-                          ) -> tuple[Moment, ...]:
+def _chapters_with_topics(vid: str, media: Media, chapters: Any,
+                          topics: tuple[Moment, ...]) -> tuple[Moment, ...]:
     """The creator's chapters, each with the topics starting within it. A topic named
     like its chapter and starting with it is the chapter's own link, not a second line."""
     out = []
@@ -241,7 +254,7 @@ def _chapters_with_topics(vid: str, chapters: Any, topics: tuple[Moment, ...]
                 inside.remove(t)
                 break
         out.append(Moment(int(c.start), format_timestamp(c.start), c.title,
-                          timestamp_url(vid, c.start), url, tuple(inside)))
+                          moment_href(media, vid, c.start), url, tuple(inside)))
     return tuple(out)
 
 

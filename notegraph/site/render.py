@@ -27,6 +27,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from notegraph.models import Media
+from notegraph.site.media import YOUTUBE, moment_href
 from notegraph.slugs import format_timestamp, parse_timestamp, parse_wikilink
 from notegraph.vault.links import cached_link_key
 from notegraph.vault.text import INLINE_TAG_RE
@@ -71,7 +73,7 @@ def heading_anchor(heading: str) -> str:
 
 def timestamp_url(video_id: str, seconds: float) -> str:
     """The YouTube URL of one moment of a video."""
-    return f"https://www.youtube.com/watch?v={video_id}&t={int(seconds)}"
+    return moment_href(Media(YOUTUBE), video_id, seconds)
 
 
 Resolver = Callable[[str, str | None], LinkTarget]
@@ -94,11 +96,13 @@ class NoteRenderer:
     def render(self, body: str, links: Mapping[tuple[str, str | None], LinkTarget],
                video_id: str | None = None, fallback: Resolver | None = None,
                tags: Mapping[str, str] | None = None,
-               embeds: Mapping[tuple[str, str | None], str] | None = None) -> RenderedNote:
+               embeds: Mapping[tuple[str, str | None], str] | None = None,
+               media: Media | None = None) -> RenderedNote:
         """Render `body`; `links` maps (link_key(target), heading) to where it points,
         `tags` an inline `#tag` (casefolded) to its tag page (other `#words` stay text),
         `embeds` a `![[target]]` key to the rendered HTML it transcludes (the rest of the
-        embeds are shown as link cards)."""
+        embeds are shown as link cards), `media` where `video_id`'s timestamps lead
+        (default: YouTube's page of the video)."""
         self._md.reset()
         self._ext.links = links
         self._ext.tags = tags or {}
@@ -106,6 +110,7 @@ class NoteRenderer:
         self._ext.fallback = fallback
         self._ext.video_id = video_id
         self._ext.anchors = set()
+        self._ext.media = media if media is not None else Media(YOUTUBE)
         html = self._md.convert(body)
         toc = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
         return RenderedNote(html, toc if len(toc) >= TOC_MIN_HEADINGS else ())
@@ -134,6 +139,7 @@ class _NotegraphExtension(Extension):
         self.fallback: Resolver | None = None
         self.video_id: str | None = None
         self.anchors: set[str] = set()  # ids given to timestamps of the note being rendered
+        self.media: Media = Media(YOUTUBE)
         self.tags: Mapping[str, str] = {}
         self.embeds: Mapping[tuple[str, str | None], str] = {}
 
@@ -233,19 +239,19 @@ class _TimestampPattern(InlineProcessor):
             return el, m.start(0), m.end(0)
         shown = format_timestamp(seconds)
         vid = self.ext.video_id
-        if vid:
-            el = ET.Element("a", {"class": "yt-timestamp",
-                                  "href": timestamp_url(vid, seconds),
+        href = moment_href(self.ext.media, vid, seconds) if vid else ""
+        if href:
+            el = ET.Element("a", {"class": "yt-timestamp", "href": href,
                                   "data-t": shown, "data-seconds": str(int(seconds)),
                                   "data-video-id": vid})
-            # An id per moment (the first of equal times): search results and shared
-            # links can point at the moment itself (`#t-95`).
-            anchor = f"t-{int(seconds)}"
-            if anchor not in self.ext.anchors:
-                self.ext.anchors.add(anchor)
-                el.set("id", anchor)
         else:
             el = ET.Element("span", {"class": "yt-timestamp", "data-t": shown})
+        # An id per moment (the first of equal times): search results and shared
+        # links can point at the moment itself (`#t-95`).
+        anchor = f"t-{int(seconds)}"
+        if anchor not in self.ext.anchors:
+            self.ext.anchors.add(anchor)
+            el.set("id", anchor)
         el.text = f"[{shown}]"
         return el, m.start(0), m.end(0)
 

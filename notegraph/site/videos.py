@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from notegraph import store
 from notegraph.code_digest import code_digest
-from notegraph.models import Chapter
+from notegraph.models import Chapter, Media
+from notegraph.site.media import media_from_json
 
 _CACHE_VERSION = "1"
 
@@ -27,11 +28,15 @@ class VideoInfo:
     channel: str
     duration: float
     chapters: tuple[Chapter, ...]
+    # Where its timestamps lead (see `notegraph.site.media`).
+    media: Media = field(default_factory=lambda: Media("youtube"))
 
 
-def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None
+def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None,
+                     root: Path | None = None
                      ) -> tuple[dict[str, VideoInfo], list[tuple[str, str]]]:
-    """Video ID → info for every readable transcript, and (file, problem) for broken ones."""
+    """Video ID → info for every readable transcript, and (file, problem) for broken ones
+    (a symlink leaving the project `root` is one: see `store.project_files`)."""
     cache_file = cache_dir / "video-infos.pickle" if cache_dir else None
     cached: dict[str, tuple[tuple[int, int], VideoInfo | str]] = {}
     if cache_file is not None and cache_file.exists():
@@ -42,7 +47,8 @@ def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None
         except Exception:  # a broken cache is only a slower build
             cached = {}
     fresh: dict[str, tuple[tuple[int, int], VideoInfo | str]] = {}
-    for path in store.list_transcripts(transcripts_dir):
+    skipped: list[Path] = []
+    for path in store.list_transcripts(transcripts_dir, root, skipped):
         st = path.stat()
         key = (st.st_size, st.st_mtime_ns)
         hit = cached.get(path.name)
@@ -56,6 +62,7 @@ def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None
             infos[value.video_id] = value
         else:
             problems.append((name, value))
+    problems += [(p.name, store.outside_link_message(p)) for p in skipped]
     return infos, problems
 
 
@@ -70,6 +77,7 @@ def _read(path: Path) -> VideoInfo | str:
                          for c in data.get("chapters") or ())
         return VideoInfo(str(data["video_id"]), str(data.get("title") or ""),
                          str(data.get("channel") or ""), float(data.get("duration") or 0.0),
-                         tuple(sorted(chapters, key=lambda c: c.start)))
+                         tuple(sorted(chapters, key=lambda c: c.start)),
+                         media_from_json(str(data["video_id"]), data))
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         return f"not a valid notegraph transcript ({exc})"

@@ -15,15 +15,16 @@ from pathlib import Path
 
 from notegraph.errors import InputError, ParseError
 from notegraph.models import Chapter, Cue, Transcript
-from notegraph.slugs import check_video_id, file_stem, id_from_filename
+from notegraph.slugs import MAX_TIMESTAMP_SECONDS, check_video_id
 from notegraph.sources import chapters as chapter_lists
+from notegraph.sources import naming
 from notegraph.sources.jsonformats import looks_like_json, parse_json
 from notegraph.sources.parsed import LayoutError, ParsedFile
 from notegraph.sources.srt import looks_like_srt, parse_srt
 from notegraph.sources.text import looks_like_text_transcript, parse_text
 from notegraph.sources.vtt import looks_like_vtt, parse_vtt
 from notegraph.sources.whispercpp import looks_like_whispercpp, parse_whispercpp
-from notegraph.text.cleanup import clean_cues
+from notegraph.text.cleanup import clean_cues, clean_field
 
 # The largest transcript we accept. A ten-hour word-level JSON is ~20 MB; anything
 # much bigger is not a transcript, and is refused before a byte is read.
@@ -63,8 +64,13 @@ def read_transcript_file(
     title: str | None = None,
     channel: str | None = None,
     chapters_path: Path | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Transcript:
     """Read a local transcript file of any supported format into a `Transcript`.
+
+    Without `title`, the file's own title is used, else a clean form of its name (and
+    `warn` is told how to set one); without `video_id`, the file's own ID, else a short
+    ID from the title and the content (see `naming.short_id`).
 
     Raises `ParseError` (naming the file and the problem) for empty, binary, huge,
     non-UTF-8 or unrecognised files, and `InputError` for an unsafe `video_id` or a
@@ -75,28 +81,34 @@ def read_transcript_file(
         check_video_id(video_id)
     text = read_text(path)
     parsed = parse_transcript_text(text, str(path))
-    _check_times(parsed.cues, path)
+    check_times(parsed.cues, path)
 
     side = read_chapters_file(chapters_path) if chapters_path else ()
-    chapters = side or parsed.chapters
+    chapters = [Chapter(c.start, clean_field(c.title)) for c in side or parsed.chapters]
+    chapters = [c for c in chapters if c.title]
     raw_duration = max((c.end for c in parsed.cues), default=0.0)
     duration = parsed.duration if parsed.duration is not None else raw_duration
     cues = clean_cues(parsed.cues)
     if not cues:
         raise ParseError(f"{path}: no spoken text in it (only tags or blank cues)")
 
-    vid = video_id or parsed.video_id or _ytdlp_id(path.name) or id_from_filename(path.name)
+    if not (title or parsed.title):
+        title = naming.clean_file_title(path.name)
+        if warn is not None:
+            warn(f"{path}: no title in the file; named it {title!r} (set one with --title)")
+    title = title or parsed.title or ""
+    vid = video_id or parsed.video_id or _ytdlp_id(path.name) or naming.file_id(path)
     try:
         vid = check_video_id(vid)
     except InputError:
-        vid = id_from_filename(path.name)
+        vid = naming.file_id(path)
     source = f"file:{parsed.format}"
     if parsed.interpolated:
         source += " (times interpolated)"
     return Transcript(
         video_id=vid,
-        title=title or parsed.title or _title_from_filename(path.name),
-        channel=channel if channel is not None else (parsed.channel or ""),
+        title=clean_field(title),
+        channel=clean_field(channel if channel is not None else (parsed.channel or "")),
         language=parsed.language or _language(path.name, cues),
         source=source,
         is_generated=parsed.is_generated,
@@ -134,7 +146,7 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     return decode(data, path)
 
 
-def decode(data: bytes, path: Path) -> str:
+def decode(data: bytes, path: Path | str) -> str:
     """UTF-8 (with or without BOM) or BOM-marked UTF-16; binary data is refused."""
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
@@ -185,12 +197,16 @@ def read_chapters_file(path: Path) -> tuple[Chapter, ...]:
     return chapters
 
 
-def _check_times(cues: tuple[Cue, ...], path: Path) -> None:
-    """Negative times, or cues whose starts go backwards, mean a broken file."""
+def check_times(cues: tuple[Cue, ...], path: Path | str) -> None:
+    """Negative times, times past 100 hours, or cues whose starts go backwards, mean a
+    broken file."""
     prev = None
     for n, c in enumerate(cues, 1):
         if c.start < 0 or c.end < 0:
             raise ParseError(f"{path}: cue {n} has a negative time ({c.start:g} s)")
+        if not (c.start <= MAX_TIMESTAMP_SECONDS and c.end <= MAX_TIMESTAMP_SECONDS):  # NaN too
+            raise ParseError(f"{path}: cue {n} ends after 100 hours ({c.end:g} s); "
+                             "is this a transcript?")
         if c.end < c.start:
             raise ParseError(f"{path}: cue {n} ends before it starts")
         if prev is not None and c.start < prev - 0.001:
@@ -203,12 +219,6 @@ def _ytdlp_id(name: str) -> str | None:
     """The YouTube ID yt-dlp puts in its file names: `Title [dQw4w9WgXcQ].en.vtt`."""
     m = _YTDLP_NAME_RE.search(name)
     return m.group(1) if m else None
-
-
-def _title_from_filename(name: str) -> str:
-    name = _YTDLP_NAME_RE.sub("", name)
-    stem = file_stem(name)
-    return re.sub(r"[_\s]+", " ", stem).strip() or name
 
 
 def _language(name: str, cues: list[Cue]) -> str:

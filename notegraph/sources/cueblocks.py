@@ -19,6 +19,9 @@ TIMING_RE = re.compile(
     r"(?:\s+(.*))?$"
 )
 
+# A timing line with a minus sign: a negative time, refused (never silently dropped).
+_NEGATIVE_TIMING_RE = re.compile(r"^\s*(?:-\s*[\d:.,]+\s*-->|[\d:.,]+\s*-->\s*-\s*\d)")
+
 
 @dataclass(frozen=True)
 class CueBlock:
@@ -36,15 +39,22 @@ def cue_seconds(stamp: str, line_no: int) -> float:
     reading of a time); a LayoutError naming the line when a field is out of range."""
     seconds = parse_timestamp(stamp)
     if seconds is None:
-        raise LayoutError(f"line {line_no}: {stamp} is not a time (seconds, and minutes "
-                          "after hours, run from 00 to 59)")
+        raise LayoutError(f"line {line_no}: {stamp[:40]} is not a time (seconds, and minutes "
+                          "after hours, run from 00 to 59; at most 100 hours)")
     return seconds
 
 
 def iter_cue_blocks(text: str) -> Iterator[CueBlock]:
     """Yield every cue block of an SRT or WebVTT text, in file order."""
     lines = text.split("\n")
-    timing_at = [i for i, ln in enumerate(lines) if "-->" in ln and TIMING_RE.match(ln)]
+    timing_at = []
+    for i, ln in enumerate(lines):
+        if "-->" not in ln:
+            continue
+        if TIMING_RE.match(ln):
+            timing_at.append(i)
+        elif _NEGATIVE_TIMING_RE.match(ln):
+            raise LayoutError(f"line {i + 1}: a negative time ({ln.strip()[:60]})")
     for n, i in enumerate(timing_at):
         m = TIMING_RE.match(lines[i])
         assert m is not None

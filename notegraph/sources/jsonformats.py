@@ -14,10 +14,12 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
 from notegraph.models import Chapter, Cue
+from notegraph.slugs import MAX_TIMESTAMP_SECONDS
 from notegraph.sources.parsed import LayoutError, ParsedFile, Word, group_words
 from notegraph.sources.turns import Turn, align_speakers
 
@@ -67,9 +69,34 @@ def parse_json(text: str) -> ParsedFile:
 
 
 def _num(value: Any, what: str) -> float:
+    """A time in seconds: a finite number within `MAX_TIMESTAMP_SECONDS` (sign is checked
+    later, with the file's other times)."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise LayoutError(f"{what} is not a number: {value!r}")
-    return float(value)
+        raise LayoutError(f"{what} is not a number: {_short(value)}")
+    try:
+        number = float(value)
+    except (ValueError, OverflowError) as exc:
+        raise LayoutError(f"{what} is not a number: {_short(value)}") from exc
+    if not math.isfinite(number) or abs(number) > MAX_TIMESTAMP_SECONDS:
+        raise LayoutError(f"{what} is not a time in seconds up to 100 hours: {_short(value)}")
+    return number
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _text(value: Any) -> str:
+    """A cue's text: `null` is no text (not the word "None")."""
+    return "" if value is None else str(value)
+
+
+def _duration(value: Any) -> float | None:
+    """A file's own `duration`, when it is a usable number of seconds."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) and 0 <= value <= MAX_TIMESTAMP_SECONDS else None
 
 
 def _youtube_api(items: list[Any]) -> ParsedFile:
@@ -79,7 +106,7 @@ def _youtube_api(items: list[Any]) -> ParsedFile:
     for n, i in enumerate(items):
         start = _num(i["start"], f"item {n} start")
         end = round(start + _num(i.get("duration", 0), f"item {n} duration"), 3)
-        cues.append(Cue(start, end, str(i["text"]), None))
+        cues.append(Cue(start, end, _text(i["text"]), None))
     return ParsedFile(format="youtube-json", cues=tuple(cues))
 
 
@@ -87,7 +114,7 @@ def _whisper(data: dict[str, Any]) -> ParsedFile:
     cues = []
     for n, s in enumerate(data["segments"]):
         cues.append(Cue(_num(s["start"], f"segment {n} start"), _num(s["end"], f"segment {n} end"),
-                        str(s.get("text", "")), s.get("speaker") or None))
+                        _text(s.get("text")), _str_or_none(s.get("speaker"))))
     lang = data.get("language")
     return ParsedFile(format="whisper-json", cues=tuple(cues), is_generated=True,
                       language=lang if isinstance(lang, str) and len(lang) <= 8 else None)
@@ -97,7 +124,7 @@ def _podcasting(data: dict[str, Any]) -> ParsedFile:
     segs = data["segments"]
     rows = [(_num(s["startTime"], f"segment {n} startTime"),
              _num(s["endTime"], f"segment {n} endTime"),
-             str(s.get("body", "")), (s.get("speaker") or None))
+             _text(s.get("body")), _str_or_none(s.get("speaker")))
             for n, s in enumerate(segs)]
     word_level = sorted(len(r[2].split()) for r in rows)[len(rows) // 2] <= 1
     if word_level:
@@ -120,15 +147,14 @@ def _str_or_none(value: Any) -> str | None:
 
 
 def _normalized(data: dict[str, Any]) -> ParsedFile:
-    cues = tuple(Cue(_num(c["start"], "cue start"), _num(c["end"], "cue end"), str(c["text"]),
+    cues = tuple(Cue(_num(c["start"], "cue start"), _num(c["end"], "cue end"), _text(c["text"]),
                      _str_or_none(c.get("speaker"))) for c in data["cues"])
     duration = data.get("duration")
     return ParsedFile(
         format="notegraph-json", cues=cues, chapters=_chapters(data),
         video_id=_str_or_none(data.get("video_id")), title=_str_or_none(data.get("title")),
         channel=_str_or_none(data.get("channel")), language=_str_or_none(data.get("language")),
-        duration=float(duration) if isinstance(duration, int | float) else None,
-        is_generated=bool(data.get("is_generated", False)),
+        duration=_duration(duration), is_generated=bool(data.get("is_generated", False)),
     )
 
 
@@ -136,7 +162,7 @@ def _chaptered(data: dict[str, Any]) -> ParsedFile:
     cues = [Cue(_num(c["start"], "cue start"),
                 round(_num(c["start"], "cue start") + _num(c.get("duration", 0), "cue duration"),
                       3),
-                str(c["text"]), None) for c in data["cues"]]
+                _text(c["text"]), None) for c in data["cues"]]
     turns = [Turn(_num(t["start"], "turn start"), str(t["speaker"]).strip(),
                   _LINK_RE.sub(" ", str(t.get("text", ""))))
              for t in data.get("speaker_turns") or ()
@@ -149,8 +175,7 @@ def _chaptered(data: dict[str, Any]) -> ParsedFile:
         cues=tuple(cues), chapters=_chapters(data),
         video_id=_str_or_none(data.get("video_id")), title=_str_or_none(data.get("title")),
         channel=_str_or_none(data.get("channel")),
-        duration=float(duration) if isinstance(duration, int | float) else None,
-        is_generated=_looks_auto_generated(cues),
+        duration=_duration(duration), is_generated=_looks_auto_generated(cues),
     )
 
 

@@ -17,6 +17,8 @@ _VOICE_RE = re.compile(r"<v(?:\.[\w.-]+)?(?:\s+([^>]*))?>", re.IGNORECASE)
 _WORD_TIME_RE = re.compile(r"<\d+:\d{2}(?::\d{2})?[.,]\d{3}>")
 # Every other tag: <c>, <c.colorE5E5E5>, <i>, <b>, <u>, <ruby>, <rt>, <lang en>, </…>.
 _TAG_RE = re.compile(r"</?(?:c|i|b|u|v|ruby|rt|lang|font|span)(?:[.\s][^>]*)?>", re.IGNORECASE)
+# A title in the header: `WEBVTT - My talk` (the signature's own text) or `Title: My talk`.
+_TITLE_RE = re.compile(r"^(?:WEBVTT[ \t]+-?[ \t]*|Title:[ \t]*)(\S.*?)\s*$", re.MULTILINE)
 _LANGUAGE_RE = re.compile(r"^Language:\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\s*$", re.MULTILINE)
 
 
@@ -29,6 +31,7 @@ def parse_vtt(text: str) -> ParsedFile:
     """Parse WebVTT text into cues (speaker from voice spans; line breaks kept)."""
     header = text.split("\n\n", 1)[0]
     lang = _LANGUAGE_RE.search(header)
+    title = _TITLE_RE.search(header.lstrip("\ufeff \t\r\n"))
     word_timed = bool(_WORD_TIME_RE.search(text))
     cues: list[Cue] = []
     for block in iter_cue_blocks(text):
@@ -38,7 +41,8 @@ def parse_vtt(text: str) -> ParsedFile:
     if not cues:
         raise LayoutError("WebVTT signature but no cues")
     return ParsedFile(format="webvtt", cues=tuple(cues),
-                      language=lang.group(1) if lang else None, is_generated=word_timed)
+                      language=lang.group(1) if lang else None, is_generated=word_timed,
+                      title=title.group(1) if title else None)
 
 
 def _cue_from_payload(start: float, end: float, payload: str) -> list[Cue]:

@@ -4,7 +4,8 @@ Readers hand over cues as the file had them, line breaks included (the rolling
 auto-caption collapse needs the line structure). `clean_cues` then, in order:
 
 1. sorts cues by start (stable, so file order breaks ties);
-2. decodes HTML entities (`&amp;`, `&gt;&gt;`, `&#39;`);
+2. decodes HTML entities (`&amp;`, `&gt;&gt;`, `&#39;`) and drops control characters
+   and lone surrogates (`strip_controls`);
 3. collapses rolling captions (YouTube auto-captions repeat each line in the next cue),
    but only when the whole transcript rolls, so a real repeated line survives elsewhere;
 4. turns `>>` and leading `- ` speaker-turn markers into speaker changes;
@@ -53,6 +54,9 @@ _TURN_RE = re.compile(
 )
 _TURN_NAME_RE = re.compile(r"\s*\[([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\]\s*")
 _SPACE_RE = re.compile(r"\s+")
+# C0/C1 control characters but tab and newline, and lone UTF-16 surrogates (`\ud800` in
+# JSON): never text anyone said, and a surrogate cannot even be written as UTF-8.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+(?=[.,?!;:](?:\s|$))")
 # Repeated identical consecutive cues collapse from this run length on (Whisper loops
 # on silence: "Bye." ×15); shorter runs may be real ("No. No.") and are kept.
@@ -78,13 +82,25 @@ def is_unidentified(speaker: str | None) -> bool:
     return bool(speaker) and speaker.startswith(UNIDENTIFIED_PREFIX)  # type: ignore[union-attr]
 
 
+def strip_controls(text: str) -> str:
+    """`text` without control characters (tab and newline kept) or lone surrogates."""
+    return _CONTROL_RE.sub("", text)
+
+
+def clean_field(text: str | None) -> str:
+    """A one-line metadata value (title, channel, speaker, chapter title) made safe:
+    no control characters or lone surrogates, single spaces, stripped."""
+    return " ".join(strip_controls(str(text or "")).split())
+
+
 def clean_cues(cues: Iterable[Cue]) -> list[Cue]:
     """Clean caption artefacts out of `cues` without losing a word that was said.
 
     Returns new cues sorted by start, single-spaced, none empty (see the module doc).
     """
     out = sorted(cues, key=lambda c: (c.start, c.end))
-    out = [replace(c, text=_unescape(c.text)) for c in out]
+    out = [replace(c, text=_unescape(c.text), speaker=clean_field(c.speaker) or None)
+           for c in out]
     out = collapse_rolling(out)
     out = _apply_turns(out)
     out = [replace(c, text=drop_tags(c.text)) for c in out]
@@ -96,7 +112,7 @@ def clean_cues(cues: Iterable[Cue]) -> list[Cue]:
 def _unescape(text: str) -> str:
     # Twice: some captions double-escape (`&amp;gt;&amp;gt;`).
     text = html.unescape(html.unescape(text))
-    return text.replace("\u00a0", " ").replace("\r", "")
+    return strip_controls(text.replace("\u00a0", " ").replace("\r", ""))
 
 
 def _lines(text: str) -> list[str]:

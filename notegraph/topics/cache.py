@@ -25,7 +25,7 @@ from notegraph.models import (
 from notegraph.writers import DEFAULT_WRITER
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-7"
+PIPELINE_VERSION = "notes-8"
 CACHE_VERSION = "topics-2"
 
 
@@ -86,6 +86,7 @@ def topic_to_dict(t: Topic) -> dict[str, Any]:
         "concepts": list(t.concepts), "people": list(t.people),
         "writer": t.writer, "fallback": t.fallback, "provisional": t.provisional,
         "grounding": t.grounding.to_dict() if t.grounding is not None else None,
+        "lead_points": [[p.text, p.start, p.speaker] for p in t.lead_points],
     }
 
 
@@ -105,14 +106,16 @@ def topic_from_dict(d: dict[str, Any]) -> Topic:
                  concepts=tuple(d["concepts"]), people=tuple(d["people"]),
                  writer=str(d.get("writer") or ""), fallback=str(d.get("fallback") or ""),
                  provisional=bool(d.get("provisional")),
-                 grounding=GroundingReport(**grounding) if grounding else None)
+                 grounding=GroundingReport(**grounding) if grounding else None,
+                 lead_points=tuple(KeyPoint(p[0], float(p[1]), p[2])
+                                   for p in d.get("lead_points") or ()))
 
 
 def video_to_dict(v: VideoTopics) -> dict[str, Any]:
     """A JSON-able form of one video's topics and vectors."""
     return {"video_id": v.video_id, "title": v.title, "channel": v.channel,
             "duration": v.duration, "source": v.source, "speakers": list(v.speakers),
-            "topics": [topic_to_dict(t) for t in v.topics],
+            "audio_url": v.audio_url, "topics": [topic_to_dict(t) for t in v.topics],
             "vectors": [[round(x, 5) for x in vec] for vec in v.vectors]}
 
 
@@ -122,4 +125,5 @@ def video_from_dict(d: dict[str, Any]) -> VideoTopics:
                        duration=float(d["duration"]), source=d["source"],
                        topics=tuple(topic_from_dict(t) for t in d["topics"]),
                        vectors=tuple(tuple(float(x) for x in vec) for vec in d["vectors"]),
-                       speakers=tuple(d.get("speakers") or ()))
+                       speakers=tuple(d.get("speakers") or ()),
+                       audio_url=str(d.get("audio_url") or ""))

@@ -143,7 +143,8 @@ def write_topics(transcript: Transcript, segments: Sequence[Segment], writer: Wr
     return VideoTopics(video_id=transcript.video_id, title=transcript.title,
                        channel=transcript.channel, duration=transcript.duration,
                        source=transcript.source, topics=tuple(topics), vectors=tuple(vectors),
-                       speakers=tuple(speakers))
+                       speakers=tuple(speakers),
+                       audio_url=transcript.media.url if transcript.media is not None else "")
 
 
 def topic_vectors(topics: Sequence[Topic], embedder: Embedder,
@@ -188,4 +189,6 @@ def ground(topic: Topic, reporter: Reporter) -> Topic:
                           "transcript does not have")
         if points:
             sections.append(Section(section.heading, points))
-    return dataclasses.replace(topic, sections=tuple(sections))
+    lead = tuple(p for p in topic.lead_points
+                 if is_real_start(p.start, seg.sentences, seg.start, seg.end))
+    return dataclasses.replace(topic, sections=tuple(sections), lead_points=lead)

@@ -27,7 +27,7 @@ from notegraph.models import Segment, Sentence, Transcript
 WINDOW_SECONDS = 30.0
 MIN_TOPIC_SECONDS = 90.0
 MAX_TOPIC_SECONDS = 20 * 60.0
-TARGET_TOPIC_SECONDS = 7 * 60.0
+TARGET_TOPIC_SECONDS = 10 * 60.0  # tuned on all 23 chaptered episodes (scripts/tune_segments.py)
 INTRO_MAX_SECONDS = 240.0
 MIN_INTRO_SECONDS = 15.0
 

@@ -49,10 +49,46 @@ def split_frontmatter(text: str, problems: list[str] | None = None
         where = f" (line {mark.line + 2})" if mark is not None else ""
         problems.append(f"frontmatter is not valid YAML{where}; it was ignored")
         return {}, body
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # YAML's own constructors: `date: 2026-13-45`, a float too big, deep nesting
+        problems.append(f"frontmatter has a value YAML cannot read ({_one_line(exc)}); "
+                        "it was ignored")
+        return {}, body
     if not isinstance(data, dict):
         problems.append("frontmatter is not a mapping of keys to values; it was ignored")
         return {}, body
+    if _too_many_values(data, MAX_FRONTMATTER_VALUES):
+        # an alias bomb (`a: &a [x, x]`, `b: &b [*a, *a]`…) is a few bytes of YAML and
+        # billions of values once expanded into tags or lists
+        problems.append(f"frontmatter holds more than {MAX_FRONTMATTER_VALUES} values "
+                        "(YAML aliases?); it was ignored")
+        return {}, body
     return {str(k): v for k, v in data.items()}, body
+
+
+# Far more than any note's frontmatter; a YAML alias bomb expands to far more.
+MAX_FRONTMATTER_VALUES = 10_000
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _too_many_values(data: Any, limit: int) -> bool:
+    """True when `data`, with every alias expanded, holds more than `limit` values."""
+    count, stack = 0, [data]
+    while stack:
+        value = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
+    return False
 
 
 def str_list(value: Any) -> tuple[str, ...]:

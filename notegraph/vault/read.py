@@ -161,16 +161,23 @@ class Vault:
         return [n for n in self.notes.values() if n.type == kind]
 
 
-def load_vault(notes_dir: Path, cache_dir: Path | None = None) -> Vault:
+def load_vault(notes_dir: Path, cache_dir: Path | None = None, root: Path | None = None
+               ) -> Vault:
     """Parse every `.md` under `notes_dir` and resolve its links.
 
     With `cache_dir`, parsed notes are kept in a cache keyed by path, size and mtime, so
     an unchanged vault is not parsed again. A missing `notes_dir` is an empty vault.
+    A symlink leaving `notes_dir` and the project `root` is not read: it is a problem
+    of the vault (see `store.project_files`).
     """
     notes_dir = Path(notes_dir)
-    files = list_markdown(notes_dir)
+    skipped: list[Path] = []
+    files = list_markdown(notes_dir, root, skipped)
     cache_file = cache_dir / "vault-parse.pickle" if cache_dir else None
     cached = cache.read_pickle(cache_file, _parser_version()) or {}
+    # files that are not notes, as (id, problem): skipped symlinks, unreadable files
+    outside = [(os.path.relpath(p, notes_dir).replace(os.sep, "/").removesuffix(".md"),
+                store.outside_link_message(p)) for p in skipped]
     fresh: dict[str, tuple[tuple[int, int], Note]] = {}
     notes: list[Note] = []
     for rel, stat_key in files:
@@ -178,16 +185,24 @@ def load_vault(notes_dir: Path, cache_dir: Path | None = None) -> Vault:
         if hit is not None and hit[0] == stat_key:
             note = hit[1]
         else:
-            note = parse_note(rel, (notes_dir / rel).read_bytes())
+            try:
+                note = parse_note(rel, (notes_dir / rel).read_bytes())
+            except OSError as exc:  # unreadable (permissions) or vanished: a problem
+                outside.append((rel.removesuffix(".md"), f"cannot read it ({exc.strerror})"))
+                continue
         fresh[rel] = (stat_key, note)
         notes.append(note)
     if cache_file is not None and fresh != cached:
         cache.write_pickle(cache_file, _parser_version(), fresh)
-    return build_vault(notes_dir, notes)
+    return build_vault(notes_dir, notes, outside)
 
 
-def build_vault(root: Path, notes: Iterable[Note]) -> Vault:
-    """Resolve links between already-parsed notes (pure; `load_vault` does the I/O)."""
+def build_vault(root: Path, notes: Iterable[Note],
+                unread: Iterable[tuple[str, str]] = ()) -> Vault:
+    """Resolve links between already-parsed notes (pure; `load_vault` does the I/O).
+
+    `unread`: (id, problem) of files that could not be read as notes, kept as problems.
+    """
     by_id = {n.id: n for n in sorted(notes, key=lambda n: n.id)}
     index = LinkIndex(LinkableNote(n.id, n.folder, n.stem, n.title, n.aliases)
                       for n in by_id.values())
@@ -208,7 +223,7 @@ def build_vault(root: Path, notes: Iterable[Note]) -> Vault:
                 back.setdefault(found, []).append(Backlink(note.id, link.context, link.text))
         resolved[note.id] = tuple(targets)
     backlinks = {k: tuple(_dedupe_backlinks(v)) for k, v in back.items()}
-    problems = tuple((n.id, p) for n in by_id.values() for p in n.problems)
+    problems = (*unread, *((n.id, p) for n in by_id.values() for p in n.problems))
     return Vault(root=root, notes=by_id, urls=assign_urls(by_id.values()), resolved=resolved,
                  backlinks=backlinks, unresolved=tuple(unresolved), problems=problems,
                  index=index)
@@ -309,21 +324,14 @@ def _dedupe_backlinks(items: list[Backlink]) -> list[Backlink]:
     return out
 
 
-def list_markdown(notes_dir: Path) -> list[tuple[str, tuple[int, int]]]:
-    """(vault-relative path, (size, mtime_ns)) of every `.md`, hidden folders skipped."""
-    out = []
-    if not notes_dir.is_dir():
-        return out
-    for dirpath, dirnames, filenames in os.walk(notes_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.lower().endswith(".md") and not name.startswith("."):
-                full = os.path.join(dirpath, name)
-                st = os.stat(full)
-                rel = os.path.relpath(full, notes_dir).replace(os.sep, "/")
-                out.append((rel, (st.st_size, st.st_mtime_ns)))
-    out.sort()
-    return out
+def list_markdown(notes_dir: Path, root: Path | None = None,
+                  skipped: list[Path] | None = None) -> list[tuple[str, tuple[int, int]]]:
+    """(vault-relative path, (size, mtime_ns)) of every `.md`, hidden folders skipped.
+
+    Symlinks leaving `notes_dir` and the project `root` are not read
+    (`store.project_files`) and are added to `skipped`.
+    """
+    return store.walk_files(notes_dir, ".md", root, skipped)
 
 
 def _parser_version() -> str:

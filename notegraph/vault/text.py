@@ -7,6 +7,7 @@ the site (previews, search, feeds) and the graph (texts to embed).
 from __future__ import annotations
 
 import functools
+import html
 import re
 
 from notegraph.slugs import WIKILINK_RE, parse_wikilink
@@ -23,6 +24,11 @@ _MARK_RE = re.compile(r"==|~~")  # highlight and strikethrough
 # Emphasis marks at word edges only: `snake_case` names keep their underscores.
 _EMPHASIS_RE = re.compile(r"(?<![\w*_`])[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}(?![\w*_`])")
 _CALLOUT_MARK_RE = re.compile(r"\[!\w+\][+-]?")
+# Markdown's backslash escapes; while marks are removed, an escaped character is held
+# as a private-use character (U+E000 + its code) so no rule mistakes it for markup.
+_MD_BACKSLASH_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_HIDDEN = 0xE000
+_HIDDEN_RE = re.compile("[\ue021-\ue07e]")
 # Obsidian inline tags: `#tag`, `#nested/tag`, `#multi-word_tag`; not `#123` (a number),
 # not a URL fragment (`page#x`, `/#x`, `"#x"`), an entity (`&#39;`), `[[#heading]]`, `](#x)`.
 INLINE_TAG_RE = re.compile(r"(?<![\w&#/\[(\]`\"'=])#((?:\d*[^\W\d][\w/-]*))")
@@ -137,6 +143,8 @@ def plain_text(markdown_text: str, limit: int = 0) -> str:
     """Markdown → readable plain text: wikilinks become their labels, tags and marks go."""
     # Each substitution only runs when its trigger is present: this is called per link.
     text = markdown_text
+    if "\\" in text:  # `\*` is a star, not emphasis: hide it from the mark removal below
+        text = _MD_BACKSLASH_RE.sub(lambda m: chr(_HIDDEN + ord(m.group(1))), text)
     if "[[" in text:
         text = WIKILINK_RE.sub(lambda m: parse_wikilink(m.group(2)).text, text)
     if "<" in text:
@@ -153,6 +161,10 @@ def plain_text(markdown_text: str, limit: int = 0) -> str:
         text = _EMPHASIS_RE.sub("", text)
     if "[!" in text:
         text = _CALLOUT_MARK_RE.sub("", text)
+    if "&" in text:  # after the tags went: `&lt;b&gt;` is text about a tag
+        text = html.unescape(text)
+    if "\\" in markdown_text:
+        text = _HIDDEN_RE.sub(lambda m: chr(ord(m.group(0)) - _HIDDEN), text)
     text = " ".join(text.split())
     if limit and len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -43,7 +43,8 @@ from notegraph.topics.grounding import (
     plain_text,
 )
 from notegraph.writers.base import Writer, WriterContext
-from notegraph.writers.chat import ChatClient, MalformedReply
+from notegraph.writers.chat import CachedChat, ChatClient, MalformedReply
+from notegraph.writers.reply_schema import reply_schema
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 SYSTEM_PROMPT = "topic_note_system.txt"
@@ -165,7 +166,8 @@ def excerpt_lines(sentences: Sequence[Sentence], budget: int = MAX_EXCERPT_CHARS
 
 
 def build_messages(env: jinja2.Environment, context: WriterContext, topic: Topic,
-                   people: Sequence[str], concepts: Sequence[str]) -> list[dict[str, str]]:
+                   people: Sequence[str], concepts: Sequence[str], *,
+                   schema_enforced: bool = False) -> list[dict[str, str]]:
     """The chat messages (system + user) for one topic."""
     try:
         system = env.get_template(SYSTEM_PROMPT).render()
@@ -173,7 +175,7 @@ def build_messages(env: jinja2.Environment, context: WriterContext, topic: Topic
             video_title=context.title or context.video_id, channel=context.channel,
             topic_title=topic.title, chapter_title=topic.segment.chapter_title or "",
             lines=excerpt_lines(topic_sentences(topic)), people=list(people),
-            concepts=list(concepts))
+            concepts=list(concepts), schema_enforced=schema_enforced)
     except jinja2.TemplateError as exc:
         raise ConfigError(f"prompt template: {exc}; fix or remove your copy in "
                           "<templates_dir>/prompts/") from exc
@@ -300,13 +302,13 @@ class LLMWriter:
     name = "llm"
 
     def __init__(self, config: Config, reporter: Reporter | None = None, *,
-                 client: ChatClient | None = None, thresholds: Thresholds | None = None,
+                 client: CachedChat | None = None, thresholds: Thresholds | None = None,
                  fallback: Writer | None = None) -> None:
         from notegraph.writers.extractive import ExtractiveWriter
 
         self.config = config
         self.reporter = reporter or SilentReporter()
-        self.client = client or ChatClient(config.llm, config.cache_path)
+        self.client = client or make_client(config)
         self.thresholds = thresholds or Thresholds()
         self.fallback = fallback or ExtractiveWriter()
         self.env = prompt_environment(config)
@@ -314,6 +316,8 @@ class LLMWriter:
         self._lock = threading.Lock()
         self.totals = GroundingReport()
         self.fallbacks = 0
+        self._told_schema = False
+        self.schema = reply_schema(config.llm.max_tokens)
 
     def write_topic(self, segment: Segment, context: WriterContext) -> Topic:
         """One topic (the `Writer` protocol); `write_topics` does a video's at once."""
@@ -335,7 +339,7 @@ class LLMWriter:
         if disabled:
             return LLMError(disabled, fatal=True)
         try:
-            return self.client.complete(messages, parse_reply)
+            return self.client.complete(messages, parse_reply, self.schema)
         except LLMError as exc:
             if exc.fatal:
                 with self._lock:
@@ -347,10 +351,17 @@ class LLMWriter:
         people = list(dict.fromkeys([*context.people, *context.vault_people,
                                      *(p for t in topics for p in t.people)]))
         concepts = list(dict.fromkeys(c for t in topics for c in t.concepts))
-        jobs = [build_messages(self.env, context, t, people, concepts) for t in topics]
+        enforced = bool(getattr(self.client, "enforces_schema", False))
+        jobs = [build_messages(self.env, context, t, people, concepts, schema_enforced=enforced)
+                for t in topics]
         workers = max(1, min(self.config.llm.max_concurrency, len(jobs)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             replies = list(pool.map(self._ask, jobs))
+        refused = getattr(self.client, "schema_refused", None)
+        if refused and not self._told_schema:
+            self._told_schema = True
+            self.reporter.info(f"the LLM server does not take our reply schema ({refused}); "
+                               "asking with a weaker format or the prompt alone")
         embedder = _ContextEmbedder(context.vectors)
         vocab_context = [context.title, context.channel, *context.people, *context.speakers]
         out = []
@@ -385,6 +396,16 @@ class LLMWriter:
         # provisional: the pipeline retries this transcript on its next run
         return dataclasses.replace(topic, writer="extractive", fallback=reason,
                                    provisional=True)
+
+
+def make_client(config: Config) -> CachedChat:
+    """The model behind the writer: an OpenAI-compatible server, or (backend =
+    "llama-cpp") a GGUF file run in this process."""
+    if config.llm.backend == "llama-cpp":
+        from notegraph.writers.llama_cpp import LlamaCppClient
+
+        return LlamaCppClient(config.llm, config.cache_path, root=config.root)
+    return ChatClient(config.llm, config.cache_path)
 
 
 def make_writer(config: Config, reporter: Reporter) -> Writer:

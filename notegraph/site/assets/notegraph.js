@@ -15,8 +15,8 @@
     });
   }
 
-  // Timestamps: seek the page's player when it shows the same video, else open YouTube.
-  // (The link's own href, watch?v=ID&t=N, is the fallback without JavaScript.)
+  // Timestamps: seek the page's player when it plays the same video or episode, else
+  // follow the link (YouTube, or the episode's audio at that time).
   var player = document.getElementById("player");
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest && ev.target.closest("a.yt-timestamp[data-seconds]");
@@ -26,10 +26,21 @@
     ev.preventDefault();
     var t = parseInt(a.getAttribute("data-seconds"), 10) || 0;
     player.setAttribute("data-current", String(t));
+    if (player.tagName === "AUDIO") {
+      // Before its metadata has loaded an <audio> cannot seek: seek once it has.
+      var seek = function () {
+        player.currentTime = t;
+        var playing = player.play();
+        if (playing && playing.catch) playing.catch(function () { /* autoplay refused */ });
+      };
+      if (player.readyState >= 1) seek();
+      else { player.addEventListener("loadedmetadata", seek, { once: true }); player.load(); }
+      return;
+    }
     seekYouTube(player, t);
     player.scrollIntoView({ behavior: "smooth", block: "center" });
   });
-  if (player) youTubeApi();  // start loading it now: the first click seeks at once
+  if (player && player.tagName === "IFRAME") youTubeApi();  // load it now: the first click seeks at once
 
   // ---- YouTube player: seeking through the IFrame API --------------------------------
   // Kept apart from the click handling above so that other players (an <audio> element

@@ -1,4 +1,4 @@
-"""The site extensions shipped with notegraph, in the order a build runs them."""
+"""The site plug-ins shipped with notegraph (see `notegraph.site.emit`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from notegraph.site.plugins.search import SearchExtension
 
 
 def default_extensions() -> list:
-    """Graph (related notes, local graphs, graph page), feeds, then search (last: it
-    indexes the finished HTML)."""
+    """Graph (related notes, local graphs, graph page, `graph.json`), feeds and search.
+
+    The build runs their emitters by declared phase (search indexes the finished HTML
+    in the `index` phase), so this order is only the order within a phase.
+    """
     return [GraphExtension(), FeedsExtension(), SearchExtension()]

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 
 from notegraph import store
 from notegraph.config import Config
+from notegraph.site.emit import EmitContext
 from notegraph.site.pages import Page, SiteIndex
 from notegraph.vault.read import Note, Vault, summary
 
@@ -139,6 +140,7 @@ class FeedsExtension:
     """Writes `feed.xml` and `sitemap.xml` after the pages."""
 
     name = "feeds"
+    phase = "files"  # the sitemap lists the written pages: emitters run after them
 
     def __init__(self) -> None:
         self._entries: list[FeedEntry] = []
@@ -157,13 +159,13 @@ class FeedsExtension:
         """No HTML pages of its own."""
         return []
 
-    def finish(self, site_dir: Path, result: Any) -> None:
+    def emit(self, ctx: EmitContext) -> list[str]:
         """Write the feed and the sitemap when their content changed."""
         config = self._config or Config()
         files = {
             "feed.xml": rss(self._entries, title=config.site_title, base_url=config.base_url),
-            "sitemap.xml": sitemap(page_paths(site_dir), config.base_url),
+            "sitemap.xml": sitemap(page_paths(ctx.site_dir), config.base_url),
         }
         for name, text in files.items():
-            if store.write_text_if_changed(store.safe_join(site_dir, name), text):
-                result.written.append(name)
+            store.write_text_if_changed(store.safe_join(ctx.site_dir, name), text)
+        return list(files)

@@ -1,7 +1,7 @@
 """The graph part of the site: related notes and a local graph on every note page, the
 global graph page (`graph/`) and `graph.json`.
 
-A `SiteExtension` (see `notegraph.site.build`). Everything costly is cached under the
+A `SitePlugin` (see `notegraph.site.emit`). Everything costly is cached under the
 build cache, in pieces, so that a changed vault pays only for what changed: the global
 layout by the graph's hash and each community's inner layout by its own subgraph's
 (`layout.GroupLayouts`); each note's nearest notes by embedding, updated for new
@@ -33,6 +33,7 @@ from notegraph.graph import layout
 from notegraph.graph.build import graph_from_vault
 from notegraph.graph.nearest import Nearest, pack_strings, unpack_strings
 from notegraph.graph.related import CONTENT_KINDS, Related, nearest_lists, related_all, related_keys
+from notegraph.site.emit import EmitContext
 from notegraph.site.pages import NoteRef, Page, SiteIndex
 from notegraph.vault.read import Vault
 from notegraph.vault.text import plain_text
@@ -47,6 +48,7 @@ class GraphExtension:
     """Related notes, local graphs and the global graph page."""
 
     name = "graph"
+    phase = "files"  # graph.json is made from the vault, not from the written pages
 
     def __init__(self, *, embed: bool = True, related_k: int = 6, ring1_max: int = 10,
                  ring2_max: int = 12) -> None:
@@ -64,7 +66,7 @@ class GraphExtension:
         # what the last `prepare` reused from its caches and computed (for tests, benchmarks)
         self.stats: dict[str, int] = {}
 
-    # -- SiteExtension -----------------------------------------------------------------
+    # -- SitePlugin --------------------------------------------------------------------
 
     def prepare(self, vault: Vault, index: SiteIndex, config: Config) -> None:
         """Build the graph, its layout and every note's related notes (cached)."""
@@ -114,12 +116,12 @@ class GraphExtension:
                            "summary": f"A map of all {g.number_of_nodes()} notes and how "
                                       "they link, coloured by community."})]
 
-    def finish(self, site_dir: Path, result: Any) -> None:
+    def emit(self, ctx: EmitContext) -> list[str]:
         """Write `graph.json` (positions, communities, edges) when it changed."""
         data = layout.graph_json(self._graph, self._layout, lambda u: self._urls[u])
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-        if store.write_text_if_changed(store.safe_join(site_dir, "graph.json"), text):
-            result.written.append("graph.json")
+        store.write_text_if_changed(store.safe_join(ctx.site_dir, "graph.json"), text)
+        return ["graph.json"]
 
     # -- helpers -------------------------------------------------------------------------
 

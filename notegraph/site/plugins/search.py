@@ -41,6 +41,7 @@ from notegraph import store
 from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
+from notegraph.site.emit import EmitContext
 from notegraph.site.pages import Page, SiteIndex
 from notegraph.site.workers import default_jobs, map_chunks
 from notegraph.vault.read import Vault
@@ -78,6 +79,7 @@ class SearchExtension:
     """Adds `search/` and indexes `site/` with Pagefind, shard by shard, after pages are written."""
 
     name = "search"
+    phase = "index"  # Pagefind reads the finished HTML: after every other emitter
 
     def __init__(self, timeout: float = 600.0, pages_per_shard: int = PAGES_PER_SHARD) -> None:
         self.timeout = timeout
@@ -100,16 +102,21 @@ class SearchExtension:
         return [Page("search", "search/", "search/index.html", "search.html", "Search",
                      data={"summary": "Search every note, person and concept."})]
 
-    def finish(self, site_dir: Path, result: Any) -> None:
-        """Bring `site/pagefind/` up to date when pages changed or it is incomplete."""
-        changed = [p for p in [*result.written, *result.removed] if p.endswith(".html")]
-        index_dir = site_dir / INDEX_DIR
-        if not changed and (index_dir / BUNDLES_SCRIPT).is_file():
-            return
-        with tempfile.TemporaryDirectory(prefix="notegraph-pagefind-") as scratch:
-            cache = self._cache or Path(scratch) / "cache"  # no build cache: nothing kept
-            update_index(site_dir, cache, self.pages_per_shard, self.timeout, self._jobs)
-        result.written.append(f"{INDEX_DIR}/")
+    def emit(self, ctx: EmitContext) -> list[str]:
+        """Bring `site/pagefind/` up to date when pages changed or it is incomplete.
+
+        Owns the index as one directory output (its shards are replaced whole, and a
+        file per page would double the manifest and the no-change `stat` check) plus
+        `bundles.js`, written last, so a missing or half-written index is noticed.
+        """
+        changed = [p for p in ctx.changed if p.endswith(".html")]
+        index_dir = ctx.site_dir / INDEX_DIR
+        if ctx.force or changed or not (index_dir / BUNDLES_SCRIPT).is_file():
+            with tempfile.TemporaryDirectory(prefix="notegraph-pagefind-") as scratch:
+                cache = self._cache or Path(scratch) / "cache"  # no build cache: nothing kept
+                update_index(ctx.site_dir, cache, self.pages_per_shard, self.timeout,
+                             self._jobs)
+        return [f"{INDEX_DIR}/", f"{INDEX_DIR}/{BUNDLES_SCRIPT}"]
 
 
 def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_SHARD,

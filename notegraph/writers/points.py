@@ -1,0 +1,232 @@
+"""Key points from said sentences: which sentences make one, and how they are shown.
+
+- `sentence_quality`: a prior in (0, 1] for a sentence as a stand-alone key point (length,
+  questions, sponsor reads and pleasantries, fillers, a mid-sentence opening, a reference
+  to something said before it).
+- `starts_mid_phrase`: a caption sentence that continues the previous one (no point).
+- `with_continuation`: a sentence joined with the same speaker's next words while it
+  breaks off mid-thought (caption breaks), so a point ends at a sentence end.
+- `clean_point_text`: fillers and false starts out (`notegraph.text.spoken`), a capital
+  and an end mark; no content word changes and nothing is cut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from notegraph.models import Sentence
+from notegraph.text.spoken import clean_spoken, is_promo
+from notegraph.topics.concepts import STOPWORDS, VERBS
+from notegraph.topics.people import looks_like_name
+
+_LEADING_FILLER_RE = re.compile(
+    r"^(?:(?:and|so|but|well|like|okay|ok|yeah|yes|oh|um|uh|right|now|look|i mean|you know)"
+    r"\b[,.]?\s+)+",
+    re.IGNORECASE,
+)
+_PLEASANTRY_RE = re.compile(r"\b(thank you|thanks (?:for|so much|a lot)|great to (?:see|have)"
+                            r" you|nice to meet you|sorry|excuse me|pardon)\b", re.IGNORECASE)
+_WORD_RE = re.compile(r"\S+")
+_CONTENT_RE = re.compile(r"[a-z0-9][a-z0-9'-]*")
+MAX_POINT_WORDS = 55
+_DANGLING_TEXT = """
+a an the and or but so because that which who to of in on for with at by from as is are was
+were be it's there's i you we they he she it this like maybe just think mean know if then than
+"""
+_DANGLING = frozenset(_DANGLING_TEXT.split())
+_MID_SENTENCE_TEXT = """
+of to than which whom whose with for from by at is was were are been being into onto
+about because cause whereas or nor whether than
+"""
+_MID_SENTENCE = frozenset(_MID_SENTENCE_TEXT.split())
+# words that open a key point only when a cut came before them (measured by
+# scripts/eval_key_points.py)
+CONTINUING_WORDS = _MID_SENTENCE
+_SELF_CONTAINED_OPENING_RE = re.compile(
+    r"(?:for (?:example|instance|me|us|years|decades|a long time)|with (?:that|this)|"
+    r"about (?:that|this))\b", re.IGNORECASE)
+# Openings that point back at what was said before ("That's why…", "He did it…"): such
+# a sentence needs the previous one to make sense.
+_BACK_REFERENCE_RE = re.compile(
+    r"^(?:that|this|these|those|it(?!'s|\s+(?:turns out|seems|is (?:not |also )?(?:hard|easy|"
+    r"important|possible|impossible|true|clear|interesting)))|he|she|they|them|him|her|his|"
+    r"their|which|exactly|yes|no|yeah|right|true|same|both|such|also|too|again|otherwise)\b",
+    re.IGNORECASE)
+
+
+def clean_point_text(text: str) -> str:
+    """Display text of a key point: the said sentence without fillers and false starts,
+    a capital first letter and an end mark. Never reworded, never cut."""
+    text = clean_spoken(" ".join(text.split()))
+    stripped = _LEADING_FILLER_RE.sub("", text).strip(" ,")
+    text = stripped if len(stripped.split()) >= 4 else text
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    if text and text[-1] not in ".?!\"'”":
+        text = text.rstrip(",;:- ") + "."
+    return text
+
+
+def refers_back(text: str) -> bool:
+    """Does the sentence (after its fillers) open by pointing at what came before?"""
+    return bool(_BACK_REFERENCE_RE.match(_LEADING_FILLER_RE.sub("", text.strip()).lstrip()))
+
+
+# "… but sometimes", "… and there probably": a sentence whose last words open a clause
+# that never comes was cut at a pause
+_OPEN_CLAUSE_TEXT = "but and or because so if when whether that which where than like"
+_OPEN_CLAUSE = frozenset(_OPEN_CLAUSE_TEXT.split())
+# an unpunctuated question ("how do you make things happen", "is it possible that")
+_QUESTION_RE = re.compile(
+    r"^(?:(?:describe|tell (?:me|us)|talk (?:to me )?about|explain|take (?:me|us) through|"
+    r"walk (?:me|us) through|let's talk)\b|"
+    r"(?:how|why|what|where|when|who|do|does|did|can|could|would|will|is|are|was|were|"
+    r"should|have|has)\s+(?:do|does|did|would|should|can|could|is|are|was|were|you|we|they|"
+    r"it|there|i|he|she|that|this|those|these|your|the)\b)", re.IGNORECASE)
+
+
+def ends_open(text: str) -> bool:
+    """Does the sentence stop before its thought ends ("… the", "… but sometimes")?"""
+    if text.rstrip().endswith(("...", "…")):
+        return True
+    words = [w.lower().strip(",;:") for w in text.rstrip(" .?!…").split()]
+    return bool(words) and (words[-1] in _DANGLING or (
+        len(words) >= 3 and words[-2] in _OPEN_CLAUSE))
+
+
+def is_question(text: str) -> bool:
+    """A question, punctuated or not (auto-captions have no "?")."""
+    text = text.rstrip()
+    return text.endswith("?") or bool(_QUESTION_RE.match(_LEADING_FILLER_RE.sub("", text)))
+
+
+def sentence_quality(sentence: Sentence) -> float:
+    """A prior in (0, 1]: how good a sentence is as a stand-alone key point."""
+    n = len(_WORD_RE.findall(sentence.text))
+    q = 0.1 if n < 6 else 0.3 if n < 8 else 0.6 if n < 10 else 1.0 if n <= 35 else \
+        0.8 if n <= 45 else 0.6 if n <= MAX_POINT_WORDS else 0.2
+    if is_question(sentence.text):
+        q *= 0.3  # a listener keeps the answers
+    if is_promo(sentence.text):
+        q *= 0.1
+    if _PLEASANTRY_RE.search(sentence.text):
+        q *= 0.3  # thanks and greetings say nothing about the topic
+    duration = sentence.end - sentence.start
+    if duration > 4 and n / duration < 1.2:
+        q *= 0.2  # drawn out: singing, or words scattered over long pauses
+    # the first word as the point will show it: after the fillers it drops ("Now about…")
+    first = (_LEADING_FILLER_RE.sub("", sentence.text.strip()) or sentence.text).lstrip()
+    first = first.split(" ", 1)[0].lower().strip(",")
+    if first in _MID_SENTENCE and not sentence.text.rstrip().endswith("?") and \
+            not _SELF_CONTAINED_OPENING_RE.match(_LEADING_FILLER_RE.sub("", sentence.text.strip())):
+        q *= 0.4  # starts mid-sentence (the caption splitter cut before it): no key point
+    # a sentence of pronouns and fillers ("Exactly no but it is… it also captures
+    # something") says little alone: weigh by its share of content words
+    words = _CONTENT_RE.findall(sentence.text.lower())
+    content = sum(1 for w in words if w not in STOPWORDS and len(w) > 2)
+    q *= min(1.0, 0.5 + 2.0 * content / max(1, len(words)))
+    if ends_open(sentence.text):  # a caption sentence cut mid-thought reads badly alone
+        q *= 0.5
+    if refers_back(sentence.text):
+        q *= 0.45  # "That's why…": needs the sentence before it
+    return q
+
+
+
+def with_continuation(sentences: Sequence[Sentence], i: int, max_words: int = 45) -> str:
+    """Sentence `i`, joined with the next ones while it breaks off mid-thought.
+
+    Caption sentences are often cut at a pause ("… and there's"); the same speaker's
+    next words, said right after, complete it. The point still starts at sentence `i`.
+    """
+    text = sentences[i].text.strip()
+    j = i
+    while j + 1 < len(sentences):
+        nxt = sentences[j + 1]
+        open_end = ends_open(text) or starts_mid_phrase(sentences[j], nxt)
+        if not open_end or nxt.speaker != sentences[i].speaker or \
+                nxt.start - sentences[j].end > 1.5 or \
+                len(text.split()) + len(nxt.text.split()) > max_words:
+            break
+        first = nxt.text.split(" ", 1)[0]
+        proper = first == "I" or first.startswith("I'") or any(
+            f" {first}" in s.text for s in sentences)  # capitalized mid-sentence somewhere
+        text = text.rstrip(" .") + " " + (nxt.text if proper else
+                                          nxt.text[:1].lower() + nxt.text[1:])
+        j += 1
+    return text
+
+
+# A sentence that ends on one of these was cut before its last phrase was said
+# ("standing on the edge of the" | "cliff like wild…"). Narrower than _DANGLING: "so",
+# "like", "know" often do end a spoken sentence.
+_CUT_BEFORE_TEXT = """
+a an the and or but of to in on for with at by from as than that which who whose whom is
+are was were be been being my your his her our their its these those into onto about
+because whether very
+"""
+_CUT_BEFORE = frozenset(_CUT_BEFORE_TEXT.split())
+# Within one speaker's run, these too leave the sentence open ("I mean I think" |
+# "that's what we do…", "we have" | "a fair amount of…"); after them another speaker's
+# turn is a fresh start, so they count only when the speaker stays the same.
+_OPEN_END_TEXT = """
+think know mean there's it's that's then i you we they he she it if when where how what
+all now just like so except given have has had got said says bring becomes connects
+"""
+_OPEN_END = _CUT_BEFORE | frozenset(_OPEN_END_TEXT.split())
+_MODALS_TEXT = "to should would could can will must might may gonna wanna"
+_MODALS = frozenset(_MODALS_TEXT.split())
+# Words that open a new clause after "and" ("And then I…", "And what about…"); any other
+# word there continues a list or repeats a false start ("And dozens of free market
+# reforms…", "And sue each other…").
+_CLAUSE_OPENERS_TEXT = """
+i i'm i've i'd i'll me you you're you've you'd you'll we we're we've we'd we'll they they're
+they've they'd they'll he he's he'd she she's she'd it it's that that's this these those
+there there's here here's what what's when where why how who whoever if then so now also
+the a an my your his her our their one all some most many no not nobody everybody
+everyone someone somebody yet again because since after before once while um uh yeah well
+like just actually even maybe let's let obviously of on in at for to by as but or and
+anyway ultimately finally suddenly really
+"""
+_CLAUSE_OPENERS = frozenset(_CLAUSE_OPENERS_TEXT.split())
+_TERMINAL_RE = re.compile(r"[.?!…:;\"'”)\]-]\s*$")
+
+
+def _bare_word(token: str) -> str:
+    return re.sub(r"[^a-z']", "", token.lower().replace("’", "'"))
+
+
+def starts_mid_phrase(previous: Sentence | None, sentence: Sentence) -> bool:
+    """Does `sentence` continue a phrase that `previous` left open?
+
+    Auto-caption sentences are cut at pauses and speaker turns, often mid-phrase (a
+    turn change where someone interrupts, a caption line break); such a sentence reads
+    as a fragment ("Supreme Court judges is the end of democracy…") and is no key point.
+    Only an unpunctuated `previous` is judged: a `.`/`?`/`!` there is the speaker's own
+    sentence end. The signs: `previous` ends on a word that needs more ("of the"; for
+    the same speaker also "I think", "we have"), on
+    a modal and a verb that needs its object ("should choose"), or on a first name
+    whose surname opens `sentence` ("Anthony" | "Jackson"); or `sentence` opens on a
+    phrase-continuing word ("of", "which") or on "and" + a word that starts no clause.
+    """
+    if previous is None or _TERMINAL_RE.search(previous.text):
+        return False
+    prev_words = previous.text.split()
+    words = sentence.text.split()
+    if not prev_words or not words:
+        return False
+    last = _bare_word(prev_words[-1])
+    first = _bare_word(words[0])
+    same_speaker = previous.speaker == sentence.speaker
+    if last in (_OPEN_END if same_speaker else _CUT_BEFORE) or first in CONTINUING_WORDS:
+        return True
+    if len(prev_words) >= 2 and _bare_word(prev_words[-2]) in _MODALS and last in VERBS:
+        return True
+    if prev_words[-1][:1].isupper() and words[0][:1].isupper() and \
+            looks_like_name(f"{prev_words[-1]} {words[0].rstrip('.,')}"):
+        return True
+    if first in ("and", "or") and len(words) > 1:
+        second = _bare_word(words[1])
+        return bool(second) and second not in _CLAUSE_OPENERS
+    return False

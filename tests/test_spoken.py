@@ -1,0 +1,57 @@
+"""Spoken-language tidying: fillers and false starts out, every content word kept."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from notegraph.text.spoken import clean_spoken, is_promo
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("um so I I think that uh the the universe is, you know, very big",
+     "so I think that the universe is very big"),
+    ("it it's a thing and we we're done", "it's a thing and we're done"),
+    ("I mean, the dark matter is you know everywhere", "the dark matter is everywhere"),
+    ("he went there, you know.", "he went there."),
+    ("I was always coding I was always I was making music",
+     "I was always coding I was making music"),
+])
+def test_fillers_and_false_starts_go(raw: str, clean: str) -> None:
+    assert clean_spoken(raw) == clean
+
+
+@pytest.mark.parametrize("text", [
+    "do you know what I mean",
+    "you know that it works",
+    "I mean it",
+    "no no no that is wrong",  # emphasis, not a false start
+    "very very cold",
+])
+def test_meaningful_uses_stay(text: str) -> None:
+    assert clean_spoken(text) == text
+
+
+def test_no_content_word_is_lost_or_changed() -> None:
+    vocabulary = ["um", "uh", "you", "know", "I", "mean", "dark", "matter", "the", "galaxy",
+                  "it", "it's", ","]
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 30)))
+        out = clean_spoken(text)
+        # a restarted phrase says its words once: each content word stays, none is new
+        assert set(_content(out)) == set(_content(text)), text
+        assert set(re.findall(r"[\w']+", out)) <= set(re.findall(r"[\w']+", text))
+        assert len(out.split()) <= len(text.split())
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in re.findall(r"[\w']+", text) if w in ("dark", "matter", "galaxy")]
+
+
+def test_promo_reads() -> None:
+    assert is_promo("To support this podcast, please check out our sponsors.")
+    assert is_promo("This is the Lex Fridman podcast.")
+    assert not is_promo("Dark matter holds galaxies together.")
