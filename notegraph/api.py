@@ -7,6 +7,7 @@ Each function takes a validated `Config` (see `notegraph.config.load_config`) an
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from notegraph import store
 from notegraph.config import Config
-from notegraph.errors import NotegraphError
+from notegraph.errors import InputError, NotegraphError
 from notegraph.lock import project_lock
 from notegraph.models import Transcript
 from notegraph.report import Reporter, SilentReporter
@@ -175,6 +176,7 @@ def import_files(config: Config, paths: list[Path], *, video_id: str | None = No
     if video_id and len(paths) > 1:
         raise NotegraphError("--id names one transcript: import one file at a time with it")
     results = []
+    started = time.perf_counter()
     with project_lock(config.cache_path, reporter):
         for path in reporter.progress(paths, "Importing transcripts", total=len(paths)):
             try:
@@ -201,6 +203,8 @@ def import_files(config: Config, paths: list[Path], *, video_id: str | None = No
                 result = IngestResult(str(path), None, "failed", str(exc))
             _report(reporter, result)
             results.append(result)
+        reporter.debug(f"import: {sum(r.ok for r in results)} of {len(results)} files stored "
+                       f"({time.perf_counter() - started:.2f} s)")
     return results
 
 
@@ -213,8 +217,12 @@ def generate_notes(config: Config, video_ids: list[str] | None = None, force: bo
     """
     from notegraph.notes.generate import generate_notes as run
 
+    started = time.perf_counter()
     with project_lock(config.cache_path, reporter):
-        return run(config, video_ids=video_ids, force=force, reporter=reporter)
+        outcome = run(config, video_ids=video_ids, force=force, reporter=reporter)
+    if reporter is not None:
+        reporter.debug(f"notes: done ({time.perf_counter() - started:.2f} s)")
+    return outcome
 
 
 def _report(reporter: Reporter, result: IngestResult) -> None:
@@ -271,6 +279,9 @@ def build(config: Config, reporter: Reporter | None = None, *, force: bool = Fal
     waits for this one.
     """
     reporter = reporter or SilentReporter()
+    if not config.content_path.is_dir():
+        raise InputError(f"{config.root} has no {config.content_dir}/ folder: run "
+                         "`notegraph init` here, or pass --root PROJECT")
     with project_lock(config.cache_path, reporter):
         return _build(config, reporter, force, extensions)
 
@@ -282,6 +293,7 @@ def _build(config: Config, reporter: Reporter, force: bool, extensions: list | N
     from notegraph.vault.read import load_vault
 
     extensions = extensions if extensions is not None else default_extensions()
+    started = time.perf_counter()
     # The stat walk of the whole vault, once per build: handed to build_site below.
     signature: str | None = input_signature(config, extensions)
     # Nothing changed since the last build (which wrote any missing notes): skip the
@@ -294,16 +306,25 @@ def _build(config: Config, reporter: Reporter, force: bool, extensions: list | N
         vault = load_vault(config.notes_path, config.cache_path, config.root)
         have = {n.video_id for n in vault.notes.values() if n.video_id}
         missing = sorted(v for v in videos if v not in have)
+        reporter.debug(f"read: {len(videos)} transcripts, {len(vault.notes)} notes "
+                       f"({time.perf_counter() - started:.2f} s)")
         if missing:
             reporter.info(f"writing notes for {len(missing)} transcript(s) without notes")
+            t0 = time.perf_counter()
             generate_notes(config, video_ids=missing, reporter=reporter)
+            reporter.debug(f"notes: {len(missing)} transcripts ({time.perf_counter() - t0:.2f} s)")
             vault = None  # it lacks the notes just written: let build_site load it afresh
             signature = None  # and the notes folder changed: walk it again
         else:
             _warn_deleted(config, vault, reporter)
     # Hand over what is already loaded: loading the vault is most of a warm build's setup.
-    return build_site(config, reporter, extensions=extensions, vault=vault, force=force,
-                      signature=signature, videos=None if current else videos)
+    t0 = time.perf_counter()
+    result = build_site(config, reporter, extensions=extensions, vault=vault, force=force,
+                        signature=signature, videos=None if current else videos)
+    reporter.debug(f"site: {result.pages} pages, {len(result.written)} files written "
+                   f"({time.perf_counter() - t0:.2f} s; whole build "
+                   f"{time.perf_counter() - started:.2f} s)")
+    return result
 
 
 def _warn_deleted(config: Config, vault: Vault, reporter: Reporter) -> None:
@@ -315,6 +336,13 @@ def _warn_deleted(config: Config, vault: Vault, reporter: Reporter) -> None:
         names = ", ".join(f"[[{t}]]" for t in gone[:3]) + (", ..." if len(gone) > 3 else "")
         reporter.warn(f"{len(gone)} generated note(s) were deleted but are still linked "
                       f"({names}); run `notegraph notes` to write them again")
+
+
+def init(directory: Path) -> list[Path]:
+    """Make a new project in `directory`: a commented notegraph.toml, empty content/."""
+    from notegraph.project import init_project
+
+    return init_project(directory)
 
 
 def default_extensions() -> list:

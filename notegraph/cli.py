@@ -78,7 +78,15 @@ def executor_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         )(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"],
+                                "max_content_width": 100},
+             epilog="""\b
+Quick start:
+  notegraph init my-notes && cd my-notes
+  notegraph import talk.vtt --title "My talk"   # or: notegraph add VIDEO_ID
+  notegraph build && notegraph serve            # http://127.0.0.1:8000/
+
+Run `notegraph COMMAND --help` for a command's options and examples.""")
 @click.version_option(__version__, prog_name="notegraph")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Project directory (holds notegraph.toml, content/).")
@@ -99,7 +107,12 @@ def _exit_for(results: list[api.IngestResult], reporter: Reporter) -> None:
         sys.exit(1)
 
 
-@cli.command("add")
+@cli.command("add", short_help="Fetch YouTube transcripts or podcast feeds, write notes.",
+             epilog="""\b
+Examples:
+  notegraph add dQw4w9WgXcQ
+  notegraph add "https://www.youtube.com/watch?v=dQw4w9WgXcQ" --lang de,en
+  notegraph add https://example.com/podcast.rss --latest 5""")
 @click.argument("videos", nargs=-1, required=True, metavar="VIDEO_ID|URL|FEED_URL...")
 @click.option("--lang", "languages", multiple=True,
               help="Preferred transcript language(s), best first (repeat or comma-separate).")
@@ -130,7 +143,11 @@ def add_cmd(obj: Context, videos: tuple[str, ...], languages: tuple[str, ...],
     _exit_for(results, obj.reporter)
 
 
-@cli.command("import")
+@cli.command("import", short_help="Import local transcript or audio files and write their notes.",
+             epilog="""\b
+Examples:
+  notegraph import episode12.vtt --title "Episode 12" --channel "My Podcast"
+  notegraph import talks/*.srt --no-notes""")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--id", "video_id",
@@ -157,7 +174,11 @@ def import_cmd(obj: Context, files: tuple[Path, ...], video_id: str | None, titl
     _exit_for(results, obj.reporter)
 
 
-@cli.command("build")
+@cli.command("build", short_help="Write missing notes, then render the site to site/.",
+             epilog="""\b
+Examples:
+  notegraph build            # writes site/
+  notegraph -v build         # each stage with counts and times""")
 @click.option("--force", is_flag=True, help="Rewrite every page even if it is up to date.")
 @click.option("--jobs", "-j", type=click.IntRange(0, 64), default=None,
               help="Processes rendering pages (default: the 'jobs' setting; 0 = one per core).")
@@ -169,7 +190,28 @@ def build_cmd(obj: Context, force: bool, jobs: int | None) -> None:
     api.build(config, obj.reporter, force=force)
 
 
-@cli.command("check")
+@cli.command("init", short_help="Make a new project: notegraph.toml and content/.")
+@click.argument("directory", type=click.Path(path_type=Path), default=".", required=False)
+@handle_errors
+def init_cmd(directory: Path) -> None:
+    """Make a new project in DIRECTORY (default: here): notegraph.toml and content/.
+
+    \b
+    Example:
+      notegraph init my-notes && cd my-notes
+    """
+    created = api.init(directory)
+    for path in created:
+        click.echo(f"created {path}")
+    where = "" if directory == Path(".") else f"cd {directory} && "
+    click.echo(f"next: {where}notegraph import FILE (or notegraph add VIDEO_ID), "
+               "then notegraph build && notegraph serve")
+
+
+@cli.command("check", short_help="List broken links, bad timestamps, unparsable notes.",
+             epilog="""\b
+Example:
+  notegraph check --exit-zero   # report only (CI that must not fail)""")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even when problems are found (report only).")
 @pass_ctx
@@ -185,12 +227,17 @@ def check_cmd(obj: Context, exit_zero: bool) -> None:
         obj.reporter.info(f"{report.notes} notes checked: no problems")
         return
     counts = ", ".join(f"{n} {kind}" for kind, n in report.counts().items())
-    obj.reporter.warn(f"{report.notes} notes checked: {len(report.problems)} problems ({counts})")
+    n = len(report.problems)
+    obj.reporter.warn(f"{report.notes} notes checked: {n} problem{'s' if n != 1 else ''} "
+                      f"({counts})")
     if not exit_zero:
         sys.exit(1)
 
 
-@cli.command("serve")
+@cli.command("serve", short_help="Build, serve on localhost, rebuild and reload on change.",
+             epilog="""\b
+Example:
+  notegraph serve --port 8080   # http://127.0.0.1:8080/ reloads after each rebuild""")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port (0 picks a free one).")
@@ -222,7 +269,11 @@ def _writer(name: str | None) -> str | None:
     return name
 
 
-@cli.command("notes")
+@cli.command("notes",
+             epilog="""\b
+Examples:
+  notegraph notes                  # transcripts new or changed since their notes
+  notegraph notes VIDEO_ID --force""")
 @click.argument("video_ids", nargs=-1, metavar="[VIDEO_ID]...")
 @click.option("--force", is_flag=True,
               help="Redo the transcripts even if unchanged, and overwrite notes edited by "

@@ -20,8 +20,11 @@ def renderer() -> NoteRenderer:
 
 
 @pytest.mark.parametrize(("source", "expected"), [
+    # a link named by its note's title: its words weigh little in search (the note's own)
     ("[[empathy]]", '<a class="wikilink" data-note="concepts/empathy/" '
-                    'href="../../concepts/empathy/">empathy</a>'),
+                    'data-pagefind-weight="0.2" href="../../concepts/empathy/">empathy</a>'),
+    ("[[empathy|feeling with]]", '<a class="wikilink" data-note="concepts/empathy/" '
+                                 'href="../../concepts/empathy/">feeling with</a>'),
     ("[[Empathy|feeling with]]", ">feeling with</a>"),
     ("[[empathy | feeling with]]", ">feeling with</a>"),  # spaces around | (foreign vaults)
     ("[[empathy#In short]]", 'href="../../concepts/empathy/#in-short">empathy › In short</a>'),

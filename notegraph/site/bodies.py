@@ -17,6 +17,7 @@ from pathlib import Path
 from notegraph import store
 from notegraph.code_digest import code_digest
 from notegraph.models import Media
+from notegraph.site.backlinks import without_mention_list
 from notegraph.site.media import media_of
 from notegraph.site.pages import tag_url
 from notegraph.site.render import (
@@ -32,6 +33,7 @@ from notegraph.vault.read import Note, Vault
 
 # Cached renders are keyed by the code that makes them (see notegraph.code_digest).
 _RENDER_CODE = code_digest("notegraph.site.render", "notegraph.site.bodies",
+                           "notegraph.site.backlinks",
                            "notegraph.vault.links", "notegraph.slugs")
 
 
@@ -132,6 +134,8 @@ class BodyCache:
         body = _without_title_heading(note)
         if note.type == "video" and note.video_id in self.videos_with_topics:
             body = _without_section(body, "Topics")
+        if note.type in ("person", "concept") and note.frontmatter.get("generator"):
+            body = without_mention_list(body)  # the grouped backlinks show it
         root = "../" * url.count("/")
         tags = {t.casefold(): root + tag_url(t) for t in note.tags}
         embeds = self._embeds(note, url)

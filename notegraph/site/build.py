@@ -37,6 +37,7 @@ from notegraph.site import manifest as mf
 from notegraph.site.bodies import BodyCache, BodyWork
 from notegraph.site.emit import EmitContext, SitePlugin, in_phase_order
 from notegraph.site.pages import Page, SiteIndex, note_page, site_pages
+from notegraph.site.previews import preview_files
 from notegraph.site.render import RENDER_VERSION
 from notegraph.site.videos import VideoInfo, load_video_infos
 from notegraph.site.workers import default_jobs, map_chunks
@@ -351,14 +352,9 @@ def preview_shard(url: str) -> int:
 
 
 def _preview_files(vault: Vault) -> list[tuple[str, bytes]]:
-    shards: list[dict[str, list[str]]] = [{} for _ in range(PREVIEW_SHARDS)]
-    for note_id, note in vault.notes.items():
-        url = vault.urls[note_id]
-        shards[preview_shard(url)][url] = [note.title, note.summary]
-    return [(f"previews/{i}.json",
-             json.dumps(shard, ensure_ascii=False, sort_keys=True,
-                        separators=(",", ":")).encode("utf-8"))
-            for i, shard in enumerate(shards)]
+    return [(rel, json.dumps(shard, ensure_ascii=False, sort_keys=True,
+                             separators=(",", ":")).encode("utf-8"))
+            for rel, shard in preview_files(vault, PREVIEW_SHARDS, preview_shard)]
 
 
 def _asset_files() -> list[tuple[str, bytes]]:

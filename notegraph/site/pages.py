@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from notegraph.models import Media
+from notegraph.site.backlinks import backlink_entries, group_by_video
 from notegraph.site.media import NONE, media_of, moment_href
 from notegraph.site.render import RenderedNote
 from notegraph.site.videos import VideoInfo
@@ -39,15 +40,6 @@ class NoteRef:
 
 
 @dataclass(frozen=True)
-class BacklinkRef:
-    """A note linking here, with the sentence around the link."""
-
-    title: str
-    url: str
-    context: str
-
-
-@dataclass(frozen=True)
 class Moment:
     """A time in a video or episode: a topic or a chapter, with its link."""
 
@@ -56,6 +48,7 @@ class Moment:
     title: str
     href: str  # youtube.com/watch?v=ID&t=N, AUDIO_URL#t=N, or "" (no public media)
     url: str = ""  # the topic note's page, when there is one
+    topics: tuple[Moment, ...] = ()  # a chapter's topics (those not named like it)
 
 
 @dataclass(frozen=True)
@@ -189,16 +182,18 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
     vault = idx.vault
     url = vault.urls[note.id]
     rendered = render_body(note, url)
-    backlinks = vault.backlinks.get(note.id, ())
-    refs = tuple(BacklinkRef(vault.notes[b.source].title, vault.urls[b.source], b.context)
-                 for b in backlinks[:BACKLINKS_SHOWN])
     vid = note.video_id
+    kind = note.type if note.type in (TOPIC, VIDEO, CHANNEL, PERSON, CONCEPT) else "note"
+    # A video's own topics are its Topics list: they are not repeated as backlinks.
+    own = frozenset(t.id for t in idx.topics_of_video.get(vid, ())) if kind == VIDEO else \
+        frozenset()
+    entries = backlink_entries(vault, vault.backlinks.get(note.id, ()), own)
     people = _resolve_names(idx, note, note.names("people"))
     concepts = _resolve_names(idx, note, note.names("concepts"))
     channel = idx.channel_of.get(note.id)
     data: dict[str, Any] = {
-        "body": rendered.html, "toc": rendered.toc, "backlinks": refs,
-        "backlinks_more": max(0, len(backlinks) - BACKLINKS_SHOWN),
+        "body": rendered.html, "toc": rendered.toc, "backlinks": entries[:BACKLINKS_SHOWN],
+        "backlinks_more": max(0, len(entries) - BACKLINKS_SHOWN), "backlink_groups": (),
         "people": people, "concepts": concepts,
         "channel": idx.ref(channel) if channel and channel != note.id else None,
         "channel_name": idx.channel_name(note),
@@ -206,7 +201,10 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
         "type": note.type, "player": None, "video": None, "moments": (), "chapters": (),
         "videos": (), "extra": dict(extra), "summary": note.summary,
     }
-    kind = note.type if note.type in (TOPIC, VIDEO, CHANNEL, PERSON, CONCEPT) else "note"
+    if kind in (PERSON, CONCEPT):
+        groups = group_by_video(vault, entries[:BACKLINKS_SHOWN], idx.video_note_of)
+        data["backlink_groups"] = groups
+        data["backlinks"] = tuple(e for g in groups for e in g.entries)
     media = idx.media(vid) if vid else Media(NONE)
     if vid and media.kind != NONE:
         data["player"] = Player(vid, int(note.number("start") or 0) if kind != VIDEO else 0,
@@ -226,9 +224,10 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
             for t in idx.topics_of_video.get(vid, ()))
         info = idx.videos.get(vid)
         if info is not None:
-            data["chapters"] = tuple(
-                Moment(int(c.start), format_timestamp(c.start), c.title,
-                       moment_href(media, vid, c.start)) for c in info.chapters)
+            data["chapters"] = _chapters_with_topics(vid, media, info.chapters,
+                                                     data["moments"])
+            if data["chapters"]:
+                data["moments"] = ()  # each topic is shown once, under its chapter
             data["duration"] = format_timestamp(info.duration) if info.duration else ""
     if kind == CHANNEL or idx.videos_of_channel.get(note.id):
         data["videos"] = tuple(idx.ref(v.id, with_summary=True)
@@ -238,20 +237,55 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
     return Page(kind, url, url + "index.html", template, note.title, note.id, data)
 
 
+def _chapters_with_topics(vid: str, media: Media, chapters: Any,
+                          topics: tuple[Moment, ...]) -> tuple[Moment, ...]:
+    """The creator's chapters, each with the topics starting within it. A topic named
+    like its chapter and starting with it is the chapter's own link, not a second line."""
+    out = []
+    starts = [c.start for c in chapters]
+    for i, c in enumerate(chapters):
+        end = starts[i + 1] if i + 1 < len(starts) else float("inf")
+        inside = [t for t in topics if (c.start <= t.seconds < end)
+                  or (i == 0 and t.seconds < c.start)]
+        url = ""
+        for t in inside:
+            if t.title.casefold() == c.title.casefold() and abs(t.seconds - c.start) <= 30:
+                url = t.url
+                inside.remove(t)
+                break
+        out.append(Moment(int(c.start), format_timestamp(c.start), c.title,
+                          moment_href(media, vid, c.start), url, tuple(inside)))
+    return tuple(out)
+
+
 def all_notes_page(idx: SiteIndex) -> Page:
     """Every note, grouped by type then title."""
     groups: dict[str, list[NoteRef]] = {}
     labels = {TOPIC: "Topics", VIDEO: "Videos", CHANNEL: "Channels", PERSON: "People",
               CONCEPT: "Concepts", "note": "Notes"}
+    twins: dict[str, int] = {}
+    for note in idx.vault.notes.values():
+        twins[note.title.casefold()] = twins.get(note.title.casefold(), 0) + 1
     for note in sorted(idx.vault.notes.values(), key=lambda n: (n.title.casefold(), n.id)):
         label = labels.get(note.type, note.type.capitalize() + "s")
-        groups.setdefault(label, []).append(NoteRef(note.title, idx.vault.urls[note.id]))
+        # Notes of one title ("Introduction" of two videos) are told apart by their video.
+        meta = _origin(idx, note) if twins[note.title.casefold()] > 1 else ""
+        groups.setdefault(label, []).append(NoteRef(note.title, idx.vault.urls[note.id],
+                                                    meta=meta))
     order = list(labels.values())
     ordered = sorted(groups.items(),
                      key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0]))
     data = {"groups": tuple((k, tuple(v)) for k, v in ordered),
             "note_count": len(idx.vault.notes)}
     return Page("index", "all/", "all/index.html", "notes.html", "All notes", data=data)
+
+
+def _origin(idx: SiteIndex, note: Note) -> str:
+    """Where a note comes from, to tell it from its namesakes: video, channel or folder."""
+    video = idx.video_note_of.get(note.video_id or "")
+    if video is not None and video.id != note.id:
+        return video.title
+    return idx.channel_name(note) or note.folder or note.type
 
 
 def tag_pages(idx: SiteIndex) -> list[Page]:

@@ -34,8 +34,9 @@ from notegraph.vault.links import cached_link_key
 from notegraph.vault.text import INLINE_TAG_RE
 
 # Bump when the HTML this module produces changes, so cached renders are not reused.
-RENDER_VERSION = "5"
+RENDER_VERSION = "6"
 TOC_MIN_HEADINGS = 4
+LINK_SEARCH_WEIGHT = "0.2"  # Pagefind weight of words that only name another note
 _SAFE_URL_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.I)
 
 
@@ -108,6 +109,7 @@ class NoteRenderer:
         self._ext.embeds = embeds or {}
         self._ext.fallback = fallback
         self._ext.video_id = video_id
+        self._ext.anchors = set()
         self._ext.media = media if media is not None else Media(YOUTUBE)
         html = self._md.convert(body)
         toc = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
@@ -136,6 +138,7 @@ class _NotegraphExtension(Extension):
         self.links: Mapping[tuple[str, str | None], LinkTarget] = {}
         self.fallback: Resolver | None = None
         self.video_id: str | None = None
+        self.anchors: set[str] = set()  # ids given to timestamps of the note being rendered
         self.media: Media = Media(YOUTUBE)
         self.tags: Mapping[str, str] = {}
         self.embeds: Mapping[tuple[str, str | None], str] = {}
@@ -178,6 +181,10 @@ class _WikiLinkPattern(InlineProcessor):
             if wl.heading:
                 href = f"{href}#{heading_anchor(wl.heading)}"
             el = ET.Element("a", {"class": "wikilink", "href": href})
+            if target.title and label.casefold() == target.title.casefold():
+                # A link named by its note's title: those words are that note's own,
+                # so search ranks the linked note (or the moment itself) above this one.
+                el.set("data-pagefind-weight", LINK_SEARCH_WEIGHT)
             if target.note_url:
                 el.set("data-note", target.note_url)
         el.text = label
@@ -239,6 +246,12 @@ class _TimestampPattern(InlineProcessor):
                                   "data-video-id": vid})
         else:
             el = ET.Element("span", {"class": "yt-timestamp", "data-t": shown})
+        # An id per moment (the first of equal times): search results and shared
+        # links can point at the moment itself (`#t-95`).
+        anchor = f"t-{int(seconds)}"
+        if anchor not in self.ext.anchors:
+            self.ext.anchors.add(anchor)
+            el.set("id", anchor)
         el.text = f"[{shown}]"
         return el, m.start(0), m.end(0)
 

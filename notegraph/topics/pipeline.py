@@ -83,17 +83,35 @@ def process_transcript(transcript: Transcript, writer: Writer, embedder: RunEmbe
     `embedder` is this transcript's own `RunEmbedder`: what the segmenter embedded (its
     windows) is reused for the topic vectors, so no text is embedded twice.
     """
+    stage = _Stages(reporter or SilentReporter(), transcript.video_id)
     # the casing of the source is learnt once; people found later only add names
     casing = CasingRestorer.for_transcript(transcript, source_cased=is_punctuated(transcript))
     sentences = split_sentences(transcript, casing)
+    stage.done(f"{len(sentences)} sentences")
     segments = segment_transcript(transcript, sentences, embedder)
     windows = dict(embedder.seen)
+    stage.done(f"{len(segments)} segments ({len(windows)} windows embedded)")
     speakers, people = known_people(transcript, sentences)
     # the sentences were cased knowing only the video's speakers; the people found in
     # the text and across the vault are known only now: the same casing, more names
     segments = recase_segments(segments, casing.with_names([*people, *vault_people]))
-    return write_topics(transcript, segments, writer, embedder, speakers, people,
-                        vault_people, reporter, windows)
+    video = write_topics(transcript, segments, writer, embedder, speakers, people,
+                         vault_people, reporter, windows)
+    stage.done(f"{len(video.topics)} topics written")
+    return video
+
+
+class _Stages:
+    """`-v`: one line per stage of a transcript's work, with its count and time."""
+
+    def __init__(self, reporter: Reporter, video_id: str) -> None:
+        self.reporter, self.video_id = reporter, video_id
+        self.last = time.perf_counter()
+
+    def done(self, what: str) -> None:
+        now = time.perf_counter()
+        self.reporter.debug(f"{self.video_id}: {what} ({now - self.last:.2f} s)")
+        self.last = now
 
 
 def write_topics(transcript: Transcript, segments: Sequence[Segment], writer: Writer,

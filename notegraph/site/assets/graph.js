@@ -7,7 +7,7 @@
   if (!svg) return;
   var vb = svg.getAttribute("viewBox").split(/\s+/).map(Number);
   var home = vb.slice();
-  function apply() { svg.setAttribute("viewBox", vb.join(" ")); }
+  function apply() { svg.setAttribute("viewBox", vb.join(" ")); scheduleLabels(); }
   function toSvg(ev) {
     var r = svg.getBoundingClientRect();
     var s = Math.max(vb[2] / r.width, vb[3] / r.height);  // preserveAspectRatio: meet
@@ -77,12 +77,82 @@
       svg.classList.toggle("ng-dim", q.length > 1);
       var out = document.getElementById("graph-find-count");
       if (out) out.textContent = q.length > 1 ? hits + " found" : "";
-      if (first && hits <= 3) {
-        var c = first.querySelector("circle");
-        var x = +c.getAttribute("cx"), y = +c.getAttribute("cy"), w = Math.min(vb[2], home[2] / 6);
-        vb = [x - w / 2, y - w / 2 * vb[3] / vb[2], w, w * vb[3] / vb[2]];
-        apply();
-      }
+      if (first && hits <= 3) frame_(first);
     });
+  }
+
+  // ---- Labels: as many as fit without overlapping, most connected nodes first ----------
+  // Labels keep one screen size whatever the zoom, so zooming in reveals more of them
+  // (as in Quartz). Placement is greedy: a label whose box meets a placed one is hidden.
+  var labelLayer = svg.querySelector(".ng-labels");
+  var LABEL_PX = 12, MAX_TRIED = 400, pending = false;  // nodes tried per placement
+  var nodes = Array.prototype.map.call(svg.querySelectorAll(".ng-nodes a"), function (a) {
+    var c = a.querySelector("circle"), t = a.querySelector("title");
+    var name = t ? t.textContent.replace(/ \([^()]*\)$/, "") : "";
+    return { a: a, x: +c.getAttribute("cx"), y: +c.getAttribute("cy"),
+             r: +c.getAttribute("r"), name: name };
+  });
+  nodes.sort(function (p, q) { return q.r - p.r || (p.name < q.name ? -1 : 1); });
+  function scheduleLabels() {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; placeLabels(); });
+  }
+  function placeLabels() {
+    if (!labelLayer) return;
+    var box = svg.getBoundingClientRect();
+    if (!box.width) return;
+    var unit = Math.max(vb[2] / box.width, vb[3] / box.height);  // svg units per px
+    var size = LABEL_PX * unit, placed = [];
+    labelLayer.textContent = "";
+    labelLayer.setAttribute("data-js", "1");
+    var tried = 0;
+    nodes.forEach(function (n) {
+      if (tried >= MAX_TRIED) return;
+      if (n.x < vb[0] || n.x > vb[0] + vb[2] || n.y < vb[1] || n.y > vb[1] + vb[3]) return;
+      tried++;
+      var t = document.createElementNS("http://www.w3.org/2000/svg", "text");
+      t.setAttribute("x", n.x.toFixed(2));
+      t.setAttribute("y", (n.y - n.r - size * 0.35).toFixed(2));
+      t.style.fontSize = size.toFixed(3) + "px";
+      t.style.strokeWidth = (size * 0.25).toFixed(3) + "px";
+      t.textContent = n.name.length > 32 ? n.name.slice(0, 31) + "…" : n.name;
+      labelLayer.appendChild(t);
+      var b = t.getBBox(), pad = size * 0.15;
+      var rect = { x: b.x - pad, y: b.y - pad, w: b.width + 2 * pad, h: b.height + 2 * pad };
+      var clash = placed.some(function (p) {
+        return rect.x < p.x + p.w && p.x < rect.x + rect.w &&
+               rect.y < p.y + p.h && p.y < rect.y + rect.h;
+      });
+      if (clash) labelLayer.removeChild(t); else placed.push(rect);
+    });
+  }
+  placeLabels();
+  window.addEventListener("resize", scheduleLabels);
+
+  // ---- Find: frame the node with its neighbours (read from the edge path) -------------
+  var segments = [];
+  var path = svg.querySelector(".ng-edges");
+  if (path) {
+    var re = /M\s*(-?[\d.]+)[ ,](-?[\d.]+)\s*L\s*(-?[\d.]+)[ ,](-?[\d.]+)/g, m;
+    var d = path.getAttribute("d") || "";
+    while ((m = re.exec(d))) segments.push([+m[1], +m[2], +m[3], +m[4]]);
+  }
+  function frame_(a) {
+    var c = a.querySelector("circle");
+    var x = +c.getAttribute("cx"), y = +c.getAttribute("cy"), near = 0.06;
+    var xs = [x], ys = [y];
+    segments.forEach(function (s) {
+      if (Math.abs(s[0] - x) < near && Math.abs(s[1] - y) < near) { xs.push(s[2]); ys.push(s[3]); }
+      else if (Math.abs(s[2] - x) < near && Math.abs(s[3] - y) < near) { xs.push(s[0]); ys.push(s[1]); }
+    });
+    // centred on the node, wide enough for its farthest neighbour on each axis
+    var dx = Math.max.apply(null, xs.map(function (v) { return Math.abs(v - x); }));
+    var dy = Math.max.apply(null, ys.map(function (v) { return Math.abs(v - y); }));
+    var box = svg.getBoundingClientRect(), aspect = box.height / box.width || vb[3] / vb[2];
+    var w = Math.max(2 * dx, home[2] / 12) * 1.2, h = Math.max(2 * dy, home[3] / 12) * 1.2;
+    if (h / w > aspect) w = h / aspect; else h = w * aspect;
+    vb = [x - w / 2, y - h / 2, w, h];
+    apply();
   }
 })();

@@ -37,10 +37,52 @@
       else { player.addEventListener("loadedmetadata", seek, { once: true }); player.load(); }
       return;
     }
-    player.src = "https://www.youtube-nocookie.com/embed/" + encodeURIComponent(vid) +
-      "?start=" + t + "&autoplay=1";
+    seekYouTube(player, t);
     player.scrollIntoView({ behavior: "smooth", block: "center" });
   });
+  if (player && player.tagName === "IFRAME") youTubeApi();  // load it now: the first click seeks at once
+
+  // ---- YouTube player: seeking through the IFrame API --------------------------------
+  // Kept apart from the click handling above so that other players (an <audio> element
+  // for podcast episodes) can sit beside it. The embed has enablejsapi=1; the API
+  // (youtube.com/iframe_api) takes over the existing iframe, so a playing video jumps
+  // instead of reloading. Only when the API cannot load (offline) is the iframe
+  // reloaded at the time.
+  var ytApi = null, ytPlayer = null;
+  function youTubeApi() {
+    if (ytApi) return ytApi;
+    ytApi = new Promise(function (resolve, reject) {
+      if (window.YT && window.YT.Player) { resolve(window.YT); return; }
+      var previous = window.onYouTubeIframeAPIReady;
+      window.onYouTubeIframeAPIReady = function () {
+        if (previous) previous();
+        resolve(window.YT);
+      };
+      var script = document.createElement("script");
+      script.src = "https://www.youtube.com/iframe_api";
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    ytApi.catch(function () { /* handled where it is used */ });
+    return ytApi;
+  }
+  function seekYouTube(iframe, seconds) {
+    youTubeApi().then(function (YT) {
+      if (!ytPlayer) {
+        ytPlayer = new Promise(function (resolve) {
+          var p = new YT.Player(iframe, { events: { onReady: function () { resolve(p); } } });
+        });
+      }
+      return ytPlayer;
+    }).then(function (p) {
+      p.seekTo(seconds, true);
+      p.playVideo();
+    }).catch(function () {
+      iframe.src = "https://www.youtube-nocookie.com/embed/" +
+        encodeURIComponent(iframe.getAttribute("data-video-id")) +
+        "?enablejsapi=1&start=" + seconds + "&autoplay=1";
+    });
+  }
 
   // Hover previews of linked notes, read from previews/<shard>.json (same hash as build.py).
   var box = document.getElementById("preview");
@@ -59,6 +101,25 @@
     }
     return shards[n].then(function (data) { return data[url]; });
   }
+  // [title, kind, lead, points]: text nodes only (notes are untrusted text).
+  function add(parent, tag, cls, text) {
+    var el = document.createElement(tag);
+    if (cls) el.className = cls;
+    if (text) el.textContent = text;
+    parent.appendChild(el);
+    return el;
+  }
+  function showPreview(p) {
+    box.textContent = "";
+    if (p[1]) add(box, "span", "kind", p[1]);
+    add(box, "strong", "", p[0]);
+    if (p[2]) add(box, "p", "", p[2]);
+    var points = p[3] || [];
+    if (points.length) {
+      var ul = add(box, "ul", "", "");
+      points.forEach(function (t) { add(ul, "li", "", t); });
+    }
+  }
   var current = null;
   document.addEventListener("mouseover", function (ev) {
     var a = ev.target.closest && ev.target.closest("a[data-note]");
@@ -66,12 +127,7 @@
     current = a;
     load(a.getAttribute("data-note")).then(function (p) {
       if (current !== a || !p) return;
-      box.textContent = "";
-      var title = document.createElement("strong");
-      title.textContent = p[0];
-      var text = document.createElement("span");
-      text.textContent = p[1] || "";
-      box.appendChild(title); box.appendChild(text);
+      showPreview(p);
       var r = a.getBoundingClientRect();
       box.style.left = Math.max(8, Math.min(r.left + window.scrollX, window.scrollX + window.innerWidth - 400)) + "px";
       box.style.top = (r.bottom + window.scrollY + 6) + "px";

@@ -1,0 +1,252 @@
+"""The example site as a reader uses it (issue 12), in Debian's Chromium driven by
+Playwright: search that finds the moment, pages that stay readable, hover previews,
+a legible graph, a player that seeks without reloading, link previews and a phone layout.
+
+The site is the shipped example (built by `test_example_site`'s fixtures), served from a
+sub-path. Screenshots land in `artifacts/screenshots/` wide (1280 px) and at 390 px.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.test_example_site import SHOTS, base_url, built_site, page  # noqa: F401
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+WIDTHS = (1280, 390)
+LAUNDRY_VIDEO = "videos/moravecs_paradox_why_folding_laundry_is_harder_than_chess/"
+
+
+def _shots(page, name: str, full: bool = True) -> None:  # noqa: F811
+    """A screenshot at each width, of the page as it is now (reloaded at 390 px)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(SHOTS / f"{name}_{width}.png"), full_page=full)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _boxes_overlap(a: dict, b: dict) -> bool:
+    return (a["left"] < b["right"] and b["left"] < a["right"]
+            and a["top"] < b["bottom"] and b["top"] < a["bottom"])
+
+
+def test_search_ranks_the_moment_first_and_links_to_it(page, base_url):  # noqa: F811
+    page.goto(base_url + "search/?q=laundry")
+    results = page.locator(".pagefind-ui__result")
+    results.first.wait_for(timeout=30000)
+    page.locator(".pagefind-ui__message", has_text="laundry").wait_for(timeout=30000)
+    first = results.first
+    assert first.locator(".pagefind-ui__result-link").inner_text() == "Learning in simulation"
+    href = first.locator(".pagefind-ui__result-link").get_attribute("href")
+    assert re.search(r"/topics/learning_in_simulation/#t-\d+$", href), href
+    said = first.locator(".pagefind-ui__result-tag").inner_text()
+    assert re.search(r"00:0\d:\d\d", said), said  # the time is shown
+    # hub pages (person, channel) come after the topics where the word was said
+    titles = results.locator(".pagefind-ui__result-link").all_inner_texts()
+    assert titles.index("Learning in simulation") < titles.index("The Embodied Mind Podcast") \
+        if "The Embodied Mind Podcast" in titles else True
+    # the filter panel is no taller than its filters
+    panel = page.locator(".pagefind-ui__filter-panel").bounding_box()
+    assert panel is not None and panel["height"] < 300, panel
+    _shots(page, "search_laundry")
+    first.locator(".pagefind-ui__result-link").click()
+    page.wait_for_load_state()
+    anchor = href.split("#")[1]
+    assert page.locator(f"#{anchor}").is_visible()  # the moment exists on the page
+
+
+def test_person_page_groups_backlinks_by_video(page, base_url):  # noqa: F811
+    page.goto(base_url + "people/lena_whitfield/")
+    groups = page.locator("section.backlinks .backlink-group")
+    heads = groups.locator("h3").all_inner_texts()
+    assert any("Folding Laundry" in h for h in heads), heads
+    video_group = groups.filter(has_text="Folding Laundry").first
+    lines = video_group.locator("li").all_inner_texts()
+    assert len(lines) >= 3
+    assert not any("Folding Laundry" in line for line in lines)  # title once, as heading
+    assert video_group.locator("li .time").count() == len(lines)  # each with its time
+    # repeated mentions from one topic are folded
+    assert video_group.locator("details.more-contexts").count() >= 1
+    assert "Mentioned in:" not in page.locator(".note-body").inner_text()
+    _shots(page, "person_grouped")
+
+
+def test_video_page_shows_each_topic_once(page, base_url):  # noqa: F811
+    page.goto(base_url + LAUNDRY_VIDEO)
+    main = page.locator("main")
+    topic_links = main.locator(".chapters a.wikilink, .topics a.wikilink").all_inner_texts()
+    assert "Learning in simulation" in topic_links
+    assert len(topic_links) == len(set(topic_links)), topic_links
+    # its own topics are not listed again as backlinks
+    backlinks = page.locator("section.backlinks li > a").all_inner_texts()
+    assert "Learning in simulation" not in backlinks
+    _shots(page, "video_once")
+
+
+def test_hover_previews_say_something_useful(page, base_url):  # noqa: F811
+    page.goto(base_url + "topics/learning_in_simulation/")
+    box = page.locator("#preview")
+    page.locator(".note-body a.wikilink", has_text="Lena Whitfield").first.hover()
+    box.wait_for(state="visible")
+    assert "Mentioned in" in box.inner_text() and box.locator("li").count() >= 2
+    page.mouse.move(0, 0)
+    page.locator(".kicker a.wikilink", has_text="Folding Laundry").hover()
+    page.wait_for_function("document.querySelector('#preview li') && "
+                           "document.querySelector('#preview').innerText.includes('topics')")
+    assert "Learning in simulation" in box.inner_text()  # the video's topics
+    page.mouse.move(0, 0)
+    page.goto(base_url + LAUNDRY_VIDEO)
+    page.locator(".chapters a.wikilink", has_text="Learning in simulation").hover()
+    page.wait_for_function("(document.querySelector('#preview').innerText || '')"
+                           ".includes('laundry')")
+    assert "motion capture" in box.inner_text()  # a key point, not a template sentence
+    page.screenshot(path=str(SHOTS / "preview_topic_1280.png"))
+
+
+def test_graph_labels_do_not_overlap_and_find_frames_neighbours(page, base_url):  # noqa: F811
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(base_url + "graph/")
+        page.wait_for_function("document.querySelector('.ng-labels[data-js]')")
+        boxes = page.evaluate("""() => Array.from(
+            document.querySelectorAll('svg.ng-global .ng-labels text')).map(t => {
+              const r = t.getBoundingClientRect();
+              return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+                      text: t.textContent}; })""")
+        assert len(boxes) >= (12 if width > 1000 else 8), len(boxes)
+        clashes = [(a["text"], b["text"]) for i, a in enumerate(boxes)
+                   for b in boxes[i + 1:] if _boxes_overlap(a, b)]
+        assert clashes == [], clashes
+        height = max(b["bottom"] - b["top"] for b in boxes)
+        assert 10 <= height <= 24  # readable at any zoom
+        page.screenshot(path=str(SHOTS / f"graph_labels_{width}.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + "graph/")
+    page.locator("#graph-find").fill("Hans Moravec")
+    page.wait_for_timeout(300)
+    framed = page.evaluate("""() => {
+        const svg = document.querySelector('svg.ng-global'), r = svg.getBoundingClientRect();
+        const inside = a => { const c = a.querySelector('circle').getBoundingClientRect();
+          return c.left >= r.left && c.right <= r.right
+              && c.top >= r.top && c.bottom <= r.bottom; };
+        const all = Array.from(svg.querySelectorAll('.ng-nodes a'));
+        const h = svg.querySelector('.ng-hit circle').getBoundingClientRect();
+        const centred = Math.abs(h.left + h.width / 2 - (r.left + r.width / 2)) < r.width / 6
+            && Math.abs(h.top + h.height / 2 - (r.top + r.height / 2)) < r.height / 6;
+        return {hit: inside(svg.querySelector('.ng-hit')), centred: centred,
+                visible: all.filter(inside).length, total: all.length}; }""")
+    assert framed["hit"] and framed["centred"], framed
+    # the node with its neighbours: more than one dot
+    assert framed["visible"] >= 3, framed
+    page.screenshot(path=str(SHOTS / "graph_find_1280.png"))
+
+
+def test_timestamp_seeks_through_the_iframe_api(chromium, base_url):  # noqa: F811
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+    # A stand-in for YouTube's IFrame API that records what the page asks of the player.
+    context.add_init_script("""
+        window.playerCalls = [];
+        window.YT = { Player: function (el, opts) {
+            window.playerCalls.push(['new', el.id]);
+            this.seekTo = function (t, ahead) { window.playerCalls.push(['seekTo', t, ahead]); };
+            this.playVideo = function () { window.playerCalls.push(['playVideo']); };
+            var self = this;
+            setTimeout(function () { opts.events.onReady({ target: self }); }, 0);
+        } };""")
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    p.goto(base_url + "topics/moravecs_paradox/")
+    player = p.locator("iframe#player")
+    src = player.get_attribute("src")
+    assert "enablejsapi=1" in src
+    stamp = p.locator(".note-body a.yt-timestamp").nth(1)
+    seconds = int(stamp.get_attribute("data-seconds"))
+    vid = player.get_attribute("data-video-id")
+    assert stamp.get_attribute("href") == f"https://www.youtube.com/watch?v={vid}&t={seconds}"
+    stamp.click()
+    p.wait_for_function("window.playerCalls.some(c => c[0] === 'playVideo')")
+    calls = p.evaluate("window.playerCalls")
+    assert ["seekTo", seconds, True] in calls and calls[0] == ["new", "player"]
+    assert player.get_attribute("src") == src  # no reload
+    assert p.url.endswith("/topics/moravecs_paradox/")
+    context.close()
+    assert errors == []
+
+
+def test_link_previews_favicon_and_phone_nav(chromium, base_url):  # noqa: F811
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+    p = context.new_page()
+    missing: list[str] = []
+    p.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    p.goto(base_url + LAUNDRY_VIDEO)
+    p.wait_for_load_state("networkidle")
+    meta = p.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll(
+        'meta[property^="og:"], meta[name^="twitter:"]')).map(m =>
+        [m.getAttribute('property') || m.getAttribute('name'), m.content]))""")
+    assert meta["og:title"].startswith("Moravec's Paradox")
+    assert meta["og:type"] == "video.other" and meta["og:url"].startswith("https://")
+    assert meta["twitter:card"] == "summary_large_image"
+    assert missing == [], missing
+    favicon = p.evaluate("document.querySelector('link[rel=icon]').href")
+    assert p.request.get(favicon).ok
+    # the header is one line: every nav item on the brand's row
+    tops = p.evaluate("""() => Array.from(document.querySelectorAll(
+        '.site-nav a, .site-nav button, .brand')).map(e => Math.round(
+        e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2))""")
+    assert max(tops) - min(tops) <= 6, tops
+    p.screenshot(path=str(SHOTS / "phone_nav_390.png"))
+    context.close()
+
+
+def test_serve_reloads_the_open_page_after_a_rebuild(chromium, built_site):  # noqa: F811
+    """Last in this file: it edits a note of the built example."""
+    import http.server
+    import threading
+    import time
+
+    from notegraph import api
+    from notegraph.config import load_config
+
+    config = load_config(built_site.parent)
+    stop, port = threading.Event(), {}
+    original = http.server.ThreadingHTTPServer.server_bind
+
+    def bind(self):  # record the free port the OS picked
+        original(self)
+        port["n"] = self.server_address[1]
+
+    http.server.ThreadingHTTPServer.server_bind = bind  # type: ignore[method-assign]
+    thread = threading.Thread(target=api.serve, args=(config,), daemon=True,
+                              kwargs={"port": 0, "poll": 0.2, "stop": stop,
+                                      "max_seconds": 120})
+    try:
+        thread.start()
+        deadline = time.monotonic() + 60
+        while "n" not in port and time.monotonic() < deadline:
+            time.sleep(0.05)
+        http.server.ThreadingHTTPServer.server_bind = original  # type: ignore[method-assign]
+        context = chromium.new_context()
+        p = context.new_page()
+        p.goto(f"http://127.0.0.1:{port['n']}/reading_list/")
+        p.evaluate("window.notReloaded = true")
+        p.wait_for_timeout(1500)  # the page has polled once
+        note = built_site.parent / "content" / "notes" / "reading_list.md"
+        note.write_text(note.read_text(encoding="utf-8") + "\nA line added while serving.\n",
+                        encoding="utf-8")
+        p.wait_for_function("!window.notReloaded && "
+                            "document.body.innerText.includes('A line added while serving')",
+                            timeout=60000)
+        assert not (built_site / "reading_list" / "index.html").read_text(
+            encoding="utf-8").count("__notegraph")  # the script is never written to site/
+        context.close()
+    finally:
+        http.server.ThreadingHTTPServer.server_bind = original  # type: ignore[method-assign]
+        stop.set()
+        thread.join(timeout=30)
