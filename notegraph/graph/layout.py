@@ -30,7 +30,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from notegraph import store
+from notegraph import cache, store
 from notegraph.code_digest import code_digest
 from notegraph.graph.build import communities, graph_digest
 from notegraph.graph.louvain import louvain_communities
@@ -289,7 +289,8 @@ def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED,
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             pass
     groups_path = cache_dir / f"layout-groups-{seed}.json" if cache_dir else None
-    groups = GroupLayouts(_read_groups(groups_path, version))
+    stored = cache.read_json(groups_path, version) or {}
+    groups = GroupLayouts(stored["groups"] if isinstance(stored.get("groups"), dict) else {})
     layout = global_layout(g, seed, groups)
     if stats is not None:
         stats.update(layout_groups_reused=groups.hits, layout_groups_computed=groups.misses)
@@ -300,19 +301,7 @@ def cached_layout(g: nx.Graph, cache_dir: Path | None, seed: int = SEED,
                                        "community": layout.community})
         if groups.misses or len(groups.used) != len(groups.entries):
             # only the groups of the current graph: the file does not grow without end
-            store.atomic_write_text(groups_path, json.dumps(
-                {"version": version, "groups": groups.used}, separators=(",", ":")))
+            cache.write_json(groups_path, version, {"groups": groups.used})
     return layout
 
 
-def _read_groups(path: Path | None, version: str) -> dict[str, list[list[float]]]:
-    """The cached community layouts in `path` (none when missing, stale or corrupt)."""
-    if path is None or not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") == version and isinstance(data.get("groups"), dict):
-            return data["groups"]
-    except (OSError, ValueError, AttributeError):
-        pass
-    return {}

@@ -15,9 +15,7 @@ the output is byte for byte what a build from scratch gives.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from notegraph import store
+from notegraph import cache, store
 from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
@@ -205,7 +203,7 @@ def _embed_texts(notes: list[tuple[str, str]], cache_file: Path) -> list[str]:
     """
     version = store.content_hash(str(EMBED_CHARS), code_digest("notegraph.vault.text"),
                                  code_digest("notegraph.site.plugins.graph"))
-    data = _read_cache(cache_file, version) or {}
+    data = cache.read_json(cache_file, version) or {}
     cached = data.get("texts") if isinstance(data.get("texts"), dict) else {}
     texts: dict[str, str] = {}
     out = []
@@ -220,7 +218,7 @@ def _embed_texts(notes: list[tuple[str, str]], cache_file: Path) -> list[str]:
         texts[key] = text
         out.append(text)
     if texts != cached:
-        _write_cache(cache_file, version, {"texts": texts})
+        cache.write_json(cache_file, version, {"texts": texts})
     return out
 
 
@@ -245,7 +243,7 @@ def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: in
     digests: dict[str, str] = {}
     if vectors:
         previous = None
-        data = _read_arrays(nearest_path, version)
+        data = cache.read_arrays(nearest_path, version)
         if data is not None:
             try:
                 previous = Nearest.from_arrays(data)
@@ -255,7 +253,7 @@ def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: in
         similar = near.lists()
         digests = dict(zip(near.ids, near.digests, strict=True))
         if not near.same_as(previous):
-            _write_arrays(nearest_path, version, near.to_arrays())
+            cache.write_arrays(nearest_path, version, near.to_arrays())
     keys = related_keys(g, k, digests, similar)
     cached = _read_related(related_path, version)
     result: dict[str, list[Related] | None] = {n: cached.get(key) for n, key in keys.items()}
@@ -273,29 +271,9 @@ def _cached_related(g: nx.Graph, vectors: Mapping[str, np.ndarray] | None, k: in
     return done
 
 
-def _read_arrays(path: Path, version: str) -> dict[str, np.ndarray] | None:
-    """The arrays in the `.npz` file `path` if this `version` of the code wrote it."""
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
-        return None
-    stamp = arrays.get("version")
-    return arrays if stamp is not None and str(stamp) == version else None
-
-
-def _write_arrays(path: Path, version: str, arrays: Mapping[str, np.ndarray]) -> None:
-    """Write arrays as one `.npz` cache file, atomically."""
-    buf = io.BytesIO()
-    np.savez(buf, version=np.array(version), **arrays)
-    store.atomic_write_bytes(path, buf.getvalue())
-
-
 def _read_related(path: Path, version: str) -> dict[str, list[Related]]:
     """Cached related lists by input key (empty when missing, stale or corrupt)."""
-    data = _read_arrays(path, version)
+    data = cache.read_arrays(path, version)
     if data is None:
         return {}
     try:
@@ -317,7 +295,7 @@ def _write_related(path: Path, version: str, lists: Mapping[str, list[Related]])
     ids = sorted({r.note_id for r in flat})
     index = {u: i for i, u in enumerate(ids)}
     starts = np.cumsum([0, *(len(rows) for rows in lists.values())])
-    _write_arrays(path, version, {
+    cache.write_arrays(path, version, {
         "keys": pack_strings(list(lists)), "starts": starts.astype(np.int64),
         "ids": pack_strings(ids), "note": np.array([index[r.note_id] for r in flat],
                                                    dtype=np.int32),
@@ -325,20 +303,3 @@ def _write_related(path: Path, version: str, lists: Mapping[str, list[Related]])
         "similarity": np.array([r.similarity for r in flat], dtype=np.float64),
         "shared": np.array([r.shared for r in flat], dtype=np.int64),
         "linked": np.array([r.linked for r in flat], dtype=bool)})
-
-
-def _read_cache(path: Path, version: str) -> dict | None:
-    """The JSON object in `path` if it was written by this `version` of the code."""
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("version") == version else None
-
-
-def _write_cache(path: Path, version: str, data: dict) -> None:
-    """Write a JSON cache file (compact: it is read by machines only)."""
-    store.atomic_write_text(path, json.dumps({"version": version, **data},
-                                             ensure_ascii=False, separators=(",", ":")))
