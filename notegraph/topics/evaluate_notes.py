@@ -33,6 +33,7 @@ import numpy as np
 
 from notegraph.models import Chapter, KeyPoint, Topic, Transcript
 from notegraph.report import Reporter, SilentReporter
+from notegraph.text.spoken import is_promo
 from notegraph.topics.concepts import STOPWORDS, concept_key, singular
 from notegraph.topics.evaluate import Episode, load_episodes, score_starts
 from notegraph.topics.grounding import is_real_start
@@ -43,12 +44,6 @@ GROUNDING_WINDOW = 10.0
 
 _FILLER_RE = re.compile(r"\b(?:um+|uh+|uhm|erm|hmm+|mhm|you know|i mean)\b", re.IGNORECASE)
 _DOUBLED_RE = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
-_PROMO_RE = re.compile(
-    r"\b(?:sponsors?|sponsored|promo code|use (?:the )?code|check out our|support (?:it|this|"
-    r"the) (?:podcast|show|channel)|subscribe|brought to you by|patreon|this is the [\w' ]{1,30}"
-    r"podcast|welcome (?:back )?to (?:the|this|my|our)|the following is a conversation|"
-    r"here'?s my conversation|thanks for (?:listening|watching|having me|coming on)|"
-    r"see you (?:next time|guys)|link in the description)\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # a key point opening on one of these continues a phrase that began before it
 _CONTINUING_TEXT = """
@@ -98,11 +93,6 @@ def filler_count(text: str) -> int:
     """Filler words in `text`: "um", "uh", "you know", "I mean", and each doubled word."""
     doubled = sum(len(m.group(0).split()) - 1 for m in _DOUBLED_RE.finditer(text))
     return len(_FILLER_RE.findall(text)) + doubled
-
-
-def is_promo(text: str) -> bool:
-    """A sponsor, intro or outro read ("check out our sponsors", "welcome to the show")."""
-    return bool(_PROMO_RE.search(text))
 
 
 def is_cut(text: str) -> bool:
