@@ -220,9 +220,9 @@ def test_indexed_pages_reads_only_pages_changed_since_the_state(tmp_path: Path) 
     first = indexed_pages(site, state)
     assert first == indexed_pages(site)
     recorded = json.loads(state.read_text())
-    assert sorted(recorded) == ["a/index.html", "b/index.html"]
+    assert sorted(recorded["pages"]) == ["a/index.html", "b/index.html"]
     # a page with the recorded size and mtime is taken from the state, not read
-    recorded["b/index.html"][2] = "0" * 64
+    recorded["pages"]["b/index.html"][2] = "0" * 64
     state.write_text(json.dumps(recorded))
     assert [p.sha for p in indexed_pages(site, state)][1] == "0" * 64
     (site / "a/index.html").write_text('<main data-pagefind-body>a, longer</main>')

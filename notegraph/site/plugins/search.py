@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
-import json
 import os
 import re
 import shutil
@@ -37,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from notegraph import store
+from notegraph import cache, store
 from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
@@ -159,6 +158,11 @@ def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_S
     return names
 
 
+def _state_version() -> str:
+    """What the page-hash state is valid for: the code that reads pages for Pagefind."""
+    return code_digest("notegraph.site.plugins.search")
+
+
 def indexed_pages(site_dir: Path, state: Path | None = None, jobs: int = 1
                   ) -> list[IndexedPage]:
     """The HTML pages under `site_dir` that Pagefind indexes, sorted by path.
@@ -168,12 +172,9 @@ def indexed_pages(site_dir: Path, state: Path | None = None, jobs: int = 1
     otherwise index the whole body of, say, the home page.) With a `state` file, a page
     whose size and mtime are those recorded there is not read again.
     """
-    known: dict[str, list[Any]] = {}
-    if state is not None:
-        try:
-            known = json.loads(state.read_text("utf-8"))
-        except (OSError, ValueError):
-            known = {}  # no state or a corrupt one: read every page
+    # no state, a corrupt or an older one: read every page
+    stored = cache.read_json(state, _state_version()) or {}
+    known: dict[str, list[Any]] = stored.get("pages") or {}
     seen: dict[str, list[Any]] = {}
     unread: list[tuple[str, str]] = []  # (rel, full path) of pages new or changed
     for dirpath, dirnames, filenames in os.walk(site_dir):
@@ -195,7 +196,7 @@ def indexed_pages(site_dir: Path, state: Path | None = None, jobs: int = 1
         for records in chunks:
             seen.update(records)
     if state is not None and seen != known:
-        store.atomic_write_json(state, dict(sorted(seen.items())))
+        cache.write_json(state, _state_version(), {"pages": dict(sorted(seen.items()))})
     pages = {rel: IndexedPage(rel, r[2]) for rel, r in seen.items()}
     marked_rels = [rel for rel, r in seen.items() if r[3]]
     return [pages[rel] for rel in sorted(marked_rels or pages)]
