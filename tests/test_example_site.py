@@ -154,6 +154,11 @@ def test_timestamp_seeks_the_embedded_player(page, base_url):
         f"https://www.youtube.com/watch?v={video_id}&t={seconds}")
     stamp.click()
     assert page.url.endswith("/topics/moravecs_paradox/")  # stayed on the page
+    # YouTube's IFrame API cannot load here (no network), so the player falls back to
+    # reloading at the moment once that load fails: wait for it, it is asynchronous
+    page.wait_for_function(
+        "s => (document.querySelector('iframe#player').getAttribute('src') || '')"
+        ".includes('start=' + s)", arg=seconds, timeout=10_000)
     src = player.get_attribute("src")
     assert f"/embed/{video_id}" in src and f"start={seconds}" in src
 
