@@ -230,19 +230,25 @@ _LLM_INT_RANGES = {"max_concurrency": (1, 64), "max_tokens": (0, 131_072),
                    "context_size": (512, 1_048_576), "threads": (0, 256)}
 
 
+def _table(table: Any, cls: type, name: str, path: Path) -> dict[str, Any]:
+    """A `[name]` table of `notegraph.toml` whose keys are all fields of `cls`."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: '{name}' must be a table ([{name}]), got {table!r}")
+    known = [f.name for f in dataclasses.fields(cls)]
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key '{name}.{key}'; known keys in [{name}]: "
+                              f"{', '.join(sorted(known))}")
+    return table
+
+
 def _validate_llm(table: Any, path: Path) -> LLMConfig:
     """Check the `[llm]` table key by key; the message names `llm.<key>`."""
     if isinstance(table, LLMConfig):
         return table
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: 'llm' must be a table ([llm]), got {table!r}")
-    known = [f.name for f in dataclasses.fields(LLMConfig)]
     kwargs: dict[str, Any] = {}
-    for key, value in table.items():
+    for key, value in _table(table, LLMConfig, "llm", path).items():
         name = f"llm.{key}"
-        if key not in known:
-            raise ConfigError(f"{path}: unknown key '{name}'; known keys in [llm]: "
-                              f"{', '.join(sorted(known))}")
         if key in ("base_url", "model", "api_key_env"):
             if not isinstance(value, str):
                 raise ConfigError(f"{path}: '{name}' must be a string, got {value!r}")
@@ -273,13 +279,7 @@ def _validate_transcribe(table: Any, path: Path) -> TranscribeConfig:
     """Check the `[transcribe]` table: every key is a string."""
     if isinstance(table, TranscribeConfig):
         return table
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: 'transcribe' must be a table ([transcribe]), got {table!r}")
-    known = [f.name for f in dataclasses.fields(TranscribeConfig)]
-    for key, value in table.items():
-        if key not in known:
-            raise ConfigError(f"{path}: unknown key 'transcribe.{key}'; known keys in "
-                              f"[transcribe]: {', '.join(sorted(known))}")
+    for key, value in _table(table, TranscribeConfig, "transcribe", path).items():
         if not isinstance(value, str):
             raise ConfigError(f"{path}: 'transcribe.{key}' must be a string, got {value!r}")
     if table.get("compute_type") == "":
@@ -287,17 +287,12 @@ def _validate_transcribe(table: Any, path: Path) -> TranscribeConfig:
                           "(e.g. \"int8\")")
     return TranscribeConfig(**table)
 
+
 def _validate_executor(table: Any, path: Path) -> ExecutorConfig:
     """Check the `[executor]` table; the message names `executor.<key>`."""
     if isinstance(table, ExecutorConfig):
         return table
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: 'executor' must be a table ([executor]), got {table!r}")
-    known = [f.name for f in dataclasses.fields(ExecutorConfig)]
-    for key in table:
-        if key not in known:
-            raise ConfigError(f"{path}: unknown key 'executor.{key}'; known keys in "
-                              f"[executor]: {', '.join(sorted(known))}")
+    table = _table(table, ExecutorConfig, "executor", path)
     kind, address = table.get("kind", "local"), table.get("address", "")
     workers = table.get("workers", 0)
     if kind not in EXECUTORS:
