@@ -14,3 +14,14 @@ class RecordingReporter(Reporter):
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+
+class InfoReporter(RecordingReporter):
+    """Keeps the info lines too, in `infos`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.infos: list[str] = []
+
+    def info(self, message: str) -> None:
+        self.infos.append(message)

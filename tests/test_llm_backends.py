@@ -14,23 +14,12 @@ from pathlib import Path
 import pytest
 from chat_server import ChatServer, Reply, error
 from llm_fixtures import grounded_reply
-from recording_reporter import RecordingReporter
+from recording_reporter import InfoReporter, RecordingReporter
 from test_llm_writer import make_config, three_segments, write
 
 from notegraph.config import load_config
 from notegraph.errors import ConfigError
 from notegraph.writers.reply_schema import REPLY_SCHEMA, reply_schema, shape
-
-
-class InfoReporter(RecordingReporter):
-    """Keeps the info lines too."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.infos: list[str] = []
-
-    def info(self, message: str) -> None:
-        self.infos.append(message)
 
 
 @pytest.fixture

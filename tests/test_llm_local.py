@@ -26,7 +26,7 @@ from llm_local import (
     import_short_episode,
     llama_server,
 )
-from recording_reporter import RecordingReporter
+from recording_reporter import InfoReporter, RecordingReporter
 from test_llm_writer import make_context
 
 from notegraph import api, store
@@ -40,15 +40,6 @@ from notegraph.writers import get_writer
 from notegraph.writers.llm import topic_sentences
 
 pytestmark = pytest.mark.slow
-
-
-class InfoReporter(RecordingReporter):
-    def __init__(self) -> None:
-        super().__init__()
-        self.infos: list[str] = []
-
-    def info(self, message: str) -> None:
-        self.infos.append(message)
 
 
 @pytest.fixture(scope="module")
