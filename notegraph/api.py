@@ -303,11 +303,11 @@ def _build(config: Config, reporter: Reporter, force: bool, extensions: list | N
                                                           config.cache_path, config.root)
     vault = None
     if videos:
-        vault = load_vault(config.notes_path, config.cache_path, config.root)
+        with reporter.stage("reading notes") as step:
+            vault = load_vault(config.notes_path, config.cache_path, config.root)
+            step.summary = f"{len(vault.notes)} notes, {len(videos)} transcripts"
         have = {n.video_id for n in vault.notes.values() if n.video_id}
         missing = sorted(v for v in videos if v not in have)
-        reporter.debug(f"read: {len(videos)} transcripts, {len(vault.notes)} notes "
-                       f"({time.perf_counter() - started:.2f} s)")
         if missing:
             reporter.info(f"writing notes for {len(missing)} transcript(s) without notes")
             t0 = time.perf_counter()

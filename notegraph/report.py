@@ -6,7 +6,9 @@ The library never prints; it calls a `Reporter`. The CLI passes one that honours
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from rich.console import Console
@@ -24,6 +26,9 @@ class Reporter:
     def __init__(self, level: int = NORMAL, console: Console | None = None) -> None:
         self.level = level
         self.console = console or Console(stderr=True, highlight=False)
+        # the live bar of `progress`, if one runs: a stage shows as a line under it
+        # (rich allows one live display at a time)
+        self._bar: Progress | None = None
 
     def info(self, message: str) -> None:
         """A line the user wants to see in a normal run."""
@@ -52,13 +57,81 @@ class Reporter:
         if self.level < NORMAL or not self.console.is_terminal:
             yield from items
             return
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
-        with Progress(*columns, console=self.console, transient=True) as bar:
+        with self._live() as bar:
             task = bar.add_task(escape(description), total=total)
             for item in items:
                 yield item
                 bar.advance(task)
+
+    @contextmanager
+    def stage(self, name: str, total: int | None = None) -> Iterator[Step]:
+        """A stage of long work: shown live (its name and N/M as it advances) under the
+        running bar in a normal terminal run, one line with its count and time at
+        --verbose, nothing when quiet."""
+        step = Step(name, total)
+        live = self.level >= NORMAL and self.console.is_terminal
+        t0 = time.perf_counter()
+        with self._live() if live else _nothing() as bar:
+            if bar is not None:
+                task = bar.add_task(escape(name), total=total)
+                # refresh now: a stage's counts change a few times a second at most,
+                # and a stage shorter than the bar's refresh period is still seen
+                step.show = lambda: bar.update(task, description=escape(step.name),
+                                               total=step.total, completed=step.done,
+                                               refresh=True)
+                step.show()
+            try:
+                yield step
+            finally:
+                if bar is not None:
+                    bar.remove_task(task)
+        count = f"{step.done}/{step.total}, " if step.total else ""
+        summary = f": {step.summary}" if step.summary else ""
+        self.debug(f"{step.name}{summary} ({count}{time.perf_counter() - t0:.2f} s)")
+
+    @contextmanager
+    def _live(self) -> Iterator[Progress]:
+        """The running bar, or a new one for the time of the block."""
+        if self._bar is not None:
+            yield self._bar
+            return
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=self.console, transient=True) as bar:
+            self._bar = bar
+            try:
+                yield bar
+            finally:
+                self._bar = None
+
+
+class Step:
+    """The state of one `Reporter.stage`: its name and N of M, shown as they change."""
+
+    def __init__(self, name: str, total: int | None = None) -> None:
+        self.name, self.total, self.done = name, total, 0
+        self.summary = ""  # what the stage made, said at --verbose
+        self.show = lambda: None
+
+    def rename(self, name: str) -> None:
+        """Say what the stage is doing now (e.g. "embedding" → "segmenting")."""
+        self.name = name
+        self.show()
+
+    def add(self, total: int) -> None:
+        """More work became known."""
+        self.total = (self.total or 0) + total
+        self.show()
+
+    def advance(self, n: int = 1) -> None:
+        """`n` more items done."""
+        self.done += n
+        self.show()
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield None
 
 
 class SilentReporter(Reporter):

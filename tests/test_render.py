@@ -32,6 +32,14 @@ def renderer() -> NoteRenderer:
                         "nobody here</a>"),
     ("`[[empathy]]`", "<code>[[empathy]]</code>"),  # not in code
     ("![[empathy]]", 'class="wikilink embed"'),
+    # Pagefind spaces a weighted element from what follows ("Lena Whitfield : We…"): the
+    # punctuation glued to the link goes inside the weighted span
+    ("[[empathy]]: we", '<span data-pagefind-weight="0.2"><a class="wikilink" '
+                        'data-note="concepts/empathy/" href="../../concepts/empathy/">'
+                        "empathy</a>:</span> we"),
+    ("[[empathy]]'s reach", "empathy</a>'s</span> reach"),
+    ("[[empathy]] and", 'data-pagefind-weight="0.2" href="../../concepts/empathy/">'
+                        "empathy</a> and"),
 ])
 def test_wikilinks(renderer: NoteRenderer, source: str, expected: str) -> None:
     assert expected in renderer.render(source, LINKS).html

@@ -205,6 +205,43 @@ def test_link_previews_favicon_and_phone_nav(chromium, base_url):  # noqa: F811
     context.close()
 
 
+def test_search_excerpt_keeps_a_speaker_label_with_its_colon(page, base_url):  # noqa: F811
+    page.goto(base_url + "search/?q=motion+capture")
+    excerpt = page.locator(".pagefind-ui__result-excerpt").first
+    excerpt.wait_for(timeout=30000)
+    page.locator(".pagefind-ui__message", has_text="motion capture").wait_for(timeout=30000)
+    texts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    assert any("Whitfield: We record" in t for t in texts), texts
+    assert not any(re.search(r"\w :", t) for t in texts), texts  # no "Lena Whitfield : We"
+
+
+def test_phone_titles_wrap_and_local_graph_labels_fit(chromium, base_url):  # noqa: F811
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+    p = context.new_page()
+    p.goto(base_url + "topics/learning_in_simulation/")
+    p.wait_for_load_state("networkidle")
+    # the site title ("The Embodied Mind — notes") and the note's are shown whole
+    for selector in (".brand", "h1"):
+        cut = p.evaluate(f"""() => {{ const e = document.querySelector('{selector}');
+            return [e.scrollWidth - e.clientWidth, getComputedStyle(e).textOverflow]; }}""")
+        assert cut[0] <= 1 and cut[1] != "ellipsis", (selector, cut)
+    assert "The Embodied Mind" in p.locator(".brand").inner_text()
+    graph = p.locator("svg.ng-local")
+    graph.scroll_into_view_if_needed()
+    box = graph.bounding_box()
+    labels = graph.locator("text")
+    assert labels.count() >= 3
+    for label in labels.all():
+        b = label.bounding_box()
+        assert b["x"] >= box["x"] and b["x"] + b["width"] <= box["x"] + box["width"], \
+            (label.text_content(), b, box)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(SHOTS / "phone_note_390.png"))
+    graph.screenshot(path=str(SHOTS / "phone_local_graph_390.png"))
+    context.close()
+
+
 def test_serve_reloads_the_open_page_after_a_rebuild(chromium, built_site):  # noqa: F811
     """Last in this file: it edits a note of the built example."""
     import http.server

@@ -188,6 +188,12 @@ class LocalGraph:
     nodes: tuple[str, ...]
 
 
+LOCAL_HALF_WIDTH = 186  # the local graph's viewBox spans ±this horizontally
+# the width of a label's character in viewBox units, a wide estimate (15 px sans-serif,
+# graph.css): labels are fitted to the viewBox with it
+LOCAL_LABEL_CHAR = 9.0
+
+
 def local_graph(g: nx.Graph, node: str, href: Href,
                 community: Mapping[str, int] | None = None,
                 ring1_max: int = 10, ring2_max: int = 12) -> LocalGraph:
@@ -208,8 +214,8 @@ def local_graph(g: nx.Graph, node: str, href: Href,
                     for b, _ in adj[a] if b in sp and b != a})
     labels = _node_labels(g)
     parts = ['<svg class="ng-graph ng-local" xmlns="http://www.w3.org/2000/svg" '
-             f'viewBox="-186 -125 372 250" role="img" aria-label="Notes around '
-             f'{labels[node][0]}">']
+             f'viewBox="{-LOCAL_HALF_WIDTH} -125 {2 * LOCAL_HALF_WIDTH} 250" role="img" '
+             f'aria-label="Notes around {labels[node][0]}">']
     d = "".join(f"M{sp[a][0]:.1f} {sp[a][1]:.1f}L{sp[b][0]:.1f} {sp[b][1]:.1f}"
                 for a, b in edges)
     parts.append(f'<path class="ng-edges" d="{d}"/>')
@@ -231,6 +237,7 @@ def local_graph(g: nx.Graph, node: str, href: Href,
                 lx, anchor = x, "middle"
             else:
                 anchor = "start" if right else "end"
+                short = _fitted(g, u, short, LOCAL_HALF_WIDTH - abs(lx))
             label = f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{short}</text>'
         url = None if here else href(u)
         if url:  # the label is part of the link, so it is clickable too
@@ -239,6 +246,15 @@ def local_graph(g: nx.Graph, node: str, href: Href,
             parts.append(circle + label)
     parts.append("</svg>")
     return LocalGraph("".join(parts), (node, *sorted(pos.keys() - {node})))
+
+
+def _fitted(g: nx.Graph, u: str, short: str, room: float) -> str:
+    """`u`'s short label, shortened more when it would run past the edge of the local
+    graph (`room` viewBox units from its anchor): a phone shows the SVG at its own
+    width, so what passes the edge is cut off mid-letter."""
+    fits = int((room - 4) / LOCAL_LABEL_CHAR)
+    title = g.nodes[u].get("title") or u
+    return short if len(title) <= fits or fits >= 14 else escape(_short(title, max(fits, 4)))
 
 
 def _node_labels(g: nx.Graph) -> dict[str, tuple[str, str, str]]:

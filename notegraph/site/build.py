@@ -187,9 +187,12 @@ class _Build:
     def _load(self, vault: Vault | None, videos: Mapping[str, VideoInfo] | None
               ) -> tuple[Vault, SiteIndex]:
         """The vault, the site index, and every plug-in prepared on them."""
+        stage = self.reporter.stage
         if vault is None:
-            vault = load_vault(self.config.notes_path, self.config.cache_path,
-                               self.config.root)
+            with stage("reading notes") as step:
+                vault = load_vault(self.config.notes_path, self.config.cache_path,
+                                   self.config.root)
+                step.summary = f"{len(vault.notes)} notes"
         _warn_problems(vault, self.reporter)
         # The vault is millions of long-lived objects: move them out of the cyclic
         # collector's sight, or every collection rescans them (a third of a warm build).
@@ -198,9 +201,11 @@ class _Build:
         if videos is None:
             videos, _ = load_video_infos(self.config.transcripts_path, self.config.cache_path,
                                          self.config.root)
-        idx = SiteIndex.build(vault, dict(videos))
+        with stage("linking notes"):
+            idx = SiteIndex.build(vault, dict(videos))
         for plugin in self.plugins:
-            plugin.prepare(vault, idx, self.config)
+            with stage(f"preparing {plugin.name}"):
+                plugin.prepare(vault, idx, self.config)
         return vault, idx
 
     def _site_pages(self, idx: SiteIndex) -> list[Page]:
@@ -241,12 +246,14 @@ class _Build:
         try:
             ids = list(vault.notes)
             jobs = self.jobs if len(ids) >= PARALLEL_FROM else 1
-            with map_chunks(note_pages, ids, jobs, chunk_size=NOTE_CHUNK) as chunks:
-                for done, work in self.reporter.progress(chunks, "Rendering pages",
-                                                         total=-(-len(ids) // NOTE_CHUNK)):
+            with (map_chunks(note_pages, ids, jobs, chunk_size=NOTE_CHUNK) as chunks,
+                  self.reporter.stage("pages", total=len(ids)) as step):
+                for done, work in chunks:
                     bodies.absorb(work)
                     for output in done:
                         self._record(*output)
+                    step.advance(len(done))
+                step.summary = f"{len(ids)} note pages"
             self.result.rendered_bodies = bodies.misses
             bodies.prune()
         finally:
@@ -266,7 +273,8 @@ class _Build:
         """Run the plug-ins' emitters in phase order and record what each returns."""
         for plugin in self.plugins:
             changed = frozenset([*self.result.written, *self.result.removed])
-            rels = plugin.emit(EmitContext(self.site_dir, changed, self.force))
+            with self.reporter.stage(plugin.name):
+                rels = plugin.emit(EmitContext(self.site_dir, changed, self.force))
             self.owners[plugin.name] = sorted(set(rels))
             for rel, digest in mf.digests(self.site_dir, self.owners[plugin.name]).items():
                 self._record(rel, digest, self.old.outputs.get(rel) != digest)

@@ -34,9 +34,12 @@ from notegraph.vault.links import cached_link_key
 from notegraph.vault.text import INLINE_TAG_RE
 
 # Bump when the HTML this module produces changes, so cached renders are not reused.
-RENDER_VERSION = "6"
+RENDER_VERSION = "7"
 TOC_MIN_HEADINGS = 4
 LINK_SEARCH_WEIGHT = "0.2"  # Pagefind weight of words that only name another note
+# Punctuation glued to a link ("[[Lena Whitfield]]: …", "[[Ada]]'s"): Pagefind puts a
+# space after an element with a weight of its own, so it goes inside that element
+GLUED_AFTER_LINK = re.compile(r"['’]s\b|[:;,.!?)]+")
 _SAFE_URL_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.I)
 
 
@@ -203,7 +206,22 @@ class _WikiLinkPattern(InlineProcessor):
             el.set("class", el.get("class", "") + " embed")
             if not wl.label and target.title:  # a card names the note by its title
                 el.text = f"{target.title} › {wl.heading}" if wl.heading else target.title
+        if el.get("data-pagefind-weight"):
+            el, end = _weighted(el, data, m.end(0))
+            return el, m.start(0), end
         return el, m.start(0), m.end(0)
+
+
+def _weighted(link: ET.Element, data: str, end: int) -> tuple[ET.Element, int]:
+    """`link` with a search weight, and the punctuation glued to it, in one span (or
+    alone when none follows); and where the match ends."""
+    glued = GLUED_AFTER_LINK.match(data, end)
+    if glued is None:
+        return link, end
+    span = ET.Element("span", {"data-pagefind-weight": link.attrib.pop("data-pagefind-weight")})
+    span.append(link)
+    link.tail = glued.group()
+    return span, glued.end()
 
 
 class _TagPattern(InlineProcessor):

@@ -15,7 +15,7 @@ import numpy as np
 
 from notegraph.embed.embedder import Embedder
 from notegraph.models import Section, Segment, Sentence, Topic, Transcript, VideoTopics
-from notegraph.report import Reporter, SilentReporter
+from notegraph.report import Reporter, SilentReporter, Step
 from notegraph.slugs import format_timestamp
 from notegraph.text.casing import CasingRestorer, recase_segments
 from notegraph.text.sentences import is_punctuated, split_sentences
@@ -31,6 +31,10 @@ from notegraph.topics.people import (
 from notegraph.topics.segment import segment_transcript
 from notegraph.writers.base import Writer, WriterContext
 
+# texts per call to the model: small enough that the N/M of a long transcript advances
+# every second or so, large enough that the model process still batches well
+EMBED_BATCH = 64
+
 
 class RunEmbedder:
     """The embedder of one transcript's processing: each distinct text embedded once,
@@ -42,16 +46,25 @@ class RunEmbedder:
         self.name = inner.name
         self.seen: dict[str, np.ndarray] = {}
         self.seconds = 0.0
+        # the stage to count embedded texts in (N/M as the batches return), if any
+        self.step: Step | None = None
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors of `texts`; texts seen before in this run cost nothing."""
         missing = list(dict.fromkeys(t for t in texts if t not in self.seen))
         if missing:
-            t0 = time.perf_counter()
-            try:
-                self.seen.update(zip(missing, self.inner.embed(missing), strict=True))
-            finally:
-                self.seconds += time.perf_counter() - t0
+            step = self.step
+            if step is not None:
+                step.add(len(missing))
+            for start in range(0, len(missing), EMBED_BATCH):
+                batch = missing[start:start + EMBED_BATCH]
+                t0 = time.perf_counter()
+                try:
+                    self.seen.update(zip(batch, self.inner.embed(batch), strict=True))
+                finally:
+                    self.seconds += time.perf_counter() - t0
+                if step is not None:
+                    step.advance(len(batch))
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self.seen[t] for t in texts])
@@ -83,44 +96,54 @@ def process_transcript(transcript: Transcript, writer: Writer, embedder: RunEmbe
     `embedder` is this transcript's own `RunEmbedder`: what the segmenter embedded (its
     windows) is reused for the topic vectors, so no text is embedded twice.
     """
-    stage = _Stages(reporter or SilentReporter(), transcript.video_id)
-    # the casing of the source is learnt once; people found later only add names
-    casing = CasingRestorer.for_transcript(transcript, source_cased=is_punctuated(transcript))
-    sentences = split_sentences(transcript, casing)
-    stage.done(f"{len(sentences)} sentences")
-    segments = segment_transcript(transcript, sentences, embedder)
-    windows = dict(embedder.seen)
-    stage.done(f"{len(segments)} segments ({len(windows)} windows embedded)")
+    reporter = reporter or SilentReporter()
+    # one line counts the texts embedded over the whole transcript (the segmenter's
+    # windows, then the writer's sentences), under the line of the stage running now
+    with reporter.stage(f"{transcript.video_id}: embedding") as embedding:
+        embedder.step = embedding
+        try:
+            video = _stages(transcript, writer, embedder, vault_people, reporter)
+        finally:
+            embedder.step = None
+        embedding.summary = (f"{embedding.done} texts, {embedder.seconds:.2f} s in the "
+                             "model")
+    return video
+
+
+def _stages(transcript: Transcript, writer: Writer, embedder: RunEmbedder,
+            vault_people: Sequence[str], reporter: Reporter) -> VideoTopics:
+    """`process_transcript`'s stages, each shown as it runs."""
+    vid = transcript.video_id
+    with reporter.stage(f"{vid}: sentences") as step:
+        # the casing of the source is learnt once; people found later only add names
+        casing = CasingRestorer.for_transcript(transcript,
+                                               source_cased=is_punctuated(transcript))
+        sentences = split_sentences(transcript, casing)
+        step.summary = f"{len(sentences)} sentences"
+    with reporter.stage(f"{vid}: segmenting") as step:
+        segments = segment_transcript(transcript, sentences, embedder)
+        windows = dict(embedder.seen)
+        step.summary = f"{len(segments)} segments from {len(windows)} windows"
     speakers, people = known_people(transcript, sentences)
     # the sentences were cased knowing only the video's speakers; the people found in
     # the text and across the vault are known only now: the same casing, more names
     segments = recase_segments(segments, casing.with_names([*people, *vault_people]))
-    video = write_topics(transcript, segments, writer, embedder, speakers, people,
-                         vault_people, reporter, windows)
-    stage.done(f"{len(video.topics)} topics written")
+    with reporter.stage(f"{vid}: writing", total=len(segments)) as step:
+        video = write_topics(transcript, segments, writer, embedder, speakers, people,
+                             vault_people, reporter, windows, step)
+        step.summary = f"{len(video.topics)} topics written"
     return video
-
-
-class _Stages:
-    """`-v`: one line per stage of a transcript's work, with its count and time."""
-
-    def __init__(self, reporter: Reporter, video_id: str) -> None:
-        self.reporter, self.video_id = reporter, video_id
-        self.last = time.perf_counter()
-
-    def done(self, what: str) -> None:
-        now = time.perf_counter()
-        self.reporter.debug(f"{self.video_id}: {what} ({now - self.last:.2f} s)")
-        self.last = now
 
 
 def write_topics(transcript: Transcript, segments: Sequence[Segment], writer: Writer,
                  embedder: Embedder, speakers: Sequence[str], people: Sequence[str],
                  vault_people: Sequence[str] = (), reporter: Reporter | None = None,
-                 windows: dict[str, np.ndarray] | None = None) -> VideoTopics:
+                 windows: dict[str, np.ndarray] | None = None,
+                 step: Step | None = None) -> VideoTopics:
     """Topics (and their vectors) of one segmented transcript, with grounding checks.
 
-    `windows`: texts the segmenter embedded, by text (reused as topic vectors).
+    `windows`: texts the segmenter embedded, by text (reused as topic vectors);
+    `step`: the stage to count written topics in.
     """
     reporter = reporter or SilentReporter()
     context = WriterContext(
@@ -139,6 +162,8 @@ def write_topics(transcript: Transcript, segments: Sequence[Segment], writer: Wr
         if n > 1:  # two topics of one video never share a title
             topic = dataclasses.replace(topic, title=f"{topic.title} (part {n})")
         topics.append(topic)
+        if step is not None:
+            step.advance()
     vectors = topic_vectors(topics, embedder, windows or {})
     return VideoTopics(video_id=transcript.video_id, title=transcript.title,
                        channel=transcript.channel, duration=transcript.duration,
