@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -345,3 +346,57 @@ def test_a_topic_of_sponsor_reads_still_has_one_grounded_time() -> None:
     points = [p for s in topic.sections for p in s.points]
     assert points == []  # a sponsor read is never a key point
     assert [p.start for p in topic.lead_points] == [0.0]
+
+
+def test_a_sentence_that_lost_its_subject_is_no_key_point() -> None:
+    from notegraph.writers.extractive import sentence_quality
+
+    def q(text: str) -> float:
+        return sentence_quality(Sentence(0.0, 5.0, text, None))
+
+    # the caption cut "Nostalgia" off "…removes time": a fragment
+    assert q("Removes time because time is not useful for the compression of memories") < 0.5
+    assert q("Memory removes time because time is not useful for the compression") == 1.0
+    assert q("Turns out the brain keeps the order of events but drops their length") >= 0.5
+
+
+def test_a_misheard_one_off_word_keeps_its_sentence_out_of_the_key_points() -> None:
+    from notegraph.writers.points import misheard_words
+
+    said = ["There's this beauti dynamics of networks that come together in the brain.",
+            "Neuropixels record hundreds of neurons, and neuropixels changed the field.",
+            "Nobody had seen the Blankin Institute data before."]
+    # said once and unknown to English; a rare term said twice and a name stay
+    assert misheard_words(said) == {"beauti"}
+    from notegraph.writers.extractive import rank_sentences
+
+    texts = [*TOPIC_B[:3],
+             "Melatonin has beauti dynamics when the evening light falls on the body clock.",
+             *TOPIC_B[3:]]
+    candidates = rank_sentences(_segment(texts).sentences).cand
+    assert 3 not in candidates and {0, 1, 2, 4, 5} <= set(candidates)
+
+
+def test_the_segment_centre_is_the_mean_of_the_windows_inside_it() -> None:
+    seg = _segment(["Sleep pressure builds all day.", "Adenosine is the reason."])
+    a, b, c = np.eye(3, dtype=np.float32)
+    context = _context([seg])
+    context = replace(context, windows={
+        "sleep pressure builds all day. adenosine": a, "is the reason.": b, "elsewhere": c})
+    centre = context.centre(seg.sentences)
+    assert centre is not None
+    assert np.allclose(centre, (a + b) / np.linalg.norm(a + b))
+    assert _context([seg]).centre(seg.sentences) is None  # no windows: the caller falls back
+
+
+def test_the_title_is_what_the_topic_says_most_when_meanings_tie() -> None:
+    from notegraph.writers.extractive import choose_title, topic_phrases
+
+    texts = ["Ukraine wants weapons and Ukraine wants time.",
+             "The Soviet Union fell long ago, and Ukraine became a state.",
+             "Ukraine holds the line while Ukraine waits for help."]
+    seg = _segment(texts)
+    phrases = topic_phrases(list(seg.sentences), _context([seg]))
+    found = ["Soviet Union", "Ukraine"]
+    assert choose_title(seg, found, np.array([0.50, 0.48]), phrases) == "Ukraine"
+    assert choose_title(seg, found, np.array([0.70, 0.40]), phrases) == "Soviet Union"

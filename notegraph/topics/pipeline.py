@@ -29,7 +29,7 @@ from notegraph.topics.people import (
     speakers_from_metadata,
 )
 from notegraph.topics.segment import segment_transcript
-from notegraph.writers.base import Writer, WriterContext
+from notegraph.writers.base import Writer, WriterContext, windows_inside
 
 # texts per call to the model: small enough that the N/M of a long transcript advances
 # every second or so, large enough that the model process still batches well
@@ -152,7 +152,8 @@ def write_topics(transcript: Transcript, segments: Sequence[Segment], writer: Wr
         vault_people=tuple(p for p in vault_people if p not in people),
         is_generated=transcript.is_generated,
         segment_phrases=tuple(PhraseCounts.of(s.text for s in seg.sentences)
-                              for seg in segments))
+                              for seg in segments),
+        windows={k.lower(): v for k, v in (windows or {}).items()})
     topics: list[Topic] = []
     titles: dict[str, int] = {}
     for raw in writer.write_topics(segments, context):
@@ -164,7 +165,7 @@ def write_topics(transcript: Transcript, segments: Sequence[Segment], writer: Wr
         topics.append(topic)
         if step is not None:
             step.advance()
-    vectors = topic_vectors(topics, embedder, windows or {})
+    vectors = topic_vectors(topics, embedder, context.windows)
     return VideoTopics(video_id=transcript.video_id, title=transcript.title,
                        channel=transcript.channel, duration=transcript.duration,
                        source=transcript.source, topics=tuple(topics), vectors=tuple(vectors),
@@ -177,11 +178,8 @@ def topic_vectors(topics: Sequence[Topic], embedder: Embedder,
     """One unit vector per topic: the mean of the segmenter's windows inside it when
     there are some (free), else of its key points (one model call for the video)."""
     vectors: list[np.ndarray | None] = []
-    # case-blind: the notes' display casing may differ from the segmenter's text
-    lowered = {k.lower(): v for k, v in windows.items()}
     for t in topics:
-        text = " ".join(s.text for s in t.segment.sentences).lower()
-        inside = [v for k, v in lowered.items() if k and k in text]
+        inside = windows_inside(" ".join(s.text for s in t.segment.sentences), windows)
         vectors.append(np.mean(inside, axis=0) if inside else None)
     need = [i for i, v in enumerate(vectors) if v is None]
     texts = [[p.text for sec in topics[i].sections for p in sec.points]

@@ -10,7 +10,7 @@ the pipeline checks it and drops a point that invents a time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -31,7 +31,9 @@ class WriterContext:
     - `speakers`: who talks in this video (guest/host from metadata, speaker labels);
     - `vault_people`: names known from other videos (matched by full name only);
     - `segment_phrases`: phrase counts of every segment of the video, so a keyphrase
-      that all segments share can be told from one that marks this segment.
+      that all segments share can be told from one that marks this segment;
+    - `windows`: the segmenter's window vectors by lower-cased text, so the direction of
+      a whole segment costs no model call (`centre`).
     """
 
     video_id: str
@@ -43,12 +45,31 @@ class WriterContext:
     vault_people: tuple[str, ...] = ()
     is_generated: bool = False
     segment_phrases: tuple[PhraseCounts, ...] = field(default=(), compare=False)
+    windows: Mapping[str, np.ndarray] = field(default_factory=dict, compare=False)
 
     def vectors(self, sentences: Sequence[Sentence]) -> np.ndarray:
         """The embeddings of `sentences`, one row each."""
         if not sentences:
             return np.zeros((0, 0), dtype=np.float32)
         return self.embedder.embed([s.text for s in sentences])
+
+    def centre(self, sentences: Sequence[Sentence]) -> np.ndarray | None:
+        """The unit mean of the segmenter's windows inside `sentences`, if any."""
+        inside = windows_inside(" ".join(s.text for s in sentences), self.windows)
+        if not inside:
+            return None
+        mean = np.mean(inside, axis=0)
+        norm = float(np.linalg.norm(mean))
+        return mean / norm if norm else None
+
+
+def windows_inside(text: str, windows: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+    """The vectors of the windows (keyed by lower-cased text) whose text lies in `text`.
+
+    Case-blind: the notes' display casing may differ from the segmenter's text.
+    """
+    lowered = text.lower()
+    return [v for k, v in windows.items() if k and k in lowered]
 
 
 @runtime_checkable

@@ -43,6 +43,8 @@ from notegraph.writers.points import (
     CONTINUING_WORDS,
     clean_point_text,
     ends_open,
+    has_misheard,
+    misheard_words,
     refers_back,
     sentence_quality,
     starts_mid_phrase,
@@ -58,6 +60,9 @@ _with_continuation = with_continuation
 
 COMMON_ZIPF = 4.5  # a word this frequent in English (Zipf scale) names no concept alone
 INTRO_SECONDS = 300.0
+# weight of log(times said) beside embedding closeness when choosing a title (tuned with
+# `notegraph eval notes` on all 23 chaptered episodes)
+TITLE_FREQUENCY = 0.15
 
 
 def sentence_case(phrase: str) -> str:
@@ -116,10 +121,12 @@ class Phrases:
 
 def rank_sentences(sentences: Sequence[Sentence]) -> Ranked:
     """Candidates (good alone, not a fragment, not a promo read) and their relevance."""
-    cand = [i for i, s in enumerate(sentences) if _candidate(sentences, i)]
+    misheard = misheard_words([s.text for s in sentences])
+    heard = [i for i, s in enumerate(sentences) if not has_misheard(s.text, misheard)]
+    cand = [i for i in heard if _candidate(sentences, i)]
     if len(cand) < 3:  # a short topic: take what is said, but never a sponsor read
-        cand = [i for i, s in enumerate(sentences)
-                if not is_promo(s.text) and len(s.text.split()) >= 4] or cand
+        cand = [i for i in heard if not is_promo(sentences[i].text)
+                and len(sentences[i].text.split()) >= 4] or cand
     vectors = lexical_vectors([sentences[i].text for i in cand])
     quality = np.array([sentence_quality(sentences[i]) for i in cand])
     relevance = pagerank(vectors) * len(cand) * quality if cand else np.zeros(0)
@@ -197,7 +204,11 @@ class ExtractiveWriter(BaseWriter):
         discussed, speakers = _people(sentences, context)
         found = candidate_phrases(phrases)
         names = _title_names(sentences, discussed, context)
-        scores = embedding_scores([*found, *names], centre, context)
+        # phrases are scored against the whole segment (the segmenter's windows, free),
+        # which names its subject better than its few most central sentences do
+        whole = context.centre(sentences)
+        scores = embedding_scores([*found, *names], centre if whole is None else whole,
+                                  context)
         concepts = choose_concepts(found, scores[:len(found)])
         title = segment.chapter_title or choose_title(segment, [*found, *names], scores,
                                                       phrases)
@@ -230,7 +241,10 @@ def choose_title(segment: Segment, found: Sequence[str], scores: np.ndarray,
             any(is_promo(s.text) for s in segment.sentences):
         return "Introduction"  # a short opening with the show's intro or sponsor reads
     if len(found):
-        best = found[int(np.argmax(scores))] if scores.any() else found[0]
+        # what the topic is about is also what is said most often in it
+        said = np.log([max(1, ph.counts.counts[concept_key(p)]) for p in found])
+        best = found[int(np.argmax(scores + TITLE_FREQUENCY * said))] \
+            if scores.any() else found[0]
         return sentence_case(best)
     fallback = [p for p in keyphrases(ph.counts, ph.df, ph.n_docs, limit=6,
                                       exclude=ph.excluded, min_count=1)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from notegraph.models import Sentence
@@ -30,6 +31,13 @@ _PLEASANTRY_RE = re.compile(r"\b(thank you|thanks (?:for|so much|a lot)|great to
 _WORD_RE = re.compile(r"\S+")
 _CONTENT_RE = re.compile(r"[a-z0-9][a-z0-9'-]*")
 MAX_POINT_WORDS = 55
+# a lower-case word rarer than this in English (Zipf scale; "reentering" is 2.1, caption
+# near-misses such as "beauti" 1.7 or "blankin" 0) and said once is taken as misheard
+MISHEARD_ZIPF = 1.8
+_LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-z][a-z']+(?![\w'’-])")
+# third-person verbs that open a sentence without a subject and still read well
+_SUBJECTLESS_OK = frozenset(["is", "was", "does", "has", "turns", "seems", "sounds", "looks",
+                             "says"])
 _DANGLING_TEXT = """
 a an the and or but so because that which who to of in on for with at by from as is are was
 were be it's there's i you we they he she it this like maybe just think mean know if then than
@@ -130,7 +138,29 @@ def sentence_quality(sentence: Sentence) -> float:
         q *= 0.5
     if refers_back(sentence.text):
         q *= 0.45  # "That's why…": needs the sentence before it
+    if first.endswith("s") and first in VERBS and first not in _SUBJECTLESS_OK:
+        q *= 0.4  # "Removes time…": the caption cut off its subject
     return q
+
+
+def misheard_words(texts: Sequence[str]) -> frozenset[str]:
+    """Lower-case words of `texts` said once and (almost) unknown to English.
+
+    Auto-captions turn an unfamiliar word into a near-miss ("beauti", "blankin"); said
+    once and unknown to `wordfreq`, such a word is more likely a mishearing than a term,
+    and a key point built on it reads as garbage. (Names are capitalized; terms recur.)
+    """
+    from wordfreq import zipf_frequency  # loads its word list on first use
+
+    said = Counter(w for t in texts for w in _LOWER_WORD_RE.findall(t.lower()))
+    lower = {w for t in texts for w in _LOWER_WORD_RE.findall(t)}
+    return frozenset(w for w in lower
+                     if said[w] == 1 and zipf_frequency(w, "en") < MISHEARD_ZIPF)
+
+
+def has_misheard(text: str, misheard: frozenset[str]) -> bool:
+    """Does `text` contain one of the `misheard` words?"""
+    return bool(misheard) and any(w in misheard for w in _LOWER_WORD_RE.findall(text))
 
 
 
