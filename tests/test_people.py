@@ -90,3 +90,14 @@ def test_punctuated_full_name_once_then_surname_alone_is_a_person() -> None:
     # captions (no surname evidence) keep asking for the full name twice
     assert "Joseph Weizenbaum" not in names_in_text(texts)
     assert "Tomás Ibarra" in names_in_text([*texts, "Tomás Ibarra, thank you."])
+
+
+def test_countries_and_acronyms_are_no_lone_first_names() -> None:
+    from notegraph.topics.people import is_country, is_first_name
+    from notegraph.writers.naming import a_first_name
+
+    # gender-guesser lists all of these as given names
+    assert all(is_first_name(w) for w in ("Israel", "Jordan", "Iran", "NATO", "Eliza"))
+    assert is_country("Israel") and is_country("iran") and not is_country("Eliza")
+    assert not any(a_first_name(w) for w in ("Israel", "Jordan", "Iran", "NATO", "AI"))
+    assert a_first_name("Eliza") and a_first_name("Ilya")

@@ -390,7 +390,7 @@ def test_the_segment_centre_is_the_mean_of_the_windows_inside_it() -> None:
 
 
 def test_the_title_is_what_the_topic_says_most_when_meanings_tie() -> None:
-    from notegraph.writers.extractive import choose_title, topic_phrases
+    from notegraph.writers.naming import choose_title, topic_phrases
 
     texts = ["Ukraine wants weapons and Ukraine wants time.",
              "The Soviet Union fell long ago, and Ukraine became a state.",
@@ -398,5 +398,6 @@ def test_the_title_is_what_the_topic_says_most_when_meanings_tie() -> None:
     seg = _segment(texts)
     phrases = topic_phrases(list(seg.sentences), _context([seg]))
     found = ["Soviet Union", "Ukraine"]
-    assert choose_title(seg, found, np.array([0.50, 0.48]), phrases) == "Ukraine"
-    assert choose_title(seg, found, np.array([0.70, 0.40]), phrases) == "Soviet Union"
+    said = [1, 5]
+    assert choose_title(seg, found, np.array([0.50, 0.48]), said, phrases) == "Ukraine"
+    assert choose_title(seg, found, np.array([0.90, 0.40]), said, phrases) == "Soviet Union"

@@ -62,6 +62,24 @@ def is_first_name(word: str) -> bool:
     return _first_names().get_gender(word) != "unknown"  # type: ignore[attr-defined]
 
 
+@functools.lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    import pycountry
+
+    names = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:  # "Iran, Islamic Republic of" is called "Iran"
+                names.add(value.split(",")[0].strip().lower())
+    return frozenset(names)
+
+
+def is_country(word: str) -> bool:
+    """True for a country's name ("Israel", "Jordan", "Korea"; ISO 3166 via pycountry)."""
+    return word.lower() in _countries()
+
+
 def looks_like_name(text: str) -> bool:
     """`Lisa Randall` yes; `Big Think`, `Lex Fridman Podcast`, `dark matter` no."""
     words = text.split()

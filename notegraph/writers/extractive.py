@@ -5,8 +5,8 @@
 - Centrality: PageRank over the sentence-similarity graph of TF-IDF content-word vectors
   (LexRank), damped by that quality prior.
 - Title and concepts: keyphrases of the topic against the video's other topics
-  (c-TF-IDF), scored KeyBERT-style by the embedding similarity of each phrase to the
-  topic's central sentences; one common English word alone (`wordfreq`) is no concept.
+  (c-TF-IDF), scored KeyBERT-style by their embedding similarity to the whole topic
+  (`naming`).
 - Lead: 2–4 of the most central self-contained sentences, each with its time.
 - Sections: the topic is cut in time at its least alike neighbouring sentences into 1–4
   parts; a part's points are picked by maximal marginal relevance (MMR) and headed by a
@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,12 +32,25 @@ from notegraph.topics.concepts import (
     STOPWORDS,
     PhraseCounts,
     concept_key,
-    document_frequency,
     keyphrases,
     singular,
 )
-from notegraph.topics.people import is_first_name, looks_like_name, mentions, speaker_name
+from notegraph.topics.people import mentions, speaker_name
 from notegraph.writers.base import BaseWriter, WriterContext
+from notegraph.writers.naming import (
+    TITLE_POOL,
+    Phrases,
+    candidate_phrases,
+    choose_concepts,
+    choose_title,
+    embedding_scores,
+    is_common_word,
+    mixed_case,
+    sentence_case,
+    title_from_phrases,
+    title_names,
+    topic_phrases,
+)
 from notegraph.writers.points import (
     CONTINUING_WORDS,
     clean_point_text,
@@ -58,47 +70,6 @@ __all__ = ["CONTINUING_WORDS", "ExtractiveWriter", "_with_continuation", "clean_
            "starts_mid_phrase", "title_from_phrases"]
 _with_continuation = with_continuation
 
-COMMON_ZIPF = 4.5  # a word this frequent in English (Zipf scale) names no concept alone
-INTRO_SECONDS = 300.0
-# weight of log(times said) beside embedding closeness when choosing a title (tuned with
-# `notegraph eval notes` on all 23 chaptered episodes)
-TITLE_FREQUENCY = 0.15
-
-
-def sentence_case(phrase: str) -> str:
-    """`dark matter` → `Dark matter`; `GPT-5` and `Jeff Beck` stay as they are."""
-    return phrase[:1].upper() + phrase[1:] if phrase else phrase
-
-
-def title_from_phrases(phrases: Sequence[str]) -> str:
-    """A human title from the best keyphrases: `Dark matter and the Bullet Cluster`.
-
-    Two phrases are joined only when both are short; a single word is never paired
-    with another single word ("Matter and interact" reads like a word list).
-    """
-    if not phrases:
-        return ""
-    first = phrases[0]
-    if len(phrases) > 1:
-        second = phrases[1]
-        n1, n2 = len(first.split()), len(second.split())
-        if n1 <= 2 and n2 <= 2 and n1 + n2 >= 3 and (min(n1, n2) > 1 or second[:1].isupper()):
-            return sentence_case(f"{first} and {second}")
-    return sentence_case(first)
-
-
-def is_common_word(phrase: str) -> bool:
-    """One lower-case word that English uses a lot (`weekend`, `money`): no concept."""
-    if " " in phrase.strip() or "-" in phrase or not phrase[:1].islower():
-        return False
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(phrase, "en") >= COMMON_ZIPF
-
-
-# ---------------------------------------------------------------- what a topic is made of
-
-
 @dataclass(frozen=True)
 class Ranked:
     """The segment's candidate key points (indices into its sentences), ranked."""
@@ -106,17 +77,6 @@ class Ranked:
     cand: list[int]
     vectors: np.ndarray  # lexical vectors of the candidates
     relevance: np.ndarray  # centrality × quality, per candidate
-
-
-@dataclass(frozen=True)
-class Phrases:
-    """Phrase counts of the segment, of its video's segments, and what is no concept."""
-
-    counts: PhraseCounts
-    df: Counter[str]
-    n_docs: int
-    excluded: list[str]
-    skipped: list[str]
 
 
 def rank_sentences(sentences: Sequence[Sentence]) -> Ranked:
@@ -138,37 +98,6 @@ def _candidate(sentences: Sequence[Sentence], i: int) -> bool:
     return (sentence_quality(s) >= 0.5 and not is_promo(s.text)
             and not starts_mid_phrase(sentences[i - 1] if i else None, s)
             and not ends_open(with_continuation(sentences, i)))
-
-
-def topic_phrases(sentences: Sequence[Sentence], context: WriterContext) -> Phrases:
-    """The segment's phrase counts against its siblings, with names kept out."""
-    counts = PhraseCounts.of(s.text for s in sentences)
-    siblings = context.segment_phrases or (counts,)
-    excluded = [*context.people, *context.vault_people, *_channel_names(context.channel)]
-    # a lone given name ("Eliza") is skipped before phrases compete, so that it does not
-    # hide the phrase it is part of ("ELIZA effect")
-    first_names = [s for k in counts.counts if " " not in k
-                   and _a_first_name(s := counts.surface(k))]
-    return Phrases(counts, document_frequency(siblings), len(siblings), excluded,
-                   [*first_names, *_channel_phrases(context.channel)])
-
-
-def candidate_phrases(ph: Phrases, limit: int = 12) -> list[str]:
-    """Keyphrases that may name the topic: said twice, no lone first name, no common
-    word alone, no half-name."""
-    found = keyphrases(ph.counts, ph.df, ph.n_docs, limit=limit, exclude=ph.excluded,
-                       skip=ph.skipped)
-    return [c for c in found if not _a_first_name(c) and not is_common_word(c)
-            and not _mixed_case(c)]
-
-
-def embedding_scores(phrases: Sequence[str], centre: np.ndarray | None,
-                     context: WriterContext) -> np.ndarray:
-    """Cosine of each phrase's embedding with the topic's centre (KeyBERT)."""
-    if centre is None or not phrases:
-        return np.zeros(len(phrases))
-    vecs = context.vectors([Sentence(0.0, 0.0, p) for p in phrases])
-    return vecs @ centre
 
 
 def topic_centre(sentences: Sequence[Sentence], ranked: Ranked, context: WriterContext,
@@ -203,15 +132,18 @@ class ExtractiveWriter(BaseWriter):
         central, centre, central_vecs = topic_centre(sentences, ranked, context)
         discussed, speakers = _people(sentences, context)
         found = candidate_phrases(phrases)
-        names = _title_names(sentences, discussed, context)
+        # a title may be a phrase ranked lower than a concept: the subject a creator names
+        # is often said throughout the episode, which c-TF-IDF ranks down
+        names = title_names(sentences, discussed, context)
+        pool = [*found, *(p for p in candidate_phrases(phrases, TITLE_POOL) if p not in found),
+                *names]
         # phrases are scored against the whole segment (the segmenter's windows, free),
         # which names its subject better than its few most central sentences do
         whole = context.centre(sentences)
-        scores = embedding_scores([*found, *names], centre if whole is None else whole,
-                                  context)
+        scores = embedding_scores(pool, centre if whole is None else whole, context)
         concepts = choose_concepts(found, scores[:len(found)])
-        title = segment.chapter_title or choose_title(segment, [*found, *names], scores,
-                                                      phrases)
+        said = [names.get(p) or phrases.counts.counts[concept_key(p)] for p in pool]
+        title = segment.chapter_title or choose_title(segment, pool, scores, said, phrases)
         lead = choose_lead(sentences, central, central_vecs, centre, segment)
         sections = build_sections(sentences, ranked, phrases, title,
                                   skip={p.start for p in lead})
@@ -222,36 +154,6 @@ class ExtractiveWriter(BaseWriter):
                      concepts=tuple(concepts),
                      people=tuple(dict.fromkeys([*discussed, *speakers])),
                      lead_points=tuple(lead))
-
-
-def choose_concepts(found: Sequence[str], scores: np.ndarray, limit: int = 6) -> list[str]:
-    """Up to `limit` concepts: phrases and names by closeness to the topic, then at most
-    one word alone."""
-    order = [found[i] for i in np.argsort(-scores, kind="stable")]
-    single = [c for c in order if " " not in c and "-" not in c and not c.isupper()
-              and not c[:1].isupper()]
-    return ([c for c in order if c not in single][:limit - 1] + single[:1])[:limit]
-
-
-def choose_title(segment: Segment, found: Sequence[str], scores: np.ndarray,
-                 ph: Phrases) -> str:
-    """The phrase closest in meaning to the topic's central sentences; an opening of
-    the video that is its intro is the "Introduction"."""
-    if segment.start < 1.0 and segment.end <= INTRO_SECONDS and \
-            any(is_promo(s.text) for s in segment.sentences):
-        return "Introduction"  # a short opening with the show's intro or sponsor reads
-    if len(found):
-        # what the topic is about is also what is said most often in it
-        said = np.log([max(1, ph.counts.counts[concept_key(p)]) for p in found])
-        best = found[int(np.argmax(scores + TITLE_FREQUENCY * said))] \
-            if scores.any() else found[0]
-        return sentence_case(best)
-    fallback = [p for p in keyphrases(ph.counts, ph.df, ph.n_docs, limit=6,
-                                      exclude=ph.excluded, min_count=1)
-                if len(concept_key(p).split()) > 1 and not _mixed_case(p)]
-    if fallback:
-        return sentence_case(fallback[0])
-    return "Introduction" if segment.start < 1.0 else f"From {format_timestamp(segment.start)}"
 
 
 def choose_lead(sentences: Sequence[Sentence], central: Sequence[int], vecs: np.ndarray,
@@ -328,7 +230,7 @@ def heading_for(points: Sequence[KeyPoint], ph: Phrases, used: Sequence[str]) ->
     for phrase in keyphrases(said, ph.df, ph.n_docs, limit=15, exclude=ph.excluded,
                              skip=ph.skipped, min_count=1):
         key = concept_key(phrase)
-        if ph.counts.counts.get(key, 0) < 2 or _mixed_case(phrase) or \
+        if ph.counts.counts.get(key, 0) < 2 or mixed_case(phrase) or \
                 is_common_word(phrase) or not _distinct(phrase, used) or \
                 not {singular(w) for w in key.split() if w not in STOPWORDS} <= words:
             continue
@@ -354,52 +256,10 @@ def _people(sentences: Sequence[Sentence], context: WriterContext) -> tuple[list
     return discussed, [name for name, _ in talk.most_common()]
 
 
-def _title_names(sentences: Sequence[Sentence], discussed: Sequence[str],
-                 context: WriterContext, min_count: int = 3) -> list[str]:
-    """People the topic talks about (not the video's own speakers), named by either of
-    their names at least `min_count` times: a topic may be about a person."""
-    text = " ".join(s.text for s in sentences)
-    out = []
-    for name in discussed:
-        if name in context.speakers:
-            continue
-        parts = [re.escape(w) for w in name.split() if len(w) > 2]
-        if parts and len(re.findall(r"\b(?:" + "|".join(parts) + r")\b", text)) >= min_count:
-            out.append(name)
-    return out
-
-
-def _a_first_name(phrase: str) -> bool:
-    """`Ilya`, `Eric`: a lone given name is a person we could not resolve, not a concept."""
-    return " " not in phrase and phrase[:1].isupper() and is_first_name(phrase)
-
-
-def _channel_names(channel: str) -> list[str]:
-    """The channel as a name to keep out of concepts, word by word: only when it is a
-    person's ("Lex Fridman"); "The Embodied Mind Podcast" must not ban "theory of mind"."""
-    one_word = len(channel.split()) == 1  # "Veritasium": a brand, never a concept
-    return [channel] if channel and (one_word or looks_like_name(channel)) else []
-
-
-def _channel_phrases(channel: str) -> list[str]:
-    """Runs of 2+ words of a channel's name ("Embodied Mind"): not concepts themselves."""
-    out = []
-    for words in (channel.split(), [w for w in channel.split() if w.lower() not in STOPWORDS]):
-        out += [" ".join(words[i:j]) for i in range(len(words))
-                for j in range(i + 2, len(words) + 1)]
-    return out
-
-
 def _bag(text: str) -> frozenset[str]:
     """The words of a phrase for comparing headings: singular, no little words."""
     return frozenset(singular(w) for w in concept_key(text).split()
                      if w not in ("and", "the", "a", "of"))
-
-
-def _mixed_case(phrase: str) -> bool:
-    """`Andrew huberman`, `Ana Taylor joy`: half a name, half not — not a heading."""
-    caps = [w[:1].isupper() for w in phrase.split() if w[:1].isalpha()]
-    return any(caps) and not all(caps)
 
 
 def _real_speaker(label: str | None) -> str | None:
