@@ -401,3 +401,12 @@ def test_the_title_is_what_the_topic_says_most_when_meanings_tie() -> None:
     said = [1, 5]
     assert choose_title(seg, found, np.array([0.50, 0.48]), said, phrases) == "Ukraine"
     assert choose_title(seg, found, np.array([0.90, 0.40]), said, phrases) == "Soviet Union"
+
+
+def test_an_interviewers_question_after_a_lead_in_is_a_question() -> None:
+    from notegraph.writers.points import is_question
+
+    assert is_question("Let's start with a more practical one what are your thoughts about "
+                       "brain computer interfaces")
+    assert is_question("So in your view do you think the war ends this year")
+    assert not is_question("Brain computer interfaces will first help people who are paralysed")

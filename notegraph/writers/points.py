@@ -92,6 +92,10 @@ _QUESTION_RE = re.compile(
     r"(?:how|why|what|where|when|who|do|does|did|can|could|would|will|is|are|was|were|"
     r"should|have|has)\s+(?:do|does|did|would|should|can|could|is|are|was|were|you|we|they|"
     r"it|there|i|he|she|that|this|those|these|your|the)\b)", re.IGNORECASE)
+# an interviewer's question after a lead-in ("Let's start with a practical one what are
+# your thoughts about BCIs"): anywhere in the sentence
+_ASKS_RE = re.compile(r"\b(?:what are your thoughts|what do you think|what's your take|"
+                      r"how do you (?:think|feel|see)|do you think)\b", re.IGNORECASE)
 
 
 def ends_open(text: str) -> bool:
@@ -106,7 +110,8 @@ def ends_open(text: str) -> bool:
 def is_question(text: str) -> bool:
     """A question, punctuated or not (auto-captions have no "?")."""
     text = text.rstrip()
-    return text.endswith("?") or bool(_QUESTION_RE.match(_LEADING_FILLER_RE.sub("", text)))
+    return text.endswith("?") or bool(_QUESTION_RE.match(_LEADING_FILLER_RE.sub("", text))) \
+        or bool(_ASKS_RE.search(text))
 
 
 def sentence_quality(sentence: Sentence) -> float:
