@@ -63,27 +63,44 @@ def human_words(turns: list[dict]) -> tuple[list[str], set[int], set[int]]:
     return words, starts, clauses
 
 
-def score_episode(path: Path, transcript: Transcript) -> tuple[int, int, int, int]:
-    """(true positives, notegraph starts counted, human starts counted, notegraph starts
-    inside a clause) for one episode (`transcript`: the episode read by notegraph)."""
+def alignment(path: Path, transcript: Transcript
+              ) -> tuple[list[str], dict[int, int], set[int], set[int]]:
+    """(the caption words, caption word → human word for aligned words, the human sentence
+    starts, the human clause starts) for one episode."""
     data = json.loads(path.read_text(encoding="utf-8"))
     cue_words = [_bare(t) for c in transcript.cues for t in c.text.split()]
-    ours = set(sentence_starts(transcript))
     ref_words, ref_starts, ref_clauses = human_words(data.get("speaker_turns") or [])
     matcher = difflib.SequenceMatcher(None, cue_words, ref_words, autojunk=False)
     to_ref: dict[int, int] = {}
     for a, b, n in matcher.get_matching_blocks():
         for k in range(n):
             to_ref[a + k] = b + k
+    return cue_words, to_ref, ref_starts, ref_clauses
+
+
+def aligned(to_ref: dict[int, int], i: int) -> bool:
+    """Are caption word `i` and the word before it aligned, in order? (a start is judged
+    only there)"""
+    return i in to_ref and (i == 0 or (i - 1 in to_ref and to_ref[i - 1] == to_ref[i] - 1))
+
+
+def score_starts(ours: set[int], to_ref: dict[int, int], ref_starts: set[int],
+                 ref_clauses: set[int]) -> tuple[int, int, int, int]:
+    """(true positives, our starts counted, human starts counted, our starts inside a
+    clause) of the caption-word sentence starts `ours`."""
     from_ref = {v: k for k, v in to_ref.items()}
-    # only positions whose word and the word before are aligned: a start there is judged
-    def aligned(i: int) -> bool:
-        return i in to_ref and (i == 0 or (i - 1 in to_ref and to_ref[i - 1] == to_ref[i] - 1))
-    counted_ours = [i for i in ours if aligned(i)]
+    counted_ours = [i for i in ours if aligned(to_ref, i)]
     tp = sum(1 for i in counted_ours if to_ref[i] in ref_starts)
-    counted_ref = [r for r in ref_starts if r in from_ref and aligned(from_ref[r])]
+    counted_ref = [r for r in ref_starts if r in from_ref and aligned(to_ref, from_ref[r])]
     mid = sum(1 for i in counted_ours if to_ref[i] not in ref_clauses)
     return tp, len(counted_ours), len(counted_ref), mid
+
+
+def score_episode(path: Path, transcript: Transcript) -> tuple[int, int, int, int]:
+    """(true positives, notegraph starts counted, human starts counted, notegraph starts
+    inside a clause) for one episode (`transcript`: the episode read by notegraph)."""
+    _, to_ref, ref_starts, ref_clauses = alignment(path, transcript)
+    return score_starts(set(sentence_starts(transcript)), to_ref, ref_starts, ref_clauses)
 
 
 def _row(label: str, counts: list[int] | tuple[int, int, int, int]) -> str:

@@ -346,6 +346,12 @@ def test_a_topic_of_sponsor_reads_still_has_one_grounded_time() -> None:
     points = [p for s in topic.sections for p in s.points]
     assert points == []  # a sponsor read is never a key point
     assert [p.start for p in topic.lead_points] == [0.0]
+    # with one sentence that is no read, that one is the time shown
+    said = [*texts[:2], "Today we talk about black holes and how they evaporate.", texts[2]]
+    seg = _segment(said, step=5.0)
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    assert [p.start for p in topic.lead_points] == [10.0] or \
+        [p.start for s in topic.sections for p in s.points] == [10.0]
 
 
 def test_a_sentence_that_lost_its_subject_is_no_key_point() -> None:
@@ -410,3 +416,15 @@ def test_an_interviewers_question_after_a_lead_in_is_a_question() -> None:
                        "brain computer interfaces")
     assert is_question("So in your view do you think the war ends this year")
     assert not is_question("Brain computer interfaces will first help people who are paralysed")
+
+
+def test_a_sentence_whose_continuation_is_a_sponsor_read_is_no_key_point() -> None:
+    from notegraph.writers.extractive import rank_sentences
+
+    # the caption break fell inside the read: "This is the… podcast" | "to support it…"
+    texts = ["This is Al Lex Freedman podcast",
+             "to support it please check out our sponsors in the description.",
+             *TOPIC_A[:5]]
+    seg = Segment("vid", 0.0, 100.0, tuple(Sentence(i * 2.0, i * 2.0 + 1.5, t, "Lex")
+                                          for i, t in enumerate(texts)), None)
+    assert 0 not in rank_sentences(seg.sentences).cand

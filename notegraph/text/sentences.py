@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from notegraph.models import Sentence, Transcript
+from notegraph.text.breaks import BreakModel, bare, default_model, gap_features
 from notegraph.text.casing import CasingRestorer, sentence_case
 
 LONG_CUE = 8.0  # seconds; longer cues get word-position times
@@ -42,45 +43,6 @@ _ABBREVIATIONS = {
     "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.", "vs.", "etc.", "e.g.",
     "i.e.", "u.s.", "u.k.", "inc.", "ltd.", "co.", "mt.", "approx.", "fig.",
 }
-# Words that open a sentence, by how often a human transcript starts one there (measured
-# on the auto-captions of ../shared/data/chaptered against their human transcripts:
-# "yeah" opens a sentence in 3 of 4 uses, "so" in half, "and" in a quarter, "what" in 1
-# of 7; a noun or a verb almost never; "that" mostly continues: "the thing | that…").
-_OPENERS = {
-    **dict.fromkeys(("yeah", "so", "well", "okay", "ok", "oh", "thank", "yes", "alright",
-                     "anyway", "yep", "exactly", "absolutely", "hey", "look", "listen"), 2.0),
-    **dict.fromkeys(("it's", "that's", "i", "but", "he's", "she's", "what's", "maybe", "let",
-                     "let's", "i'm", "i've", "why", "actually", "there's", "and", "now",
-                     "no", "right", "they're", "we're", "you're", "then", "sometimes",
-                     "especially", "honestly", "basically", "obviously"), 1.2),
-    **dict.fromkeys(("what", "if", "he", "she", "they", "because", "how", "when", "which",
-                     "we", "you", "this", "there", "my", "our", "the", "it", "i'll", "i'd",
-                     "also", "or", "like", "do", "is", "are", "a", "one",
-                     "these", "those", "all", "some", "just", "even", "people",
-                     "everybody", "everyone", "nobody", "someone", "you've", "we've",
-                     "don't", "can", "did", "does", "where", "who", "his", "her", "their",
-                     "your", "after", "before", "once", "until", "while", "though",
-                     "although", "since", "not", "every", "any", "most", "many", "two",
-                     "first", "here"), 0.4),
-}
-# a word outside `_OPENERS` (a noun, verb, adjective or a preposition such as "of", "to",
-# "at") continues the phrase before it: "the Israeli | government to the prime minister"
-# is a mid-clause cut
-_CONTINUES = -1.5
-# Words after which a sentence essentially never ends.
-_NO_END = {
-    "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "from", "by", "and",
-    "or", "but", "so", "is", "are", "was", "were", "be", "been", "my", "your", "his",
-    "her", "our", "their", "its", "that", "this", "these", "those", "i", "we", "you",
-    "they", "he", "she", "it's", "i'm", "if", "because", "than", "as", "into", "about",
-    "very", "really", "just", "like", "what", "which", "who", "not", "can", "will",
-    "would", "could", "should", "have", "has", "had", "do", "does", "did", "am", "some",
-    "any", "every", "more", "most", "much", "many", "when", "where", "how", "why",
-    "there", "it", "um", "uh", "you're", "we're", "they're", "don't", "can't",
-}
-_FILLERS = {"um", "uh", "umm", "uhm", "erm", "er", "hmm", "mm", "mhm", "ah", "eh"}
-
-
 @dataclass(frozen=True)
 class _Word:
     text: str
@@ -103,13 +65,13 @@ def is_punctuated(transcript: Transcript) -> bool:
     return words > 0 and marks / words > 0.02
 
 
-def split_sentences(transcript: Transcript, casing: CasingRestorer | None = None
-                    ) -> list[Sentence]:
+def split_sentences(transcript: Transcript, casing: CasingRestorer | None = None,
+                    model: BreakModel | None = None) -> list[Sentence]:
     """Re-join the cues of `transcript` into sentences (see the module docstring).
 
     `casing`: the casing learnt from `transcript` when the caller has it already.
     """
-    groups, casing = _sentence_groups(transcript, casing)
+    groups, casing = _sentence_groups(transcript, casing, model)
     sentences = []
     for group in groups:
         raw = " ".join(w.text for w in group)
@@ -122,13 +84,13 @@ def split_sentences(transcript: Transcript, casing: CasingRestorer | None = None
     return sentences
 
 
-def sentence_starts(transcript: Transcript) -> list[int]:
+def sentence_starts(transcript: Transcript, model: BreakModel | None = None) -> list[int]:
     """Index of each sentence's first word in the cues' whitespace-split words.
 
     The same breaks as `split_sentences` (before display cleanup drops any sentence):
     for measuring boundaries against a reference transcript.
     """
-    groups, _ = _sentence_groups(transcript)
+    groups, _ = _sentence_groups(transcript, model=model)
     starts, pos = [], 0
     for group in groups:
         starts.append(pos)
@@ -136,7 +98,8 @@ def sentence_starts(transcript: Transcript) -> list[int]:
     return starts
 
 
-def _sentence_groups(transcript: Transcript, casing: CasingRestorer | None = None
+def _sentence_groups(transcript: Transcript, casing: CasingRestorer | None = None,
+                     model: BreakModel | None = None
                      ) -> tuple[list[list[_Word]], CasingRestorer]:
     """The words of each sentence, and the casing learnt from `transcript`.
 
@@ -146,18 +109,22 @@ def _sentence_groups(transcript: Transcript, casing: CasingRestorer | None = Non
     words = list(_words(transcript))
     punctuated = is_punctuated(transcript)
     casing = casing or CasingRestorer.for_transcript(transcript, source_cased=punctuated)
-    return (_group_words(words, punctuated, casing) if words else []), casing
+    return (_group_words(words, punctuated, casing, model or default_model())
+            if words else []), casing
 
 
-def _group_words(words: list[_Word], punctuated: bool,
-                 casing: CasingRestorer) -> list[list[_Word]]:
+def _group_words(words: list[_Word], punctuated: bool, casing: CasingRestorer,
+                 model: BreakModel) -> list[list[_Word]]:
     if punctuated:
         return _split_punctuated(words)
     # a name may open a sentence ("Joe said…"); the captions' random capitals do not
     # make one, the transcript's evidence does
+    return _split_unpunctuated(_named(words, casing), model)
+
+
+def _named(words: list[_Word], casing: CasingRestorer) -> list[_Word]:
     names = {w.text: casing.is_name_word(_bare(w.text)) for w in words}
-    return _split_unpunctuated([replace(w, name=names[w.text]) if names[w.text] else w
-                                for w in words])
+    return [replace(w, name=names[w.text]) if names[w.text] else w for w in words]
 
 
 def _words(transcript: Transcript) -> Iterable[_Word]:
@@ -205,55 +172,71 @@ def _split_punctuated(words: list[_Word]) -> list[list[_Word]]:
     return groups
 
 
-def _break_score(prev: _Word, nxt: _Word) -> float:
-    """How good a sentence break is between `prev` and `nxt` (higher is better)."""
-    p = _bare(prev.text)
-    n = _bare(nxt.text)
-    if n in _OPENERS:
-        score = _OPENERS[n]
-    elif n in _FILLERS:
-        score = 1.0
-    elif nxt.name:
-        score = 0.4
-    else:
-        score = _CONTINUES
-    if prev.cue != nxt.cue:
-        # caption engines start a line after a pause: a new line is ~3 times as likely
-        # to start a sentence as a word inside one (a small bonus: the opener already
-        # says most of it, and a bigger one cut more clauses on the measured episodes)
-        score += 0.25
-    if p in _NO_END:
-        score -= 3.0
-    return score
+def _run_features(run: list[_Word]) -> list[list[str]]:
+    """The break model's features of the gap before each word of `run` but the first."""
+    bares = [bare(w.text) for w in run]
+    padded = ["<s>", "<s>", *bares, "</s>", "</s>"]
+    out = []
+    for j in range(1, len(run)):
+        prev, nxt = run[j - 1], run[j]
+        new_cue = prev.cue != nxt.cue
+        out.append(gap_features((padded[j], padded[j + 1]), (padded[j + 2], padded[j + 3]),
+                                new_cue, nxt.start - prev.end if new_cue else 0.0, nxt.name))
+    return out
 
 
-BREAK_COST = 1.0  # a break must earn this much (an opener after a closer, a new line...)
+def caption_gaps(transcript: Transcript) -> list[tuple[int, list[str]]]:
+    """(index of the word after the gap among the cues' whitespace-split words, its
+    features) for every gap inside a speaker's run of an unpunctuated transcript: what
+    the break model is fitted on (scripts/train_breaks.py)."""
+    words = list(_words(transcript))
+    casing = CasingRestorer.for_transcript(transcript, source_cased=False)
+    words = _named(words, casing)
+    out, start = [], 0
+    for i in range(1, len(words) + 1):
+        if i == len(words) or words[i].speaker != words[i - 1].speaker:
+            feats = _run_features(words[start:i])
+            out.extend((start + j + 1, f) for j, f in enumerate(feats))
+            start = i
+    return out
+
+
+def _gap_scores(run: list[_Word], model: BreakModel) -> list[float]:
+    """The break model's log-odds for the gap before each word of `run` (0 for the first)."""
+    return [0.0, *(model.log_odds(f) for f in _run_features(run))]
+
+
+# The partition of a run maximises the sum of its breaks' log-odds, less BREAK_COST per
+# break and LENGTH_WEIGHT x the squared relative distance of each sentence from
+# TARGET_WORDS (tuned with scripts/train_breaks.py on held-out episodes).
+BREAK_COST = -0.5
+LENGTH_WEIGHT = 0.5
 
 
 def _length_penalty(length: int) -> float:
-    return 2.0 * ((length - TARGET_WORDS) / TARGET_WORDS) ** 2
+    return LENGTH_WEIGHT * ((length - TARGET_WORDS) / TARGET_WORDS) ** 2
 
 
-def _split_unpunctuated(words: list[_Word]) -> list[list[_Word]]:
+def _split_unpunctuated(words: list[_Word], model: BreakModel) -> list[list[_Word]]:
     """Speaker runs, each cut by dynamic programming: the breaks that maximise the sum
-    of break scores, minus a cost per break and a penalty for sentences far from
-    TARGET_WORDS, with every
-    sentence between MIN_WORDS and MAX_WORDS long (a run's last may be shorter)."""
+    of the break model's log-odds, minus a cost per break and a penalty for sentences far
+    from TARGET_WORDS, with every sentence between MIN_WORDS and MAX_WORDS long (a run's
+    last may be shorter)."""
     groups: list[list[_Word]] = []
     start = 0
     for i in range(1, len(words) + 1):
         if i == len(words) or words[i].speaker != words[i - 1].speaker:
             run = words[start:i]
-            groups.extend(run[a:b] for a, b in _best_breaks(run))
+            groups.extend(run[a:b] for a, b in _best_breaks(run, model))
             start = i
     return groups
 
 
-def _best_breaks(run: list[_Word]) -> list[tuple[int, int]]:
+def _best_breaks(run: list[_Word], model: BreakModel) -> list[tuple[int, int]]:
     m = len(run)
     if m <= MIN_WORDS:
         return [(0, m)]
-    scores = [0.0] + [_break_score(run[j - 1], run[j]) for j in range(1, m)] + [0.0]
+    scores = [*_gap_scores(run, model), 0.0]
     best = [-math.inf] * (m + 1)
     back = [0] * (m + 1)
     best[0] = 0.0

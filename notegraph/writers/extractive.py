@@ -85,7 +85,7 @@ def rank_sentences(sentences: Sequence[Sentence]) -> Ranked:
     heard = [i for i, s in enumerate(sentences) if not has_misheard(s.text, misheard)]
     cand = [i for i in heard if _candidate(sentences, i)]
     if len(cand) < 3:  # a short topic: take what is said, but never a sponsor read
-        cand = [i for i in heard if not is_promo(sentences[i].text)
+        cand = [i for i in heard if not is_promo(with_continuation(sentences, i))
                 and len(sentences[i].text.split()) >= 4] or cand
     vectors = lexical_vectors([sentences[i].text for i in cand])
     quality = np.array([sentence_quality(sentences[i]) for i in cand])
@@ -95,9 +95,10 @@ def rank_sentences(sentences: Sequence[Sentence]) -> Ranked:
 
 def _candidate(sentences: Sequence[Sentence], i: int) -> bool:
     s = sentences[i]
-    return (sentence_quality(s) >= 0.5 and not is_promo(s.text)
+    shown = with_continuation(sentences, i)  # a point is shown with its continuation
+    return (sentence_quality(s) >= 0.5 and not is_promo(shown)
             and not starts_mid_phrase(sentences[i - 1] if i else None, s)
-            and not ends_open(with_continuation(sentences, i)))
+            and not ends_open(shown))
 
 
 def topic_centre(sentences: Sequence[Sentence], ranked: Ranked, context: WriterContext,
@@ -148,7 +149,11 @@ class ExtractiveWriter(BaseWriter):
         sections = build_sections(sentences, ranked, phrases, title,
                                   skip={p.start for p in lead})
         if not sections and not lead:  # e.g. an intro of sponsor reads: still one time
-            first = next((i for i, s in enumerate(sentences) if len(s.text.split()) >= 4), 0)
+            # the first sentence that says something, a sponsor read only if all are
+            first = next((i for i, s in enumerate(sentences) if len(s.text.split()) >= 4
+                          and not is_promo(with_continuation(sentences, i))),
+                         next((i for i, s in enumerate(sentences)
+                               if len(s.text.split()) >= 4), 0))
             lead = [_point(sentences, first)]
         return Topic(segment=segment, title=title, lead="", sections=tuple(sections),
                      concepts=tuple(concepts),
