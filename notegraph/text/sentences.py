@@ -6,9 +6,8 @@ Two kinds of input:
   speech — at a comma once it is very long.
 - *Auto-captions* (lower case, no punctuation): there are no sentence marks, so breaks
   are placed at speaker changes and, within a speaker's run, by dynamic programming
-  over break scores and a length prior: a cue boundary before a word that usually
-  opens a clause ("so", "and", "but", "I"...) is good, a break after a word that cannot
-  end one ("the", "of", "to"...) is not.
+  over a learnt break model's log-odds (`notegraph.text.breaks`: the words around each
+  gap, a new caption line, the pause) and a length prior.
 
 Casing (sentence case, `I`, names, no random capitals) is `notegraph.text.casing`'s.
 
