@@ -415,6 +415,9 @@ def test_an_interviewers_question_after_a_lead_in_is_a_question() -> None:
     assert is_question("Let's start with a more practical one what are your thoughts about "
                        "brain computer interfaces")
     assert is_question("So in your view do you think the war ends this year")
+    assert is_question("When you look out at the future of Earth do you worry about future "
+                       "extinction events")
+    assert not is_question("If you do you know that it works")
     assert not is_question("Brain computer interfaces will first help people who are paralysed")
 
 

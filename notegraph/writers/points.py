@@ -95,7 +95,8 @@ _QUESTION_RE = re.compile(
 # an interviewer's question after a lead-in ("Let's start with a practical one what are
 # your thoughts about BCIs"): anywhere in the sentence
 _ASKS_RE = re.compile(r"\b(?:what are your thoughts|what do you think|what's your take|"
-                      r"how do you (?:think|feel|see)|do you think)\b", re.IGNORECASE)
+                      r"how do you (?:think|feel|see)|(?:do|did|would|could|will|are|were|"
+                      r"have) you (?!know\b|guys\b)\w+)\b", re.IGNORECASE)
 
 
 def ends_open(text: str) -> bool:
