@@ -10,7 +10,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +45,7 @@ class BodyWork:
     """What rendering some note bodies did to the cache: new rows, keys used."""
 
     rows: list[BodyRow]
-    used: list[str]
+    used: list[tuple[str, str]]  # (note id, key) of each body looked up
 
 
 class BodyCache:
@@ -69,8 +69,8 @@ class BodyCache:
         self.renderer = NoteRenderer()
         self.misses = 0
         self._new: list[BodyRow] = []
-        self._used: list[str] = []  # keys looked up since the last take_work()
-        self._live: set[str] = set()  # keys this build used (in any process)
+        self._used: list[tuple[str, str]] = []  # (note, key) since the last take_work()
+        self._live: dict[str, str] = {}  # note → key of its body, this build (any process)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(path)
@@ -108,6 +108,15 @@ class BodyCache:
                 self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
                                     work.rows)
 
+    def keep(self, keys: Mapping[str, str]) -> None:
+        """Count these (note → key) as used: bodies of pages a build did not plan."""
+        self._live.update(keys)
+
+    @property
+    def live(self) -> Mapping[str, str]:
+        """Note → key of its body, for every body this build used (or `keep`s)."""
+        return self._live
+
     def prune(self) -> int:
         """Drop entries this build did not use, once they outnumber the used ones.
 
@@ -116,13 +125,14 @@ class BodyCache:
         Returns the number of entries dropped.
         """
         self.absorb(self.take_work())
+        live = set(self._live.values())
         total = self.db.execute("SELECT COUNT(*) FROM bodies").fetchone()[0]
-        if total - len(self._live) <= len(self._live):
+        if total - len(live) <= len(live):
             return 0
         with self.db:
             self.db.execute("CREATE TEMP TABLE live (key TEXT PRIMARY KEY)")
             self.db.executemany("INSERT OR IGNORE INTO live VALUES (?)",
-                                ((k,) for k in self._live))
+                                ((k,) for k in live))
             dropped = self.db.execute(
                 "DELETE FROM bodies WHERE key NOT IN (SELECT key FROM live)").rowcount
             self.db.execute("DROP TABLE live")
@@ -145,7 +155,7 @@ class BodyCache:
                                  repr(sorted(links.items(), key=lambda kv: repr(kv[0]))),
                                  repr(sorted(tags.items())),
                                  repr(sorted(embeds.items(), key=lambda kv: repr(kv[0]))))
-        self._used.append(key)
+        self._used.append((note.id, key))
         row = self.db.execute("SELECT html, toc FROM bodies WHERE key = ?", (key,)).fetchone()
         if row is not None:
             toc = tuple(TocEntry(*t) for t in json.loads(row[1]))

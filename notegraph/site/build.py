@@ -34,6 +34,7 @@ from notegraph.config import Config
 from notegraph.errors import SiteError
 from notegraph.report import Reporter, SilentReporter
 from notegraph.site import manifest as mf
+from notegraph.site import page_keys
 from notegraph.site.bodies import BodyCache, BodyWork
 from notegraph.site.emit import EmitContext, SitePlugin, in_phase_order
 from notegraph.site.pages import Page, SiteIndex, note_page, site_pages
@@ -62,6 +63,7 @@ class BuildResult:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rendered_bodies: int = 0  # markdown renders (render-cache misses)
+    planned: int = 0  # note pages planned (the others' inputs had not changed)
     up_to_date: bool = False  # nothing had changed: no page was even planned
     site_dir: Path | None = None
 
@@ -244,7 +246,17 @@ class _Build:
             return done, bodies.take_work()
 
         try:
-            ids = list(vault.notes)
+            keys = page_keys.page_keys(idx, plugins, writer.base_digest)
+            keys_path = self.config.cache_path / page_keys.KEYS_FILE
+            version = page_keys.keys_version(writer.base_digest, self.config, plugins)
+            kept = {} if keys is None or self.force else page_keys.unchanged_pages(
+                vault.urls, keys, page_keys.read_keys(keys_path, version), self.old.outputs,
+                self.site_dir)
+            for output, digest, _ in kept.values():
+                self._record(output, digest, False)
+            bodies.keep({i: body for i, (_, _, body) in kept.items()})
+            ids = [i for i in vault.notes if i not in kept]
+            self.result.planned = len(ids)
             jobs = self.jobs if len(ids) >= PARALLEL_FROM else 1
             with (map_chunks(note_pages, ids, jobs, chunk_size=NOTE_CHUNK) as chunks,
                   self.reporter.stage("pages", total=len(ids)) as step):
@@ -253,9 +265,14 @@ class _Build:
                     for output in done:
                         self._record(*output)
                     step.advance(len(done))
-                step.summary = f"{len(ids)} note pages"
+                step.summary = f"{len(ids)} note pages" + (f", {len(kept)} unchanged"
+                                                           if kept else "")
             self.result.rendered_bodies = bodies.misses
             bodies.prune()
+            if keys is not None:
+                page_keys.write_keys(keys_path, version, {
+                    out: [k, self.outputs[out], bodies.live.get(i, "")]
+                    for i, k in keys.items() for out in [vault.urls[i] + "index.html"]})
         finally:
             bodies.close()
 

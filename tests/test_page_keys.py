@@ -1,0 +1,121 @@
+"""A build plans only the note pages whose inputs changed, and still gives, after every
+kind of edit, byte for byte the site a build from scratch gives (`notegraph.site.page_keys`).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from notegraph.config import load_config
+from notegraph.site.build import BuildResult, build_site
+from notegraph.site.plugins import FeedsExtension, GraphExtension
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site_project"
+CLUSTERS, SIZE = 4, 15
+
+
+def _vault(root: Path) -> None:
+    """The fixture project (typed notes: topics, a video, a person...) plus clusters of
+    hand-written notes linking mostly inside their cluster, so most pages are far from
+    any one edit."""
+    shutil.copytree(FIXTURE, root)
+    notes = root / "content/notes/clusters"
+    notes.mkdir()
+    rng = random.Random(5)
+    for c in range(CLUSTERS):
+        for i in range(SIZE):
+            links = sorted({f"c{c}n{rng.randrange(SIZE):02d}" for _ in range(3)}
+                           - {f"c{c}n{i:02d}"})
+            body = " and ".join(f"[[c{c}n{j[-2:]}|note {j}]]" if k % 2 else f"[[{j}]]"
+                                for k, j in enumerate(links))
+            extra = " Still to write: [[A future note]]." if (c, i) == (3, 4) else ""
+            (notes / f"c{c}n{i:02d}.md").write_text(
+                f"---\ntitle: Note {c}.{i}\n---\n\nThis links {body}.{extra}\n",
+                encoding="utf-8")
+
+
+def _build(root: Path) -> BuildResult:
+    # graph (local graphs, related notes by links: no model) and feeds; search only
+    # reads the written pages
+    return build_site(load_config(root, {}),
+                      extensions=[GraphExtension(embed=False), FeedsExtension()])
+
+
+def _site(root: Path) -> dict[str, bytes]:
+    site = root / "site"
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _write(rel: str, text: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / "content/notes" / rel).write_text(text, encoding="utf-8")
+    return edit
+
+
+def _retitle(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / "content/notes" / rel
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return edit
+
+
+def _remove(rel: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / "content/notes" / rel).unlink()
+    return edit
+
+
+EDITS = {
+    "add a note linking two clusters": _write(
+        "clusters/added.md", "---\ntitle: Added\n---\n\nOn [[c0n03]] and [[c1n07]].\n"),
+    "retitle a linked note": _retitle("clusters/c2n05.md", "title: Note 2.5",
+                                      "title: Renamed note"),
+    "a dangling link starts to resolve": _write(
+        "clusters/future.md", "---\ntitle: A future note\n---\n\nWritten at last.\n"),
+    "a topic names a person in its frontmatter": _retitle(
+        "topics/the_body_as_interface.md", "title:", "people: [Ada Lovelace]\ntitle:"),
+    "remove a note others link to": _remove("clusters/c1n07.md"),
+    "edit a note's text only": _retitle("clusters/c0n09.md", "This links", "This joins"),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_an_incremental_build_after_an_edit_equals_a_fresh_build(tmp_path: Path,
+                                                                 name: str) -> None:
+    grown, fresh = tmp_path / "grown", tmp_path / "fresh"
+    _vault(grown)
+    first = _build(grown)
+    notes = first.planned
+    assert notes > 60
+    EDITS[name](grown)
+    again = _build(grown)
+    shutil.copytree(grown / "content", fresh / "content")
+    _build(fresh)
+    after, scratch = _site(grown), _site(fresh)
+    assert sorted(after) == sorted(scratch)
+    assert [k for k in scratch if scratch[k] != after[k]] == []
+    # pages far from the edit were not even planned
+    assert 0 < again.planned < notes // 2
+
+
+def test_nothing_changed_but_site_pages_deleted_plans_only_those(tmp_path: Path) -> None:
+    _vault(tmp_path / "p")
+    site = tmp_path / "p/site"
+    _build(tmp_path / "p")
+    before = _site(tmp_path / "p")
+    shutil.rmtree(site / "clusters/c0n01")
+    (site / "clusters/c0n02/index.html").write_text("tampered", encoding="utf-8")
+    result = _build(tmp_path / "p")
+    assert result.planned == 1  # the deleted one; a tampered page is not looked at...
+    assert _site(tmp_path / "p")["clusters/c0n01/index.html"] == \
+        before["clusters/c0n01/index.html"]
+    forced = build_site(load_config(tmp_path / "p", {}), force=True,
+                        extensions=[GraphExtension(embed=False), FeedsExtension()])
+    assert forced.planned > 60  # ...until --force plans and rewrites every page
+    assert _site(tmp_path / "p") == before
