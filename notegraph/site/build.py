@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from notegraph import __version__, store
 from notegraph.code_digest import code_digest
 from notegraph.config import Config
@@ -37,6 +35,12 @@ from notegraph.site import manifest as mf
 from notegraph.site import page_keys
 from notegraph.site.bodies import BodyCache, BodyWork
 from notegraph.site.emit import EmitContext, SitePlugin, in_phase_order
+from notegraph.site.page_writer import (
+    PageWriter,
+    make_environment,
+    render_page,
+    template_dirs,
+)
 from notegraph.site.pages import Page, SiteIndex, note_page, site_pages
 from notegraph.site.previews import preview_files
 from notegraph.site.render import RENDER_VERSION
@@ -45,7 +49,6 @@ from notegraph.site.workers import default_jobs, map_chunks
 from notegraph.vault.read import Vault, load_vault
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_TEMPLATES = PACKAGE_DIR / "templates"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 PREVIEW_SHARDS = 16
 NOTE_CHUNK = 250  # note pages per task handed to a worker process
@@ -66,16 +69,6 @@ class BuildResult:
     planned: int = 0  # note pages planned (the others' inputs had not changed)
     up_to_date: bool = False  # nothing had changed: no page was even planned
     site_dir: Path | None = None
-
-
-def template_dirs(config: Config) -> list[Path]:
-    """Where templates are looked up: the project's `templates_dir` first, then the defaults."""
-    dirs = []
-    if config.templates_path.is_dir():
-        dirs.append(config.templates_path)
-    if DEFAULT_TEMPLATES.resolve() not in [d.resolve() for d in dirs]:
-        dirs.append(DEFAULT_TEMPLATES)
-    return dirs
 
 
 def input_signature(config: Config, extensions: Sequence[SitePlugin] = ()) -> str:
@@ -217,17 +210,17 @@ class _Build:
             pages.extend(plugin.pages())
         return pages
 
-    def _writer(self, pages: Sequence[Page]) -> _PageWriter:
+    def _writer(self, pages: Sequence[Page]) -> PageWriter:
         page_urls = {p.url for p in pages}
         nav = {"graph": "graph/" in page_urls, "search": "search/" in page_urls,
                "tags": "tags/" in page_urls}
         config = self.config
         base_digest = store.content_hash(_templates_digest(config), repr(sorted(nav.items())),
                                          config.site_title, config.base_url)
-        return _PageWriter(self.site_dir, make_environment(config), config, nav, base_digest,
+        return PageWriter(self.site_dir, make_environment(config), config, nav, base_digest,
                            self.old.outputs, self.force)
 
-    def _note_pages(self, vault: Vault, idx: SiteIndex, writer: _PageWriter) -> None:
+    def _note_pages(self, vault: Vault, idx: SiteIndex, writer: PageWriter) -> None:
         """Every note's page, in worker processes for a big vault."""
         bodies = BodyCache(self.config.cache_path / RENDER_CACHE, vault, idx.media)
         plugins = self.plugins
@@ -303,69 +296,6 @@ class _Build:
 
     def _remove(self, rels: set[str]) -> None:
         self.result.removed.extend(mf.remove_outputs(self.site_dir, rels))
-
-
-class _PageWriter:
-    """Renders a page and writes it to `site/` unless its digest says it is unchanged."""
-
-    def __init__(self, site_dir: Path, env: jinja2.Environment, config: Config,
-                 nav: Mapping[str, bool], base_digest: str, old_outputs: Mapping[str, str],
-                 force: bool) -> None:
-        self.site_dir = site_dir.resolve()
-        self.env = env
-        self.config = config
-        self.nav = nav
-        self.base_digest = base_digest
-        self.old_outputs = old_outputs
-        self.force = force
-
-    def write(self, page: Page) -> tuple[str, str, bool]:
-        """(output, digest, whether it was written) for one page."""
-        digest = store.content_hash(self.base_digest, repr(page))
-        # Page outputs are made of slugs; join_checked refuses any part that could escape.
-        target = store.join_checked(self.site_dir, page.output)
-        if not self.force and self.old_outputs.get(page.output) == digest and target.exists():
-            return page.output, digest, False
-        store.atomic_write_text(target, render_page(self.env, page, self.config, self.nav))
-        return page.output, digest, True
-
-
-def make_environment(config: Config) -> jinja2.Environment:
-    """The one Jinja environment of a build: autoescaping on, user templates first."""
-    loader = jinja2.FileSystemLoader([str(d) for d in template_dirs(config)])
-    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.ChainableUndefined)
-    env.globals.update(site_title=config.site_title, base_url=config.base_url)
-    return env
-
-
-def render_page(env: jinja2.Environment, page: Page, config: Config,
-                nav: Mapping[str, bool]) -> str:
-    """One page's HTML. URLs are relative to the page (`root`), the 404 page's absolute."""
-    root = _base_path(config.base_url) if page.kind == "404" else ("../" * page.depth or "./")
-    canonical = ""
-    if config.base_url and page.kind != "404":
-        canonical = config.base_url.rstrip("/") + "/" + page.url
-    try:
-        template = env.get_template(page.template)
-        return template.render(page=page, root=root, canonical=canonical, nav=nav, **page.data)
-    except jinja2.TemplateSyntaxError as exc:
-        where = exc.filename or exc.name or page.template
-        raise SiteError(f"template {where}, line {exc.lineno}: {exc.message}; "
-                        "fix it or remove it to use the default") from exc
-    except jinja2.TemplateError as exc:
-        raise SiteError(f"template {page.template} failed on page {page.output}: {exc}; "
-                        "fix the template or remove it to use the default") from exc
-
-
-def _base_path(base_url: str) -> str:
-    """`https://x.github.io/proj/` → `/proj/` (where the site lives on its host)."""
-    if not base_url:
-        return "/"
-    rest = base_url.split("://", 1)[-1]
-    path = rest.split("/", 1)[1] if "/" in rest else ""
-    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
 def preview_shard(url: str) -> int:
