@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -104,18 +105,56 @@ def test_an_incremental_build_after_an_edit_equals_a_fresh_build(tmp_path: Path,
     assert 0 < again.planned < notes // 2
 
 
-def test_nothing_changed_but_site_pages_deleted_plans_only_those(tmp_path: Path) -> None:
-    _vault(tmp_path / "p")
-    site = tmp_path / "p/site"
-    _build(tmp_path / "p")
-    before = _site(tmp_path / "p")
+def test_pages_deleted_from_site_are_written_back_without_planning(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    _vault(root)
+    site = root / "site"
+    _build(root)
+    before = _site(root)
     shutil.rmtree(site / "clusters/c0n01")
     (site / "clusters/c0n02/index.html").write_text("tampered", encoding="utf-8")
-    result = _build(tmp_path / "p")
-    assert result.planned == 1  # the deleted one; a tampered page is not looked at...
-    assert _site(tmp_path / "p")["clusters/c0n01/index.html"] == \
-        before["clusters/c0n01/index.html"]
-    forced = build_site(load_config(tmp_path / "p", {}), force=True,
+    result = _build(root)
+    # the deleted page comes back from the render cache; a tampered page is not looked at
+    assert result.planned == 0
+    assert result.written == ["clusters/c0n01/index.html"]
+    assert _site(root)["clusters/c0n01/index.html"] == before["clusters/c0n01/index.html"]
+    forced = build_site(load_config(root, {}), force=True,
                         extensions=[GraphExtension(embed=False), FeedsExtension()])
     assert forced.planned > 60  # ...until --force plans and rewrites every page
-    assert _site(tmp_path / "p") == before
+    assert _site(root) == before
+
+
+def test_a_rebuild_after_deleting_site_plans_nothing_and_equals_a_fresh_build(
+        tmp_path: Path) -> None:
+    grown, fresh = tmp_path / "grown", tmp_path / "fresh"
+    _vault(grown)
+    _build(grown)
+    EDITS["add a note linking two clusters"](grown)
+    _build(grown)
+    shutil.rmtree(grown / "site")
+    warm = _build(grown)
+    # the pages the edit changed were rendered (and kept); the others' keys changed
+    # without their HTML changing, so they are planned once more
+    assert warm.planned < warm.pages // 2
+    assert warm.rendered_bodies == 0
+    shutil.copytree(grown / "content", fresh / "content")
+    _build(fresh)
+    assert _site(grown) == _site(fresh)
+    shutil.rmtree(grown / "site")
+    again = _build(grown)
+    assert again.planned == 0 and again.rendered_bodies == 0
+    assert _site(grown) == _site(fresh)
+
+
+def test_without_kept_pages_every_page_is_planned_again(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    _vault(root)
+    first = _build(root)
+    before = _site(root)
+    db = sqlite3.connect(root / ".cache/notegraph/render-cache.sqlite")
+    with db:
+        db.execute("DELETE FROM pages")
+    db.close()
+    shutil.rmtree(root / "site")
+    assert _build(root).planned == first.planned
+    assert _site(root) == before

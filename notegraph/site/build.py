@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import sqlite3
@@ -231,38 +232,57 @@ class _Build:
                 merged.update(plugin.note_context(note_id))
             return merged
 
-        def note_pages(ids: Sequence[str]) -> tuple[list[tuple[str, str, bool]], BodyWork]:
+        keys = page_keys.page_keys(idx, plugins, writer.base_digest)
+        restorable: dict[str, tuple[str, str]] = {}  # note → (page key, digest) of its page
+
+        def note_pages(ids: Sequence[str]
+                       ) -> tuple[list[tuple[str, str, bool]], BodyWork, int]:
             # Each note page is planned, rendered and written here and then dropped, so a
             # build never holds 10,000 pages of HTML (and workers run this in parallel).
-            done = [writer.write(note_page(idx, vault.notes[i], bodies.render, extra(i)))
-                    for i in ids]
-            return done, bodies.take_work()
+            done = []
+            for i in ids:
+                key, digest = restorable.get(i, ("", ""))
+                html = bodies.page(key) if key else None
+                if html is not None:  # same inputs as a page rendered before: no planning
+                    done.append(writer.restore(vault.urls[i] + "index.html", digest, html))
+                    continue
+                keep = functools.partial(bodies.keep_page, keys[i]) if keys else None
+                page = note_page(idx, vault.notes[i], bodies.render, extra(i))
+                done.append(writer.write(page, keep))
+            work = bodies.take_work()
+            return done, work, len(work.used)  # one body looked up per planned page
 
         try:
-            keys = page_keys.page_keys(idx, plugins, writer.base_digest)
             keys_path = self.config.cache_path / page_keys.KEYS_FILE
             version = page_keys.keys_version(writer.base_digest, self.config, plugins)
+            old_keys = page_keys.read_keys(keys_path, version)
             kept = {} if keys is None or self.force else page_keys.unchanged_pages(
-                vault.urls, keys, page_keys.read_keys(keys_path, version), self.old.outputs,
-                self.site_dir)
+                vault.urls, keys, old_keys, self.old.outputs, self.site_dir)
             for output, digest, _ in kept.values():
                 self._record(output, digest, False)
             bodies.keep({i: body for i, (_, _, body) in kept.items()})
             ids = [i for i in vault.notes if i not in kept]
-            self.result.planned = len(ids)
+            if keys is not None and not self.force:
+                restorable.update(page_keys.restorable_pages(vault.urls, keys, old_keys,
+                                                             self.old.outputs, ids))
             jobs = self.jobs if len(ids) >= PARALLEL_FROM else 1
             with (map_chunks(note_pages, ids, jobs, chunk_size=NOTE_CHUNK) as chunks,
                   self.reporter.stage("pages", total=len(ids)) as step):
-                for done, work in chunks:
+                for done, work, planned in chunks:
                     bodies.absorb(work)
+                    self.result.planned += planned
                     for output in done:
                         self._record(*output)
                     step.advance(len(done))
                 step.summary = f"{len(ids)} note pages" + (f", {len(kept)} unchanged"
                                                            if kept else "")
             self.result.rendered_bodies = bodies.misses
+            # a restored page's body render was not looked up: it is still live
+            bodies.keep({i: old_keys[vault.urls[i] + "index.html"][2] for i in restorable
+                         if i not in bodies.live})
             bodies.prune()
             if keys is not None:
+                bodies.prune_pages(set(keys.values()))
                 page_keys.write_keys(keys_path, version, {
                     out: [k, self.outputs[out], bodies.live.get(i, "")]
                     for i, k in keys.items() for out in [vault.urls[i] + "index.html"]})

@@ -126,6 +126,22 @@ def unchanged_pages(urls: Mapping[str, str], keys: Mapping[str, str],
     return kept
 
 
+def restorable_pages(urls: Mapping[str, str], keys: Mapping[str, str],
+                     old_keys: Mapping[str, list[str]], old_outputs: Mapping[str, str],
+                     ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Note → (page key, digest) of each of `ids` whose page has the key and digest of
+    the last build but is missing from `site/` (deleted): its HTML, when the render
+    cache kept it, is written back as it is."""
+    out = {}
+    for note_id in ids:
+        output = urls[note_id] + "index.html"
+        old = old_keys.get(output)
+        if (isinstance(old, list) and len(old) == 3 and old[0] == keys[note_id]
+                and old_outputs.get(output) == old[1]):
+            out[note_id] = (old[0], old[1])
+    return out
+
+
 def write_keys(path: Path, version: str, pages: Mapping[str, list[str]]) -> None:
     """Record output → [key, digest, body render key] of this build's note pages."""
     cache.write_json(path, version, {"pages": dict(sorted(pages.items()))})

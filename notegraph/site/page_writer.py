@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import jinja2
@@ -39,15 +39,25 @@ class PageWriter:
         self.old_outputs = old_outputs
         self.force = force
 
-    def write(self, page: Page) -> tuple[str, str, bool]:
-        """(output, digest, whether it was written) for one page."""
+    def write(self, page: Page, keep: Callable[[str], None] | None = None
+              ) -> tuple[str, str, bool]:
+        """(output, digest, whether it was written) for one page; `keep` is handed the
+        HTML of a page that is rendered."""
         digest = store.content_hash(self.base_digest, repr(page))
         # Page outputs are made of slugs; join_checked refuses any part that could escape.
         target = store.join_checked(self.site_dir, page.output)
         if not self.force and self.old_outputs.get(page.output) == digest and target.exists():
             return page.output, digest, False
-        store.atomic_write_text(target, render_page(self.env, page, self.config, self.nav))
+        html = render_page(self.env, page, self.config, self.nav)
+        store.atomic_write_text(target, html)
+        if keep is not None:
+            keep(html)
         return page.output, digest, True
+
+    def restore(self, output: str, digest: str, html: str) -> tuple[str, str, bool]:
+        """Write a page rendered by an earlier build (its inputs are the same)."""
+        store.atomic_write_text(store.join_checked(self.site_dir, output), html)
+        return output, digest, True
 
 
 def make_environment(config: Config) -> jinja2.Environment:
