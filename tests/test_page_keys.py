@@ -4,6 +4,7 @@ kind of edit, byte for byte the site a build from scratch gives (`notegraph.site
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import sqlite3
@@ -158,3 +159,21 @@ def test_without_kept_pages_every_page_is_planned_again(tmp_path: Path) -> None:
     shutil.rmtree(root / "site")
     assert _build(root).planned == first.planned
     assert _site(root) == before
+
+
+def test_preview_leads_are_cached_by_note_and_follow_an_edit(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    _vault(root)
+    _build(root)
+    cached = json.loads((root / ".cache/notegraph/preview-leads.json").read_text())["leads"]
+    assert len(cached) == len(list((root / "content/notes").rglob("*.md")))
+    EDITS["edit a note's text only"](root)
+    _build(root)
+    previews = {}
+    for shard in (root / "site/previews").glob("*.json"):
+        previews.update(json.loads(shard.read_text(encoding="utf-8")))
+    assert previews["clusters/c0n09/"][2].startswith("This joins")
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root / "content", fresh / "content")
+    _build(fresh)
+    assert _site(fresh) == _site(root)

@@ -55,6 +55,7 @@ PREVIEW_SHARDS = 16
 NOTE_CHUNK = 250  # note pages per task handed to a worker process
 PARALLEL_FROM = 1000  # fewer note pages render in this process: forking costs more
 RENDER_CACHE = "render-cache.sqlite"
+PREVIEW_LEADS = "preview-leads.json"  # in the build cache: each body's preview lead
 
 SiteExtension = SitePlugin  # the name plug-ins had before they were emitters
 
@@ -291,7 +292,8 @@ class _Build:
 
     def _data_files(self, vault: Vault) -> None:
         """Link previews and the static assets, written when their bytes changed."""
-        for rel, data in [*_preview_files(vault), *_asset_files()]:
+        for rel, data in [*_preview_files(vault, self.config.cache_path / PREVIEW_LEADS),
+                          *_asset_files()]:
             digest = store.content_hash(data)
             target = store.safe_join(self.site_dir, *rel.split("/"))
             fresh = self.force or self.old.outputs.get(rel) != digest or not target.exists()
@@ -326,10 +328,10 @@ def preview_shard(url: str) -> int:
     return h % PREVIEW_SHARDS
 
 
-def _preview_files(vault: Vault) -> list[tuple[str, bytes]]:
+def _preview_files(vault: Vault, leads_cache: Path) -> list[tuple[str, bytes]]:
     return [(rel, json.dumps(shard, ensure_ascii=False, sort_keys=True,
                              separators=(",", ":")).encode("utf-8"))
-            for rel, shard in preview_files(vault, PREVIEW_SHARDS, preview_shard)]
+            for rel, shard in preview_files(vault, PREVIEW_SHARDS, preview_shard, leads_cache)]
 
 
 def _asset_files() -> list[tuple[str, bytes]]:
