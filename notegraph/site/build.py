@@ -2,7 +2,7 @@
 
 - Deterministic: pages are rendered from sorted inputs only (no clocks, no set order), so
   the same input gives a byte-identical site.
-- Incremental, at three levels:
+- Incremental, at four levels:
   1. nothing changed (same file sizes/mtimes of notes, transcripts, templates, assets and
      the same config) and every output of the last build is there: the build stops after
      a few thousand `stat` calls;
@@ -11,7 +11,10 @@
      re-renders no markdown;
   3. each output's digest (for a page: its template set plus `repr` of its `Page`) is
      kept in the manifest (`notegraph.site.manifest`); only outputs whose digest changed
-     are written, and outputs of the last build not produced now are removed.
+     are written, and outputs of the last build not produced now are removed;
+  4. a note page whose inputs did not change (its key, `notegraph.site.page_keys`) is
+     not even planned: it is left as it is, or, when deleted from `site/`, written back
+     from the render cache, which keeps each page rendered under its key.
 - Plug-ins (the graph, search and feeds) add page variables, pages and emitted files
   through `notegraph.site.emit.SitePlugin`; what they emit is in the manifest too.
 """
