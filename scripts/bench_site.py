@@ -29,12 +29,14 @@ depend on the machine and its load: compare within one run, never across machine
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.metadata
 import json
 import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -223,6 +225,11 @@ class TreeMemory(threading.Thread):
             self.peak_kb = max(self.peak_kb, _tree_pss_kb(self.pid))
 
 
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
 def measure(cmd: list[str], cwd: Path, env: dict[str, str]
             ) -> tuple[float, float, str, float | None]:
     """(seconds, peak RSS in MB, error text, peak tree PSS in MB) of one finished process.
@@ -231,10 +238,13 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str]
     as `wait4` reports it); the tree figure is sampled, where /proc allows it.
     """
     start = time.perf_counter()
+    # its own process group: a build stopped at the timeout takes its children (the
+    # model process, Pagefind, page workers) with it instead of leaving them running
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, start_new_session=True)
     assert proc.stderr is not None
-    timer = threading.Timer(TIMEOUT, proc.kill)  # a quadratic plugin must not stall the run
+    # a quadratic plugin must not stall the run
+    timer = threading.Timer(TIMEOUT, _kill_group, (proc.pid,))
     timer.start()
     sampler = TreeMemory(proc.pid)
     if Path(f"/proc/{proc.pid}/smaps_rollup").exists():

@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from notegraph import store
 from notegraph.graph.layout import MAX_EDGES_DRAWN, PALETTE_SIZE, Href, Layout
 
 # ---------------------------------------------------------------- local (radial) layout
@@ -246,6 +247,29 @@ def local_graph(g: nx.Graph, node: str, href: Href,
             parts.append(circle + label)
     parts.append("</svg>")
     return LocalGraph("".join(parts), (node, *sorted(pos.keys() - {node})))
+
+
+def local_graph_inputs(g: nx.Graph, community: Mapping[str, int] | None = None,
+                       hrefs: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Per node, a hash of everything its `local_graph` reads, without drawing it.
+
+    A local graph reads two hops: the centre's ties (weights) and its neighbours',
+    the degree of every note within two hops (it ranks both rings), and the title and
+    kind of the notes shown, the community of ring 1. So a node's *state* is its own
+    label, community and degree with its ties and each neighbour's degree and label,
+    and a node's input is its state with its neighbours' states: two hops, at the cost
+    of two passes over the edges. `hrefs` are what the caller's `href` makes of each
+    node (they are part of its label).
+    """
+    adj, degree = _adjacency(g)
+    labels = _node_labels(g)
+    comm, urls = community or {}, hrefs or {}
+    label = {u: f"{u}\0{t}\0{k}\0{urls.get(u, '')}" for u, (t, k, _) in labels.items()}
+    state = {u: store.content_hash(label[u], str(comm.get(u, 0)), str(degree[u]),
+                                   *(f"{v}\0{w}\0{degree[v]}\0{label[v]}" for v, w in nbrs))
+             for u, nbrs in adj.items()}
+    return {u: store.content_hash(state[u], *(state[v] for v, _ in nbrs))
+            for u, nbrs in adj.items()}
 
 
 def _fitted(g: nx.Graph, u: str, short: str, room: float) -> str:

@@ -1,7 +1,10 @@
 """Note bodies → HTML: the render cache of a site build.
 
 A note body is rendered once per (body, resolved links, tags, embeds) and kept in an
-SQLite cache, so a rebuild after deleting `site/` renders no markdown again.
+SQLite cache, so a rebuild after deleting `site/` renders no markdown again. The same
+database keeps each rendered note page, compressed, under its page key
+(`notegraph.site.page_keys`): a rebuild after deleting `site/` writes those back
+without planning or rendering them.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from notegraph import store
@@ -45,7 +49,8 @@ class BodyWork:
     """What rendering some note bodies did to the cache: new rows, keys used."""
 
     rows: list[BodyRow]
-    used: list[str]
+    used: list[tuple[str, str]]  # (note id, key) of each body looked up
+    pages: list[tuple[str, bytes]] = field(default_factory=list)  # (page key, zlib HTML)
 
 
 class BodyCache:
@@ -69,8 +74,9 @@ class BodyCache:
         self.renderer = NoteRenderer()
         self.misses = 0
         self._new: list[BodyRow] = []
-        self._used: list[str] = []  # keys looked up since the last take_work()
-        self._live: set[str] = set()  # keys this build used (in any process)
+        self._used: list[tuple[str, str]] = []  # (note, key) since the last take_work()
+        self._pages: list[tuple[str, bytes]] = []  # pages rendered since take_work()
+        self._live: dict[str, str] = {}  # note → key of its body, this build (any process)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(path)
@@ -80,6 +86,7 @@ class BodyCache:
             path.unlink(missing_ok=True)
             self._db = sqlite3.connect(path)
             self._db.execute("CREATE TABLE bodies (key TEXT PRIMARY KEY, html TEXT, toc TEXT)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, html BLOB)")
         # write-ahead log: readers (the workers) are never blocked by the writer
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.commit()
@@ -95,8 +102,8 @@ class BodyCache:
 
     def take_work(self) -> BodyWork:
         """Renders made and keys used since the last call (for the building process)."""
-        work = BodyWork(self._new, self._used)
-        self._new, self._used = [], []
+        work = BodyWork(self._new, self._used, self._pages)
+        self._new, self._used, self._pages = [], [], []
         return work
 
     def absorb(self, work: BodyWork) -> None:
@@ -107,6 +114,37 @@ class BodyCache:
             with self.db:  # one short transaction: workers keep reading meanwhile
                 self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
                                     work.rows)
+        if work.pages:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", work.pages)
+
+    def page(self, key: str) -> str | None:
+        """The note page rendered under page key `key`, if kept."""
+        row = self.db.execute("SELECT html FROM pages WHERE key = ?", (key,)).fetchone()
+        return zlib.decompress(row[0]).decode("utf-8") if row is not None else None
+
+    def keep_page(self, key: str, html: str) -> None:
+        """Keep a rendered note page under its page key (stored by `absorb`)."""
+        # level 1: a third of the size of the HTML for a fraction of level 6's time
+        self._pages.append((key, zlib.compress(html.encode("utf-8"), 1)))
+
+    def prune_pages(self, live: set[str]) -> int:
+        """Drop kept pages whose key is not in `live` (this build's page keys)."""
+        keys = [k for (k,) in self.db.execute("SELECT key FROM pages")]
+        dead = [(k,) for k in keys if k not in live]
+        if dead:
+            with self.db:
+                self.db.executemany("DELETE FROM pages WHERE key = ?", dead)
+        return len(dead)
+
+    def keep(self, keys: Mapping[str, str]) -> None:
+        """Count these (note → key) as used: bodies of pages a build did not plan."""
+        self._live.update(keys)
+
+    @property
+    def live(self) -> Mapping[str, str]:
+        """Note → key of its body, for every body this build used (or `keep`s)."""
+        return self._live
 
     def prune(self) -> int:
         """Drop entries this build did not use, once they outnumber the used ones.
@@ -116,13 +154,14 @@ class BodyCache:
         Returns the number of entries dropped.
         """
         self.absorb(self.take_work())
+        live = set(self._live.values())
         total = self.db.execute("SELECT COUNT(*) FROM bodies").fetchone()[0]
-        if total - len(self._live) <= len(self._live):
+        if total - len(live) <= len(live):
             return 0
         with self.db:
             self.db.execute("CREATE TEMP TABLE live (key TEXT PRIMARY KEY)")
             self.db.executemany("INSERT OR IGNORE INTO live VALUES (?)",
-                                ((k,) for k in self._live))
+                                ((k,) for k in live))
             dropped = self.db.execute(
                 "DELETE FROM bodies WHERE key NOT IN (SELECT key FROM live)").rowcount
             self.db.execute("DROP TABLE live")
@@ -145,7 +184,7 @@ class BodyCache:
                                  repr(sorted(links.items(), key=lambda kv: repr(kv[0]))),
                                  repr(sorted(tags.items())),
                                  repr(sorted(embeds.items(), key=lambda kv: repr(kv[0]))))
-        self._used.append(key)
+        self._used.append((note.id, key))
         row = self.db.execute("SELECT html, toc FROM bodies WHERE key = ?", (key,)).fetchone()
         if row is not None:
             toc = tuple(TocEntry(*t) for t in json.loads(row[1]))

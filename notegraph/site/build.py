@@ -2,7 +2,7 @@
 
 - Deterministic: pages are rendered from sorted inputs only (no clocks, no set order), so
   the same input gives a byte-identical site.
-- Incremental, at three levels:
+- Incremental, at four levels:
   1. nothing changed (same file sizes/mtimes of notes, transcripts, templates, assets and
      the same config) and every output of the last build is there: the build stops after
      a few thousand `stat` calls;
@@ -11,13 +11,17 @@
      re-renders no markdown;
   3. each output's digest (for a page: its template set plus `repr` of its `Page`) is
      kept in the manifest (`notegraph.site.manifest`); only outputs whose digest changed
-     are written, and outputs of the last build not produced now are removed.
+     are written, and outputs of the last build not produced now are removed;
+  4. a note page whose inputs did not change (its key, `notegraph.site.page_keys`) is
+     not even planned: it is left as it is, or, when deleted from `site/`, written back
+     from the render cache, which keeps each page rendered under its key.
 - Plug-ins (the graph, search and feeds) add page variables, pages and emitted files
   through `notegraph.site.emit.SitePlugin`; what they emit is in the manifest too.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import sqlite3
@@ -26,16 +30,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from notegraph import __version__, store
 from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import SiteError
 from notegraph.report import Reporter, SilentReporter
 from notegraph.site import manifest as mf
+from notegraph.site import page_keys
 from notegraph.site.bodies import BodyCache, BodyWork
 from notegraph.site.emit import EmitContext, SitePlugin, in_phase_order
+from notegraph.site.page_writer import (
+    PageWriter,
+    make_environment,
+    render_page,
+    template_dirs,
+)
 from notegraph.site.pages import Page, SiteIndex, note_page, site_pages
 from notegraph.site.previews import preview_files
 from notegraph.site.render import RENDER_VERSION
@@ -44,12 +53,12 @@ from notegraph.site.workers import default_jobs, map_chunks
 from notegraph.vault.read import Vault, load_vault
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_TEMPLATES = PACKAGE_DIR / "templates"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 PREVIEW_SHARDS = 16
 NOTE_CHUNK = 250  # note pages per task handed to a worker process
 PARALLEL_FROM = 1000  # fewer note pages render in this process: forking costs more
 RENDER_CACHE = "render-cache.sqlite"
+PREVIEW_LEADS = "preview-leads.json"  # in the build cache: each body's preview lead
 
 SiteExtension = SitePlugin  # the name plug-ins had before they were emitters
 
@@ -62,18 +71,9 @@ class BuildResult:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rendered_bodies: int = 0  # markdown renders (render-cache misses)
+    planned: int = 0  # note pages planned (the others' inputs had not changed)
     up_to_date: bool = False  # nothing had changed: no page was even planned
     site_dir: Path | None = None
-
-
-def template_dirs(config: Config) -> list[Path]:
-    """Where templates are looked up: the project's `templates_dir` first, then the defaults."""
-    dirs = []
-    if config.templates_path.is_dir():
-        dirs.append(config.templates_path)
-    if DEFAULT_TEMPLATES.resolve() not in [d.resolve() for d in dirs]:
-        dirs.append(DEFAULT_TEMPLATES)
-    return dirs
 
 
 def input_signature(config: Config, extensions: Sequence[SitePlugin] = ()) -> str:
@@ -215,17 +215,17 @@ class _Build:
             pages.extend(plugin.pages())
         return pages
 
-    def _writer(self, pages: Sequence[Page]) -> _PageWriter:
+    def _writer(self, pages: Sequence[Page]) -> PageWriter:
         page_urls = {p.url for p in pages}
         nav = {"graph": "graph/" in page_urls, "search": "search/" in page_urls,
                "tags": "tags/" in page_urls}
         config = self.config
         base_digest = store.content_hash(_templates_digest(config), repr(sorted(nav.items())),
                                          config.site_title, config.base_url)
-        return _PageWriter(self.site_dir, make_environment(config), config, nav, base_digest,
+        return PageWriter(self.site_dir, make_environment(config), config, nav, base_digest,
                            self.old.outputs, self.force)
 
-    def _note_pages(self, vault: Vault, idx: SiteIndex, writer: _PageWriter) -> None:
+    def _note_pages(self, vault: Vault, idx: SiteIndex, writer: PageWriter) -> None:
         """Every note's page, in worker processes for a big vault."""
         bodies = BodyCache(self.config.cache_path / RENDER_CACHE, vault, idx.media)
         plugins = self.plugins
@@ -236,32 +236,67 @@ class _Build:
                 merged.update(plugin.note_context(note_id))
             return merged
 
-        def note_pages(ids: Sequence[str]) -> tuple[list[tuple[str, str, bool]], BodyWork]:
+        keys = page_keys.page_keys(idx, plugins, writer.base_digest)
+        restorable: dict[str, tuple[str, str]] = {}  # note → (page key, digest) of its page
+
+        def note_pages(ids: Sequence[str]
+                       ) -> tuple[list[tuple[str, str, bool]], BodyWork, int]:
             # Each note page is planned, rendered and written here and then dropped, so a
             # build never holds 10,000 pages of HTML (and workers run this in parallel).
-            done = [writer.write(note_page(idx, vault.notes[i], bodies.render, extra(i)))
-                    for i in ids]
-            return done, bodies.take_work()
+            done = []
+            for i in ids:
+                key, digest = restorable.get(i, ("", ""))
+                html = bodies.page(key) if key else None
+                if html is not None:  # same inputs as a page rendered before: no planning
+                    done.append(writer.restore(vault.urls[i] + "index.html", digest, html))
+                    continue
+                keep = functools.partial(bodies.keep_page, keys[i]) if keys else None
+                page = note_page(idx, vault.notes[i], bodies.render, extra(i))
+                done.append(writer.write(page, keep))
+            work = bodies.take_work()
+            return done, work, len(work.used)  # one body looked up per planned page
 
         try:
-            ids = list(vault.notes)
+            keys_path = self.config.cache_path / page_keys.KEYS_FILE
+            version = page_keys.keys_version(writer.base_digest, self.config, plugins)
+            old_keys = page_keys.read_keys(keys_path, version)
+            kept = {} if keys is None or self.force else page_keys.unchanged_pages(
+                vault.urls, keys, old_keys, self.old.outputs, self.site_dir)
+            for output, digest, _ in kept.values():
+                self._record(output, digest, False)
+            bodies.keep({i: body for i, (_, _, body) in kept.items()})
+            ids = [i for i in vault.notes if i not in kept]
+            if keys is not None and not self.force:
+                restorable.update(page_keys.restorable_pages(vault.urls, keys, old_keys,
+                                                             self.old.outputs, ids))
             jobs = self.jobs if len(ids) >= PARALLEL_FROM else 1
             with (map_chunks(note_pages, ids, jobs, chunk_size=NOTE_CHUNK) as chunks,
                   self.reporter.stage("pages", total=len(ids)) as step):
-                for done, work in chunks:
+                for done, work, planned in chunks:
                     bodies.absorb(work)
+                    self.result.planned += planned
                     for output in done:
                         self._record(*output)
                     step.advance(len(done))
-                step.summary = f"{len(ids)} note pages"
+                step.summary = f"{len(ids)} note pages" + (f", {len(kept)} unchanged"
+                                                           if kept else "")
             self.result.rendered_bodies = bodies.misses
+            # a restored page's body render was not looked up: it is still live
+            bodies.keep({i: old_keys[vault.urls[i] + "index.html"][2] for i in restorable
+                         if i not in bodies.live})
             bodies.prune()
+            if keys is not None:
+                bodies.prune_pages(set(keys.values()))
+                page_keys.write_keys(keys_path, version, {
+                    out: [k, self.outputs[out], bodies.live.get(i, "")]
+                    for i, k in keys.items() for out in [vault.urls[i] + "index.html"]})
         finally:
             bodies.close()
 
     def _data_files(self, vault: Vault) -> None:
         """Link previews and the static assets, written when their bytes changed."""
-        for rel, data in [*_preview_files(vault), *_asset_files()]:
+        for rel, data in [*_preview_files(vault, self.config.cache_path / PREVIEW_LEADS),
+                          *_asset_files()]:
             digest = store.content_hash(data)
             target = store.safe_join(self.site_dir, *rel.split("/"))
             fresh = self.force or self.old.outputs.get(rel) != digest or not target.exists()
@@ -288,69 +323,6 @@ class _Build:
         self.result.removed.extend(mf.remove_outputs(self.site_dir, rels))
 
 
-class _PageWriter:
-    """Renders a page and writes it to `site/` unless its digest says it is unchanged."""
-
-    def __init__(self, site_dir: Path, env: jinja2.Environment, config: Config,
-                 nav: Mapping[str, bool], base_digest: str, old_outputs: Mapping[str, str],
-                 force: bool) -> None:
-        self.site_dir = site_dir.resolve()
-        self.env = env
-        self.config = config
-        self.nav = nav
-        self.base_digest = base_digest
-        self.old_outputs = old_outputs
-        self.force = force
-
-    def write(self, page: Page) -> tuple[str, str, bool]:
-        """(output, digest, whether it was written) for one page."""
-        digest = store.content_hash(self.base_digest, repr(page))
-        # Page outputs are made of slugs; join_checked refuses any part that could escape.
-        target = store.join_checked(self.site_dir, page.output)
-        if not self.force and self.old_outputs.get(page.output) == digest and target.exists():
-            return page.output, digest, False
-        store.atomic_write_text(target, render_page(self.env, page, self.config, self.nav))
-        return page.output, digest, True
-
-
-def make_environment(config: Config) -> jinja2.Environment:
-    """The one Jinja environment of a build: autoescaping on, user templates first."""
-    loader = jinja2.FileSystemLoader([str(d) for d in template_dirs(config)])
-    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.ChainableUndefined)
-    env.globals.update(site_title=config.site_title, base_url=config.base_url)
-    return env
-
-
-def render_page(env: jinja2.Environment, page: Page, config: Config,
-                nav: Mapping[str, bool]) -> str:
-    """One page's HTML. URLs are relative to the page (`root`), the 404 page's absolute."""
-    root = _base_path(config.base_url) if page.kind == "404" else ("../" * page.depth or "./")
-    canonical = ""
-    if config.base_url and page.kind != "404":
-        canonical = config.base_url.rstrip("/") + "/" + page.url
-    try:
-        template = env.get_template(page.template)
-        return template.render(page=page, root=root, canonical=canonical, nav=nav, **page.data)
-    except jinja2.TemplateSyntaxError as exc:
-        where = exc.filename or exc.name or page.template
-        raise SiteError(f"template {where}, line {exc.lineno}: {exc.message}; "
-                        "fix it or remove it to use the default") from exc
-    except jinja2.TemplateError as exc:
-        raise SiteError(f"template {page.template} failed on page {page.output}: {exc}; "
-                        "fix the template or remove it to use the default") from exc
-
-
-def _base_path(base_url: str) -> str:
-    """`https://x.github.io/proj/` → `/proj/` (where the site lives on its host)."""
-    if not base_url:
-        return "/"
-    rest = base_url.split("://", 1)[-1]
-    path = rest.split("/", 1)[1] if "/" in rest else ""
-    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
-
-
 def preview_shard(url: str) -> int:
     """Which previews file holds a note's summary (same hash in `assets/notegraph.js`)."""
     h = 0
@@ -359,10 +331,10 @@ def preview_shard(url: str) -> int:
     return h % PREVIEW_SHARDS
 
 
-def _preview_files(vault: Vault) -> list[tuple[str, bytes]]:
+def _preview_files(vault: Vault, leads_cache: Path) -> list[tuple[str, bytes]]:
     return [(rel, json.dumps(shard, ensure_ascii=False, sort_keys=True,
                              separators=(",", ":")).encode("utf-8"))
-            for rel, shard in preview_files(vault, PREVIEW_SHARDS, preview_shard)]
+            for rel, shard in preview_files(vault, PREVIEW_SHARDS, preview_shard, leads_cache)]
 
 
 def _asset_files() -> list[tuple[str, bytes]]:

@@ -48,6 +48,10 @@ class SitePlugin(Protocol):
     (rendered like the others, templates looked up the same way); `emit` runs in its
     `phase` after all pages are written and returns the outputs it owns (files, or a
     directory as `name/`).
+
+    Optionally, `page_key(note_id) -> str` is a cheap hash of everything `note_context`
+    gives that note's page: with it a build plans only the pages whose inputs changed
+    (`notegraph.site.page_keys`); without it every page is planned on every build.
     """
 
     name: str

@@ -9,8 +9,11 @@ puts it in text nodes), built in one pass over the vault.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
+from notegraph import cache
+from notegraph.code_digest import code_digest
 from notegraph.slugs import format_timestamp
 from notegraph.vault.read import Note, Vault
 
@@ -65,8 +68,34 @@ def lead_and_points(body: str) -> tuple[str, list[str]]:
     return lead, points
 
 
-def previews(vault: Vault) -> dict[str, Preview]:
-    """The preview of every note, by its site-root-relative URL."""
+Leads = Mapping[str, tuple[str, list[str]]]  # note id → (lead, points) of its body
+
+
+def cached_leads(vault: Vault, cache_file: Path | None) -> dict[str, tuple[str, list[str]]]:
+    """`lead_and_points` of every note's body, cached by the digest of its file: cleaning
+    10,000 bodies costs half a second a build, and one note changes at a time."""
+    data = cache.read_json(cache_file, code_digest("notegraph.site.previews")) or {}
+    known = data.get("leads") if isinstance(data.get("leads"), dict) else {}
+    by_digest: dict[str, list] = {}
+    out = {}
+    for note_id, note in vault.notes.items():
+        hit = known.get(note.digest) if note.digest else None
+        if not (isinstance(hit, list) and len(hit) == 2):
+            hit = list(lead_and_points(note.body))
+        if note.digest:
+            by_digest[note.digest] = hit
+        out[note_id] = (hit[0], list(hit[1]))
+    if cache_file is not None and by_digest != known:
+        cache.write_json(cache_file, code_digest("notegraph.site.previews"),
+                         {"leads": by_digest})
+    return out
+
+
+def previews(vault: Vault, leads: Leads | None = None) -> dict[str, Preview]:
+    """The preview of every note, by its site-root-relative URL (`leads`: each note's
+    `lead_and_points`, when the caller has them)."""
+    leads = leads if leads is not None else {
+        i: lead_and_points(n.body) for i, n in vault.notes.items()}
     topics: dict[str, list[Note]] = {}
     for note in vault.notes.values():
         if note.video_id and note.type != "video":
@@ -77,13 +106,13 @@ def previews(vault: Vault) -> dict[str, Preview]:
                     if n.type == "video" and n.video_id}
     out = {}
     for note_id, note in vault.notes.items():
-        out[vault.urls[note_id]] = _preview(vault, note, topics, video_titles)
+        out[vault.urls[note_id]] = _preview(vault, note, topics, video_titles, leads)
     return out
 
 
 def _preview(vault: Vault, note: Note, topics: dict[str, list[Note]],
-             video_titles: dict[str, str]) -> Preview:
-    lead, points = lead_and_points(note.body)
+             video_titles: dict[str, str], leads: Leads) -> Preview:
+    lead, points = leads[note.id]
     kind = note.type if note.type != "note" else ""
     if note.type == "topic":
         start = note.number("start")
@@ -97,7 +126,7 @@ def _preview(vault: Vault, note: Note, topics: dict[str, list[Note]],
                                       f"{len(mine)} topics" if mine else "") if x)
         points = [f"{format_timestamp(t.number('start') or 0)} {t.title}" for t in mine[:POINTS]]
     elif note.type in ("person", "concept"):
-        lead, points = _mentions(vault, note, video_titles)
+        lead, points = _mentions(vault, note, video_titles, leads)
     elif note.type == "channel":
         n = len(points) if not lead.endswith(":") else sum(
             1 for line in note.body.splitlines() if _LIST_ITEM.match(line))
@@ -105,7 +134,7 @@ def _preview(vault: Vault, note: Note, topics: dict[str, list[Note]],
     return [note.title, kind, lead or note.summary, points]
 
 
-def _mentions(vault: Vault, note: Note, video_titles: dict[str, str]
+def _mentions(vault: Vault, note: Note, video_titles: dict[str, str], leads: Leads
               ) -> tuple[str, list[str]]:
     """Where a person or concept comes up: "Mentioned in 4 topics of 2 videos" and the
     first topics with their video."""
@@ -116,8 +145,7 @@ def _mentions(vault: Vault, note: Note, video_titles: dict[str, str]
             seen.add(src.id)
             sources.append(src)
     if not sources:
-        lead, points = lead_and_points(note.body)
-        return lead, points
+        return leads[note.id]
     videos = {s.video_id for s in sources}
     verb = "Discussed" if note.type == "concept" else "Mentioned"
     lead = (f"{verb} in {len(sources)} topic{'s' if len(sources) != 1 else ''}"
@@ -129,10 +157,11 @@ def _mentions(vault: Vault, note: Note, video_titles: dict[str, str]
     return lead, points
 
 
-def preview_files(vault: Vault, shards: int, shard_of: Callable[[str], int]
-                  ) -> list[tuple[str, dict[str, Preview]]]:
-    """`previews/N.json` contents: the previews split in `shards` by `shard_of(url)`."""
+def preview_files(vault: Vault, shards: int, shard_of: Callable[[str], int],
+                  cache_file: Path | None = None) -> list[tuple[str, dict[str, Preview]]]:
+    """`previews/N.json` contents: the previews split in `shards` by `shard_of(url)`
+    (bodies' leads cached in `cache_file`, when given)."""
     split: list[dict[str, Preview]] = [{} for _ in range(shards)]
-    for url, preview in previews(vault).items():
+    for url, preview in previews(vault, cached_leads(vault, cache_file)).items():
         split[shard_of(url)][url] = preview
     return [(f"previews/{i}.json", shard) for i, shard in enumerate(split)]

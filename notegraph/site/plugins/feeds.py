@@ -155,6 +155,10 @@ class FeedsExtension:
         """No per-note additions."""
         return {}
 
+    def page_key(self, note_id: str) -> str:
+        """Nothing of a note page comes from here (`notegraph.site.page_keys`)."""
+        return ""
+
     def pages(self) -> Iterable[Page]:
         """No HTML pages of its own."""
         return []

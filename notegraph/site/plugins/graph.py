@@ -61,6 +61,7 @@ class GraphExtension:
         self._layout = layout.Layout({}, {})
         self._group_key: dict[str, int] = {}
         self._related: dict[str, list[Related]] = {}
+        self._local_inputs: dict[str, str] | None = None
         # what the last `prepare` reused from its caches and computed (for tests, benchmarks)
         self.stats: dict[str, int] = {}
 
@@ -82,6 +83,7 @@ class GraphExtension:
         vectors = self._vectors(embedder, ids, texts)
         self._related = _cached_related(self._graph, vectors, self.related_k, cache,
                                         self.stats)
+        self._local_inputs = None
 
     def note_context(self, note_id: str) -> Mapping[str, Any]:
         """`related` (NoteRefs) and `local_graph` (inline SVG) for one note page."""
@@ -102,6 +104,20 @@ class GraphExtension:
                    f'<ul class="ng-kinds">{legend}</ul>'
                    f'<p class="ng-more"><a href="{root}graph/">Open the full graph</a></p>')
         return {"related": related, "local_graph": svg}
+
+    def page_key(self, note_id: str) -> str:
+        """A hash of what `note_context` reads for `note_id`, without computing it (see
+        `notegraph.site.page_keys`): its local graph's inputs, its related notes and
+        every URL either shows."""
+        if self._local_inputs is None:
+            self._local_inputs = draw.local_graph_inputs(self._graph, self._group_key,
+                                                          self._urls)
+        if note_id not in self._urls:
+            return ""
+        return store.content_hash(
+            self._local_inputs.get(note_id, ""), f"{self.ring1_max},{self.ring2_max}",
+            *(f"{r.note_id}\0{self._titles[r.note_id]}\0{self._urls[r.note_id]}"
+              for r in self._related.get(note_id, ())))
 
     def pages(self) -> Iterable[Page]:
         """The global graph page."""

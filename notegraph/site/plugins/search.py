@@ -96,6 +96,10 @@ class SearchExtension:
         """No per-note additions (filters are in the note templates)."""
         return {}
 
+    def page_key(self, note_id: str) -> str:
+        """Nothing of a note page comes from here (`notegraph.site.page_keys`)."""
+        return ""
+
     def pages(self) -> Iterable[Page]:
         """The search page."""
         return [Page("search", "search/", "search/index.html", "search.html", "Search",
