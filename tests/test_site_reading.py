@@ -227,6 +227,16 @@ def test_phone_titles_wrap_and_local_graph_labels_fit(chromium, base_url):  # no
             return [e.scrollWidth - e.clientWidth, getComputedStyle(e).textOverflow]; }}""")
         assert cut[0] <= 1 and cut[1] != "ellipsis", (selector, cut)
     assert "The Embodied Mind" in p.locator(".brand").inner_text()
+    # a one-word site title ("notegraph", the example site's) wraps nowhere inside it,
+    # also on a 360 px phone
+    p.set_viewport_size({"width": 360, "height": 800})
+    fit = p.evaluate("""() => { const e = document.querySelector('.brand');
+        e.textContent = 'notegraph'; const s = getComputedStyle(e);
+        const c = document.createElement('canvas').getContext('2d');
+        c.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+        return [e.getBoundingClientRect().height, parseFloat(s.lineHeight),
+                e.clientWidth, c.measureText('notegraph').width]; }""")
+    assert fit[0] < 1.5 * fit[1] and fit[2] + 2 >= fit[3], fit
     graph = p.locator("svg.ng-local")
     graph.scroll_into_view_if_needed()
     box = graph.bounding_box()
