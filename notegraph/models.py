@@ -198,6 +198,9 @@ class Topic:
     # the lead as sentences said in the topic, each with its time (the extractive
     # writer's); when empty, `lead` is the lead's prose
     lead_points: tuple[KeyPoint, ...] = ()
+    # the writer's runners-up for the title, best first: a second topic of the video on
+    # the same subject becomes "<title> and <option>" (not stored: titles are final then)
+    title_options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

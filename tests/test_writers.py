@@ -396,7 +396,7 @@ def test_the_segment_centre_is_the_mean_of_the_windows_inside_it() -> None:
 
 
 def test_the_title_is_what_the_topic_says_most_when_meanings_tie() -> None:
-    from notegraph.writers.naming import choose_title, topic_phrases
+    from notegraph.writers.naming import title_options, topic_phrases
 
     texts = ["Ukraine wants weapons and Ukraine wants time.",
              "The Soviet Union fell long ago, and Ukraine became a state.",
@@ -405,8 +405,40 @@ def test_the_title_is_what_the_topic_says_most_when_meanings_tie() -> None:
     phrases = topic_phrases(list(seg.sentences), _context([seg]))
     found = ["Soviet Union", "Ukraine"]
     said = [1, 5]
-    assert choose_title(seg, found, np.array([0.50, 0.48]), said, phrases) == "Ukraine"
-    assert choose_title(seg, found, np.array([0.90, 0.40]), said, phrases) == "Soviet Union"
+    assert title_options(seg, found, np.array([0.50, 0.48]), said, phrases)[0] == "Ukraine"
+    options = title_options(seg, found, np.array([0.90, 0.40]), said, phrases)
+    assert options == ["Soviet Union", "Ukraine"]  # the runner-up is kept, as said
+
+
+def test_a_proper_name_wins_over_a_common_noun_close_in_meaning() -> None:
+    from notegraph.writers.naming import title_options, topic_phrases
+
+    seg = _segment(["Optimus is a robot.", "The robot Optimus walks.", "Optimus lifts."])
+    phrases = topic_phrases(list(seg.sentences), _context([seg]))
+    found = ["robot", "Optimus"]
+    # a common noun a little closer in meaning loses to the name of what is discussed
+    assert title_options(seg, found, np.array([0.50, 0.40]), [2, 2], phrases)[0] == "Optimus"
+    # ... but not one far closer
+    assert title_options(seg, found, np.array([0.70, 0.40]), [2, 2], phrases)[0] == "Robot"
+
+
+def test_a_second_topic_on_one_subject_says_what_it_adds() -> None:
+    from notegraph.models import Topic
+    from notegraph.topics.pipeline import distinct_title
+
+    def topic(title: str, *options: str) -> Topic:
+        return Topic(segment=_segment(["x"]), title=title, lead="", sections=(),
+                     title_options=options)
+
+    used: dict[str, int] = {}
+    assert distinct_title(topic("Israel", "Gaza"), used) == "Israel"
+    assert distinct_title(topic("Israel", "Gaza", "peace talks"), used) == "Israel and Gaza"
+    # an option already a title of the video is passed over
+    assert distinct_title(topic("Gaza"), used) == "Gaza (part 2)"
+    assert distinct_title(topic("Israel", "Gaza", "peace talks"), used) == \
+        "Israel and peace talks"
+    # no option left: numbered, as an LLM-written or chaptered topic is
+    assert distinct_title(topic("Israel", "Gaza"), used) == "Israel (part 4)"
 
 
 def test_an_interviewers_question_after_a_lead_in_is_a_question() -> None:

@@ -88,6 +88,24 @@ def known_people(transcript: Transcript, sentences: Sequence[Sentence]
     return speakers, people
 
 
+def distinct_title(topic: Topic, used: dict[str, int]) -> str:
+    """The topic's title, told apart from the video's earlier ones (`used`: lower-cased
+    titles and how often each was wanted, updated): two topics of one video never share
+    a title. A repeated subject is joined with the topic's best unused runner-up ("Israel
+    and peace talks"), which says what the second part adds; "(part N)" is the last resort.
+    """
+    key = topic.title.lower()
+    used[key] = n = used.get(key, 0) + 1
+    if n == 1:
+        return topic.title
+    for option in topic.title_options:
+        joined = f"{topic.title} and {option}"
+        if option.lower() not in used and joined.lower() not in used:
+            used[option.lower()] = used[joined.lower()] = 1
+            return joined
+    return f"{topic.title} (part {n})"
+
+
 def process_transcript(transcript: Transcript, writer: Writer, embedder: RunEmbedder,
                        vault_people: Sequence[str] = (),
                        reporter: Reporter | None = None) -> VideoTopics:
@@ -158,10 +176,9 @@ def write_topics(transcript: Transcript, segments: Sequence[Segment], writer: Wr
     titles: dict[str, int] = {}
     for raw in writer.write_topics(segments, context):
         topic = ground(raw, reporter)
-        n = titles.get(topic.title.lower(), 0) + 1
-        titles[topic.title.lower()] = n
-        if n > 1:  # two topics of one video never share a title
-            topic = dataclasses.replace(topic, title=f"{topic.title} (part {n})")
+        title = distinct_title(topic, titles)
+        if title != topic.title:
+            topic = dataclasses.replace(topic, title=title)
         topics.append(topic)
         if step is not None:
             step.advance()

@@ -42,13 +42,13 @@ from notegraph.writers.naming import (
     Phrases,
     candidate_phrases,
     choose_concepts,
-    choose_title,
     embedding_scores,
     is_common_word,
     mixed_case,
     sentence_case,
     title_from_phrases,
     title_names,
+    title_options,
     topic_phrases,
 )
 from notegraph.writers.points import (
@@ -144,7 +144,9 @@ class ExtractiveWriter(BaseWriter):
         scores = embedding_scores(pool, centre if whole is None else whole, context)
         concepts = choose_concepts(found, scores[:len(found)])
         said = [names.get(p) or phrases.counts.counts[concept_key(p)] for p in pool]
-        title = segment.chapter_title or choose_title(segment, pool, scores, said, phrases)
+        options = [segment.chapter_title] if segment.chapter_title else \
+            title_options(segment, pool, scores, said, phrases)
+        title = options[0]
         lead = choose_lead(sentences, central, central_vecs, centre, segment)
         sections = build_sections(sentences, ranked, phrases, title,
                                   skip={p.start for p in lead})
@@ -158,7 +160,7 @@ class ExtractiveWriter(BaseWriter):
         return Topic(segment=segment, title=title, lead="", sections=tuple(sections),
                      concepts=tuple(concepts),
                      people=tuple(dict.fromkeys([*discussed, *speakers])),
-                     lead_points=tuple(lead))
+                     lead_points=tuple(lead), title_options=tuple(options[1:]))
 
 
 def choose_lead(sentences: Sequence[Sentence], central: Sequence[int], vecs: np.ndarray,
