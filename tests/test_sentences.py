@@ -180,3 +180,15 @@ def test_auto_captions_are_not_cut_before_a_word_that_continues_the_phrase():
     texts = [s.text for s in split_sentences(_transcript(cues))]
     assert not any(t.lower().startswith("government") for t in texts)
     assert any(t.startswith(("So that was", "Yeah it was")) for t in texts)
+
+
+def test_auto_captions_never_end_a_sentence_on_an_initial():
+    # the captions of Lex Fridman #388: a line ends on "F", and the break model alone
+    # cut "...listen to Robert F." from "Kennedy Jr his arguments"
+    lines = ["i recommend that people read and listen to Robert F",
+             "Kennedy Jr his arguments and his ideas and i think that is",
+             "what a good conversation is about in the end"]
+    cues = [Cue(i * 4.0, i * 4.0 + 3.0, text) for i, text in enumerate(lines)]
+    texts = [s.text for s in split_sentences(_transcript(cues))]
+    assert not any(t.rstrip(".?!").endswith((" F", " a")) for t in texts), texts
+    assert any("Robert F Kennedy" in t for t in texts), texts

@@ -200,9 +200,14 @@ def caption_gaps(transcript: Transcript) -> list[tuple[int, list[str]]]:
     return out
 
 
+NO_BREAK = -20.0  # log-odds of a gap no sentence ends at
+
+
 def _gap_scores(run: list[_Word], model: BreakModel) -> list[float]:
-    """The break model's log-odds for the gap before each word of `run` (0 for the first)."""
-    return [0.0, *(model.log_odds(f) for f in _run_features(run))]
+    """The break model's log-odds for the gap before each word of `run` (0 for the first).
+    No sentence ends on one letter other than "I": an initial ("Robert F Kennedy") or "a"."""
+    return [0.0, *(NO_BREAK if len(w := _bare(run[k].text)) == 1 and w != "i"
+                   else model.log_odds(f) for k, f in enumerate(_run_features(run)))]
 
 
 # The partition of a run maximises the sum of its breaks' log-odds, less BREAK_COST per
