@@ -130,6 +130,9 @@ class Sentence:
     end: float
     text: str
     speaker: str | None = None
+    # auto-captions: how sure the break model is of the weaker of the sentence's two cuts
+    # (log-odds; a speaker change counts as sure); None where punctuation made the cuts
+    boundary: float | None = None
 
 
 @dataclass(frozen=True)

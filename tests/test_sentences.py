@@ -192,3 +192,16 @@ def test_auto_captions_never_end_a_sentence_on_an_initial():
     texts = [s.text for s in split_sentences(_transcript(cues))]
     assert not any(t.rstrip(".?!").endswith((" F", " a")) for t in texts), texts
     assert any("Robert F Kennedy" in t for t in texts), texts
+
+
+def test_auto_caption_sentences_say_how_sure_their_cuts_are():
+    lines = ["so we went to the lab and we measured it for a week",
+             "and then the results came in and they were wrong",
+             "okay so what did you do next"]
+    cues = [Cue(i * 4.0, i * 4.0 + 3.0, text, "A" if i < 2 else "B")
+            for i, text in enumerate(lines)]
+    got = split_sentences(_transcript(cues))
+    assert all(s.boundary is not None for s in got)
+    assert got[-1].boundary == 10.0  # a speaker change on one side, the run's end on the other
+    punctuated = _transcript([Cue(0.0, 3.0, "Hello there. We measured it.", "A")])
+    assert all(s.boundary is None for s in split_sentences(punctuated))

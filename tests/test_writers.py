@@ -243,6 +243,20 @@ def test_a_sentence_cut_mid_thought_continues_with_the_same_speakers_next_words(
     assert _with_continuation(ss, 3) == "So we think that I know Google does."
 
 
+def test_a_sentence_cut_inside_a_quote_or_before_what_was_said_continues() -> None:
+    # creator captions of Lex Fridman #419: the sentence ends inside the board's words,
+    # and "kept thinking" before what the team thought
+    said = 'Then two of the board members called and said, "Hey, we destabilize.'
+    ss = [Sentence(0, 3, said, "A"),
+          Sentence(3.1, 6, 'We want to explore a path back."', "A"),
+          Sentence(7, 9, "Not just me, the whole team here kept thinking.", "B"),
+          Sentence(9.1, 12, "We could go to Microsoft and start over.", "B")]
+    assert _with_continuation(ss, 0).endswith('we destabilize. We want to explore a path back."')
+    assert _with_continuation(ss, 2) == \
+        "Not just me, the whole team here kept thinking we could go to Microsoft and start over."
+    assert _with_continuation(ss, 3) == ss[3].text
+
+
 def test_drawn_out_sentences_rank_low() -> None:
     from notegraph.writers.extractive import sentence_quality
 
@@ -463,3 +477,14 @@ def test_a_sentence_whose_continuation_is_a_sponsor_read_is_no_key_point() -> No
     seg = Segment("vid", 0.0, 100.0, tuple(Sentence(i * 2.0, i * 2.0 + 1.5, t, "Lex")
                                           for i, t in enumerate(texts)), None)
     assert 0 not in rank_sentences(seg.sentences).cand
+
+
+def test_a_sentence_whose_cut_the_break_model_doubts_ranks_lower() -> None:
+    from notegraph.writers.extractive import sentence_quality
+
+    text = "The board wanted a path back and we talked about it all weekend long"
+    sure = sentence_quality(Sentence(0.0, 5.0, text, None, boundary=10.0))
+    doubted = sentence_quality(Sentence(0.0, 5.0, text, None, boundary=-3.0))
+    punctuated = sentence_quality(Sentence(0.0, 5.0, text, None))
+    assert doubted < 0.5 <= sure  # a doubted cut: no candidate
+    assert punctuated == pytest.approx(sure, rel=1e-3)

@@ -43,6 +43,14 @@ _ABBREVIATIONS = {
     "i.e.", "u.s.", "u.k.", "inc.", "ltd.", "co.", "mt.", "approx.", "fig.",
 }
 @dataclass(frozen=True)
+class _Group:
+    """The words of one sentence, and how sure its cuts are (`Sentence.boundary`)."""
+
+    words: list[_Word]
+    boundary: float | None = None
+
+
+@dataclass(frozen=True)
 class _Word:
     text: str
     start: float  # when the sentence would start if this word opened it
@@ -73,13 +81,14 @@ def split_sentences(transcript: Transcript, casing: CasingRestorer | None = None
     groups, casing = _sentence_groups(transcript, casing, model)
     sentences = []
     for group in groups:
-        raw = " ".join(w.text for w in group)
+        raw = " ".join(w.text for w in group.words)
         text = clean_spoken(raw)
         text = sentence_case(casing.restore(text))
         if not text:
             continue
-        sentences.append(Sentence(start=group[0].start, end=max(group[-1].end, group[0].start),
-                                  text=text, speaker=group[0].speaker))
+        first, last = group.words[0], group.words[-1]
+        sentences.append(Sentence(start=first.start, end=max(last.end, first.start),
+                                  text=text, speaker=first.speaker, boundary=group.boundary))
     return sentences
 
 
@@ -93,13 +102,13 @@ def sentence_starts(transcript: Transcript, model: BreakModel | None = None) -> 
     starts, pos = [], 0
     for group in groups:
         starts.append(pos)
-        pos += len(group)
+        pos += len(group.words)
     return starts
 
 
 def _sentence_groups(transcript: Transcript, casing: CasingRestorer | None = None,
                      model: BreakModel | None = None
-                     ) -> tuple[list[list[_Word]], CasingRestorer]:
+                     ) -> tuple[list[_Group], CasingRestorer]:
     """The words of each sentence, and the casing learnt from `transcript`.
 
     The one place the breaks are decided, so that `split_sentences` and
@@ -113,9 +122,9 @@ def _sentence_groups(transcript: Transcript, casing: CasingRestorer | None = Non
 
 
 def _group_words(words: list[_Word], punctuated: bool, casing: CasingRestorer,
-                 model: BreakModel) -> list[list[_Word]]:
+                 model: BreakModel) -> list[_Group]:
     if punctuated:
-        return _split_punctuated(words)
+        return [_Group(g) for g in _split_punctuated(words)]
     # a name may open a sentence ("Joe said…"); the captions' random capitals do not
     # make one, the transcript's evidence does
     return _split_unpunctuated(_named(words, casing), model)
@@ -201,6 +210,7 @@ def caption_gaps(transcript: Transcript) -> list[tuple[int, list[str]]]:
 
 
 NO_BREAK = -20.0  # log-odds of a gap no sentence ends at
+SURE_BREAK = 10.0  # log-odds of a speaker change: a sentence ends there
 
 
 def _gap_scores(run: list[_Word], model: BreakModel) -> list[float]:
@@ -221,26 +231,29 @@ def _length_penalty(length: int) -> float:
     return LENGTH_WEIGHT * ((length - TARGET_WORDS) / TARGET_WORDS) ** 2
 
 
-def _split_unpunctuated(words: list[_Word], model: BreakModel) -> list[list[_Word]]:
+def _split_unpunctuated(words: list[_Word], model: BreakModel) -> list[_Group]:
     """Speaker runs, each cut by dynamic programming: the breaks that maximise the sum
     of the break model's log-odds, minus a cost per break and a penalty for sentences far
     from TARGET_WORDS, with every sentence between MIN_WORDS and MAX_WORDS long (a run's
-    last may be shorter)."""
-    groups: list[list[_Word]] = []
+    last may be shorter). Each sentence keeps the log-odds of its weaker cut."""
+    groups: list[_Group] = []
     start = 0
     for i in range(1, len(words) + 1):
         if i == len(words) or words[i].speaker != words[i - 1].speaker:
             run = words[start:i]
-            groups.extend(run[a:b] for a, b in _best_breaks(run, model))
+            scores = _gap_scores(run, model)
+            sure = [SURE_BREAK, *scores[1:], SURE_BREAK]  # a speaker change is certain
+            groups.extend(_Group(run[a:b], min(sure[a], sure[b]))
+                          for a, b in _best_breaks(scores))
             start = i
     return groups
 
 
-def _best_breaks(run: list[_Word], model: BreakModel) -> list[tuple[int, int]]:
-    m = len(run)
+def _best_breaks(gap_scores: list[float]) -> list[tuple[int, int]]:
+    m = len(gap_scores)
     if m <= MIN_WORDS:
         return [(0, m)]
-    scores = [*_gap_scores(run, model), 0.0]
+    scores = [*gap_scores, 0.0]
     best = [-math.inf] * (m + 1)
     back = [0] * (m + 1)
     best[0] = 0.0
