@@ -18,6 +18,8 @@ from notegraph.text.spoken import clean_spoken, is_promo
     ("he went there, you know.", "he went there."),
     ("I was always coding I was always I was making music",
      "I was always coding I was making music"),
+    ("Joe he's he's a great general and I don't don't know why",
+     "Joe he's a great general and I don't know why"),
 ])
 def test_fillers_and_false_starts_go(raw: str, clean: str) -> None:
     assert clean_spoken(raw) == clean

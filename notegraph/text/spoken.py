@@ -31,6 +31,8 @@ _I_MEAN_RE = re.compile(
 _DOUBLE_TEXT = """
 i the a an and to it we you that is of in so they he she but what this there was are be
 it's that's i'm we're they're you're my our on for with if just like
+he's she's there's what's i've we've you've they've don't can't didn't doesn't isn't
+have has were
 """
 _DOUBLE = frozenset(_DOUBLE_TEXT.split())
 _DOUBLED_RE = re.compile(r"(?<![\w'])([\w']+)(?:[,.]?\s+\1)+(?![\w'])", re.IGNORECASE)
