@@ -255,6 +255,8 @@ def test_a_sentence_cut_inside_a_quote_or_before_what_was_said_continues() -> No
     assert _with_continuation(ss, 2) == \
         "Not just me, the whole team here kept thinking we could go to Microsoft and start over."
     assert _with_continuation(ss, 3) == ss[3].text
+    from notegraph.writers.points import ends_open
+    assert ends_open("I think it applies to nuclear weapons but it also.")
 
 
 def test_drawn_out_sentences_rank_low() -> None:

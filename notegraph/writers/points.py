@@ -42,7 +42,7 @@ _SUBJECTLESS_OK = frozenset(["is", "was", "does", "has", "turns", "seems", "soun
 _DANGLING_TEXT = """
 a an the and or but so because that which who to of in on for with at by from as is are was
 were be it's there's i you we they he she it this like maybe just think mean know if then than
-said saying thinking wondering asked asking
+said saying thinking wondering asked asking also
 """
 _DANGLING = frozenset(_DANGLING_TEXT.split())
 _MID_SENTENCE_TEXT = """
