@@ -173,8 +173,9 @@ def load_vault(notes_dir: Path, cache_dir: Path | None = None, root: Path | None
     notes_dir = Path(notes_dir)
     skipped: list[Path] = []
     files = list_markdown(notes_dir, root, skipped)
-    cache_file = cache_dir / "vault-parse.pickle" if cache_dir else None
-    cached = cache.read_pickle(cache_file, _parser_version()) or {}
+    parsed = cache.DictPickle(cache_dir / "vault-parse.pickle", _parser_version()
+                              ) if cache_dir else None
+    cached = parsed.read() if parsed is not None else {}
     # files that are not notes, as (id, problem): skipped symlinks, unreadable files
     outside = [(os.path.relpath(p, notes_dir).replace(os.sep, "/").removesuffix(".md"),
                 store.outside_link_message(p)) for p in skipped]
@@ -192,8 +193,8 @@ def load_vault(notes_dir: Path, cache_dir: Path | None = None, root: Path | None
                 continue
         fresh[rel] = (stat_key, note)
         notes.append(note)
-    if cache_file is not None and fresh != cached:
-        cache.write_pickle(cache_file, _parser_version(), fresh)
+    if parsed is not None and fresh != cached:
+        parsed.write(fresh)
     return build_vault(notes_dir, notes, outside)
 
 
