@@ -102,10 +102,6 @@ class ModelProcess:
         self._log = tempfile.NamedTemporaryFile(  # noqa: SIM115
             prefix="notegraph-model-", suffix=".log", delete=False)
         env = {**os.environ, "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1")}
-        # glibc gives each thread that allocates its own heap (PyTorch's threads do), and
-        # those heaps fragment: the child grew from ~620 to ~690 MB over a 10k-note cold
-        # build. Two heaps are plenty for one request at a time.
-        env.setdefault("MALLOC_ARENA_MAX", "2")
         # the child imports notegraph from where this process did (a checkout or a wheel)
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(
