@@ -83,3 +83,56 @@ def write_arrays(path: Path, version: str, arrays: Mapping[str, np.ndarray]) -> 
     buf = io.BytesIO()
     np.savez(buf, version=np.array(version), **arrays)
     store.atomic_write_bytes(path, buf.getvalue())
+
+
+class DictPickle:
+    """A big dict pickled as a base file plus a small file of what changed since.
+
+    The vault's parse cache holds every note (85 MB at 10,000 notes): rewriting it to
+    record one added note cost ~0.5 s of a 10 s build. Changes go to a second file
+    (`<name>.changes`, stamped with the base file's size and mtime, so it never applies
+    to another base) until they are more than `max_changes` entries; then the base is
+    rewritten whole and the changes file removed.
+    """
+
+    def __init__(self, path: Path, version: str, max_changes: int = 256) -> None:
+        self.path = path
+        self.changes_path = path.with_name(path.name + ".changes")
+        self.version = version
+        self.max_changes = max_changes
+        self._base: dict[Any, Any] = {}
+
+    def read(self) -> dict[Any, Any]:
+        """The dict last written (empty when absent, corrupt or of another version)."""
+        base = read_pickle(self.path, self.version)
+        self._base = base if isinstance(base, dict) else {}
+        data = dict(self._base)
+        changes = read_pickle(self.changes_path, self._changes_version()) if self._base else None
+        if isinstance(changes, dict):
+            for key, value in changes.items():
+                if value is None:
+                    data.pop(key, None)
+                else:
+                    data[key] = value
+        return data
+
+    def write(self, data: Mapping[Any, Any]) -> None:
+        """Record `data` (call `read` first): as changes to the base while they are few.
+
+        Values must not be None (None marks a removed key)."""
+        base = self._base
+        changes: dict[Any, Any] = {k: v for k, v in data.items() if base.get(k) != v}
+        changes.update((k, None) for k in base if k not in data)
+        if base and len(changes) <= self.max_changes:
+            write_pickle(self.changes_path, self._changes_version(), changes)
+            return
+        self.changes_path.unlink(missing_ok=True)  # first: it must never meet a new base
+        write_pickle(self.path, self.version, dict(data))
+        self._base = dict(data)
+
+    def _changes_version(self) -> str:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return ""
+        return f"{self.version}\0{st.st_size}\0{st.st_mtime_ns}"

@@ -104,6 +104,19 @@ def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
             raise
 
 
+def write_unpublished_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` in place, without a temp file.
+
+    Only for a folder nobody reads until it is complete, such as a staging folder that
+    is renamed into place whole: an interrupted write leaves a partial file there, never
+    in a published one. Saves `atomic_write_bytes`' temp file, `fchmod` and rename, which
+    are most of the cost of writing 10,000 small pages.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:  # an ordinary file: mode 0666 less the umask
+        _write(fh, data, path)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Atomic UTF-8 text write (see `atomic_write_bytes`)."""
     atomic_write_bytes(path, text.encode("utf-8"))

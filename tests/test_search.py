@@ -191,7 +191,7 @@ def test_old_shards_and_a_single_index_of_older_versions_are_removed(tmp_path: P
     names = {p.name for p in (site / "pagefind").iterdir()}
     assert "shard-99" not in names and "pagefind-entry.json" not in names
     assert "shard-0" in names
-    assert sorted(p.name for p in cache.iterdir()) == ["page-hashes.json", "shards"]
+    assert sorted(p.name for p in cache.iterdir()) == ["farms", "page-hashes.json", "shards"]
 
 
 def test_indexed_pages_are_those_pagefind_indexes(tmp_path: Path) -> None:

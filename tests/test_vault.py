@@ -127,6 +127,51 @@ def test_parse_cache_reuses_unchanged_notes(tmp_path: Path) -> None:
     assert load_vault(notes, tmp_path / "cache").resolved["a"] == ("b",)
 
 
+def test_parse_cache_records_a_few_changed_notes_beside_its_base(tmp_path: Path) -> None:
+    notes, cache_dir = tmp_path / "notes", tmp_path / "cache"
+    notes.mkdir()
+    for k in range(5):
+        (notes / f"n{k}.md").write_text(f"Note {k} links [[n{(k + 1) % 5}]].", encoding="utf-8")
+    load_vault(notes, cache_dir)
+    base = cache_dir / "vault-parse.pickle"
+    stamp = base.stat().st_mtime_ns
+    (notes / "new.md").write_text("New, linking [[n0]].", encoding="utf-8")
+    (notes / "n4.md").unlink()
+    vault = load_vault(notes, cache_dir)
+    # the base file is not rewritten for two changes: they go to the changes file
+    assert base.stat().st_mtime_ns == stamp and base.with_name(base.name + ".changes").is_file()
+    again = load_vault(notes, cache_dir)
+    assert again == vault and set(again.notes) == {"n0", "n1", "n2", "n3", "new"}
+    assert again.notes["new"] == vault.notes["new"] and again.resolved["new"] == ("n0",)
+
+
+def test_dict_pickle_rewrites_its_base_when_changes_pile_up(tmp_path: Path) -> None:
+    from notegraph.cache import DictPickle
+
+    path = tmp_path / "d.pickle"
+    store = DictPickle(path, "v1", max_changes=2)
+    store.read()
+    store.write({"a": 1, "b": 2, "c": 3})
+    changes = path.with_name("d.pickle.changes")
+    assert not changes.exists()
+    store = DictPickle(path, "v1", max_changes=2)
+    assert store.read() == {"a": 1, "b": 2, "c": 3}
+    store.write({"a": 1, "b": 20})  # one changed, one removed: changes only
+    assert changes.exists() and DictPickle(path, "v1").read() == {"a": 1, "b": 20}
+    store = DictPickle(path, "v1", max_changes=2)
+    store.read()
+    store.write({"a": 10, "b": 20, "d": 4})  # three changes against the base: rewritten
+    assert not changes.exists() and DictPickle(path, "v1").read() == {"a": 10, "b": 20, "d": 4}
+    # a changes file never applies to another base, nor to another version
+    store.write({"a": 10, "b": 20, "d": 5})
+    assert DictPickle(path, "v1").read()["d"] == 5
+    assert DictPickle(path, "v2").read() == {}
+    stale = changes.read_bytes()
+    DictPickle(path, "v1", max_changes=0).write({"x": 1})
+    changes.write_bytes(stale)
+    assert DictPickle(path, "v1").read() == {"x": 1}
+
+
 def test_backlink_context_is_the_sentence_across_hard_wrapped_lines() -> None:
     body = ("# Heading with [[h]]\n\nWe argue that machines\ncan feel with [[Empathy]] when they\n"
             "are embodied. Another sentence.\n\n> [!info] Related\n> - [[Alpha]]\n"

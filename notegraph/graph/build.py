@@ -46,6 +46,11 @@ class GraphNote:
     video_id: str | None = None
 
 
+def node_kind(note_type: str) -> str:
+    """The graph's `kind` of a note of this type (an unknown type is a plain `note`)."""
+    return note_type if note_type in KINDS else "note"
+
+
 def build_graph(notes: Iterable[GraphNote]) -> nx.Graph:
     """The undirected, typed graph of `notes`.
 
@@ -57,7 +62,7 @@ def build_graph(notes: Iterable[GraphNote]) -> nx.Graph:
     g = nx.Graph()
     by_video: dict[str, list[str]] = {}
     for n in notes:
-        g.add_node(n.note_id, title=n.title, kind=n.kind if n.kind in KINDS else "note")
+        g.add_node(n.note_id, title=n.title, kind=node_kind(n.kind))
         if n.video_id:
             by_video.setdefault(n.video_id, []).append(n.note_id)
     weights: dict[tuple[str, str], float] = {}

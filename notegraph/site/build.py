@@ -36,7 +36,7 @@ from notegraph.config import Config
 from notegraph.errors import SiteError
 from notegraph.report import Reporter, SilentReporter
 from notegraph.site import manifest as mf
-from notegraph.site import page_keys
+from notegraph.site import page_keys, staging
 from notegraph.site.bodies import BodyCache, BodyWork
 from notegraph.site.emit import EmitContext, SitePlugin, in_phase_order
 from notegraph.site.page_writer import (
@@ -156,9 +156,30 @@ class _Build:
         signature = signature or input_signature(self.config, self.plugins)
         if not self.force and _is_current(self.config, self.old, signature):
             return self._up_to_date()
+        # no site/ yet: build it beside its place and rename it in whole (`staging`)
+        fresh = staging.begin(self.config.site_path)
+        self.site_dir = fresh or self.config.site_path
+        try:
+            self._steps(vault, videos, fresh is not None)
+            if fresh is not None:
+                staging.publish(fresh, self.config.site_path)
+        finally:
+            if fresh is not None:
+                staging.discard(fresh)
+        self.site_dir = self.config.site_path
+        mf.write_manifest(self.manifest_path, mf.Manifest(signature, self.outputs, self.owners))
+        r = self.result
+        self.reporter.info(f"built {self.site_dir}: {r.pages} pages, {len(r.written)} files "
+                           f"written, {len(r.removed)} removed, {r.rendered_bodies} notes "
+                           "rendered from markdown")
+        return r
+
+    def _steps(self, vault: Vault | None, videos: Mapping[str, VideoInfo] | None,
+               unpublished: bool) -> None:
+        """Pages, data files, emitters and clean-up, into `self.site_dir`."""
         vault, idx = self._load(vault, videos)
         pages = self._site_pages(idx)
-        writer = self._writer(pages)
+        writer = self._writer(pages, unpublished)
         self._note_pages(vault, idx, writer)
         for page in pages:
             self._record(*writer.write(page))
@@ -170,12 +191,6 @@ class _Build:
         self._emit()
         # then what an emitter (or a plug-in no longer in the build) stopped producing
         self._remove(set(self.old.outputs) - set(self.outputs) - set(self.result.removed))
-        mf.write_manifest(self.manifest_path, mf.Manifest(signature, self.outputs, self.owners))
-        r = self.result
-        self.reporter.info(f"built {self.site_dir}: {r.pages} pages, {len(r.written)} files "
-                           f"written, {len(r.removed)} removed, {r.rendered_bodies} notes "
-                           "rendered from markdown")
-        return r
 
     def _up_to_date(self) -> BuildResult:
         self.result.up_to_date = True
@@ -215,7 +230,7 @@ class _Build:
             pages.extend(plugin.pages())
         return pages
 
-    def _writer(self, pages: Sequence[Page]) -> PageWriter:
+    def _writer(self, pages: Sequence[Page], unpublished: bool) -> PageWriter:
         page_urls = {p.url for p in pages}
         nav = {"graph": "graph/" in page_urls, "search": "search/" in page_urls,
                "tags": "tags/" in page_urls}
@@ -223,7 +238,7 @@ class _Build:
         base_digest = store.content_hash(_templates_digest(config), repr(sorted(nav.items())),
                                          config.site_title, config.base_url)
         return PageWriter(self.site_dir, make_environment(config), config, nav, base_digest,
-                           self.old.outputs, self.force)
+                          self.old.outputs, self.force, unpublished)
 
     def _note_pages(self, vault: Vault, idx: SiteIndex, writer: PageWriter) -> None:
         """Every note's page, in worker processes for a big vault."""

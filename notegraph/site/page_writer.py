@@ -30,8 +30,10 @@ class PageWriter:
 
     def __init__(self, site_dir: Path, env: jinja2.Environment, config: Config,
                  nav: Mapping[str, bool], base_digest: str, old_outputs: Mapping[str, str],
-                 force: bool) -> None:
+                 force: bool, unpublished: bool = False) -> None:
         self.site_dir = site_dir.resolve()
+        # a staging folder no one reads yet (`notegraph.site.staging`): write in place
+        self._put = store.write_unpublished_bytes if unpublished else store.atomic_write_bytes
         self.env = env
         self.config = config
         self.nav = nav
@@ -49,14 +51,14 @@ class PageWriter:
         if not self.force and self.old_outputs.get(page.output) == digest and target.exists():
             return page.output, digest, False
         html = render_page(self.env, page, self.config, self.nav)
-        store.atomic_write_text(target, html)
+        self._put(target, html.encode("utf-8"))
         if keep is not None:
             keep(html)
         return page.output, digest, True
 
     def restore(self, output: str, digest: str, html: str) -> tuple[str, str, bool]:
         """Write a page rendered by an earlier build (its inputs are the same)."""
-        store.atomic_write_text(store.join_checked(self.site_dir, output), html)
+        self._put(store.join_checked(self.site_dir, output), html.encode("utf-8"))
         return output, digest, True
 
 

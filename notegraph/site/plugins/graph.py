@@ -28,7 +28,7 @@ from notegraph.code_digest import code_digest
 from notegraph.config import Config
 from notegraph.errors import NotegraphError
 from notegraph.graph import draw, layout
-from notegraph.graph.build import graph_from_vault
+from notegraph.graph.build import graph_from_vault, node_kind
 from notegraph.graph.nearest import Nearest, pack_strings, unpack_strings
 from notegraph.graph.related import CONTENT_KINDS, Related, nearest_lists, related_all, related_keys
 from notegraph.site.emit import EmitContext
@@ -70,17 +70,18 @@ class GraphExtension:
     def prepare(self, vault: Vault, index: SiteIndex, config: Config) -> None:
         """Build the graph, its layout and every note's related notes (cached)."""
         cache = config.cache_path / "graph"
-        self._graph = graph_from_vault(vault)
         self._urls = dict(vault.urls)
         self._titles = {i: n.title for i, n in vault.notes.items()}
         self.stats = {}
+        # Embeddings first, while this process holds little more than the vault: the
+        # model process (~650 MB, started only for a text not in the cache) must not
+        # live beside the graph and its layout too, or a cold 10k build passes 1 GB.
+        # (Its few seconds of loading used to overlap the layout; memory comes first.)
         ids, texts = self._embed_inputs(vault, config) if self.embed else ([], [])
-        # a note the model has not seen starts the model process now, so its few seconds
-        # of loading overlap the layout below instead of following it
-        embedder = self._embedder(config, texts)
+        vectors = self._vectors(self._embedder(config, texts), ids, texts)
+        self._graph = graph_from_vault(vault)
         self._layout = layout.cached_layout(self._graph, cache, stats=self.stats)
         self._group_key = _stable_group_keys(self._layout.community)
-        vectors = self._vectors(embedder, ids, texts)
         self._related = _cached_related(self._graph, vectors, self.related_k, cache,
                                         self.stats)
         self._local_inputs = None
@@ -152,8 +153,7 @@ class GraphExtension:
 
     def _embed_inputs(self, vault: Vault, config: Config) -> tuple[list[str], list[str]]:
         """The content notes to embed and their texts (title + start of the text)."""
-        ids = [i for i, n in vault.notes.items()
-               if self._graph.nodes[i].get("kind") in CONTENT_KINDS]
+        ids = [i for i, n in vault.notes.items() if node_kind(n.type) in CONTENT_KINDS]
         texts = _embed_texts([(vault.notes[i].title, vault.notes[i].body) for i in ids],
                              config.cache_path / "graph" / "embed-texts.json") if ids else []
         return ids, texts

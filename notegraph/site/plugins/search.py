@@ -42,6 +42,7 @@ from notegraph.config import Config
 from notegraph.errors import NotegraphError
 from notegraph.site.emit import EmitContext
 from notegraph.site.pages import Page, SiteIndex
+from notegraph.site.plugins import pagefind_farm
 from notegraph.site.workers import default_jobs, map_chunks
 from notegraph.vault.read import Vault
 
@@ -51,6 +52,7 @@ PAGES_PER_SHARD = 1500  # Pagefind 1.5.2: ~450 MB peak RSS for 1,300 pages
 ENTRY = "pagefind-entry.json"  # what every complete bundle has
 READ_CHUNK = 500  # pages per task when changed pages are read in worker processes
 PAGE_STATE = "page-hashes.json"  # in the cache: size, mtime and digest of each page
+FARMS = "farms"  # in the cache: the folders Pagefind reads shards from (`pagefind_farm`)
 # `data-pagefind-body` as an attribute (page text cannot contain a raw "<")
 _BODY_ATTR = re.compile(rb"<[^<>]*\sdata-pagefind-body[\s=>/]")
 _IGNORE_ATTR = re.compile(rb"<[^<>]*\sdata-pagefind-ignore[\s=>/]")
@@ -141,14 +143,18 @@ def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_S
     bundles = cache / "shards"
     bundles.mkdir(parents=True, exist_ok=True)
     names, keys = [], set()
+    farms = [pagefind_farm.farm_name(i, count) for i in range(count)]
     for i, members in enumerate(shards):
         key = shard_key(members)
         bundle = bundles / key
         if not (bundle / ENTRY).is_file():
-            _index_shard(site_dir, members, bundle, timeout)
+            farm = pagefind_farm.prepare_farm(cache / FARMS, farms[i], site_dir,
+                                              [p.rel for p in members])
+            _index_shard(farm, bundle, timeout, site_dir)
         names.append(f"shard-{i}")
         keys.add(key)
         _install(bundle, index_dir / names[-1])
+    pagefind_farm.drop_farms(cache / FARMS, farms)
     for entry in sorted(index_dir.iterdir()):  # old shards, a pre-shard single index
         if entry.name not in names:
             _remove(entry)
@@ -156,7 +162,7 @@ def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_S
         if entry.name not in keys:
             _remove(entry)
     for entry in sorted(cache.iterdir()):  # what an older notegraph kept here
-        if entry.name not in ("shards", PAGE_STATE):
+        if entry.name not in ("shards", PAGE_STATE, FARMS):
             _remove(entry)
     store.atomic_write_text(index_dir / BUNDLES_SCRIPT, bundles_script(names))
     return names
@@ -322,22 +328,15 @@ def _pagefind_version() -> str:
         return ""
 
 
-def _index_shard(site_dir: Path, pages: Sequence[IndexedPage], bundle: Path,
-                 timeout: float) -> None:
-    """Run Pagefind over `pages` only (hard links in a scratch folder), into `bundle`."""
-    work = bundle.parent / f".{bundle.name}.tmp"
-    _remove(work)
-    farm, out = work / "pages", work / "bundle"
+def _index_shard(farm: Path, bundle: Path, timeout: float, site_dir: Path) -> None:
+    """Run Pagefind over a shard's pages (linked in `farm`), into `bundle`."""
+    out = bundle.parent / f".{bundle.name}.tmp"
+    _remove(out)
     try:
-        for page in pages:
-            parts = page.rel.split("/")
-            target = store.safe_join(farm, *parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(str(site_dir.joinpath(*parts)), str(target))
         run_pagefind(farm, out, timeout, site_dir=site_dir)
         out.rename(bundle)
     finally:
-        _remove(work)
+        _remove(out)
 
 
 def _install(bundle: Path, target: Path) -> None:
@@ -376,7 +375,7 @@ def run_pagefind(source_dir: Path, output_dir: Path, timeout: float = 600.0,
     Raises `SearchError` naming the problem when it is missing or fails.
     """
     site_dir = site_dir or source_dir
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(source_dir),
+    cmd = [*_pagefind_command(), "--site", str(source_dir),
            "--output-path", str(output_dir), "--force-language", "en", "--silent",
            # heading permalinks ("#") are not words of the heading
            "--exclude-selectors", "a.anchor"]
@@ -395,3 +394,15 @@ def run_pagefind(source_dir: Path, output_dir: Path, timeout: float = 600.0,
         if "No module named pagefind" in (proc.stderr or ""):
             hint = "the pagefind package is missing: pip install 'pagefind[bin]'"
         raise SearchError(f"pagefind failed to index {site_dir}: {hint}")
+
+
+@functools.lru_cache(maxsize=1)
+def _pagefind_command() -> list[str]:
+    """The Pagefind binary itself when `pagefind_bin` has it: `python -m pagefind` only
+    starts Python to find and exec it (0.1-0.2 s per shard)."""
+    try:
+        from pagefind_bin import get_executable
+
+        return [str(get_executable())]
+    except (ImportError, OSError):  # not installed this way: let the wrapper find it
+        return [sys.executable, "-m", "pagefind"]
