@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from notegraph.models import Cue, Transcript
+from notegraph.text.breaks import default_model
 from notegraph.text.sentences import (
+    caption_gaps,
     clean_spoken,
     is_punctuated,
     sentence_starts,
@@ -201,7 +203,13 @@ def test_auto_caption_sentences_say_how_sure_their_cuts_are():
     cues = [Cue(i * 4.0, i * 4.0 + 3.0, text, "A" if i < 2 else "B")
             for i, text in enumerate(lines)]
     got = split_sentences(_transcript(cues))
-    assert all(s.boundary is not None for s in got)
+    assert [s.speaker for s in got] == ["A", "A", "B"]
+    # A's two sentences share the one cut the model chose between them: its log-odds,
+    # below a speaker change's certainty, and the weaker end of each
+    model = default_model()
+    gap = dict(caption_gaps(_transcript(cues)))[12]  # before "and then the results"
+    assert got[0].boundary == got[1].boundary == pytest.approx(model.log_odds(gap))
+    assert got[0].boundary < 10.0
     assert got[-1].boundary == 10.0  # a speaker change on one side, the run's end on the other
     punctuated = _transcript([Cue(0.0, 3.0, "Hello there. We measured it.", "A")])
     assert all(s.boundary is None for s in split_sentences(punctuated))
