@@ -207,7 +207,7 @@ def test_auto_caption_sentences_say_how_sure_their_cuts_are():
     # A's two sentences share the one cut the model chose between them: its log-odds,
     # below a speaker change's certainty, and the weaker end of each
     model = default_model()
-    gap = dict(caption_gaps(_transcript(cues)))[12]  # before "and then the results"
+    gap = dict(caption_gaps(_transcript(cues)))[13]  # before "and then the results"
     assert got[0].boundary == got[1].boundary == pytest.approx(model.log_odds(gap))
     assert got[0].boundary < 10.0
     assert got[-1].boundary == 10.0  # a speaker change on one side, the run's end on the other
