@@ -289,3 +289,21 @@ def test_thousands_of_unlinked_notes_are_packed_in_batches():
     pts = np.array(list(lay.positions.values()))
     assert np.isfinite(pts).all()
     assert len({(round(x, 1), round(y, 1)) for x, y in pts}) == 2001
+
+
+def test_local_graph_key_follows_the_picture_not_every_input():
+    g = _synthetic(300, seed=5)
+    href = lambda u: f"../{u}/"  # noqa: E731
+    hub = max(sorted(g), key=g.degree)
+    far = next(u for u in sorted(g) if u != hub and not g.has_edge(u, hub))
+    before = {u: draw.local_graph_key(g, u, href) for u in g}
+    svgs = {u: draw.local_graph(g, u, href).svg for u in g}
+    inputs = draw.local_graph_inputs(g, {}, {u: href(u) for u in g})
+    g.add_edge(hub, far, weight=0.01)  # a weak tie: the hub's degree grows by one
+    g.graph.clear()  # the memoised adjacency of the old graph
+    after = {u: draw.local_graph_key(g, u, href) for u in g}
+    changed_inputs = draw.local_graph_inputs(g, {}, {u: href(u) for u in g})
+    moved = {u for u in g if inputs[u] != changed_inputs[u]}
+    redrawn = {u for u in g if draw.local_graph(g, u, href).svg != svgs[u]}
+    assert {u for u in g if before[u] != after[u]} == redrawn  # the key is the picture's
+    assert redrawn < moved  # and fewer pages than the inputs say

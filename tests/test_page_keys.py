@@ -177,3 +177,20 @@ def test_preview_leads_are_cached_by_note_and_follow_an_edit(tmp_path: Path) -> 
     shutil.copytree(root / "content", fresh / "content")
     _build(fresh)
     assert _site(fresh) == _site(root)
+
+
+@pytest.mark.parametrize("name", ["add a note linking two clusters",
+                                  "remove a note others link to"])
+def test_only_pages_whose_local_graph_changes_are_planned(tmp_path: Path, name: str) -> None:
+    # A note's degree changes the inputs of every local graph within two hops of it
+    # (they rank by degree), but the picture of only a few: those alone are planned.
+    root = tmp_path / "p"
+    _vault(root)
+    _build(root)
+    before = _site(root)
+    EDITS[name](root)
+    result = _build(root)
+    after = _site(root)
+    changed = {rel for rel in after if rel.endswith("index.html")
+               and before.get(rel) != after[rel]}
+    assert result.planned <= len(changed)

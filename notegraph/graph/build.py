@@ -90,13 +90,13 @@ def build_graph(notes: Iterable[GraphNote]) -> nx.Graph:
 
 def communities(g: nx.Graph, seed: int = 7) -> dict[str, int]:
     """Node → community number (0 = largest), by Louvain with a fixed seed
-    (`notegraph.graph.louvain`: the communities networkx finds, in less time).
+    (`notegraph.graph.louvain`: igraph's, in C).
 
     Ties in size are broken by the smallest node id, so numbering is stable.
     """
     if g.number_of_nodes() == 0:
         return {}
-    groups = louvain_communities(g, weight="weight", seed=seed)  # networkx's, faster
+    groups = louvain_communities(g, weight="weight", seed=seed)
     ordered = sorted((sorted(c) for c in groups), key=lambda c: (-len(c), c[0]))
     return {node: i for i, members in enumerate(ordered) for node in members}
 

@@ -209,10 +209,7 @@ def local_graph(g: nx.Graph, node: str, href: Href,
         return LocalGraph("", tuple(pos))
     r1 = 56.0
     sp = {u: (x * r1, y * r1) for u, (x, y) in pos.items()}
-    adj, _ = _adjacency(g)
-    # edges from the centre and ring 1 (outer-to-outer ties only add clutter)
-    edges = sorted({(a, b) if a < b else (b, a) for a in (node, *ring1)
-                    for b, _ in adj[a] if b in sp and b != a})
+    edges = _local_edges(g, node, ring1, pos)
     labels = _node_labels(g)
     parts = ['<svg class="ng-graph ng-local" xmlns="http://www.w3.org/2000/svg" '
              f'viewBox="{-LOCAL_HALF_WIDTH} -125 {2 * LOCAL_HALF_WIDTH} 250" role="img" '
@@ -249,6 +246,37 @@ def local_graph(g: nx.Graph, node: str, href: Href,
     return LocalGraph("".join(parts), (node, *sorted(pos.keys() - {node})))
 
 
+def _local_edges(g: nx.Graph, node: str, ring1: set[str], shown: Mapping[str, Any]
+                 ) -> list[tuple[str, str]]:
+    """The edges a local graph draws: from the centre and ring 1 to any note shown
+    (outer-to-outer ties only add clutter)."""
+    adj, _ = _adjacency(g)
+    return sorted({(a, b) if a < b else (b, a) for a in (node, *ring1)
+                   for b, _ in adj[a] if b in shown and b != a})
+
+
+def local_graph_key(g: nx.Graph, node: str, href: Href,
+                    community: Mapping[str, int] | None = None,
+                    ring1_max: int = 10, ring2_max: int = 12) -> str:
+    """A hash of what `local_graph` draws for `node`, without drawing it: the notes
+    shown with their places, labels and links, and the edges between them.
+
+    Unlike `local_graph_inputs` (every input within two hops, degrees included) it
+    changes only when the picture does: a neighbour's degree going from 30 to 31
+    changes the inputs of ~1,600 pages at 10,000 notes, and the picture of a few.
+    It costs a ring layout, so it is worth computing for those pages only.
+    """
+    pos, ring1 = _local_layout(g, node, community, ring1_max, ring2_max)
+    if len(pos) < 2:
+        return ""
+    titles = _node_labels(g)
+    full = g._node
+    return store.content_hash(
+        *(f"{u}\0{pos[u]}\0{u in ring1}\0{titles[u]}\0{full[u].get('title')}\0{href(u)}"
+          for u in sorted(pos)),
+        *(f"{a}\0{b}" for a, b in _local_edges(g, node, ring1, pos)))
+
+
 def local_graph_inputs(g: nx.Graph, community: Mapping[str, int] | None = None,
                        hrefs: Mapping[str, str] | None = None) -> dict[str, str]:
     """Per node, a hash of everything its `local_graph` reads, without drawing it.
@@ -264,11 +292,14 @@ def local_graph_inputs(g: nx.Graph, community: Mapping[str, int] | None = None,
     adj, degree = _adjacency(g)
     labels = _node_labels(g)
     comm, urls = community or {}, hrefs or {}
-    label = {u: f"{u}\0{t}\0{k}\0{urls.get(u, '')}" for u, (t, k, _) in labels.items()}
-    state = {u: store.content_hash(label[u], str(comm.get(u, 0)), str(degree[u]),
-                                   *(f"{v}\0{w}\0{degree[v]}\0{label[v]}" for v, w in nbrs))
+    h = store.content_hash
+    # each note's label hashed once and joined into one string per note: half the
+    # time of hashing every neighbour's label in full (0.6 s against 1.2 s at 10k)
+    own = {u: h(u, t, k, urls.get(u, "")) + f":{degree[u]}"
+           for u, (t, k, _) in labels.items()}
+    state = {u: h(f"{own[u]}:{comm.get(u, 0)}|" + "|".join(f"{own[v]}:{w}" for v, w in nbrs))
              for u, nbrs in adj.items()}
-    return {u: store.content_hash(state[u], *(state[v] for v, _ in nbrs))
+    return {u: h(state[u] + "|" + "|".join(state[v] for v, _ in nbrs))
             for u, nbrs in adj.items()}
 
 

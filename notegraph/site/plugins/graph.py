@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ RELATED_VERSION = "2"
 EMBED_CHARS = 500  # title + opening ≈ 120 tokens: enough to relate notes, 2-3x cheaper
 # than the 256 tokens MiniLM can read
 COMMUNITY_LEGEND = 12
+LOCAL_KEYS = "local-keys.json"  # in the graph cache: note → [inputs hash, drawn hash]
 
 
 class GraphExtension:
@@ -62,6 +63,7 @@ class GraphExtension:
         self._group_key: dict[str, int] = {}
         self._related: dict[str, list[Related]] = {}
         self._local_inputs: dict[str, str] | None = None
+        self._local_keys = _LocalKeys(None, "")
         # what the last `prepare` reused from its caches and computed (for tests, benchmarks)
         self.stats: dict[str, int] = {}
 
@@ -70,6 +72,9 @@ class GraphExtension:
     def prepare(self, vault: Vault, index: SiteIndex, config: Config) -> None:
         """Build the graph, its layout and every note's related notes (cached)."""
         cache = config.cache_path / "graph"
+        self._local_keys = _LocalKeys(cache / LOCAL_KEYS, store.content_hash(
+            code_digest("notegraph.graph.draw", "notegraph.site.plugins.graph"),
+            f"{self.ring1_max},{self.ring2_max}"))
         self._urls = dict(vault.urls)
         self._titles = {i: n.title for i, n in vault.notes.items()}
         self.stats = {}
@@ -94,8 +99,8 @@ class GraphExtension:
         root = "../" * url.count("/")
         related = tuple(NoteRef(self._titles[r.note_id], self._urls[r.note_id])
                         for r in self._related.get(note_id, ()))
-        local = draw.local_graph(self._graph, note_id, lambda u: root + self._urls[u],
-                                     self._group_key, self.ring1_max, self.ring2_max)
+        local = draw.local_graph(self._graph, note_id, self._href(url),
+                                 self._group_key, self.ring1_max, self.ring2_max)
         svg = local.svg
         if svg:
             kinds = draw.kinds_present(self._graph, local.nodes)
@@ -107,16 +112,25 @@ class GraphExtension:
         return {"related": related, "local_graph": svg}
 
     def page_key(self, note_id: str) -> str:
-        """A hash of what `note_context` reads for `note_id`, without computing it (see
-        `notegraph.site.page_keys`): its local graph's inputs, its related notes and
-        every URL either shows."""
+        """A hash of what `note_context` makes for `note_id`, without making it (see
+        `notegraph.site.page_keys`): what its local graph draws, its related notes and
+        every URL either shows.
+
+        What a local graph draws (`draw.local_graph_key`) costs a ring layout, so it is
+        kept under the hash of the local graph's inputs (`draw.local_graph_inputs`,
+        one pass for all notes) and computed again only when those changed."""
         if self._local_inputs is None:
             self._local_inputs = draw.local_graph_inputs(self._graph, self._group_key,
                                                           self._urls)
-        if note_id not in self._urls:
+        url = self._urls.get(note_id)
+        if url is None:
             return ""
+        local = self._local_keys.get(note_id, self._local_inputs.get(note_id, ""),
+                                     lambda: draw.local_graph_key(
+                                         self._graph, note_id, self._href(url),
+                                         self._group_key, self.ring1_max, self.ring2_max))
         return store.content_hash(
-            self._local_inputs.get(note_id, ""), f"{self.ring1_max},{self.ring2_max}",
+            local, f"{self.ring1_max},{self.ring2_max}",
             *(f"{r.note_id}\0{self._titles[r.note_id]}\0{self._urls[r.note_id]}"
               for r in self._related.get(note_id, ())))
 
@@ -136,9 +150,15 @@ class GraphExtension:
         data = draw.graph_json(self._graph, self._layout, lambda u: self._urls[u])
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
         store.write_text_if_changed(store.safe_join(ctx.site_dir, "graph.json"), text)
+        self._local_keys.save()
         return ["graph.json"]
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _href(self, page_url: str) -> Callable[[str], str]:
+        """A note's link as the page at `page_url` writes it (relative to the root)."""
+        root = "../" * page_url.count("/")
+        return lambda u: root + self._urls[u]
 
     def _legend(self) -> tuple[tuple[int, str, int], ...]:
         """(community, label, size) for the biggest communities: label = its best-tied note."""
@@ -191,6 +211,34 @@ class GraphExtension:
             if close is not None:
                 close()
         return dict(zip(ids, matrix, strict=True))
+
+
+class _LocalKeys:
+    """What each note's local graph draws (`draw.local_graph_key`), kept between builds
+    under the hash of its inputs: a build recomputes it only where the inputs changed.
+    The cache file holds the current notes only."""
+
+    def __init__(self, path: Path | None, version: str) -> None:
+        self.path = path
+        self.version = version
+        data = cache.read_json(path, version) or {}
+        known = data.get("notes")
+        self.known: dict[str, list[str]] = known if isinstance(known, dict) else {}
+        self.used: dict[str, list[str]] = {}
+
+    def get(self, note_id: str, inputs: str, compute: Callable[[], str]) -> str:
+        """The key of `note_id`'s local graph, whose inputs hash to `inputs`."""
+        old = self.known.get(note_id)
+        same = isinstance(old, list) and len(old) == 2 and old[0] == inputs
+        key = old[1] if same else compute()
+        self.used[note_id] = [inputs, key]
+        return key
+
+    def save(self) -> None:
+        """Write the keys used by this build, when they differ from the stored ones."""
+        if self.path is not None and self.used and self.used != self.known:
+            cache.write_json(self.path, self.version, {"notes": self.used})
+            self.known = self.used
 
 
 def _stable_group_keys(community: Mapping[str, int]) -> dict[str, int]:
