@@ -10,7 +10,10 @@ note:
 - mid-clause (auto-captions only): the point's first word, aligned to the episode's
   human transcript (`speaker_turns`, as in scripts/eval_sentences.py), has no
   punctuation and no turn start before it there: the point starts inside a clause
-  ("Supreme Court judges is the end of democracy…").
+  ("Supreme Court judges is the end of democracy…");
+- against the human sentences (auto-captions only; the point's words found in order in
+  the captions from its start): it starts at a human sentence start, ends at one, holds
+  no human sentence end inside (a single sentence, not a run-on), and all three (clean).
 
 Usage: python scripts/eval_key_points.py [FILE ...] [--root DIR] [--show N]
 """
@@ -23,6 +26,7 @@ import json
 import re
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,9 +50,46 @@ def continuing(text: str) -> bool:
     return _bare(text.split(" ", 1)[0]) in CONTINUING_WORDS
 
 
-def mid_clause_starts(episode: Path, transcript) -> dict[int, bool] | None:
-    """{second: whether a sentence starting in that second starts inside a clause of
-    the human transcript}, for auto-captions with `speaker_turns`; else None."""
+@dataclass(frozen=True)
+class Human:
+    """One auto-captioned episode aligned to its human transcript."""
+
+    cue_words: list[str]
+    to_ref: dict[int, int]
+    ref_starts: set[int]
+    ref_clauses: set[int]
+    first_word: dict[int, int]  # second → caption index of a sentence starting then
+
+    def judge(self, second: int, text: str) -> tuple[bool, bool, bool, bool] | None:
+        """(mid-clause start, starts at a human sentence start, ends at one, holds no
+        human sentence end inside) for the point starting at `second`; None when it
+        cannot be placed in the captions."""
+        i = self.first_word.get(second)
+        if i is None or i not in self.to_ref:
+            return None
+        end = _span_end(self.cue_words, i, [_bare(t) for t in text.split() if _bare(t)])
+        if end is None or end + 1 not in self.to_ref:
+            return None
+        inner = any(self.to_ref.get(k) in self.ref_starts for k in range(i + 1, end + 1))
+        return (self.to_ref[i] not in self.ref_clauses, self.to_ref[i] in self.ref_starts,
+                self.to_ref[end + 1] in self.ref_starts, not inner)
+
+
+def _span_end(cue_words: list[str], i: int, point: list[str]) -> int | None:
+    """Index of the caption word that ends `point` (bare words) said from caption word
+    `i` on: its words in order, skipping what cleaning dropped (fillers, repeats)."""
+    p, k = 0, i
+    limit = min(len(cue_words), i + 2 * len(point) + 10)
+    while k < limit and p < len(point):
+        if cue_words[k] == point[p]:
+            p += 1
+        k += 1
+    return k - 1 if p >= len(point) - 1 and p else None
+
+
+def human_alignment(episode: Path, transcript) -> Human | None:
+    """The episode's captions aligned to its human transcript, for auto-captions with
+    `speaker_turns`; else None."""
     if is_punctuated(transcript):
         return None
     turns = json.loads(episode.read_text(encoding="utf-8")).get("speaker_turns") or []
@@ -59,14 +100,13 @@ def mid_clause_starts(episode: Path, transcript) -> dict[int, bool] | None:
         for tok in cue.text.split():
             cue_words.append(_bare(tok))
             times.append(cue.start)
-    ref_words, _, ref_clauses = human_words(turns)
+    ref_words, ref_starts, ref_clauses = human_words(turns)
     matcher = difflib.SequenceMatcher(None, cue_words, ref_words, autojunk=False)
     to_ref = {a + k: b + k for a, b, n in matcher.get_matching_blocks() for k in range(n)}
-    out: dict[int, bool] = {}
+    first_word: dict[int, int] = {}
     for i in sentence_starts(transcript):
-        if i in to_ref:
-            out.setdefault(int(times[i]), to_ref[i] not in ref_clauses)
-    return out
+        first_word.setdefault(int(times[i]), i)
+    return Human(cue_words, to_ref, ref_starts, ref_clauses, first_word)
 
 
 def main() -> int:
@@ -87,26 +127,35 @@ def main() -> int:
         by_id = {}
         for f in files:
             t = store.load_transcript(config.transcripts_path / f"{f.stem}.json")
-            by_id[t.video_id] = mid_clause_starts(f, t)
+            by_id[t.video_id] = human_alignment(f, t)
         points, judged, mid = 0, 0, []
-        cont = []
+        cont: list[str] = []
+        shape = [0, 0, 0, 0]  # starts right, ends right, single sentence, all three
         for note in sorted((config.notes_path / "topics").glob("*.md")):
             text = note.read_text(encoding="utf-8")
             video = re.search(r"^videoId: ['\"]?([\w-]+)", text, re.MULTILINE)
-            starts = by_id.get(video.group(1)) if video else None
+            human = by_id.get(video.group(1)) if video else None
             for m in _POINT_RE.finditer(text):
                 points += 1
                 if continuing(m.group(1)):
                     cont.append(m.group(1))
                 sec = int(m.group(2)) * 3600 + int(m.group(3)) * 60 + int(m.group(4))
-                if starts is not None and sec in starts:
-                    judged += 1
-                    if starts[sec]:
-                        mid.append(m.group(1))
+                verdict = human.judge(sec, m.group(1)) if human else None
+                if verdict is None:
+                    continue
+                judged += 1
+                if verdict[0]:
+                    mid.append(m.group(1))
+                for k, ok in enumerate([*verdict[1:], all(verdict[1:])]):
+                    shape[k] += ok
     print(f"key points: {points}")
     print(f"  opening on a phrase-continuing word: {len(cont)}")
     print(f"  auto-captions, judged against the human transcript: {judged}; "
           f"starting inside a clause: {len(mid)} ({100 * len(mid) / max(1, judged):.1f} %)")
+    for label, n in zip(["starting at a human sentence start", "ending at a human "
+                         "sentence end", "holding one human sentence (no run-on)",
+                         "all three (clean)"], shape, strict=True):
+        print(f"  {label}: {n} ({100 * n / max(1, judged):.1f} %)")
     for p in [*cont, *mid][:args.show]:
         print("   ", p[:110])
     return 0
