@@ -257,6 +257,9 @@ def test_a_sentence_cut_inside_a_quote_or_before_what_was_said_continues() -> No
     assert _with_continuation(ss, 3) == ss[3].text
     from notegraph.writers.points import ends_open
     assert ends_open("I think it applies to nuclear weapons but it also.")
+    assert ends_open("It worked for a while and then because it.")  # "it" as a subject
+    assert not ends_open("They were afraid of it.")  # "it" as an object ends a sentence
+    assert not ends_open("And we did it.")
 
 
 def test_drawn_out_sentences_rank_low() -> None:

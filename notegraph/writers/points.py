@@ -39,9 +39,12 @@ _LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-z][a-z']+(?![\w'’-])")
 # third-person verbs that open a sentence without a subject and still read well
 _SUBJECTLESS_OK = frozenset(["is", "was", "does", "has", "turns", "seems", "sounds", "looks",
                              "says"])
+# "it" is not here: as an object it ends a sentence ("we did it", "afraid of it"); as a
+# subject it follows a clause opener ("… but it"), which `ends_open` checks. ("this" is:
+# "I will say this" announces what follows.)
 _DANGLING_TEXT = """
 a an the and or but so because that which who to of in on for with at by from as is are was
-were be it's there's i you we they he she it this like maybe just think mean know if then than
+were be it's there's i you we they he she this like maybe just think mean know if then than
 said saying thinking wondering asked asking also
 """
 _DANGLING = frozenset(_DANGLING_TEXT.split())
