@@ -10,13 +10,10 @@ and search work away from the host root. Screenshots of the main pages go to
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -27,6 +24,7 @@ import pytest
 
 from notegraph import api
 from notegraph.config import load_config
+from tests.local_server import serve_folder
 
 REPO = Path(__file__).resolve().parents[1]
 SHOTS = REPO / "artifacts" / "screenshots"
@@ -34,11 +32,6 @@ SUBPATH = "podcast"
 
 # Building the example runs the real embedding model: slow. Browser tests are marked too.
 pytestmark = pytest.mark.slow
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -67,15 +60,8 @@ def base_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     """The site served under http://127.0.0.1:PORT/podcast/ (a free port)."""
     www = tmp_path_factory.mktemp("www")
     (www / SUBPATH).symlink_to(built_site, target_is_directory=True)
-    handler = functools.partial(_QuietHandler, directory=str(www))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(www) as url:
+        yield f"{url}/{SUBPATH}/"
 
 
 @pytest.fixture

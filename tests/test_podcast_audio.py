@@ -19,7 +19,8 @@ from click.testing import CliRunner, Result
 
 from notegraph.cli import cli
 from notegraph.sources.feeds import episode_id
-from tests.podcast_server import Item, rss, serve_folder, speak
+from tests.local_server import serve_folder
+from tests.podcast_server import Item, rss, speak
 
 pytestmark = pytest.mark.slow
 

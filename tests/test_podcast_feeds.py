@@ -30,7 +30,8 @@ from notegraph.sources.episodes import html_to_text, parse_chapters_json, ranked
 from notegraph.sources.feeds import TranscriptLink, episode_id, parse_duration, parse_feed
 from notegraph.sources.naming import audio_tags, clean_file_title, short_id
 from notegraph.sources.parsed import Word
-from tests.podcast_server import Item, rss, serve_folder
+from tests.local_server import serve_folder
+from tests.podcast_server import Item, rss
 
 SHOW = "Talk & Code <Weekly>"
 FORMATS = "formats"

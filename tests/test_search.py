@@ -7,12 +7,9 @@ well under a second per build.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +27,7 @@ from notegraph.site.plugins.search import (
     shard_count,
     shard_of,
 )
+from tests.local_server import serve_folder
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "site_project"
@@ -265,11 +263,6 @@ def test_pagefind_failure_is_one_line_naming_the_site(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ in the browser
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The multi-shard test site served under http://127.0.0.1:PORT/notes/: (URL, site)."""
@@ -277,14 +270,8 @@ def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     _build(root)
     www = tmp_path_factory.mktemp("www")
     (www / SUBPATH).symlink_to(root / "site", target_is_directory=True)
-    handler = functools.partial(_QuietHandler, directory=str(www))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/", root / "site"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(www) as url:
+        yield f"{url}/{SUBPATH}/", root / "site"
 
 
 @pytest.fixture
