@@ -201,6 +201,10 @@ def test_link_previews_favicon_and_phone_nav(chromium, base_url):  # noqa: F811
         '.site-nav a, .site-nav button, .brand')).map(e => Math.round(
         e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2))""")
     assert max(tops) - min(tops) <= 6, tops
+    # …and all of it on screen: none pushed past the edge (where it scrolls out of sight)
+    rights = p.evaluate("""() => Array.from(document.querySelectorAll(
+        '.site-nav a, .site-nav button, .brand')).map(e => e.getBoundingClientRect().right)""")
+    assert max(rights) <= 390, rights
     p.screenshot(path=str(SHOTS / "phone_nav_390.png"))
     context.close()
 
