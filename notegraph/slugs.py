@@ -141,6 +141,7 @@ def parse_wikilink(inner: str) -> WikiLink:
     label = None
     if "|" in inner:
         inner, label = inner.split("|", 1)
+        inner = inner.removesuffix("\\")  # "[[a\\|b]]": Obsidian's pipe escaped in a table
         label = label.strip() or None
     heading = None
     if "#" in inner:

@@ -40,6 +40,11 @@ def renderer() -> NoteRenderer:
     ("[[empathy]]'s reach", "empathy</a>'s</span> reach"),
     ("[[empathy]] and", 'data-pagefind-weight="0.2" href="../../concepts/empathy/">'
                         "empathy</a> and"),
+    # in a table Obsidian escapes the alias pipe: still a link with its label
+    ("| a |\n|---|\n| [[empathy\\|feeling with]] |\n",
+     '<td><a class="wikilink" data-note="concepts/empathy/" href="../../concepts/empathy/">'
+     "feeling with</a></td>"),
+    ("[[empathy\\|feeling with]] too", 'href="../../concepts/empathy/">feeling with</a> too'),
 ])
 def test_wikilinks(renderer: NoteRenderer, source: str, expected: str) -> None:
     assert expected in renderer.render(source, LINKS).html

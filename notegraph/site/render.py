@@ -160,13 +160,19 @@ class _NotegraphExtension(Extension):
         md.preprocessors.register(_ListSpacing(md), "list_spacing", 22)
 
 
+# how Python-Markdown keeps a backslash-escaped character until the end ("\x02124\x03")
+_ESCAPED_RE = re.compile(f"{markdown.util.STX}(\\d+){markdown.util.ETX}")
+
+
 class _WikiLinkPattern(InlineProcessor):
     def __init__(self, ext: _NotegraphExtension, md: markdown.Markdown) -> None:
         super().__init__(r"(!?)\[\[([^\[\]\n]+?)\]\]", md)
         self.ext = ext
 
     def handleMatch(self, m: re.Match, data: str):
-        wl = parse_wikilink(m.group(2))
+        # a backslash escape ran first: `[[a\\|b]]` in a table holds a placeholder for "|"
+        inner = _ESCAPED_RE.sub(lambda e: chr(int(e.group(1))), self.unescape(m.group(2)))
+        wl = parse_wikilink(inner)
         key = (cached_link_key(wl.target), wl.heading)
         target = self.ext.links.get(key)
         if target is None:
