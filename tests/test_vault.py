@@ -188,3 +188,12 @@ def test_backlink_context_is_the_sentence_across_hard_wrapped_lines() -> None:
         "Gamma": "item Gamma goes on.",
         "Delta": "A claim about delta and a picture.",
     }
+
+
+def test_backlink_context_of_a_table_row_is_its_cells_not_its_pipes() -> None:
+    body = ("| Talk | Who | Topics |\n|---|---|---|\n"
+            "| [[Moravec's paradox\\|Moravec]] | [[Lena Whitfield]] | Moravec, *Dreyfus* |\n")
+    note = parse_note("n.md", body.encode())
+    contexts = {link.target: link.context for link in note.links}
+    assert contexts == {"Moravec's paradox": "Moravec · Lena Whitfield · Moravec, Dreyfus",
+                        "Lena Whitfield": "Moravec · Lena Whitfield · Moravec, Dreyfus"}

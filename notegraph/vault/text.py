@@ -82,6 +82,8 @@ def link_context(body: str, start: int, end: int) -> str:
     for in the link's whole paragraph (or list item), not just its line.
     """
     para_start, para_end = _paragraph_bounds(body, start, end)
+    if body[para_start:start].lstrip().startswith("|"):  # a table row (its own block)
+        return _row_context(body[para_start:para_end])
     # Line breaks and their quote markers become spaces of the same length, so the
     # link's offsets still hold and a sentence can run across lines.
     para = _LINE_JOIN_RE.sub(lambda m: " " * len(m.group(0)), body[para_start:para_end])
@@ -133,6 +135,18 @@ def _paragraph_bounds(body: str, start: int, end: int) -> tuple[int, int]:
     return first, last
 
 
+@functools.lru_cache(maxsize=1024)
+def _row_context(row: str) -> str:
+    """A table row as its cells' text ("A · B · C"), not "| A | B | C |"."""
+    # links first: their "|" (escaped in a table, "[[a\\|b]]") is no cell border
+    row = WIKILINK_RE.sub(lambda m: parse_wikilink(m.group(2)).text, row)
+    cells = (plain_text(c) for c in _CELL_BORDER_RE.split(row.strip().strip("|")))
+    return _clip(" · ".join(c for c in cells if c), CONTEXT_CHARS)
+
+
+_CELL_BORDER_RE = re.compile(r"(?<!\\)\|")
+
+
 @functools.lru_cache(maxsize=4096)
 def _plain_context(sentence: str) -> str:
     # Several links often share a sentence: clean it once.
@@ -165,7 +179,11 @@ def plain_text(markdown_text: str, limit: int = 0) -> str:
         text = html.unescape(text)
     if "\\" in markdown_text:
         text = _HIDDEN_RE.sub(lambda m: chr(ord(m.group(0)) - _HIDDEN), text)
-    text = " ".join(text.split())
+    return _clip(" ".join(text.split()), limit)
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text` cut at a word to at most `limit` characters, "…" marking the cut (0: whole)."""
     if limit and len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return text
