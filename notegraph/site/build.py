@@ -241,60 +241,18 @@ class _Build:
                           self.old.outputs, self.force, unpublished)
 
     def _note_pages(self, vault: Vault, idx: SiteIndex, writer: PageWriter) -> None:
-        """Every note's page, in worker processes for a big vault."""
+        """Every note's page, in worker processes for a big vault; pages whose inputs are
+        unchanged are kept or restored from the render cache instead of planned again."""
         bodies = BodyCache(self.config.cache_path / RENDER_CACHE, vault, idx.media)
-        plugins = self.plugins
-
-        def extra(note_id: str) -> dict[str, Any]:
-            merged: dict[str, Any] = {}
-            for plugin in plugins:
-                merged.update(plugin.note_context(note_id))
-            return merged
-
-        keys = page_keys.page_keys(idx, plugins, writer.base_digest)
-        restorable: dict[str, tuple[str, str]] = {}  # note → (page key, digest) of its page
-
-        def note_pages(ids: Sequence[str]
-                       ) -> tuple[list[tuple[str, str, bool]], BodyWork, int]:
-            # Each note page is planned, rendered and written here and then dropped, so a
-            # build never holds 10,000 pages of HTML (and workers run this in parallel).
-            done = []
-            for i in ids:
-                key, digest = restorable.get(i, ("", ""))
-                html = bodies.page(key) if key else None
-                if html is not None:  # same inputs as a page rendered before: no planning
-                    done.append(writer.restore(vault.urls[i] + "index.html", digest, html))
-                    continue
-                keep = functools.partial(bodies.keep_page, keys[i]) if keys else None
-                page = note_page(idx, vault.notes[i], bodies.render, extra(i))
-                done.append(writer.write(page, keep))
-            work = bodies.take_work()
-            return done, work, len(work.used)  # one body looked up per planned page
-
+        keys = page_keys.page_keys(idx, self.plugins, writer.base_digest)
         try:
             keys_path = self.config.cache_path / page_keys.KEYS_FILE
-            version = page_keys.keys_version(writer.base_digest, self.config, plugins)
+            version = page_keys.keys_version(writer.base_digest, self.config, self.plugins)
             old_keys = page_keys.read_keys(keys_path, version)
-            kept = {} if keys is None or self.force else page_keys.unchanged_pages(
-                vault.urls, keys, old_keys, self.old.outputs, self.site_dir)
-            for output, digest, _ in kept.values():
-                self._record(output, digest, False)
-            bodies.keep({i: body for i, (_, _, body) in kept.items()})
+            kept, restorable = self._reusable_pages(vault, keys, old_keys, bodies)
             ids = [i for i in vault.notes if i not in kept]
-            if keys is not None and not self.force:
-                restorable.update(page_keys.restorable_pages(vault.urls, keys, old_keys,
-                                                             self.old.outputs, ids))
-            jobs = self.jobs if len(ids) >= PARALLEL_FROM else 1
-            with (map_chunks(note_pages, ids, jobs, chunk_size=NOTE_CHUNK) as chunks,
-                  self.reporter.stage("pages", total=len(ids)) as step):
-                for done, work, planned in chunks:
-                    bodies.absorb(work)
-                    self.result.planned += planned
-                    for output in done:
-                        self._record(*output)
-                    step.advance(len(done))
-                step.summary = f"{len(ids)} note pages" + (f", {len(kept)} unchanged"
-                                                           if kept else "")
+            self._render_note_pages(vault, idx, writer, bodies, keys, restorable, ids,
+                                    len(kept))
             self.result.rendered_bodies = bodies.misses
             # a restored page's body render was not looked up: it is still live
             bodies.keep({i: old_keys[vault.urls[i] + "index.html"][2] for i in restorable
@@ -307,6 +265,64 @@ class _Build:
                     for i, k in keys.items() for out in [vault.urls[i] + "index.html"]})
         finally:
             bodies.close()
+
+    def _reusable_pages(self, vault: Vault, keys: dict[str, str] | None,
+                        old_keys: dict[str, list[str]], bodies: BodyCache
+                        ) -> tuple[dict[str, tuple[str, str, str]], dict[str, tuple[str, str]]]:
+        """(pages left as they are on disk, note → (page key, digest) of pages to restore
+        from the render cache); both empty without page keys or with `--force`."""
+        if keys is None or self.force:
+            return {}, {}
+        kept = page_keys.unchanged_pages(vault.urls, keys, old_keys, self.old.outputs,
+                                         self.site_dir)
+        for output, digest, _ in kept.values():
+            self._record(output, digest, False)
+        bodies.keep({i: body for i, (_, _, body) in kept.items()})
+        ids = [i for i in vault.notes if i not in kept]
+        return kept, page_keys.restorable_pages(vault.urls, keys, old_keys,
+                                                self.old.outputs, ids)
+
+    def _render_note_pages(self, vault: Vault, idx: SiteIndex, writer: PageWriter,
+                           bodies: BodyCache, keys: dict[str, str] | None,
+                           restorable: dict[str, tuple[str, str]], ids: list[str],
+                           unchanged: int) -> None:
+        """Restore or plan, render and write the pages of `ids`, in chunks."""
+        plugins = self.plugins
+
+        def extra(note_id: str) -> dict[str, Any]:
+            merged: dict[str, Any] = {}
+            for plugin in plugins:
+                merged.update(plugin.note_context(note_id))
+            return merged
+
+        def note_pages(chunk: Sequence[str]
+                       ) -> tuple[list[tuple[str, str, bool]], BodyWork, int]:
+            # Each note page is planned, rendered and written here and then dropped, so a
+            # build never holds 10,000 pages of HTML (and workers run this in parallel).
+            done = []
+            for i in chunk:
+                key, digest = restorable.get(i, ("", ""))
+                html = bodies.page(key) if key else None
+                if html is not None:  # same inputs as a page rendered before: no planning
+                    done.append(writer.restore(vault.urls[i] + "index.html", digest, html))
+                    continue
+                keep = functools.partial(bodies.keep_page, keys[i]) if keys else None
+                page = note_page(idx, vault.notes[i], bodies.render, extra(i))
+                done.append(writer.write(page, keep))
+            work = bodies.take_work()
+            return done, work, len(work.used)  # one body looked up per planned page
+
+        jobs = self.jobs if len(ids) >= PARALLEL_FROM else 1
+        with (map_chunks(note_pages, ids, jobs, chunk_size=NOTE_CHUNK) as chunks,
+              self.reporter.stage("pages", total=len(ids)) as step):
+            for done, work, planned in chunks:
+                bodies.absorb(work)
+                self.result.planned += planned
+                for output in done:
+                    self._record(*output)
+                step.advance(len(done))
+            step.summary = f"{len(ids)} note pages" + (f", {unchanged} unchanged"
+                                                       if unchanged else "")
 
     def _data_files(self, vault: Vault) -> None:
         """Link previews and the static assets, written when their bytes changed."""
