@@ -121,6 +121,11 @@ def test_graph_labels_do_not_overlap_and_find_frames_neighbours(page, base_url):
         clashes = [(a["text"], b["text"]) for i, a in enumerate(boxes)
                    for b in boxes[i + 1:] if _boxes_overlap(a, b)]
         assert clashes == [], clashes
+        frame = page.evaluate("""() => { const r = document.querySelector('svg.ng-global')
+            .getBoundingClientRect(); return {left: r.left, right: r.right}; }""")
+        cut = [b["text"] for b in boxes
+               if b["left"] < frame["left"] - 0.5 or b["right"] > frame["right"] + 0.5]
+        assert cut == [], cut  # no label runs off the picture's edge
         height = max(b["bottom"] - b["top"] for b in boxes)
         assert 10 <= height <= 24  # readable at any zoom
         page.screenshot(path=str(SHOTS / f"graph_labels_{width}.png"))

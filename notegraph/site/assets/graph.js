@@ -104,6 +104,8 @@
     if (!box.width) return;
     var unit = Math.max(vb[2] / box.width, vb[3] / box.height);  // svg units per px
     var size = LABEL_PX * unit, placed = [];
+    // the x range shown: the picture keeps its aspect, so one axis shows more than vb
+    var left = vb[0] + vb[2] / 2 - box.width * unit / 2, right = left + box.width * unit;
     labelLayer.textContent = "";
     labelLayer.setAttribute("data-js", "1");
     var tried = 0;
@@ -119,6 +121,12 @@
       t.textContent = n.name.length > 32 ? n.name.slice(0, 31) + "…" : n.name;
       labelLayer.appendChild(t);
       var b = t.getBBox(), pad = size * 0.15;
+      // a label near the edge slides inward rather than run off the picture
+      var shift = Math.max(0, left + pad - b.x) - Math.max(0, b.x + b.width + pad - right);
+      if (shift && b.width + 2 * pad <= right - left) {
+        t.setAttribute("x", (n.x + shift).toFixed(2));
+        b = t.getBBox();
+      }
       var rect = { x: b.x - pad, y: b.y - pad, w: b.width + 2 * pad, h: b.height + 2 * pad };
       var clash = placed.some(function (p) {
         return rect.x < p.x + p.w && p.x < rect.x + rect.w &&
