@@ -306,6 +306,21 @@ def test_the_lead_is_central_sentences_of_the_topic_with_their_times() -> None:
     assert not points & {p.start for p in topic.lead_points}  # said once per note
 
 
+def test_auto_caption_topics_whose_cuts_are_all_doubtful_still_get_a_lead() -> None:
+    from dataclasses import replace
+
+    from notegraph.writers.extractive import LEAD_QUALITY, sentence_quality
+
+    plain = _segment([t.lower().rstrip(".") for t in TOPIC_A + TOPIC_A[:3]], step=5.0)
+    # the break model unsure of every cut (log-odds -0.5): no sentence reaches the first floor
+    seg = replace(plain, sentences=tuple(replace(s, boundary=-0.5) for s in plain.sentences))
+    assert max(sentence_quality(s) for s in seg.sentences) < LEAD_QUALITY[0]
+    topic = ExtractiveWriter().write_topic(seg, _context([seg]))
+    assert 2 <= len(topic.lead_points) <= 4
+    starts = {s.start for s in seg.sentences}
+    assert all(p.start in starts for p in topic.lead_points)
+
+
 def test_a_sentence_that_starts_mid_clause_is_no_key_point() -> None:
     from notegraph.writers.extractive import sentence_quality
 

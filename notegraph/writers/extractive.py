@@ -70,6 +70,10 @@ __all__ = ["CONTINUING_WORDS", "ExtractiveWriter", "_with_continuation", "clean_
            "starts_mid_phrase", "title_from_phrases"]
 _with_continuation = with_continuation
 
+# the prior a lead sentence needs: the first floor any central sentence reaches
+LEAD_QUALITY = (0.8, 0.5)
+
+
 @dataclass(frozen=True)
 class Ranked:
     """The segment's candidate key points (indices into its sentences), ranked."""
@@ -168,7 +172,12 @@ def choose_lead(sentences: Sequence[Sentence], central: Sequence[int], vecs: np.
     """2–4 central, self-contained sentences (longer topics get more), in time order."""
     minutes = (segment.end - segment.start) / 60.0
     k = 2 if minutes < 5 else 3 if minutes < 12 else 4
-    ok = [j for j, i in enumerate(central) if _lead_worthy(sentences[i])]
+    # a topic whose central sentences are all a little doubtful (auto-captions: cuts the
+    # break model is unsure of) still gets a lead, from the candidates' floor
+    for floor in LEAD_QUALITY:
+        ok = [j for j, i in enumerate(central) if _lead_worthy(sentences[i], floor)]
+        if ok:
+            break
     if centre is None or not ok:
         return []
     relevance = np.zeros(len(central))
@@ -178,10 +187,10 @@ def choose_lead(sentences: Sequence[Sentence], central: Sequence[int], vecs: np.
     return [_point(sentences, i) for i in picked]
 
 
-def _lead_worthy(s: Sentence) -> bool:
+def _lead_worthy(s: Sentence, floor: float) -> bool:
     n = len(s.text.split())
     return (8 <= n <= 40 and not s.text.rstrip().endswith("?") and not refers_back(s.text)
-            and not is_promo(s.text) and sentence_quality(s) >= 0.8)
+            and not is_promo(s.text) and sentence_quality(s) >= floor)
 
 
 def _point(sentences: Sequence[Sentence], i: int) -> KeyPoint:
