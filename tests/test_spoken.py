@@ -56,4 +56,5 @@ def _content(text: str) -> list[str]:
 def test_promo_reads() -> None:
     assert is_promo("To support this podcast, please check out our sponsors.")
     assert is_promo("This is the Lex Fridman podcast.")
+    assert is_promo("And now dear friends here's Kimble Musk.")  # the intro's last line
     assert not is_promo("Dark matter holds galaxies together.")
