@@ -53,7 +53,8 @@ _PROMO_RE = re.compile(
     r"\b(?:sponsors?|sponsored|promo code|use (?:the )?code|check out our|support (?:it|this|"
     r"the) (?:podcast|show|channel)|subscribe|brought to you by|patreon|this is the [\w' ]{1,30}"
     r"podcast|welcome (?:back )?to (?:the|this|my|our)|the following is a conversation|"
-    r"here'?s my conversation|dear friends,? here'?s|thanks for (?:listening|watching|having me|coming on)|"
+    r"here'?s my conversation|dear friends,? here'?s|"
+    r"thanks for (?:listening|watching|having me|coming on)|"
     r"see you (?:next time|guys)|link in the description)\b", re.IGNORECASE)
 
 
