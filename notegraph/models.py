@@ -130,8 +130,8 @@ class Sentence:
     end: float
     text: str
     speaker: str | None = None
-    # auto-captions: how sure the break model is of the weaker of the sentence's two cuts
-    # (log-odds; a speaker change counts as sure); None where punctuation made the cuts
+    # auto-captions: the break model's log-odds that these words are exactly one sentence
+    # (both cuts right, no sentence end inside); None where punctuation made the cuts
     boundary: float | None = None
 
 

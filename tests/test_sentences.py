@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from notegraph.models import Cue, Transcript
@@ -204,12 +206,27 @@ def test_auto_caption_sentences_say_how_sure_their_cuts_are():
             for i, text in enumerate(lines)]
     got = split_sentences(_transcript(cues))
     assert [s.speaker for s in got] == ["A", "A", "B"]
-    # A's two sentences share the one cut the model chose between them: its log-odds,
-    # below a speaker change's certainty, and the weaker end of each
+    # each is exactly one sentence at most as surely as the cut the model chose between
+    # A's two sentences: the log-odds of both cuts right and no sentence end inside
     model = default_model()
-    gap = dict(caption_gaps(_transcript(cues)))[13]  # before "and then the results"
-    assert got[0].boundary == got[1].boundary == pytest.approx(model.log_odds(gap))
-    assert got[0].boundary < 10.0
-    assert got[-1].boundary == 10.0  # a speaker change on one side, the run's end on the other
+    gaps = dict(caption_gaps(_transcript(cues)))
+    cut = model.log_odds(gaps[13])  # before "and then the results"
+    assert got[0].boundary < cut and got[1].boundary < cut
+
+    words = lines[0].split()
+
+    def log_p(k: int) -> float:  # log P(no sentence starts before caption word k)
+        if len(words[k - 1]) == 1:  # no sentence ends on "a"
+            return 0.0
+        return -math.log1p(math.exp(model.log_odds(gaps[k])))
+
+    first = (-math.log1p(math.exp(-10.0)) - math.log1p(math.exp(-cut))
+             + sum(log_p(k) for k in range(1, 13)))
+    assert got[0].boundary == pytest.approx(first - math.log(-math.expm1(first)))
+    # B's question: a speaker change on one side, the run's end on the other, so only
+    # its inner gaps leave doubt ("okay | so" most)
+    last = -2 * math.log1p(math.exp(-10.0)) + sum(
+        -math.log1p(math.exp(model.log_odds(gaps[k]))) for k in range(24, 30))
+    assert got[-1].boundary == pytest.approx(last - math.log(-math.expm1(last)))
     punctuated = _transcript([Cue(0.0, 3.0, "Hello there. We measured it.", "A")])
     assert all(s.boundary is None for s in split_sentences(punctuated))

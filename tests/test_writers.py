@@ -503,8 +503,13 @@ def test_a_sentence_whose_cut_the_break_model_doubts_ranks_lower() -> None:
     from notegraph.writers.extractive import sentence_quality
 
     text = "The board wanted a path back and we talked about it all weekend long"
-    sure = sentence_quality(Sentence(0.0, 5.0, text, None, boundary=10.0))
-    doubted = sentence_quality(Sentence(0.0, 5.0, text, None, boundary=-3.0))
-    punctuated = sentence_quality(Sentence(0.0, 5.0, text, None))
-    assert doubted < 0.5 <= sure  # a doubted cut: no candidate
-    assert punctuated == pytest.approx(sure, rel=1e-3)
+    from notegraph.writers.points import POOL_SHIFT
+
+    def q(boundary: float | None, shift: float | None = None) -> float:
+        s = Sentence(0.0, 5.0, text, None, boundary=boundary)
+        return sentence_quality(s) if shift is None else sentence_quality(s, shift)
+
+    assert q(-3.0, POOL_SHIFT) < 0.5 <= q(10.0, POOL_SHIFT)  # a doubted one: no candidate
+    # among candidates, ranking weighs the doubt more than the candidates' floor does
+    assert q(-1.5) / q(1.0) < q(-1.5, POOL_SHIFT) / q(1.0, POOL_SHIFT) < 1.0
+    assert q(None) == pytest.approx(q(10.0), rel=1e-3)  # punctuated: no doubt

@@ -44,7 +44,8 @@ _ABBREVIATIONS = {
 }
 @dataclass(frozen=True)
 class _Group:
-    """The words of one sentence, and how sure its cuts are (`Sentence.boundary`)."""
+    """The words of one sentence, and how sure the splitter is that they are one
+    (`Sentence.boundary`)."""
 
     words: list[_Word]
     boundary: float | None = None
@@ -235,7 +236,8 @@ def _split_unpunctuated(words: list[_Word], model: BreakModel) -> list[_Group]:
     """Speaker runs, each cut by dynamic programming: the breaks that maximise the sum
     of the break model's log-odds, minus a cost per break and a penalty for sentences far
     from TARGET_WORDS, with every sentence between MIN_WORDS and MAX_WORDS long (a run's
-    last may be shorter). Each sentence keeps the log-odds of its weaker cut."""
+    last may be shorter). Each sentence keeps the log-odds that it is exactly one
+    sentence (`_one_sentence_log_odds`)."""
     groups: list[_Group] = []
     start = 0
     for i in range(1, len(words) + 1):
@@ -243,10 +245,29 @@ def _split_unpunctuated(words: list[_Word], model: BreakModel) -> list[_Group]:
             run = words[start:i]
             scores = _gap_scores(run, model)
             sure = [SURE_BREAK, *scores[1:], SURE_BREAK]  # a speaker change is certain
-            groups.extend(_Group(run[a:b], min(sure[a], sure[b]))
+            groups.extend(_Group(run[a:b], _one_sentence_log_odds(sure[a], sure[b],
+                                                                  scores[a + 1:b]))
                           for a, b in _best_breaks(scores))
             start = i
     return groups
+
+
+def _one_sentence_log_odds(start: float, end: float, inner: list[float]) -> float:
+    """Log-odds that a sentence is exactly one: a sentence starts at both of its cuts and
+    at none of its inner gaps (the model's answers taken as independent).
+
+    Measured on the 23 chaptered episodes' human transcripts (sentences of 8+ words):
+    the top quarter by this score are 65 % single, rightly cut sentences, against 59 %
+    for the top quarter by the weaker cut alone; the inner gaps are what that misses (a
+    long run-on has many gaps the model half believes in).
+    """
+    log_p = _log_sigmoid(start) + _log_sigmoid(end) + sum(_log_sigmoid(-x) for x in inner)
+    log_p = min(log_p, -1e-12)
+    return log_p - math.log(-math.expm1(log_p))
+
+
+def _log_sigmoid(x: float) -> float:
+    return -math.log1p(math.exp(-x)) if x >= 0 else x - math.log1p(math.exp(x))
 
 
 def _best_breaks(gap_scores: list[float]) -> list[tuple[int, int]]:

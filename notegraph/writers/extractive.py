@@ -53,6 +53,7 @@ from notegraph.writers.naming import (
 )
 from notegraph.writers.points import (
     CONTINUING_WORDS,
+    POOL_SHIFT,
     clean_point_text,
     ends_open,
     has_misheard,
@@ -100,7 +101,7 @@ def rank_sentences(sentences: Sequence[Sentence]) -> Ranked:
 def _candidate(sentences: Sequence[Sentence], i: int) -> bool:
     s = sentences[i]
     shown = with_continuation(sentences, i)  # a point is shown with its continuation
-    return (sentence_quality(s) >= 0.5 and not is_promo(shown)
+    return (sentence_quality(s, POOL_SHIFT) >= 0.5 and not is_promo(shown)
             and not starts_mid_phrase(sentences[i - 1] if i else None, s)
             and not ends_open(shown))
 
@@ -190,7 +191,7 @@ def choose_lead(sentences: Sequence[Sentence], central: Sequence[int], vecs: np.
 def _lead_worthy(s: Sentence, floor: float) -> bool:
     n = len(s.text.split())
     return (8 <= n <= 40 and not s.text.rstrip().endswith("?") and not refers_back(s.text)
-            and not is_promo(s.text) and sentence_quality(s) >= floor)
+            and not is_promo(s.text) and sentence_quality(s, POOL_SHIFT) >= floor)
 
 
 def _point(sentences: Sequence[Sentence], i: int) -> KeyPoint:

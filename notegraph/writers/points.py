@@ -32,6 +32,13 @@ _PLEASANTRY_RE = re.compile(r"\b(thank you|thanks (?:for|so much|a lot)|great to
 _WORD_RE = re.compile(r"\S+")
 _CONTENT_RE = re.compile(r"[a-z0-9][a-z0-9'-]*")
 MAX_POINT_WORDS = 55
+# An auto-caption sentence is weighed by P(one sentence) at its log-odds + a shift
+# (`Sentence.boundary`). The candidates' floor (quality 0.5) uses POOL_SHIFT: as many
+# pass it as passed the weaker cut at + 1 before. Ranking uses RANK_SHIFT, steeper, so the
+# points picked are the likelier single sentences; used for the floor as well it left 37
+# of 437 topic notes with one point or none (scripts/eval_key_points.py).
+POOL_SHIFT = 2.5
+RANK_SHIFT = 1.0
 # a lower-case word rarer than this in English (Zipf scale; "reentering" is 2.1, caption
 # near-misses such as "beauti" 1.7 or "blankin" 0) and said once is taken as misheard
 MISHEARD_ZIPF = 1.8
@@ -126,8 +133,9 @@ def is_question(text: str) -> bool:
         or bool(_ASKS_RE.search(text))
 
 
-def sentence_quality(sentence: Sentence) -> float:
-    """A prior in (0, 1]: how good a sentence is as a stand-alone key point."""
+def sentence_quality(sentence: Sentence, shift: float = RANK_SHIFT) -> float:
+    """A prior in (0, 1]: how good a sentence is as a stand-alone key point. `shift`:
+    how much doubt about an auto-caption sentence's cuts weighs (lower: more)."""
     n = len(_WORD_RE.findall(sentence.text))
     q = 0.1 if n < 6 else 0.3 if n < 8 else 0.6 if n < 10 else 1.0 if n <= 35 else \
         0.8 if n <= 45 else 0.6 if n <= MAX_POINT_WORDS else 0.2
@@ -158,12 +166,9 @@ def sentence_quality(sentence: Sentence) -> float:
     if first.endswith("s") and first in VERBS and first not in _SUBJECTLESS_OK:
         q *= 0.4  # "Removes time…": the caption cut off its subject
     if sentence.boundary is not None:
-        # auto-captions: a sentence whose weaker cut the break model doubts is more often
-        # a fragment or two sentences run together (both cuts at a sentence end of the
-        # human transcript: 45 % of all, 62 % of those with log-odds ≥ 0). Weighing by
-        # P(cut) at log-odds + 1 took key points opening inside a clause from 14.7 % to
-        # 13.3 % (scripts/eval_key_points.py); a floor of 0.4 under it changed nothing.
-        q *= 1.0 / (1.0 + math.exp(-(sentence.boundary + 1.0)))
+        # auto-captions: a sentence the break model doubts is one sentence is more often
+        # a fragment or two sentences run together (scripts/eval_key_points.py)
+        q *= 1.0 / (1.0 + math.exp(-(sentence.boundary + shift)))
     return q
 
 
