@@ -10,11 +10,11 @@ from notegraph.models import Cue, Transcript
 from notegraph.text.breaks import default_model
 from notegraph.text.sentences import (
     caption_gaps,
-    clean_spoken,
     is_punctuated,
     sentence_starts,
     split_sentences,
 )
+from notegraph.text.spoken import clean_spoken
 
 
 def _transcript(cues, title="A talk", channel="Some Show"):
@@ -122,10 +122,10 @@ def test_auto_captions_are_not_cut_into_tiny_sentences():
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
-        ("um so I think, you know, the point is", "So I think, the point is"),
+        ("um so I think, you know, the point is", "So I think the point is"),
         ("I mean, I mean it was great", "I mean it was great"),
         ("in the in the end uh we won", "In the end we won"),
-        ("you know I was there you know", "I was there"),
+        ("you know I was there with my brother you know", "I was there with my brother"),
         ("it was like you know amazing", "It was like amazing"),
         ("Uh, what?", "What?"),
         ("do you know what he said", "Do you know what he said"),  # not a filler

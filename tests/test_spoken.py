@@ -20,6 +20,10 @@ from notegraph.text.spoken import clean_spoken, is_promo
      "I was always coding I was making music"),
     ("Joe he's he's a great general and I don't don't know why",
      "Joe he's a great general and I don't know why"),
+    ("most custody cases are just that most custody cases are just a discussion",
+     "most custody cases are just a discussion"),
+    ("in the in the end we won", "in the end we won"),
+    ("we had to design design it and why why would we", "we had to design it and why would we"),
 ])
 def test_fillers_and_false_starts_go(raw: str, clean: str) -> None:
     assert clean_spoken(raw) == clean
@@ -31,6 +35,9 @@ def test_fillers_and_false_starts_go(raw: str, clean: str) -> None:
     "I mean it",
     "no no no that is wrong",  # emphasis, not a false start
     "very very cold",
+    "he had had enough",  # grammar
+    "the more you know the more you learn",  # a saying, not a restart
+    "we build houses we build roads",  # a parallel: content between the repeats
 ])
 def test_meaningful_uses_stay(text: str) -> None:
     assert clean_spoken(text) == text

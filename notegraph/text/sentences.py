@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from notegraph.models import Sentence, Transcript
 from notegraph.text.breaks import BreakModel, bare, default_model, gap_features
 from notegraph.text.casing import CasingRestorer, sentence_case
+from notegraph.text.spoken import clean_spoken
 
 LONG_CUE = 8.0  # seconds; longer cues get word-position times
 MIN_WORDS = 6  # auto-captions: no sentence shorter than this unless the speaker changes
@@ -296,57 +297,3 @@ def _best_breaks(gap_scores: list[float]) -> list[tuple[int, int]]:
 
 def _bare(token: str) -> str:
     return token.lower().strip(".,;:!?\"'()[]“”‘’-—…")
-
-
-# --- display cleanup ----------------------------------------------------------------
-
-_FILLER_RE = re.compile(
-    r"(?:(?<=^)|(?<=[\s,.;:!?]))(?:um+|uh+|uhm|erm|er|hmm+|mm+|mhm)[,.]?(?=\s|$)",
-    re.IGNORECASE,
-)
-_YOU_KNOW_RE = re.compile(r"(?:^|(?<=[\s,.;:!?]))(?:,\s*)?you know,\s*", re.IGNORECASE)
-
-def clean_spoken(text: str) -> str:
-    """Spoken text made readable: fillers, "you know,", stutters and repeats removed.
-
-    Only for display: `"um so I I think you know, the the point"` →
-    `"so I think the point"`. Content words are never dropped except as exact
-    immediate repetitions (false starts).
-    """
-    text = _FILLER_RE.sub("", text)
-    text = _YOU_KNOW_RE.sub("", text)
-    # "you know" with no commas (auto-captions) is only safely a filler at the very
-    # start or end of a sentence, or right after "like".
-    text = re.sub(r"^(?:you know\s+)+", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"\s+you know[.?!]?$", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"\blike you know\b", "like", text, flags=re.IGNORECASE)
-    text = _collapse_repeats(text)
-    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
-    text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
-    text = re.sub(r"^[\s,;:.\-–—]+", "", text)
-    text = re.sub(r"\s{2,}", " ", text).strip()
-    text = re.sub(r"^-\s*", "", text)
-    return text
-
-
-def _collapse_repeats(text: str) -> str:
-    """Drop immediate repetitions of 1-4 word runs ("I mean, I mean", "in the in the")."""
-    toks = text.split()
-    changed = True
-    while changed:
-        changed = False
-        for size in (4, 3, 2, 1):
-            out: list[str] = []
-            i = 0
-            while i < len(toks):
-                a = [_bare(t) for t in toks[i:i + size]]
-                b = [_bare(t) for t in toks[i + size:i + 2 * size]]
-                if len(b) == size and a == b and all(a):
-                    # keep the second copy: it carries the following punctuation
-                    i += size
-                    changed = True
-                    continue
-                out.append(toks[i])
-                i += 1
-            toks = out
-    return " ".join(toks)

@@ -2,8 +2,9 @@
 
 `clean_spoken` removes what a reader does not need from a said sentence — "um", "uh",
 a "you know" or "I mean" used as a filler, a doubled little word ("I I", "the the"), a
-false start before its contraction ("it it's") and a restarted clause ("I was always I
-was making" → "I was making") — and never touches another word, so
+false start before its contraction ("it it's"), a phrase said twice ("in the in the")
+and a restarted clause ("I was always I was making" → "I was making", "cases are just
+that most cases are just a discussion") — and never touches another word, so
 the text stays what was said (the grounding check still finds its words at its time).
 `is_promo` tells sponsor, intro and outro reads, which are no key point.
 """
@@ -28,13 +29,13 @@ _I_MEAN_RE = re.compile(
     r"i mean(?![\w'])(?!\s+(?:it|that|this|what|to|by|the|a|you|him|her|them|"
     r"well|something|anything|nothing|business|no)\b),?",
     re.IGNORECASE)
-_DOUBLE_TEXT = """
-i the a an and to it we you that is of in so they he she but what this there was are be
-it's that's i'm we're they're you're my our on for with if just like
-he's she's there's what's i've we've you've they've don't can't didn't doesn't isn't
-have has were
+# A word said twice in a row is a stutter ("I I", "design design", "why why") unless it
+# is said so for emphasis ("very very cold", "no no no") or by grammar ("had had").
+_EMPHASIS_TEXT = """
+very really so no yes yeah big much more many super way too far long little tiny bye
+blah ha haha la had
 """
-_DOUBLE = frozenset(_DOUBLE_TEXT.split())
+EMPHASIS = frozenset(_EMPHASIS_TEXT.split())
 _DOUBLED_RE = re.compile(r"(?<![\w'])([\w']+)(?:[,.]?\s+\1)+(?![\w'])", re.IGNORECASE)
 # a false start before the contraction that says it again: "it it's", "I I'm", "we we're"
 _FALSE_CONTRACTION_RE = re.compile(
@@ -45,6 +46,12 @@ _RESTART_RE = re.compile(
     r"(?<![\w'])((?:i|we|you|they|he|she|it|that|there|this|the|a)\s+[\w']+)"
     r"(?:\s+(?:always|just|really|actually|also|never|not|like|so|very|kind of|sort of|"
     r"gonna|going to|the|a|an))?\s+(?=\1(?![\w']))", re.IGNORECASE)
+# the words between a phrase and its restart ("most custody cases are just that most
+# custody cases are just a discussion"); a content word or a conjunction there makes it a
+# parallel ("we build houses we build roads", "…building but the building…"), which stays
+_RESTART_GLUE_TEXT = "that like so well actually basically"
+_RESTART_GLUE = frozenset(_RESTART_GLUE_TEXT.split())
+_LEADING_MARKS_RE = re.compile(r"^[\s,;:.\-–—]+")
 _SPACES_RE = re.compile(r"\s+")
 _SPACE_PUNCT_RE = re.compile(r"\s+([,.?!;:])")
 _DOUBLE_COMMA_RE = re.compile(r",\s*(?=[,.?!;:])")
@@ -72,16 +79,53 @@ def clean_spoken(text: str) -> str:
     out = _FALSE_CONTRACTION_RE.sub("", out)
     out = _DOUBLED_RE.sub(_undouble, out)
     out = _RESTART_RE.sub("", out)
+    out = _drop_repeated_runs(out)
     out = _DOUBLE_COMMA_RE.sub("", _SPACE_PUNCT_RE.sub(r"\1", _SPACES_RE.sub(" ", out)))
-    out = out.strip(" ,")
+    out = _LEADING_MARKS_RE.sub("", out).strip(" ,")
     if len(out.split()) < 0.5 * len(original.split()):
         return original
     return out
 
 
+def _drop_repeated_runs(text: str) -> str:
+    """A run of 2–4 words said twice in a row ("in the in the end") keeps its second
+    copy (it carries what follows); so does a run of 3+ words restarted after one or two
+    glue words ("…cases are just that most custody cases are just…")."""
+    toks = text.split()
+    keys = [_bare(t) for t in toks]
+    i = 0
+    out: list[str] = []
+    while i < len(toks):
+        skip = _repeat_at(keys, i)
+        if skip:
+            i += skip
+            continue
+        out.append(toks[i])
+        i += 1
+    return " ".join(out)
+
+
+def _repeat_at(keys: list[str], i: int) -> int:
+    """How many words from `i` are a first try said again right after (0: none)."""
+    for size in (6, 5, 4, 3, 2):
+        run = keys[i:i + size]
+        if len(run) < size or not all(run):
+            continue
+        for gap in ((0, 1, 2) if size >= 3 else (0,)):
+            between = keys[i + size:i + size + gap]
+            if all(w in _RESTART_GLUE for w in between) and \
+                    keys[i + size + gap:i + 2 * size + gap] == run:
+                return size + gap
+    return 0
+
+
+def _bare(token: str) -> str:
+    return token.lower().strip(".,;:!?\"'()[]“”‘’-—…")
+
+
 def _undouble(m: re.Match[str]) -> str:
     word = m.group(1)
-    return word if word.lower() in _DOUBLE else m.group(0)
+    return m.group(0) if word.lower() in EMPHASIS else word
 
 
 def is_promo(text: str) -> bool:

@@ -7,8 +7,8 @@ title and boundary measures. Per episode (and as the mean over all) it reports:
 - `title` / `chance`: mean cosine (the configured embedder, all-MiniLM-L6-v2 by default)
   between each chapter title and the title of the topic overlapping that chapter most
   in time; `chance` pairs the same titles with the topics of the episode's other chapters;
-- `filler`: filler words ("um", "you know", "I mean", a doubled word "I I") per 100
-  key-point words;
+- `filler`: filler words ("um", "you know", "I mean", a doubled word "I I" but not one
+  doubled for emphasis, "very very") per 100 key-point words;
 - `promo`: key points that are sponsor, intro or outro reads (a count);
 - `short`: share of key points under 8 words;
 - `cut`: share of key points that start mid-clause or end cut off;
@@ -33,7 +33,7 @@ import numpy as np
 
 from notegraph.models import Chapter, KeyPoint, Topic, Transcript
 from notegraph.report import Reporter, SilentReporter
-from notegraph.text.spoken import is_promo
+from notegraph.text.spoken import EMPHASIS, is_promo
 from notegraph.topics.concepts import STOPWORDS, concept_key, singular
 from notegraph.topics.evaluate import Episode, load_episodes, score_starts
 from notegraph.topics.grounding import is_real_start
@@ -90,8 +90,10 @@ def words_of(text: str) -> list[str]:
 
 
 def filler_count(text: str) -> int:
-    """Filler words in `text`: "um", "uh", "you know", "I mean", and each doubled word."""
-    doubled = sum(len(m.group(0).split()) - 1 for m in _DOUBLED_RE.finditer(text))
+    """Filler words in `text`: "um", "uh", "you know", "I mean", and each doubled word
+    but words doubled for emphasis ("very very")."""
+    doubled = sum(len(m.group(0).split()) - 1 for m in _DOUBLED_RE.finditer(text)
+                  if m.group(1).lower() not in EMPHASIS)
     return len(_FILLER_RE.findall(text)) + doubled
 
 
