@@ -485,6 +485,11 @@ def test_an_interviewers_question_after_a_lead_in_is_a_question() -> None:
                        "extinction events")
     assert not is_question("If you do you know that it works")
     assert not is_question("Brain computer interfaces will first help people who are paralysed")
+    # unpunctuated: a negative question, and a request for an answer
+    assert is_question("Isn't it easier now in the digital world to explore costumes")
+    assert is_question("Maybe you can tell me about the region of Donbas")
+    assert not is_question("With this app you can talk to anyone")
+    assert not is_question("Don't do that ever again")
 
 
 def test_a_sentence_whose_continuation_is_a_sponsor_read_is_no_key_point() -> None:

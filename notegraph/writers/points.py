@@ -103,12 +103,16 @@ _QUESTION_RE = re.compile(
     r"walk (?:me|us) through|let's talk)\b|"
     r"(?:how|why|what|where|when|who|do|does|did|can|could|would|will|is|are|was|were|"
     r"should|have|has)\s+(?:do|does|did|would|should|can|could|is|are|was|were|you|we|they|"
-    r"it|there|i|he|she|that|this|those|these|your|the)\b)", re.IGNORECASE)
+    r"it|there|i|he|she|that|this|those|these|your|the)\b|"
+    r"(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|wouldn't|can't|couldn't|"
+    r"shouldn't)\s+(?:it|you|we|they|there|that|this|he|she)\b)", re.IGNORECASE)
 # an interviewer's question after a lead-in ("Let's start with a practical one what are
 # your thoughts about BCIs"): anywhere in the sentence
 _ASKS_RE = re.compile(r"\b(?:what are your thoughts|what do you think|what's your take|"
-                      r"how do you (?:think|feel|see)|(?:do|did|would|could|will|are|were|"
-                      r"have) you (?!know\b|guys\b)\w+)\b", re.IGNORECASE)
+                      r"how do you (?:think|feel|see)|(?:do|did|would|could|can|will|are|"
+                      r"were|have) you (?!know\b|guys\b)\w+|"
+                      r"you (?:can|could) (?:tell|describe|explain|walk|take) (?:me|us))\b",
+                      re.IGNORECASE)
 
 
 def ends_open(text: str) -> bool:
