@@ -261,6 +261,24 @@ def test_phone_titles_wrap_and_local_graph_labels_fit(chromium, base_url):  # no
     context.close()
 
 
+def test_sidebar_local_graph_labels_are_readable(page, base_url):  # noqa: F811
+    """On a wide screen the local graph sits in the sidebar: its labels are as large as
+    the sidebar's own text would be small (≥ 12 px on screen), none on another."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + "topics/learning_in_simulation/")
+    graph = page.locator(".sidebar svg.ng-local")
+    graph.wait_for()
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.sidebar svg.ng-local text')]
+        .map(t => t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize))""")
+    assert len(sizes) >= 3 and min(sizes) >= 12, sizes
+    boxes = [t.bounding_box() for t in graph.locator("text").all()]
+    rects = [{"left": b["x"], "right": b["x"] + b["width"], "top": b["y"],
+              "bottom": b["y"] + b["height"]} for b in boxes]
+    for i, a in enumerate(rects):
+        assert not any(_boxes_overlap(a, b) for b in rects[i + 1:]), (i, rects)
+    graph.screenshot(path=str(SHOTS / "sidebar_local_graph_1280.png"))
+
+
 def test_serve_reloads_the_open_page_after_a_rebuild(chromium, built_site):  # noqa: F811
     """Last in this file: it edits a note of the built example."""
     import http.server

@@ -8,7 +8,7 @@ import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 import networkx as nx
@@ -191,8 +191,8 @@ class LocalGraph:
 
 LOCAL_HALF_WIDTH = 186  # the local graph's viewBox spans ±this horizontally
 # the width of a label's character in viewBox units, a wide estimate (15 px sans-serif,
-# graph.css): labels are fitted to the viewBox with it
-LOCAL_LABEL_CHAR = 9.0
+# graph.css; DejaVu Sans averages ≈ 8.2): labels are fitted and kept apart with it
+LOCAL_LABEL_CHAR = 10.0
 
 
 def local_graph(g: nx.Graph, node: str, href: Href,
@@ -217,26 +217,17 @@ def local_graph(g: nx.Graph, node: str, href: Href,
     d = "".join(f"M{sp[a][0]:.1f} {sp[a][1]:.1f}L{sp[b][0]:.1f} {sp[b][1]:.1f}"
                 for a, b in edges)
     parts.append(f'<path class="ng-edges" d="{d}"/>')
+    # the centre is the page itself: its title is the page's heading, so no label
+    ring_labels = _ring_labels(g, sp, ring1, labels)
     for u in sorted(sp, key=lambda u: (u == node, u in ring1, u)):
         x, y = sp[u]
-        title, kind, short = labels[u]
+        title, kind, _ = labels[u]
         here = u == node
-        near = u in ring1
-        r = 9.0 if here else (6.0 if near else 4.0)
+        r = 9.0 if here else (6.0 if u in ring1 else 4.0)
         # colour by kind only ("cx": no community colour) in a local graph
         circle = (f'<circle class="cx k-{kind}{" ng-here" if here else ""}" cx="{x:.2f}" '
                   f'cy="{y:.2f}" r="{r:.2f}"><title>{title} ({kind})</title></circle>')
-        label = ""  # the centre is the page itself: its title is the page's heading
-        if near:
-            right = x >= 0
-            lx = x + (r + 3) * (1 if right else -1)
-            ly = y + (4 if abs(y) < 40 else (14 if y > 0 else -6))
-            if abs(x) < 15:  # top or bottom of the ring: centre the label
-                lx, anchor = x, "middle"
-            else:
-                anchor = "start" if right else "end"
-                short = _fitted(g, u, short, LOCAL_HALF_WIDTH - abs(lx))
-            label = f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{short}</text>'
+        label = ring_labels.get(u, "")
         url = None if here else href(u)
         if url:  # the label is part of the link, so it is clickable too
             parts.append(f'<a href="{escape(url)}" data-id="{escape(u)}">{circle}{label}</a>')
@@ -244,6 +235,51 @@ def local_graph(g: nx.Graph, node: str, href: Href,
             parts.append(circle + label)
     parts.append("</svg>")
     return LocalGraph("".join(parts), (node, *sorted(pos.keys() - {node})))
+
+
+def _ring_labels(g: nx.Graph, sp: Mapping[str, tuple[float, float]], ring1: set[str],
+                 labels: Mapping[str, tuple[str, str, str]]) -> dict[str, str]:
+    """The `<text>` of each ring-1 note, placed so that no two labels overlap.
+
+    Labels beside the ring are placed first; one at its top or bottom is centred over
+    its dot and moves outward, step by step, off any label it would cover (with ten
+    notes on the ring, the top one's label spans its neighbours'); one that finds no
+    free place is left out (its dot keeps its title on hover).
+    """
+    placed: list[tuple[float, float, float, float]] = []
+    out: dict[str, str] = {}
+    side_first = sorted(ring1, key=lambda u: (abs(sp[u][0]) < 15, u))
+    for u in side_first:
+        x, y = sp[u]
+        short = labels[u][2]
+        if abs(x) < 15:  # top or bottom of the ring: centred, moving outward
+            anchor, lx = "middle", x
+            tries = [y + (19 + 9 * k if y > 0 else -10 - 9 * k) for k in range(4)]
+        else:
+            anchor = "start" if x >= 0 else "end"
+            lx = x + 9 * (1 if x >= 0 else -1)
+            short = _fitted(g, u, short, LOCAL_HALF_WIDTH - abs(lx))
+            tries = [y + (4 if abs(y) < 40 else (14 if y > 0 else -6))]
+        for ly in tries:
+            box = _label_box(lx, ly, anchor, len(unescape(short)))
+            if not any(_overlap(box, other) for other in placed):
+                placed.append(box)
+                out[u] = f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{short}</text>'
+                break
+    return out
+
+
+def _label_box(x: float, baseline: float, anchor: str, chars: int
+               ) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a label in viewBox units, from a wide estimate."""
+    w = chars * LOCAL_LABEL_CHAR
+    left = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+    return left, baseline - 13, left + w, baseline + 4
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+             ) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _local_edges(g: nx.Graph, node: str, ring1: set[str], shown: Mapping[str, Any]
