@@ -490,6 +490,19 @@ def test_an_interviewers_question_after_a_lead_in_is_a_question() -> None:
     assert is_question("Maybe you can tell me about the region of Donbas")
     assert not is_question("With this app you can talk to anyone")
     assert not is_question("Don't do that ever again")
+    assert is_question("Then okay so what can you do with photorealistic avatars")
+    assert is_question("Let me just ask you about nuclear safety because it matters")
+    assert is_question("Do a lot of the entrepreneurs overvalue business")
+    assert not is_question("Then we went home and slept")
+    assert not is_question("People do a lot of things")
+
+
+def test_a_stance_does_not_hide_a_reference_back() -> None:
+    from notegraph.writers.points import refers_back
+
+    assert refers_back("I think that's the kind of friendship you should have")
+    assert refers_back("I guess they never wrote back to us after that")
+    assert not refers_back("I think the market will recover by the spring")
 
 
 def test_a_sentence_whose_continuation_is_a_sponsor_read_is_no_key_point() -> None:

@@ -88,9 +88,17 @@ def clean_point_text(text: str) -> str:
     return text
 
 
+# a stance before the claim ("I think that's the kind of friendship…"): what follows it
+# is what opens the sentence
+_STANCE_RE = re.compile(r"^(?:i (?:think|guess|believe|feel like|would say|'d say)"
+                        r"(?: that)?\s+)", re.IGNORECASE)
+
+
 def refers_back(text: str) -> bool:
-    """Does the sentence (after its fillers) open by pointing at what came before?"""
-    return bool(_BACK_REFERENCE_RE.match(_LEADING_FILLER_RE.sub("", text.strip()).lstrip()))
+    """Does the sentence (after its fillers and a stance such as "I think") open by
+    pointing at what came before?"""
+    opening = _STANCE_RE.sub("", _LEADING_FILLER_RE.sub("", text.strip()).lstrip())
+    return bool(_BACK_REFERENCE_RE.match(opening))
 
 
 # "… but sometimes", "… and there probably": a sentence whose last words open a clause
@@ -105,14 +113,16 @@ _QUESTION_RE = re.compile(
     r"should|have|has)\s+(?:do|does|did|would|should|can|could|is|are|was|were|you|we|they|"
     r"it|there|i|he|she|that|this|those|these|your|the)\b|"
     r"(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|wouldn't|can't|couldn't|"
-    r"shouldn't)\s+(?:it|you|we|they|there|that|this|he|she)\b)", re.IGNORECASE)
+    r"shouldn't)\s+(?:it|you|we|they|there|that|this|he|she)\b|"
+    r"(?:do|does|did)\s+(?:a|an|any|all|some|most|many|people)\b)", re.IGNORECASE)
 # an interviewer's question after a lead-in ("Let's start with a practical one what are
 # your thoughts about BCIs"): anywhere in the sentence
 _ASKS_RE = re.compile(r"\b(?:what are your thoughts|what do you think|what's your take|"
                       r"how do you (?:think|feel|see)|(?:do|did|would|could|can|will|are|"
                       r"were|have) you (?!know\b|guys\b)\w+|"
-                      r"you (?:can|could) (?:tell|describe|explain|walk|take) (?:me|us))\b",
-                      re.IGNORECASE)
+                      r"you (?:can|could) (?:tell|describe|explain|walk|take) (?:me|us)|"
+                      r"let me (?:just )?ask you|(?:take|walk) (?:me|us) through|"
+                      r"can we (?:go back|talk|get))\b", re.IGNORECASE)
 
 
 def ends_open(text: str) -> bool:
@@ -133,7 +143,9 @@ def _open_quote(text: str) -> bool:
 def is_question(text: str) -> bool:
     """A question, punctuated or not (auto-captions have no "?")."""
     text = text.rstrip()
-    return text.endswith("?") or bool(_QUESTION_RE.match(_LEADING_FILLER_RE.sub("", text))) \
+    opening = _LEADING_FILLER_RE.sub("", re.sub(r"^(?:and )?then\s+", "", text,
+                                               flags=re.IGNORECASE))
+    return text.endswith("?") or bool(_QUESTION_RE.match(opening)) \
         or bool(_ASKS_RE.search(text))
 
 
