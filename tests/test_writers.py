@@ -493,6 +493,8 @@ def test_an_interviewers_question_after_a_lead_in_is_a_question() -> None:
     assert is_question("Then okay so what can you do with photorealistic avatars")
     assert is_question("Let me just ask you about nuclear safety because it matters")
     assert is_question("Do a lot of the entrepreneurs overvalue business")
+    assert is_question("How much of that part of human history turned on one person")
+    assert is_question("I wonder if you can comment on your process of learning")
     assert not is_question("Then we went home and slept")
     assert not is_question("People do a lot of things")
 

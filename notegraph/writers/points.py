@@ -88,6 +88,7 @@ def clean_point_text(text: str) -> str:
     return text
 
 
+_NEXT_STEP_RE = re.compile(r"^(?:(?:and|but|so) )?then\b", re.IGNORECASE)
 # a stance before the claim ("I think that's the kind of friendship…"): what follows it
 # is what opens the sentence
 _STANCE_RE = re.compile(r"^(?:i (?:think|guess|believe|feel like|would say|'d say)"
@@ -114,7 +115,9 @@ _QUESTION_RE = re.compile(
     r"it|there|i|he|she|that|this|those|these|your|the)\b|"
     r"(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|wouldn't|can't|couldn't|"
     r"shouldn't)\s+(?:it|you|we|they|there|that|this|he|she)\b|"
-    r"(?:do|does|did)\s+(?:a|an|any|all|some|most|many|people)\b)", re.IGNORECASE)
+    r"(?:do|does|did)\s+(?:a|an|any|all|some|most|many|people)\b|"
+    r"how (?:long|much|many|often|far|big|important|hard|close)\b|"
+    r"i wonder (?:if|whether|what|how|why)\b)", re.IGNORECASE)
 # an interviewer's question after a lead-in ("Let's start with a practical one what are
 # your thoughts about BCIs"): anywhere in the sentence
 _ASKS_RE = re.compile(r"\b(?:what are your thoughts|what do you think|what's your take|"
@@ -179,6 +182,8 @@ def sentence_quality(sentence: Sentence, shift: float = RANK_SHIFT) -> float:
         q *= 0.5
     if refers_back(sentence.text):
         q *= 0.45  # "That's why…": needs the sentence before it
+    if _NEXT_STEP_RE.match(sentence.text):
+        q *= 0.6  # "Then the theatrical nature of it…": the next step of a story told
     if first.endswith("s") and first in VERBS and first not in _SUBJECTLESS_OK:
         q *= 0.4  # "Removes time…": the caption cut off its subject
     if sentence.boundary is not None:
