@@ -499,6 +499,15 @@ def test_an_interviewers_question_after_a_lead_in_is_a_question() -> None:
     assert not is_question("People do a lot of things")
 
 
+def test_he_or_she_before_any_name_was_named_before() -> None:
+    from notegraph.writers.points import speaks_of_someone_unnamed as unnamed
+
+    assert unnamed("I said he's a populist who seems to hate the establishment")
+    assert unnamed("His team prepares attacks against the other side")
+    assert not unnamed("I think Elon is a friend and he is a beautiful human being")
+    assert not unnamed("The market found a better way of getting rid of outsiders")
+
+
 def test_a_stance_does_not_hide_a_reference_back() -> None:
     from notegraph.writers.points import refers_back
 

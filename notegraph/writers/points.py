@@ -88,11 +88,22 @@ def clean_point_text(text: str) -> str:
     return text
 
 
+_PERSON_RE = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.IGNORECASE)
 _NEXT_STEP_RE = re.compile(r"^(?:(?:and|but|so) )?then\b", re.IGNORECASE)
 # a stance before the claim ("I think that's the kind of friendship…"): what follows it
 # is what opens the sentence
 _STANCE_RE = re.compile(r"^(?:i (?:think|guess|believe|feel like|would say|'d say)"
                         r"(?: that)?\s+)", re.IGNORECASE)
+
+
+def speaks_of_someone_unnamed(text: str) -> bool:
+    """Does the sentence say "he"/"she" before naming anyone (a capitalised word after
+    its first, other than "I")? Then the person was named before it."""
+    m = _PERSON_RE.search(text)
+    if not m:
+        return False
+    before = text[:m.start()].split()[1:]
+    return not any(w[:1].isupper() and w != "I" and not w.startswith("I'") for w in before)
 
 
 def refers_back(text: str) -> bool:
@@ -184,6 +195,8 @@ def sentence_quality(sentence: Sentence, shift: float = RANK_SHIFT) -> float:
         q *= 0.45  # "That's why…": needs the sentence before it
     if _NEXT_STEP_RE.match(sentence.text):
         q *= 0.6  # "Then the theatrical nature of it…": the next step of a story told
+    if speaks_of_someone_unnamed(sentence.text):
+        q *= 0.6  # "I said he's a populist…": who he is was said sentences before
     if first.endswith("s") and first in VERBS and first not in _SUBJECTLESS_OK:
         q *= 0.4  # "Removes time…": the caption cut off its subject
     if sentence.boundary is not None:
