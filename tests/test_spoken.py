@@ -23,6 +23,8 @@ from notegraph.text.spoken import clean_spoken, is_promo
     ("most custody cases are just that most custody cases are just a discussion",
      "most custody cases are just a discussion"),
     ("in the in the end we won", "in the end we won"),
+    ("approached them with a first principles kind of approach MH",
+     "approached them with a first principles kind of approach"),
     ("we had to design design it and why why would we", "we had to design it and why would we"),
 ])
 def test_fillers_and_false_starts_go(raw: str, clean: str) -> None:

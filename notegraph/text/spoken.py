@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-_HESITATION_RE = re.compile(r"(?<![\w'])(?:um+|uh+|uhm|erm|er|ah|hmm+|mm+|mhm)(?![\w'])[,.]?\s*",
-                            re.IGNORECASE)
+# ("MH" is how YouTube's auto-captions write a listener's "mm-hmm")
+_HESITATION_RE = re.compile(
+    r"(?<![\w'])(?:um+|uh+|uhm|erm|er|ah|hmm+|mm+|mhm|mh)(?![\w'])[,.]?\s*", re.IGNORECASE)
 # "you know" / "I mean" as fillers: not after words that make them a real clause ("do you
 # know", "what I mean") and not before an object ("you know that…", "I mean it").
 _YOU_KNOW_RE = re.compile(
