@@ -322,6 +322,13 @@ def test_written_wikilinks_parse_back(target: str, label: str) -> None:
     assert link.label in (None, link_label(label))
 
 
+def test_a_target_ending_in_a_backslash_is_not_read_as_an_escaped_pipe() -> None:
+    # found by the test above: "\\" then "|label" read back as Obsidian's "\\|"
+    for target in ("\\", "notes\\"):
+        link = parse_wikilink(WIKILINK_RE.fullmatch(wikilink(target, "x")).group(2))
+        assert link.target == link_label(target) and not link.target.endswith("\\")
+
+
 # ---------------------------------------------------------------- YouTube URLs
 
 video_id = st.from_regex(r"[A-Za-z0-9_-]{11}", fullmatch=True)

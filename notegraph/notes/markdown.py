@@ -45,9 +45,12 @@ def audio_link(url: str) -> str:
 
 
 def link_label(text: str) -> str:
-    """Text safe inside `[[target|label]]` and `##` headings: no link/HTML syntax."""
+    """Text safe inside `[[target|label]]` and `##` headings: no link/HTML syntax.
+
+    No trailing backslash either: before the `|` it would read as Obsidian's escaped
+    pipe (`[[a\\|b]]` in a table links to `a`), and the target would lose it."""
     text = re.sub(r"[#^`]", "", str(text).translate(_LABEL_CHARS))
-    return " ".join(text.split()) or "untitled"
+    return " ".join(text.split()).rstrip("\\ ") or "untitled"
 
 
 def wikilink(target: str, label: str | None = None) -> str:
