@@ -249,8 +249,7 @@ class _Build:
             keys_path = self.config.cache_path / page_keys.KEYS_FILE
             version = page_keys.keys_version(writer.base_digest, self.config, self.plugins)
             old_keys = page_keys.read_keys(keys_path, version)
-            kept, restorable = self._reusable_pages(vault, keys, old_keys, bodies)
-            ids = [i for i in vault.notes if i not in kept]
+            kept, restorable, ids = self._reusable_pages(vault, keys, old_keys, bodies)
             self._render_note_pages(vault, idx, writer, bodies, keys, restorable, ids,
                                     len(kept))
             self.result.rendered_bodies = bodies.misses
@@ -268,11 +267,13 @@ class _Build:
 
     def _reusable_pages(self, vault: Vault, keys: dict[str, str] | None,
                         old_keys: dict[str, list[str]], bodies: BodyCache
-                        ) -> tuple[dict[str, tuple[str, str, str]], dict[str, tuple[str, str]]]:
+                        ) -> tuple[dict[str, tuple[str, str, str]], dict[str, tuple[str, str]],
+                                   list[str]]:
         """(pages left as they are on disk, note → (page key, digest) of pages to restore
-        from the render cache); both empty without page keys or with `--force`."""
+        from the render cache, the notes whose pages are not left as they are); the first
+        two empty without page keys or with `--force`."""
         if keys is None or self.force:
-            return {}, {}
+            return {}, {}, list(vault.notes)
         kept = page_keys.unchanged_pages(vault.urls, keys, old_keys, self.old.outputs,
                                          self.site_dir)
         for output, digest, _ in kept.values():
@@ -280,7 +281,7 @@ class _Build:
         bodies.keep({i: body for i, (_, _, body) in kept.items()})
         ids = [i for i in vault.notes if i not in kept]
         return kept, page_keys.restorable_pages(vault.urls, keys, old_keys,
-                                                self.old.outputs, ids)
+                                                self.old.outputs, ids), ids
 
     def _render_note_pages(self, vault: Vault, idx: SiteIndex, writer: PageWriter,
                            bodies: BodyCache, keys: dict[str, str] | None,

@@ -3,6 +3,8 @@
 - `sentence_quality`: a prior in (0, 1] for a sentence as a stand-alone key point (length,
   questions, sponsor reads and pleasantries, fillers, a mid-sentence opening, a reference
   to something said before it).
+- `refers_back`, `speaks_of_someone_unnamed`: a sentence that needs the one before it
+  ("That's why…", "I said he's a populist…").
 - `starts_mid_phrase`: a caption sentence that continues the previous one (no point).
 - `with_continuation`: a sentence joined with the same speaker's next words while it
   breaks off mid-thought (caption breaks), so a point ends at a sentence end.
