@@ -39,6 +39,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _worker_ports() -> tuple[int, int]:
+    """201 ports for Ray's workers below the kernel's ephemeral range: `free_port` picks
+    from that range, and a component port inside the workers' range stops `ray start`
+    ("worker_ports is trying to use a port number … used by other components"), which
+    happened when the range was drawn from 20000–50200."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    span = max(1, low - 10000 - 201)
+    base = 10000 + (os.getpid() * 37) % span
+    return base, base + 200
+
+
 @dataclass
 class Head:
     """A running head: its GCS address and the process that holds it up."""
@@ -69,7 +83,7 @@ def ray_head(num_cpus: int = 2) -> Iterator[Head]:
     when the block ends, even when a test fails."""
     temp_dir = Path(tempfile.mkdtemp(prefix="ngray", dir="/tmp"))
     port = free_port()
-    base = 20000 + (os.getpid() * 37) % 30000  # worker ports: a range unlikely to be in use
+    base, top = _worker_ports()
     args = [str(RAY), "start", "--head", "--block", f"--num-cpus={num_cpus}",
             "--include-dashboard=false", "--disable-usage-stats", "--node-ip-address=127.0.0.1",
             f"--port={port}", f"--temp-dir={temp_dir}",
@@ -78,7 +92,7 @@ def ray_head(num_cpus: int = 2) -> Iterator[Head]:
             f"--dashboard-agent-listen-port={free_port()}",
             f"--dashboard-agent-grpc-port={free_port()}",
             f"--runtime-env-agent-port={free_port()}",
-            f"--min-worker-port={base}", f"--max-worker-port={base + 200}"]
+            f"--min-worker-port={base}", f"--max-worker-port={top}"]
     env = {**os.environ, **LOOPBACK_ENV, "RAY_TMPDIR": str(temp_dir)}
     log = (temp_dir / "head.log").open("wb")
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
