@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from notegraph.models import Sentence, Transcript
 from notegraph.text.breaks import BreakModel, bare, default_model, gap_features
 from notegraph.text.casing import CasingRestorer, sentence_case
+from notegraph.text.spoken import bare_token as _bare
 from notegraph.text.spoken import clean_spoken
 
 LONG_CUE = 8.0  # seconds; longer cues get word-position times
@@ -293,7 +294,3 @@ def _best_breaks(gap_scores: list[float]) -> list[tuple[int, int]]:
         spans.append((back[j], j))
         j = back[j]
     return spans[::-1]
-
-
-def _bare(token: str) -> str:
-    return token.lower().strip(".,;:!?\"'()[]“”‘’-—…")

@@ -1,7 +1,8 @@
 """Spoken-language tidying for display: fillers and false starts out, content words kept.
 
 `clean_spoken` removes what a reader does not need from a said sentence — "um", "uh",
-a "you know" or "I mean" used as a filler, a doubled little word ("I I", "the the"), a
+a "you know" or "I mean" used as a filler, a stuttered word ("I I", "the the"; not one
+doubled for emphasis, "very very"), a
 false start before its contraction ("it it's"), a phrase said twice ("in the in the")
 and a restarted clause ("I was always I was making" → "I was making", "cases are just
 that most cases are just a discussion") — and never touches another word, so
@@ -93,7 +94,7 @@ def _drop_repeated_runs(text: str) -> str:
     copy (it carries what follows); so does a run of 3+ words restarted after one or two
     glue words ("…cases are just that most custody cases are just…")."""
     toks = text.split()
-    keys = [_bare(t) for t in toks]
+    keys = [bare_token(t) for t in toks]
     i = 0
     out: list[str] = []
     while i < len(toks):
@@ -120,7 +121,8 @@ def _repeat_at(keys: list[str], i: int) -> int:
     return 0
 
 
-def _bare(token: str) -> str:
+def bare_token(token: str) -> str:
+    """A token lower-cased, without the punctuation around it (for comparing words)."""
     return token.lower().strip(".,;:!?\"'()[]“”‘’-—…")
 
 
