@@ -121,6 +121,23 @@ def test_graph_labels_do_not_overlap_and_find_frames_neighbours(page, base_url):
         clashes = [(a["text"], b["text"]) for i, a in enumerate(boxes)
                    for b in boxes[i + 1:] if _boxes_overlap(a, b)]
         assert clashes == [], clashes
+        covered = page.evaluate("""() => {
+            const svg = document.querySelector('svg.ng-global');
+            const titles = Array.from(svg.querySelectorAll('.ng-labels text'))
+              .map(t => t.textContent);
+            const dots = Array.from(svg.querySelectorAll('.ng-nodes a')).map(a => ({
+              r: a.querySelector('circle').getBoundingClientRect(),
+              name: a.querySelector('title').textContent.replace(/ \\([^()]*\\)$/, '')}));
+            const out = [];
+            svg.querySelectorAll('.ng-labels text').forEach(t => {
+              const b = t.getBoundingClientRect();
+              dots.forEach(d => { const c = d.r, m = c.width * 0.2;
+                if (b.left < c.right - m && c.left + m < b.right
+                    && b.top < c.bottom - m && c.top + m < b.bottom
+                    && !t.textContent.startsWith(d.name.slice(0, 20)))
+                  out.push([t.textContent, d.name]); }); });
+            return out; }""")
+        assert covered == [], covered  # no label hides another note's dot
         frame = page.evaluate("""() => { const r = document.querySelector('svg.ng-global')
             .getBoundingClientRect(); return {left: r.left, right: r.right}; }""")
         cut = [b["text"] for b in boxes

@@ -108,32 +108,48 @@
     var left = vb[0] + vb[2] / 2 - box.width * unit / 2, right = left + box.width * unit;
     labelLayer.textContent = "";
     labelLayer.setAttribute("data-js", "1");
-    var tried = 0;
+    var tried = 0, shown = nodes.filter(function (o) {
+      return o.x + o.r >= left && o.x - o.r <= right &&
+             o.y + o.r >= vb[1] && o.y - o.r <= vb[1] + vb[3]; });
     nodes.forEach(function (n) {
       if (tried >= MAX_TRIED) return;
       if (n.x < vb[0] || n.x > vb[0] + vb[2] || n.y < vb[1] || n.y > vb[1] + vb[3]) return;
       tried++;
       var t = document.createElementNS("http://www.w3.org/2000/svg", "text");
-      t.setAttribute("x", n.x.toFixed(2));
-      t.setAttribute("y", (n.y - n.r - size * 0.35).toFixed(2));
       t.style.fontSize = size.toFixed(3) + "px";
       t.style.strokeWidth = (size * 0.25).toFixed(3) + "px";
       t.textContent = n.name.length > 32 ? n.name.slice(0, 31) + "…" : n.name;
       labelLayer.appendChild(t);
+      // above the dot, below, right or left of it; a spot that covers a placed label or
+      // another dot is refused (a label over dots hides them and reads poorly)
+      var gap = n.r + size * 0.3, mid = n.y + size * 0.35, spots = [
+        [n.x, n.y - n.r - size * 0.35, "middle"], [n.x, n.y + n.r + size * 0.95, "middle"],
+        [n.x + gap, mid, "start"], [n.x - gap, mid, "end"]], rect = null;
+      for (var i = 0; i < spots.length && !rect; i++) rect = fit(t, n, spots[i]);
+      if (rect) placed.push(rect); else labelLayer.removeChild(t);
+    });
+    function fit(t, n, spot) {
+      t.setAttribute("x", spot[0].toFixed(2));
+      t.setAttribute("y", spot[1].toFixed(2));
+      t.style.textAnchor = spot[2];
       var b = t.getBBox(), pad = size * 0.15;
       // a label near the edge slides inward rather than run off the picture
       var shift = Math.max(0, left + pad - b.x) - Math.max(0, b.x + b.width + pad - right);
       if (shift && b.width + 2 * pad <= right - left) {
-        t.setAttribute("x", (n.x + shift).toFixed(2));
+        t.setAttribute("x", (spot[0] + shift).toFixed(2));
         b = t.getBBox();
       }
       var rect = { x: b.x - pad, y: b.y - pad, w: b.width + 2 * pad, h: b.height + 2 * pad };
-      var clash = placed.some(function (p) {
+      var meets = function (p) {
         return rect.x < p.x + p.w && p.x < rect.x + rect.w &&
                rect.y < p.y + p.h && p.y < rect.y + rect.h;
+      };
+      if (placed.some(meets)) return null;
+      var coversDot = shown.some(function (o) {
+        return o !== n && meets({ x: o.x - o.r, y: o.y - o.r, w: 2 * o.r, h: 2 * o.r });
       });
-      if (clash) labelLayer.removeChild(t); else placed.push(rect);
-    });
+      return coversDot ? null : rect;
+    }
   }
   placeLabels();
   window.addEventListener("resize", scheduleLabels);
