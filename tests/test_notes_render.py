@@ -21,6 +21,9 @@ from notegraph.slugs import WIKILINK_RE, link_key, parse_wikilink
     ("#hashtag and **bold**", "**", "\\#hashtag"),
     ("1. not a list", None, "1\\. not a list"),
     ("- not a list", None, "\\- not a list"),
+    ("a %%comment%% b", "%%", "&#37;&#37;comment"),
+    ("==marked== and ~~struck~~", "==", "&#126;&#126;struck"),
+    ("50% of us, 2 = 2 ~ 3", "&#", "50% of us, 2 = 2 ~ 3"),  # single ones read as said
 ])
 def test_escape_text_neutralises_markup(raw: str, must_not: str | None, must: str) -> None:
     out = escape_text(raw)
@@ -32,7 +35,7 @@ def test_escape_text_neutralises_markup(raw: str, must_not: str | None, must: st
 def test_escaped_text_renders_as_the_same_characters() -> None:
     import markdown
 
-    raw = "<b>x</b> [[y]] a_b *c* 5 > 3 & `d` #e"
+    raw = "<b>x</b> [[y]] a_b *c* 5 > 3 & `d` #e 50% %%f%% ==g== ~~h~~ $i$"
     html = markdown.markdown(escape_text(raw))
     assert "<b>" not in html and "<code>" not in html and "<em>" not in html
     text = re.sub(r"<[^>]+>", "", html)

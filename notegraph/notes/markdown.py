@@ -16,9 +16,12 @@ from notegraph.slugs import format_timestamp, is_youtube_id
 # python-markdown honours backslash escapes only for these; the rest become entities
 _BACKSLASH_RE = re.compile(r"([\\`*_#{}])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;",
-             "|": "&#124;", "~": "&#126;", "=": "&#61;", "$": "&#36;", "^": "&#94;",
-             "%": "&#37;"}
+             "|": "&#124;", "$": "&#36;", "^": "&#94;"}
 _ENTITY_RE = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
+# Obsidian's comment, highlight and strikethrough need the character twice ("%%", "==",
+# "~~"), so only a run is written as entities: "50%" stays readable in the raw note.
+_DOUBLED = {"%": "&#37;", "=": "&#61;", "~": "&#126;"}
+_DOUBLED_RE = re.compile(r"([%=~])\1+")
 
 
 def escape_text(text: str) -> str:
@@ -26,6 +29,7 @@ def escape_text(text: str) -> str:
     text = " ".join(str(text).split())
     text = _BACKSLASH_RE.sub(r"\\\1", text)  # first: the entities below contain "#"
     text = _ENTITY_RE.sub(lambda m: _ENTITIES[m.group(0)], text)
+    text = _DOUBLED_RE.sub(lambda m: _DOUBLED[m.group(1)] * len(m.group(0)), text)
     # a line starting like a list item would change the note's structure
     text = re.sub(r"^(\d+)\.(?=\s)", r"\1\\.", text)
     return re.sub(r"^([-+])(?=\s)", r"\\\1", text)
