@@ -7,6 +7,7 @@ import pytest
 from notegraph.topics.people import (
     looks_like_name,
     mentions,
+    misspells_known,
     names_in_text,
     people_from_metadata,
     speaker_name,
@@ -101,3 +102,17 @@ def test_countries_and_acronyms_are_no_lone_first_names() -> None:
     assert is_country("Israel") and is_country("iran") and not is_country("Eliza")
     assert not any(a_first_name(w) for w in ("Israel", "Jordan", "Iran", "NATO", "AI"))
     assert a_first_name("Eliza") and a_first_name("Ilya")
+
+
+@pytest.mark.parametrize(("name", "known", "merged"), [
+    ("Peter Levels", ["Pieter Levels"], True),
+    ("John Stewart", ["Jon Stewart"], True),
+    ("Eric Trump", ["Donald Trump"], False),
+    ("Jill Biden", ["Joe Biden"], False),
+    ("Pieter Levels", ["Pieter Levels"], False),  # the known name itself
+])
+def test_misspelled_known_names_are_not_new_people(name: str, known: list[str],
+                                                    merged: bool) -> None:
+    assert misspells_known(name, known) is merged
+    texts = [f"I spoke with {name} about it.", f"{name} said so again."]
+    assert (name in names_in_text(texts, known=known)) is (not merged or name in known)

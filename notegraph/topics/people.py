@@ -19,6 +19,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
 
 from notegraph.topics.concepts import STOPWORDS
 
@@ -176,8 +177,25 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: in
             continue
         if any(w.lower() in lower_words for w in name.split()):
             continue
+        if misspells_known(name, known_set):
+            continue
         out.append(name)
     return out
+
+
+def misspells_known(name: str, known: Iterable[str]) -> bool:
+    """Whether `name` is a known person's name with the first name misheard or
+    misspelled ("Peter Levels" for the guest Pieter Levels, "John Stewart" for Jon
+    Stewart): same surname, first names alike. Different first names of one family
+    ("Kimbal Musk" beside "Elon Musk") are not alike enough to merge."""
+    words = name.lower().split()
+    for other in known:
+        o = other.lower().split()
+        if o == words or len(o) != len(words) or o[1:] != words[1:]:
+            continue
+        if SequenceMatcher(None, o[0], words[0]).ratio() >= 0.8:
+            return True
+    return False
 
 
 def _surname_alone(texts: Sequence[str], name: str) -> int:
