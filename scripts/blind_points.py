@@ -11,7 +11,8 @@ numbered; the key goes to a file you do not open. Judge each, then unmask:
     python scripts/blind_points.py score /tmp/blind.json yynny...   # one y/n per point
 
 `BEFORE`/`AFTER` are project folders whose notes the two writers generated (e.g. the
-`--root` of scripts/eval_key_points.py run at two commits).
+`--root` of scripts/eval_key_points.py run at two commits). `--lead` draws the sentences
+of the notes' lead paragraphs instead of their key points.
 """
 
 from __future__ import annotations
@@ -25,20 +26,25 @@ from collections import Counter
 from pathlib import Path
 
 _POINT_RE = re.compile(r'^- (?:\[\[[^\]]+\]\]: )?(.+?) <a class="yt-timestamp"', re.MULTILINE)
+# a lead sentence: a line of its own, no list item, no "From:"/"Video:" line
+_LEAD_RE = re.compile(r'^(?!- |> |From: |Video: )(.+?) <a class="yt-timestamp"', re.MULTILINE)
 _LINK_RE = re.compile(r"\[\[(?:[^\]|]+\|)?([^\]]+)\]\]")
 
 
-def points(notes: Path) -> list[str]:
-    """The key points of every topic note under `notes`, links shown as their labels."""
+def points(notes: Path, lead: bool = False) -> list[str]:
+    """The key points (or lead sentences) of every topic note under `notes`, links shown
+    as their labels."""
+    pattern = _LEAD_RE if lead else _POINT_RE
     return [_LINK_RE.sub(r"\1", m.group(1))
             for f in sorted((notes / "topics").glob("*.md"))
-            for m in _POINT_RE.finditer(f.read_text(encoding="utf-8"))]
+            for m in pattern.finditer(f.read_text(encoding="utf-8"))]
 
 
-def draw(before: Path, after: Path, n: int, seed: int) -> list[tuple[str, str]]:
+def draw(before: Path, after: Path, n: int, seed: int, lead: bool = False
+         ) -> list[tuple[str, str]]:
     """(writer, point) pairs: `n` points only `before` wrote and `n` only `after` wrote,
     shuffled."""
-    a, b = points(before), points(after)
+    a, b = points(before, lead), points(after, lead)
     only_a = sorted(set(a) - set(b))
     only_b = sorted(set(b) - set(a))
     print(f"{len(a)} / {len(b)} points; {len(only_a)} / {len(only_b)} not shared",
@@ -59,12 +65,13 @@ def main() -> int:
     d.add_argument("--n", type=int, default=25)
     d.add_argument("--seed", type=int, default=1)
     d.add_argument("--key", type=Path, required=True)
+    d.add_argument("--lead", action="store_true", help="lead sentences, not key points")
     s = sub.add_parser("score", help="unmask: kept points per writer")
     s.add_argument("key", type=Path)
     s.add_argument("labels", help="one y or n per point, in the printed order")
     args = parser.parse_args()
     if args.command == "draw":
-        items = draw(args.before, args.after, args.n, args.seed)
+        items = draw(args.before, args.after, args.n, args.seed, args.lead)
         args.key.write_text(json.dumps(items), encoding="utf-8")
         for i, (_, text) in enumerate(items):
             print(i, text)

@@ -37,3 +37,19 @@ def test_draws_only_unshared_points_and_scores_by_writer(tmp_path: Path) -> None
     assert "before: 0 of 2 kept" in scored.stdout and "after: 1 of 1 kept" in scored.stdout
     bad = _run("score", str(key), "y")
     assert bad.returncode == 2 and "one y/n per point" in bad.stderr
+
+
+def test_lead_draws_the_lead_sentences(tmp_path: Path) -> None:
+    notes = []
+    for root, lead in [(tmp_path / "a", "Old lead."), (tmp_path / "b", "New lead.")]:
+        (root / "topics").mkdir(parents=True)
+        (root / "topics" / "t.md").write_text(
+            "---\ntype: topic\n---\n\nFrom: [[c|C]] <br/>\n"
+            f'{lead} <a class="yt-timestamp" data-t="00:00:01">x</a>\n\n## Key points\n\n'
+            '- Same point. <a class="yt-timestamp" data-t="00:00:02">x</a>\n', encoding="utf-8")
+        notes.append(root)
+    key = tmp_path / "key.json"
+    drawn = _run("draw", *map(str, notes), "--lead", "--key", str(key))
+    assert drawn.returncode == 0, drawn.stderr
+    assert {line.split(" ", 1)[1] for line in drawn.stdout.splitlines()} == {
+        "Old lead.", "New lead."}
