@@ -116,3 +116,9 @@ def test_misspelled_known_names_are_not_new_people(name: str, known: list[str],
     assert misspells_known(name, known) is merged
     texts = [f"I spoke with {name} about it.", f"{name} said so again."]
     assert (name in names_in_text(texts, known=known)) is (not merged or name in known)
+
+
+def test_a_rarer_spelling_of_a_name_said_in_the_text_is_the_same_person() -> None:
+    texts = ["Jon Stewart said it.", "Jon Stewart again.", "Jon Stewart once more.",
+             "John Stewart on the show.", "John Stewart there."]
+    assert names_in_text(texts) == ["Jon Stewart"]

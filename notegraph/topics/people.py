@@ -10,7 +10,8 @@ Precision first — a wrong person link is worse than a missing one:
   common word there). In punctuated transcripts a name said once in full also counts
   when its surname is said again on its own ("Joseph Weizenbaum … Weizenbaum was
   shocked"): the capital there is the speaker's, not a caption guess. Single names
-  (`Ilya`) only resolve to a known full name.
+  (`Ilya`) only resolve to a known full name. A name that is a known or more often said
+  one with the first name misheard ("Peter Levels" beside "Pieter Levels") is that one.
 """
 
 from __future__ import annotations
@@ -177,7 +178,7 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: in
             continue
         if any(w.lower() in lower_words for w in name.split()):
             continue
-        if misspells_known(name, known_set):
+        if misspells_known(name, [*known_set, *out]):  # out: names said more often
             continue
         out.append(name)
     return out
