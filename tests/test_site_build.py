@@ -143,6 +143,21 @@ def test_topic_page_has_player_timestamps_and_search_hooks(project: Path) -> Non
     assert 'class="wikilink missing"' in html
 
 
+def test_generated_source_lines_are_shown_once(project: Path) -> None:
+    # the kicker above the title names channel and video; the body's "From:" line, which
+    # Obsidian needs, is not repeated under it. A hand-written note keeps every line.
+    topic = project / "content/notes/topics/empathy_in_machines.md"
+    assert "From: [[" in topic.read_text(encoding="utf-8")
+    hand = project / "content/notes/hand_from.md"
+    hand.write_text("---\ntitle: Hand\n---\n\nFrom: [[Minds and Machines]] <br/>\n\nText.\n",
+                    encoding="utf-8")
+    build(project)
+    html = (project / "site/topics/empathy_in_machines/index.html").read_text(encoding="utf-8")
+    kicker, body = html.split('<div class="note-body">', 1)
+    assert "Minds and Machines" in kicker and "From:" not in body
+    assert "From:" in (project / "site/hand_from/index.html").read_text(encoding="utf-8")
+
+
 def test_user_templates_override_the_defaults(project: Path) -> None:
     (project / "templates").mkdir()
     (project / "templates/person.html").write_text(

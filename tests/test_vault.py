@@ -197,3 +197,15 @@ def test_backlink_context_of_a_table_row_is_its_cells_not_its_pipes() -> None:
     contexts = {link.target: link.context for link in note.links}
     assert contexts == {"Moravec's paradox": "Moravec · Lena Whitfield · Moravec, Dreyfus",
                         "Lena Whitfield": "Moravec · Lena Whitfield · Moravec, Dreyfus"}
+
+
+def test_source_lines_open_generated_notes_only() -> None:
+    from notegraph.vault.text import summary_text, without_source_lines
+
+    body = ("From: [[c|Channel]] <br/>\nVideo: [[v|A video]] (00:00:38–00:02:55)\n\n"
+            "The lead paragraph says what the topic is about, at some length.\n")
+    assert without_source_lines(body).startswith("The lead paragraph")
+    assert summary_text(body).startswith("The lead paragraph")
+    prose = "From the start, this hand-written note was about something else entirely.\n"
+    assert without_source_lines(prose) == prose  # prose that merely opens on "From"
+    assert summary_text(prose).startswith("From the start")

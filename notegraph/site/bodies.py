@@ -34,6 +34,7 @@ from notegraph.site.render import (
 )
 from notegraph.vault.links import cached_link_key
 from notegraph.vault.read import Note, Vault
+from notegraph.vault.text import without_source_lines
 
 # Cached renders are keyed by the code that makes them (see notegraph.code_digest).
 _RENDER_CODE = code_digest("notegraph.site.render", "notegraph.site.bodies",
@@ -175,6 +176,8 @@ class BodyCache:
             body = _without_section(body, "Topics")
         if note.type in ("person", "concept") and note.frontmatter.get("generator"):
             body = without_mention_list(body)  # the grouped backlinks show it
+        if note.type in ("topic", "video") and note.frontmatter.get("generator"):
+            body = without_source_lines(body)  # the page's kicker shows them
         root = "../" * url.count("/")
         tags = {t.casefold(): root + tag_url(t) for t in note.tags}
         embeds = self._embeds(note, url)

@@ -16,6 +16,7 @@ from notegraph import cache
 from notegraph.code_digest import code_digest
 from notegraph.slugs import format_timestamp
 from notegraph.vault.read import Note, Vault
+from notegraph.vault.text import SOURCE_LINE_RE
 
 POINTS = 3  # list lines a preview shows
 LEAD_CHARS = 280
@@ -24,8 +25,6 @@ _MDLINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TIMESTAMP = re.compile(r"<a\s+class=\"yt-timestamp\"[^>]*>.*?</a>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(.*)$")
-# generated notes open with where they come from; a preview names that as its kind
-_SOURCE_LINE = re.compile(r"^(?:From|Video|Watch on YouTube)\b")
 
 Preview = list  # [title, kind, lead, [points]] (JSON)
 
@@ -55,7 +54,9 @@ def lead_and_points(body: str) -> tuple[str, list[str]]:
             if len(points) < POINTS and plain(item.group(1)):
                 points.append(plain(item.group(1)))
             para = []
-        elif stripped and not _SOURCE_LINE.match(stripped):
+        # generated notes open with where they come from: a preview names that as its kind
+        elif stripped and not SOURCE_LINE_RE.match(stripped) and \
+                not stripped.startswith("[Watch on YouTube]"):
             para.append(stripped)
         elif para and not lead:
             lead, para = plain(" ".join(para)), []

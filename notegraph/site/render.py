@@ -34,7 +34,7 @@ from notegraph.vault.links import cached_link_key
 from notegraph.vault.text import INLINE_TAG_RE
 
 # Bump when the HTML this module produces changes, so cached renders are not reused.
-RENDER_VERSION = "7"
+RENDER_VERSION = "8"
 TOC_MIN_HEADINGS = 4
 LINK_SEARCH_WEIGHT = "0.2"  # Pagefind weight of words that only name another note
 # Punctuation glued to a link ("[[Lena Whitfield]]: …", "[[Ada]]'s"): Pagefind puts a

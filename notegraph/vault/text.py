@@ -24,6 +24,10 @@ _MARK_RE = re.compile(r"==|~~")  # highlight and strikethrough
 # Emphasis marks at word edges only: `snake_case` names keep their underscores.
 _EMPHASIS_RE = re.compile(r"(?<![\w*_`])[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}(?![\w*_`])")
 _CALLOUT_MARK_RE = re.compile(r"\[!\w+\][+-]?")
+# Generated notes open with where they come from (`notegraph.notes.compose`):
+# "From: [[channel]] <br/>" and, on topics, "Video: [[video]] (span)".
+SOURCE_LINE_RE = re.compile(r"(?:From|Video): ")
+_OPENING_SOURCE_LINE_RE = re.compile(r"(?:From|Video): \[\[[^\n]*(?:\n|$)")
 # Markdown's backslash escapes; while marks are removed, an escaped character is held
 # as a private-use character (U+E000 + its code) so no rule mistakes it for markup.
 _MD_BACKSLASH_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -193,9 +197,20 @@ def summary_text(body: str, limit: int = SUMMARY_CHARS) -> str:
     """The first paragraph of prose of a note body as plain text (for previews and lists)."""
     for block in re.split(r"\n\s*\n", body):
         stripped = block.strip()
-        if not stripped or stripped.startswith(("#", ">", "|", "```", "~~~", "- [[", "From:")):
+        if not stripped or stripped.startswith(("#", ">", "|", "```", "~~~", "- [[")) or \
+                SOURCE_LINE_RE.match(stripped):
             continue
         text = plain_text(stripped, limit)
         if len(text) > 30:
             return text
     return ""
+
+
+def without_source_lines(body: str) -> str:
+    """`body` minus its opening "From: [[…]]" / "Video: [[…]]" lines, where a page shows
+    channel, video and span elsewhere."""
+    rest = body.lstrip("\n")
+    stripped = False
+    while m := _OPENING_SOURCE_LINE_RE.match(rest):
+        rest, stripped = rest[m.end():], True
+    return rest.lstrip("\n") if stripped else body
