@@ -258,8 +258,15 @@ def _ring_labels(g: nx.Graph, sp: Mapping[str, tuple[float, float]], ring1: set[
         else:
             anchor = "start" if x >= 0 else "end"
             lx = x + 9 * (1 if x >= 0 else -1)
-            short = _fitted(g, u, short, LOCAL_HALF_WIDTH - abs(lx))
-            tries = [y + (4 if abs(y) < 40 else (14 if y > 0 else -6))]
+            room = LOCAL_HALF_WIDTH - abs(lx)
+            lines = _two_lines(g.nodes[u].get("title") or u, room)
+            ly = y + (4 if abs(y) < 40 else (14 if y > 0 else -6))
+            # two lines sit around the dot's height; one that would cover a neighbour's
+            # label falls back to one shortened line
+            tries = [(lines, ly - 8)] if len(lines) == 2 else []
+            tries.append(([_fitted(g, u, short, room)], ly))
+            _place_side(u, lx, anchor, tries, placed, out)
+            continue
         for ly in tries:
             box = _label_box(lx, ly, anchor, len(unescape(short)))
             if not any(_overlap(box, other) for other in placed):
@@ -269,12 +276,43 @@ def _ring_labels(g: nx.Graph, sp: Mapping[str, tuple[float, float]], ring1: set[
     return out
 
 
+LOCAL_LINE = 16.0  # a label's line height in viewBox units (15 px text, graph.css)
+
+
+def _place_side(u: str, lx: float, anchor: str, tries: Sequence[tuple[list[str], float]],
+                placed: list[tuple[float, float, float, float]], out: dict[str, str]) -> None:
+    """Place the first of `tries` (escaped lines, first baseline) that covers no label."""
+    for lines, ly in tries:
+        top = _label_box(lx, ly, anchor, max(len(unescape(t)) for t in lines))
+        box = (top[0], top[1], top[2], top[3] + LOCAL_LINE * (len(lines) - 1))
+        if any(_overlap(box, other) for other in placed):
+            continue
+        placed.append(box)
+        spans = "".join(f'<tspan x="{lx:.1f}" dy="{0 if i == 0 else LOCAL_LINE:.0f}">{t}</tspan>'
+                        for i, t in enumerate(lines))
+        out[u] = f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{spans}</text>'
+        return
+
+
+def _two_lines(title: str, room: float) -> list[str]:
+    """`title` (escaped) on one line when it fits in `room` viewBox units, else broken
+    at a space into two that do, the second shortened with "…" if need be."""
+    fits = int((room - 4) / LOCAL_LABEL_CHAR)
+    if len(title) <= fits or fits < 6:
+        return [escape(title)]
+    cut = title.rfind(" ", 0, fits + 1)
+    if cut <= 0:
+        return [escape(_short(title, fits))]
+    return [escape(title[:cut]), escape(_short(title[cut + 1:], fits))]
+
+
 def _label_box(x: float, baseline: float, anchor: str, chars: int
                ) -> tuple[float, float, float, float]:
-    """(left, top, right, bottom) of a label in viewBox units, from a wide estimate."""
+    """(left, top, right, bottom) of a label in viewBox units, from a wide estimate (the
+    height is Chromium's box of a 15 px line: 23 units)."""
     w = chars * LOCAL_LABEL_CHAR
     left = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
-    return left, baseline - 13, left + w, baseline + 4
+    return left, baseline - 17, left + w, baseline + 6
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
