@@ -241,10 +241,11 @@ def _ring_labels(g: nx.Graph, sp: Mapping[str, tuple[float, float]], ring1: set[
                  labels: Mapping[str, tuple[str, str, str]]) -> dict[str, str]:
     """The `<text>` of each ring-1 note, placed so that no two labels overlap.
 
-    Labels beside the ring are placed first; one at its top or bottom is centred over
-    its dot and moves outward, step by step, off any label it would cover (with ten
-    notes on the ring, the top one's label spans its neighbours'); one that finds no
-    free place is left out (its dot keeps its title on hover).
+    Labels beside the ring are placed first, on two lines when the title does not fit
+    on one (else shortened); one at its top or bottom is centred over its dot and moves
+    outward, step by step, off any label it would cover (with ten notes on the ring, the
+    top one's label spans its neighbours'); one that finds no free place is left out
+    (its dot keeps its title on hover).
     """
     placed: list[tuple[float, float, float, float]] = []
     out: dict[str, str] = {}
@@ -254,7 +255,7 @@ def _ring_labels(g: nx.Graph, sp: Mapping[str, tuple[float, float]], ring1: set[
         short = labels[u][2]
         if abs(x) < 15:  # top or bottom of the ring: centred, moving outward
             anchor, lx = "middle", x
-            tries = [y + (19 + 9 * k if y > 0 else -10 - 9 * k) for k in range(4)]
+            tries = [([short], y + (19 + 9 * k if y > 0 else -10 - 9 * k)) for k in range(4)]
         else:
             anchor = "start" if x >= 0 else "end"
             lx = x + 9 * (1 if x >= 0 else -1)
@@ -265,33 +266,30 @@ def _ring_labels(g: nx.Graph, sp: Mapping[str, tuple[float, float]], ring1: set[
             # label falls back to one shortened line
             tries = [(lines, ly - 8)] if len(lines) == 2 else []
             tries.append(([_fitted(g, u, short, room)], ly))
-            _place_side(u, lx, anchor, tries, placed, out)
-            continue
-        for ly in tries:
-            box = _label_box(lx, ly, anchor, len(unescape(short)))
-            if not any(_overlap(box, other) for other in placed):
-                placed.append(box)
-                out[u] = f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{short}</text>'
-                break
+        if label := _placed_label(lx, anchor, tries, placed):
+            out[u] = label
     return out
 
 
 LOCAL_LINE = 16.0  # a label's line height in viewBox units (15 px text, graph.css)
 
 
-def _place_side(u: str, lx: float, anchor: str, tries: Sequence[tuple[list[str], float]],
-                placed: list[tuple[float, float, float, float]], out: dict[str, str]) -> None:
-    """Place the first of `tries` (escaped lines, first baseline) that covers no label."""
+def _placed_label(lx: float, anchor: str, tries: Sequence[tuple[list[str], float]],
+                  placed: list[tuple[float, float, float, float]]) -> str:
+    """The `<text>` of the first of `tries` (escaped lines, first baseline) that covers
+    no `placed` label (its box is added to them), or "" when none fits."""
     for lines, ly in tries:
         top = _label_box(lx, ly, anchor, max(len(unescape(t)) for t in lines))
         box = (top[0], top[1], top[2], top[3] + LOCAL_LINE * (len(lines) - 1))
         if any(_overlap(box, other) for other in placed):
             continue
         placed.append(box)
+        if len(lines) == 1:
+            return f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{lines[0]}</text>'
         spans = "".join(f'<tspan x="{lx:.1f}" dy="{0 if i == 0 else LOCAL_LINE:.0f}">{t}</tspan>'
                         for i, t in enumerate(lines))
-        out[u] = f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{spans}</text>'
-        return
+        return f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{spans}</text>'
+    return ""
 
 
 def _two_lines(title: str, room: float) -> list[str]:

@@ -27,7 +27,7 @@ _CALLOUT_MARK_RE = re.compile(r"\[!\w+\][+-]?")
 # Generated notes open with where they come from (`notegraph.notes.compose`):
 # "From: [[channel]] <br/>" and, on topics, "Video: [[video]] (span)".
 SOURCE_LINE_RE = re.compile(r"(?:From|Video): ")
-_OPENING_SOURCE_LINE_RE = re.compile(r"(?:From|Video): \[\[[^\n]*(?:\n|$)")
+_OPENING_SOURCE_LINE_RE = re.compile(SOURCE_LINE_RE.pattern + r"\[\[[^\n]*(?:\n|$)")
 # Markdown's backslash escapes; while marks are removed, an escaped character is held
 # as a private-use character (U+E000 + its code) so no rule mistakes it for markup.
 _MD_BACKSLASH_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
