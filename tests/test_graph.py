@@ -220,6 +220,23 @@ def test_svgs_escape_titles_and_link_every_node(vault):
     assert "<script>" not in local
 
 
+def test_local_graph_breaks_a_long_side_label_onto_two_lines():
+    titles = ["Can empathy be trained?", "Bodies made by machines", "Learning in simulation",
+              "Welcome and the question"]
+    notes = [GraphNote("c", "Centre", "topic", links=("n0", "n1", "n2", "n3")),
+             *(GraphNote(f"n{i}", t, "topic") for i, t in enumerate(titles))]
+    svg = draw.local_graph(build_graph(notes), "c", lambda u: f"../{u}/").svg
+    texts = re.findall(r"<text [^>]*>(.*?)</text>", svg)
+    shown = [" ".join(re.sub(r"<[^>]+>", " ", t).split()) for t in texts]
+    # every label shows its title on one line or two, at least 20 characters of it
+    # (one line would be cut at 11-14), the end of a second line shortened if need be
+    assert len(shown) == len(titles)
+    for text in shown:
+        assert any(t.startswith(text.rstrip("…")) for t in titles), text
+        assert len(text.rstrip("…")) >= 20, text
+    assert any("<tspan" in t for t in texts)
+
+
 def test_local_layout_puts_the_page_in_the_middle(vault):
     g = graph_from_vault(vault)
     pos = draw.local_layout(g, "topics/robots_fold_laundry")

@@ -255,7 +255,10 @@ def _ring_labels(g: nx.Graph, sp: Mapping[str, tuple[float, float]], ring1: set[
         short = labels[u][2]
         if abs(x) < 15:  # top or bottom of the ring: centred, moving outward
             anchor, lx = "middle", x
-            tries = [([short], y + (19 + 9 * k if y > 0 else -10 - 9 * k)) for k in range(4)]
+            heights = [y + (19 + 9 * k if y > 0 else -10 - 9 * k) for k in range(4)]
+            # the whole title where it is free (the ring's width is its room), else short
+            whole = escape(_short(g.nodes[u].get("title") or u, TOP_LABEL_CHARS))
+            tries = [([text], ly) for text in dict.fromkeys([whole, short]) for ly in heights]
         else:
             anchor = "start" if x >= 0 else "end"
             lx = x + 9 * (1 if x >= 0 else -1)
@@ -272,6 +275,7 @@ def _ring_labels(g: nx.Graph, sp: Mapping[str, tuple[float, float]], ring1: set[
 
 
 LOCAL_LINE = 16.0  # a label's line height in viewBox units (15 px text, graph.css)
+TOP_LABEL_CHARS = 30  # a label centred over the ring fits the local graph's width
 
 
 def _placed_label(lx: float, anchor: str, tries: Sequence[tuple[list[str], float]],
