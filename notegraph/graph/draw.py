@@ -8,12 +8,13 @@ import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html import escape, unescape
+from html import escape
 from typing import Any
 
 import networkx as nx
 
 from notegraph import store
+from notegraph.graph.labels import LOCAL_HALF_WIDTH, ring_labels, short_title
 from notegraph.graph.layout import MAX_EDGES_DRAWN, PALETTE_SIZE, Href, Layout
 
 # ---------------------------------------------------------------- local (radial) layout
@@ -109,10 +110,6 @@ def _node_radius(degree: int) -> float:
     return 0.32 + 0.1 * math.log2(1 + degree)
 
 
-def _short(text: str, n: int = 28) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
 def global_svg(g: nx.Graph, layout: Layout, href: Href, labels: int | None = None) -> str:
     """The whole graph as one SVG: nodes are links, coloured by community.
 
@@ -163,7 +160,7 @@ def global_svg(g: nx.Graph, layout: Layout, href: Href, labels: int | None = Non
         x, y = pos[u]
         r = _node_radius(degree.get(u, 0))
         parts.append(f'<text x="{x:.1f}" y="{y - r - 0.3:.1f}">'
-                     f'{escape(_short(g.nodes[u].get("title") or u))}</text>')
+                     f'{escape(short_title(g.nodes[u].get("title") or u))}</text>')
     parts.append("</g></svg>")
     return "".join(parts)
 
@@ -189,12 +186,6 @@ class LocalGraph:
     nodes: tuple[str, ...]
 
 
-LOCAL_HALF_WIDTH = 186  # the local graph's viewBox spans ±this horizontally
-# the width of a label's character in viewBox units, a wide estimate (15 px sans-serif,
-# graph.css; DejaVu Sans averages ≈ 8.2): labels are fitted and kept apart with it
-LOCAL_LABEL_CHAR = 10.0
-
-
 def local_graph(g: nx.Graph, node: str, href: Href,
                 community: Mapping[str, int] | None = None,
                 ring1_max: int = 10, ring2_max: int = 12) -> LocalGraph:
@@ -218,7 +209,7 @@ def local_graph(g: nx.Graph, node: str, href: Href,
                 for a, b in edges)
     parts.append(f'<path class="ng-edges" d="{d}"/>')
     # the centre is the page itself: its title is the page's heading, so no label
-    ring_labels = _ring_labels(g, sp, ring1, labels)
+    placed = ring_labels(g, sp, ring1, labels)
     for u in sorted(sp, key=lambda u: (u == node, u in ring1, u)):
         x, y = sp[u]
         title, kind, _ = labels[u]
@@ -227,7 +218,7 @@ def local_graph(g: nx.Graph, node: str, href: Href,
         # colour by kind only ("cx": no community colour) in a local graph
         circle = (f'<circle class="cx k-{kind}{" ng-here" if here else ""}" cx="{x:.2f}" '
                   f'cy="{y:.2f}" r="{r:.2f}"><title>{title} ({kind})</title></circle>')
-        label = ring_labels.get(u, "")
+        label = placed.get(u, "")
         url = None if here else href(u)
         if url:  # the label is part of the link, so it is clickable too
             parts.append(f'<a href="{escape(url)}" data-id="{escape(u)}">{circle}{label}</a>')
@@ -235,91 +226,6 @@ def local_graph(g: nx.Graph, node: str, href: Href,
             parts.append(circle + label)
     parts.append("</svg>")
     return LocalGraph("".join(parts), (node, *sorted(pos.keys() - {node})))
-
-
-def _ring_labels(g: nx.Graph, sp: Mapping[str, tuple[float, float]], ring1: set[str],
-                 labels: Mapping[str, tuple[str, str, str]]) -> dict[str, str]:
-    """The `<text>` of each ring-1 note, placed so that no two labels overlap.
-
-    Labels beside the ring are placed first, on two lines when the title does not fit
-    on one (else shortened); one at its top or bottom is centred over its dot and moves
-    outward, step by step, off any label it would cover (with ten notes on the ring, the
-    top one's label spans its neighbours'); one that finds no free place is left out
-    (its dot keeps its title on hover).
-    """
-    placed: list[tuple[float, float, float, float]] = []
-    out: dict[str, str] = {}
-    side_first = sorted(ring1, key=lambda u: (abs(sp[u][0]) < 15, u))
-    for u in side_first:
-        x, y = sp[u]
-        short = labels[u][2]
-        if abs(x) < 15:  # top or bottom of the ring: centred, moving outward
-            anchor, lx = "middle", x
-            heights = [y + (19 + 9 * k if y > 0 else -10 - 9 * k) for k in range(4)]
-            # the whole title where it is free (the ring's width is its room), else short
-            whole = escape(_short(g.nodes[u].get("title") or u, TOP_LABEL_CHARS))
-            tries = [([text], ly) for text in dict.fromkeys([whole, short]) for ly in heights]
-        else:
-            anchor = "start" if x >= 0 else "end"
-            lx = x + 9 * (1 if x >= 0 else -1)
-            room = LOCAL_HALF_WIDTH - abs(lx)
-            lines = _two_lines(g.nodes[u].get("title") or u, room)
-            ly = y + (4 if abs(y) < 40 else (14 if y > 0 else -6))
-            # two lines sit around the dot's height; one that would cover a neighbour's
-            # label falls back to one shortened line
-            tries = [(lines, ly - 8)] if len(lines) == 2 else []
-            tries.append(([_fitted(g, u, short, room)], ly))
-        if label := _placed_label(lx, anchor, tries, placed):
-            out[u] = label
-    return out
-
-
-LOCAL_LINE = 16.0  # a label's line height in viewBox units (15 px text, graph.css)
-TOP_LABEL_CHARS = 30  # a label centred over the ring fits the local graph's width
-
-
-def _placed_label(lx: float, anchor: str, tries: Sequence[tuple[list[str], float]],
-                  placed: list[tuple[float, float, float, float]]) -> str:
-    """The `<text>` of the first of `tries` (escaped lines, first baseline) that covers
-    no `placed` label (its box is added to them), or "" when none fits."""
-    for lines, ly in tries:
-        top = _label_box(lx, ly, anchor, max(len(unescape(t)) for t in lines))
-        box = (top[0], top[1], top[2], top[3] + LOCAL_LINE * (len(lines) - 1))
-        if any(_overlap(box, other) for other in placed):
-            continue
-        placed.append(box)
-        if len(lines) == 1:
-            return f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{lines[0]}</text>'
-        spans = "".join(f'<tspan x="{lx:.1f}" dy="{0 if i == 0 else LOCAL_LINE:.0f}">{t}</tspan>'
-                        for i, t in enumerate(lines))
-        return f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{spans}</text>'
-    return ""
-
-
-def _two_lines(title: str, room: float) -> list[str]:
-    """`title` (escaped) on one line when it fits in `room` viewBox units, else broken
-    at a space into two that do, the second shortened with "…" if need be."""
-    fits = int((room - 4) / LOCAL_LABEL_CHAR)
-    if len(title) <= fits or fits < 6:
-        return [escape(title)]
-    cut = title.rfind(" ", 0, fits + 1)
-    if cut <= 0:
-        return [escape(_short(title, fits))]
-    return [escape(title[:cut]), escape(_short(title[cut + 1:], fits))]
-
-
-def _label_box(x: float, baseline: float, anchor: str, chars: int
-               ) -> tuple[float, float, float, float]:
-    """(left, top, right, bottom) of a label in viewBox units, from a wide estimate (the
-    height is Chromium's box of a 15 px line: 23 units)."""
-    w = chars * LOCAL_LABEL_CHAR
-    left = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
-    return left, baseline - 17, left + w, baseline + 6
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
-             ) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _local_edges(g: nx.Graph, node: str, ring1: set[str], shown: Mapping[str, Any]
@@ -379,22 +285,13 @@ def local_graph_inputs(g: nx.Graph, community: Mapping[str, int] | None = None,
             for u, nbrs in adj.items()}
 
 
-def _fitted(g: nx.Graph, u: str, short: str, room: float) -> str:
-    """`u`'s short label, shortened more when it would run past the edge of the local
-    graph (`room` viewBox units from its anchor): a phone shows the SVG at its own
-    width, so what passes the edge is cut off mid-letter."""
-    fits = int((room - 4) / LOCAL_LABEL_CHAR)
-    title = g.nodes[u].get("title") or u
-    return short if len(title) <= fits or fits >= 14 else escape(_short(title, max(fits, 4)))
-
-
 def _node_labels(g: nx.Graph) -> dict[str, tuple[str, str, str]]:
     """(escaped title, escaped kind, escaped short title) per node, memoised on the graph."""
     labels = g.graph.get("_labels")
     if labels is None or len(labels) != g.number_of_nodes():
         labels = g.graph["_labels"] = {
             u: (escape(d.get("title") or u), escape(d.get("kind", "note")),
-                escape(_short(d.get("title") or u, 14)))
+                escape(short_title(d.get("title") or u, 14)))
             for u, d in g.nodes(data=True)}
     return labels
 
