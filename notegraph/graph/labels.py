@@ -51,7 +51,7 @@ def ring_labels(g: nx.Graph, sp: Mapping[str, tuple[float, float]], ring1: set[s
             ly = y + (4 if abs(y) < 40 else (14 if y > 0 else -6))
             # two lines sit around the dot's height; one that would cover a neighbour's
             # label falls back to one shortened line
-            tries = [(lines, ly - 8)] if len(lines) == 2 else []
+            tries = [(lines, ly - 8)] if lines else []
             tries.append(([_fitted(g, u, short, room)], ly))
         if label := _placed_label(lx, anchor, tries, placed):
             out[u] = label
@@ -81,14 +81,13 @@ def _placed_label(lx: float, anchor: str, tries: Sequence[tuple[list[str], float
 
 
 def _two_lines(title: str, room: float) -> list[str]:
-    """`title` (escaped) on one line when it fits in `room` viewBox units, else broken
-    at a space into two that do, the second shortened with "…" if need be."""
+    """`title` (escaped) broken at a space into two lines that fit in `room` viewBox
+    units, the second shortened with "…" if need be; [] when one line holds it or no
+    break fits (the label is then one line, `_fitted`)."""
     fits = int((room - 4) / LOCAL_LABEL_CHAR)
-    if len(title) <= fits or fits < 6:
-        return [escape(title)]
     cut = title.rfind(" ", 0, fits + 1)
-    if cut <= 0:
-        return [escape(short_title(title, fits))]
+    if len(title) <= fits or fits < 6 or cut <= 0:
+        return []
     return [escape(title[:cut]), escape(short_title(title[cut + 1:], fits))]
 
 
