@@ -131,7 +131,12 @@ def test_fetches_on_ray_keep_the_rate_limit_and_overlap(head: Head) -> None:
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout.strip().splitlines()[-1])
     assert got["ids"] == sorted(got["asked"]) and len(got["ids"]) >= 4
-    starts = got["starts"]
-    gaps = [b - a for a, b in pairwise(starts)]
-    assert min(gaps) >= got["interval"] - 0.05  # one limiter for every task on the cluster
+    starts, slots = got["starts"], got["slots"]
+    assert len(slots) == len(starts)  # one slot per video, all from the one limiter
+    # one limiter for every task on the cluster: its slots are an interval apart ...
+    assert min(b - a for a, b in pairwise(slots)) >= got["interval"] - 1e-6
+    # ... and no task starts before its slot (sorted, the k-th start is not before the
+    # k-th slot). The starts' own gaps are not asserted: a task woken late under load
+    # shortens the gap after it while the limiter is right.
+    assert all(start >= slot - 0.005 for start, slot in zip(starts, slots, strict=True))
     assert starts[-1] - starts[0] < (len(starts) - 1) * got["delay"]  # they overlapped
