@@ -10,6 +10,7 @@ from notegraph.topics.people import (
     misspells_known,
     names_in_text,
     people_from_metadata,
+    said_as_a_thing,
     speaker_name,
     speakers_from_metadata,
 )
@@ -122,3 +123,28 @@ def test_a_rarer_spelling_of_a_name_said_in_the_text_is_the_same_person() -> Non
     texts = ["Jon Stewart said it.", "Jon Stewart again.", "Jon Stewart once more.",
              "John Stewart on the show.", "John Stewart there."]
     assert names_in_text(texts) == ["Jon Stewart"]
+
+
+def test_a_name_said_after_the_is_a_thing_not_a_person() -> None:
+    texts = ["We signed the Abraham Accords in 2020.", "The Abraham Accords changed things.",
+             "After Abraham Accords were signed, trade grew.",
+             "Jon Jones fought. Jon Jones won again, the Jon Jones we knew."]
+    assert said_as_a_thing("Abraham Accords", texts)
+    assert not said_as_a_thing("Jon Jones", texts)
+    assert names_in_text(texts) == ["Jon Jones"]
+
+
+def test_a_chapter_or_title_naming_a_thing_adds_no_person() -> None:
+    from notegraph.models import Chapter, Sentence, Transcript
+    from notegraph.topics.pipeline import known_people
+
+    said = ["We signed the Abraham Accords.", "The Abraham Accords held.",
+            "Ilya Sutskever joined us.", "Ilya Sutskever left."]
+    sentences = [Sentence(10.0 * i, 10.0 * i + 9, t) for i, t in enumerate(said)]
+    transcript = Transcript(
+        "abcdefghijk", "Jared Kushner: Abraham Accords and Ilya Sutskever", "Lex Fridman",
+        "en", "test", False, 40.0,
+        chapters=(Chapter(0.0, "Abraham Accords"), Chapter(20.0, "Ilya Sutskever")))
+    speakers, people = known_people(transcript, sentences)
+    assert speakers == ["Jared Kushner"]
+    assert "Ilya Sutskever" in people and "Abraham Accords" not in people

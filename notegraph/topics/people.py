@@ -12,6 +12,8 @@ Precision first — a wrong person link is worse than a missing one:
   shocked"): the capital there is the speaker's, not a caption guess. Single names
   (`Ilya`) only resolve to a known full name. A name that is a known or more often said
   one with the first name misheard ("Peter Levels" beside "Pieter Levels") is that one.
+  A name said after "the" in at least half of its mentions is a thing named after
+  someone ("the Abraham Accords"), not a person.
 """
 
 from __future__ import annotations
@@ -180,6 +182,8 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: in
             continue
         if misspells_known(name, [*known_set, *out]):  # out: names said more often
             continue
+        if said_as_a_thing(name, texts):
+            continue
         out.append(name)
     return out
 
@@ -197,6 +201,14 @@ def misspells_known(name: str, known: Iterable[str]) -> bool:
         if SequenceMatcher(None, o[0], words[0]).ratio() >= 0.8:
             return True
     return False
+
+
+def said_as_a_thing(name: str, texts: Sequence[str]) -> bool:
+    """Whether `name` follows "the" in at least half of its mentions in `texts`: "the
+    Abraham Accords", "the Marshall Plan" name things; a person is rarely "the Jon Jones"."""
+    said = re.compile(rf"(\bthe\s+)?\b{re.escape(name)}\b", re.IGNORECASE)
+    found = [m.group(1) is not None for t in texts for m in said.finditer(t)]
+    return bool(found) and 2 * sum(found) >= len(found)
 
 
 def _surname_alone(texts: Sequence[str], name: str) -> int:

@@ -25,6 +25,7 @@ from notegraph.topics.people import (
     looks_like_name,
     names_in_text,
     people_from_metadata,
+    said_as_a_thing,
     speaker_name,
     speakers_from_metadata,
 )
@@ -76,14 +77,16 @@ def known_people(transcript: Transcript, sentences: Sequence[Sentence]
     speakers = speakers_from_metadata(transcript.title, transcript.channel)
     speakers += [name for c in transcript.cues if (name := speaker_name(c.speaker))]
     speakers = list(dict.fromkeys(speakers))
-    listed = people_from_metadata(transcript.title, transcript.channel)
-    # a chapter called "Ilya Sutskever" is about that person
-    named = [c.title.strip() for c in transcript.chapters if looks_like_name(c.title.strip())]
-    known = [*speakers, *listed, *named]
+    # a title listing "Jeff Beck" or a chapter called "Ilya Sutskever" is about that
+    # person; "Abraham Accords" is not, which the text tells ("the Abraham Accords")
+    texts = [s.text for s in sentences]
+    named = [*people_from_metadata(transcript.title, transcript.channel),
+             *(c.title.strip() for c in transcript.chapters if looks_like_name(c.title.strip()))]
+    known = [*speakers, *(n for n in named if n in speakers or not said_as_a_thing(n, texts))]
     # captions made by speech recognition misspell names: ask for more evidence there
     min_count = 3 if transcript.is_generated else 2
     people = list(dict.fromkeys(
-        [*known, *names_in_text([s.text for s in sentences], known, min_count,
+        [*known, *names_in_text(texts, known, min_count,
                                 surname_counts=not transcript.is_generated)]))
     return speakers, people
 
