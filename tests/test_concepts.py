@@ -103,3 +103,11 @@ def test_a_common_word_alone_must_recur_to_be_a_concept() -> None:
 def test_keyphrases_without_a_noun_at_the_end_are_dropped() -> None:
     doc = PhraseCounts.of(["He was self-critical, very self-critical, so self-critical."])
     assert keyphrases(doc, document_frequency([doc]), 1) == []
+
+
+def test_oh_my_god_is_no_mention_of_god() -> None:
+    said = PhraseCounts.of(["Oh my God, that trial was wild.", "Thank God it ended.",
+                            "oh my god the trial again"])
+    assert said.counts["god"] == 0 and said.counts["trial"] == 2
+    about = PhraseCounts.of(["Does God exist?", "Spinoza's God is nature."])
+    assert about.counts["god"] == 2

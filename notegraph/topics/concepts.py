@@ -155,7 +155,12 @@ def _noun_head(word: str, surface: str) -> bool:
     return word.endswith(("ing", *_NOUN_ENDINGS)) or not word.endswith(_ADJECTIVE_ENDINGS)
 
 
-_CHUNK_SPLIT_RE = re.compile(r"[.,;:!?()\[\]\"“”…—–/]+|\s-\s")
+# exclamations that name God but are not about God ("oh my God", "thank God"): no
+# candidate is made of them (one topic had "God" as a concept from four "oh my God"s)
+_INTERJECTION = (r"\b(?:(?:oh )?my god|oh god|thank god|god knows|god forbid|god bless|"
+                 r"for god'?s sake|god ?damn(?:ed|it)?|swear to god|honest to god)\b")
+_CHUNK_SPLIT_RE = re.compile(r"[.,;:!?()\[\]\"“”…—–/]+|\s-\s|" + _INTERJECTION,
+                             re.IGNORECASE)
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _PLURAL_KEEP = ("ss", "us", "is", "ics", "as", "os", "news", "series", "species")
 
