@@ -9,6 +9,7 @@ from notegraph.topics.people import (
     mentions,
     misspells_known,
     names_in_text,
+    part_of_known,
     people_from_metadata,
     said_as_a_thing,
     speaker_name,
@@ -63,6 +64,7 @@ def test_mentions_full_names_any_case_but_single_names_only_capitalized() -> Non
 @pytest.mark.parametrize(("label", "name"), [
     ("Lex Fridman", "Lex Fridman"), ("Sam", "Sam"), ("SPEAKER_01", None), ("Host", None),
     ("<b>Eve</b>", None), ("", None), (None, None), ("Speaker 2", None),
+    ("MUSIC", None), ("Applause", None),  # sound labels of a human transcript
 ])
 def test_only_speaker_labels_that_look_like_names_are_people(label: str | None,
                                                             name: str | None) -> None:
@@ -111,6 +113,8 @@ def test_countries_and_acronyms_are_no_lone_first_names() -> None:
     ("Eric Trump", ["Donald Trump"], False),
     ("Jill Biden", ["Joe Biden"], False),
     ("Pieter Levels", ["Pieter Levels"], False),  # the known name itself
+    ("Andrew Callahan", ["Andrew Callaghan"], True),  # a misheard surname
+    ("Mark Cuban", ["Mark Kelly"], False),
 ])
 def test_misspelled_known_names_are_not_new_people(name: str, known: list[str],
                                                     merged: bool) -> None:
@@ -148,3 +152,17 @@ def test_a_chapter_or_title_naming_a_thing_adds_no_person() -> None:
     speakers, people = known_people(transcript, sentences)
     assert speakers == ["Jared Kushner"]
     assert "Ilya Sutskever" in people and "Abraham Accords" not in people
+
+
+def test_the_end_of_a_known_name_is_that_person() -> None:
+    # captions write "Robert F Kennedy Jr": the name regex starts at "Kennedy"
+    texts = ["here's Robert F Kennedy Jr today", "listen to Robert F Kennedy Jr"]
+    assert part_of_known("Kennedy Jr", ["Robert F. Kennedy Jr"])
+    assert not part_of_known("Robert Kennedy", ["Robert F. Kennedy Jr"])
+    assert names_in_text(texts) == ["Kennedy Jr"]
+    assert names_in_text(texts, known=["Robert F. Kennedy Jr"]) == []
+
+
+def test_an_administration_is_no_person() -> None:
+    texts = ["Harris Administration policy.", "Under Harris Administration rules."]
+    assert names_in_text(texts) == []

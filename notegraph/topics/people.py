@@ -11,7 +11,8 @@ Precision first — a wrong person link is worse than a missing one:
   when its surname is said again on its own ("Joseph Weizenbaum … Weizenbaum was
   shocked"): the capital there is the speaker's, not a caption guess. Single names
   (`Ilya`) only resolve to a known full name. A name that is a known or more often said
-  one with the first name misheard ("Peter Levels" beside "Pieter Levels") is that one.
+  one with one word misheard ("Peter Levels" beside "Pieter Levels"), or the end of a
+  known one ("Kennedy Jr" of "Robert F. Kennedy Jr"), is that one.
   A name said after "the" in at least half of its mentions is a thing named after
   someone ("the Abraham Accords"), not a person.
 """
@@ -42,7 +43,9 @@ _NOT_LAST_TEXT = """
 hotel festival store street road university college institute company records hall park
 center centre club band brothers group award awards prize project state city county bay
 river island mountain valley square church school museum podcast show channel news times
-house studio studios foundation lab labs league cup series
+house studio studios foundation lab labs league cup series administration government
+campaign committee commission council party agency department ministry army navy
+corporation
 """
 _NOT_LAST = frozenset(_NOT_LAST_TEXT.split())
 _GENERIC_TITLE_WORDS_TEXT = """
@@ -97,6 +100,8 @@ def looks_like_name(text: str) -> bool:
 _GENERIC_SPEAKERS_TEXT = """
 speaker host guest interviewer interviewee narrator unknown audience moderator announcer
 voice man woman male female crowd caller
+music applause laughter laughs laughing cheering cheers silence inaudible crosstalk noise
+intro outro sound sfx
 """
 _GENERIC_SPEAKERS = frozenset(_GENERIC_SPEAKERS_TEXT.split())
 
@@ -180,8 +185,8 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: in
             continue
         if any(w.lower() in lower_words for w in name.split()):
             continue
-        if misspells_known(name, [*known_set, *out]):  # out: names said more often
-            continue
+        if misspells_known(name, [*known_set, *out]) or part_of_known(name, known_set):
+            continue  # out: names said more often
         if said_as_a_thing(name, texts):
             continue
         out.append(name)
@@ -189,18 +194,28 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: in
 
 
 def misspells_known(name: str, known: Iterable[str]) -> bool:
-    """Whether `name` is a known person's name with the first name misheard or
-    misspelled ("Peter Levels" for the guest Pieter Levels, "John Stewart" for Jon
-    Stewart): same surname, first names alike. Different first names of one family
-    ("Kimbal Musk" beside "Elon Musk") are not alike enough to merge."""
+    """Whether `name` is a known person's name with one word misheard or misspelled
+    ("Peter Levels" for the guest Pieter Levels, "John Stewart" for Jon Stewart, "Andrew
+    Callahan" for Andrew Callaghan): all words the same but one, and that one alike.
+    Different first names of one family ("Kimbal Musk" beside "Elon Musk") are not alike
+    enough to merge."""
     words = name.lower().split()
     for other in known:
         o = other.lower().split()
-        if o == words or len(o) != len(words) or o[1:] != words[1:]:
+        if o == words or len(o) != len(words):
             continue
-        if SequenceMatcher(None, o[0], words[0]).ratio() >= 0.8:
+        differ = [(a, b) for a, b in zip(o, words, strict=True) if a != b]
+        if len(differ) == 1 and SequenceMatcher(None, *differ[0]).ratio() >= 0.8:
             return True
     return False
+
+
+def part_of_known(name: str, known: Iterable[str]) -> bool:
+    """Whether `name` is the end of a longer known name: "Kennedy Jr" of "Robert F.
+    Kennedy Jr" (captions drop the period of "F.", so the name is read from "Kennedy")."""
+    words = name.lower().split()
+    return any(len(o := other.lower().split()) > len(words) and o[-len(words):] == words
+               for other in known)
 
 
 def said_as_a_thing(name: str, texts: Sequence[str]) -> bool:
