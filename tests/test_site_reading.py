@@ -154,6 +154,13 @@ def test_graph_labels_do_not_overlap_and_find_frames_neighbours(page, base_url):
                 const bottom = Math.max(...cs.map(c => c.bottom));
                 return (bottom - top) / f.height; }""")
             assert fill > 0.75, fill
+        # Find's hint is read whole, at any width (the input's text width vs its box)
+        spare = page.evaluate("""() => { const i = document.querySelector('#graph-find');
+            const cs = getComputedStyle(i), c = document.createElement('canvas').getContext('2d');
+            c.font = cs.font;
+            return i.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)
+              - c.measureText(i.placeholder).width; }""")
+        assert spare >= 0, spare
         page.screenshot(path=str(SHOTS / f"graph_labels_{width}.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(base_url + "graph/")
