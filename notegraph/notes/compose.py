@@ -34,6 +34,7 @@ from notegraph.slugs import format_timestamp, is_youtube_id, link_key
 from notegraph.store import content_hash
 from notegraph.text.cleanup import is_unidentified
 from notegraph.topics.concepts import concept_key
+from notegraph.vault.text import CHANNEL_LINE, VIDEO_LINE
 
 GENERATOR = "notegraph"
 FOLDERS = {"topic": "topics", "video": "videos", "person": "people", "concept": "concepts",
@@ -163,7 +164,8 @@ def _video_notes(v: VideoTopics, names: VaultNames, related: _Related,
     """The topic notes of one video, then its video note; adds to `mentions` the lines
     its people, concepts and channel list."""
     ck = link_key(v.channel) if v.channel else None
-    from_line = (f"From: {wikilink(names.channel_target[ck], v.channel)} <br/>" if ck else "")
+    from_line = (f"{CHANNEL_LINE}{wikilink(names.channel_target[ck], v.channel)} <br/>"
+                 if ck else "")
     vlink = wikilink(names.video_slug[v.video_id], v.title or v.video_id)
     notes, topic_lines = [], []
     for i, t in enumerate(v.topics):
@@ -256,8 +258,8 @@ def _topic_body(v: VideoTopics, t: Topic, from_line: str, vlink: str, names: Vau
             terms.setdefault(form, concept_target[k])
     done: set[str] = set()
     span = f"{format_timestamp(t.segment.start)}–{format_timestamp(t.segment.end)}"
-    lines = [from_line, f"Video: {vlink} ({span})", ""] if from_line else \
-        [f"Video: {vlink} ({span})", ""]
+    lines = [from_line, f"{VIDEO_LINE}{vlink} ({span})", ""] if from_line else \
+        [f"{VIDEO_LINE}{vlink} ({span})", ""]
     if t.lead_points:
         # one sentence a line: one paragraph on the page, and each line's text is what
         # was said at its own timestamp

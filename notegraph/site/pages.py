@@ -23,6 +23,7 @@ from notegraph.site.render import RenderedNote
 from notegraph.site.videos import VideoInfo
 from notegraph.slugs import format_timestamp, slugify
 from notegraph.vault.read import Note, Vault
+from notegraph.vault.text import CHANNEL_LINE
 
 BACKLINKS_SHOWN = 100
 HOME_LIST = 12
@@ -142,7 +143,7 @@ def _channel_of(vault: Vault, note: Note) -> str | None:
             return found
     targets = vault.resolved.get(note.id, ())
     for link, target in zip(note.links, targets, strict=False):
-        if link.context.startswith("From:"):
+        if link.context.startswith(CHANNEL_LINE.rstrip()):
             return target
     return None
 

@@ -25,8 +25,11 @@ _MARK_RE = re.compile(r"==|~~")  # highlight and strikethrough
 _EMPHASIS_RE = re.compile(r"(?<![\w*_`])[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}(?![\w*_`])")
 _CALLOUT_MARK_RE = re.compile(r"\[!\w+\][+-]?")
 # Generated notes open with where they come from (`notegraph.notes.compose`):
-# "From: [[channel]] <br/>" and, on topics, "Video: [[video]] (span)".
-SOURCE_LINE_RE = re.compile(r"(?:From|Video): ")
+# "From: [[channel]] <br/>" (the seed's Tubegraph notes too) and, on topics,
+# "Video: [[video]] (span)".
+CHANNEL_LINE = "From: "
+VIDEO_LINE = "Video: "
+SOURCE_LINE_RE = re.compile(f"(?:{CHANNEL_LINE}|{VIDEO_LINE})")
 _OPENING_SOURCE_LINE_RE = re.compile(SOURCE_LINE_RE.pattern + r"\[\[[^\n]*(?:\n|$)")
 # Markdown's backslash escapes; while marks are removed, an escaped character is held
 # as a private-use character (U+E000 + its code) so no rule mistakes it for markup.
