@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from notegraph.models import Cue, Segment, Sentence, Transcript
 from notegraph.text.casing import CasingRestorer, recase_segments
 
@@ -91,3 +94,23 @@ def test_a_source_cased_by_a_person_keeps_its_capitals() -> None:
     assert by_person.restore("The europe fans.") == "The europe fans."
     by_engine = CasingRestorer.for_transcript(_transcript(lines))
     assert by_engine.restore("They pass the Turing test.") == "They pass the turing test."
+
+
+def test_an_acronym_of_the_title_is_spelled_so_in_the_text() -> None:
+    lines = ["we talked about Dei programs", "dei is an ideal", "tell us about the cia"]
+    title = "Mark Cuban: DEI, the CIA, US Politics and AIDS | Lex Fridman Podcast #422"
+    casing = CasingRestorer.for_transcript(_transcript(lines, title=title))
+    assert casing.restore("So Dei programs and dei again.") == "So DEI programs and DEI again."
+    assert casing.restore("Dei programs at the cia.") == "DEI programs at the CIA."
+    # a common word ("us") and one whose singular differs ("aids" → "aid") stay as said
+    assert casing.restore("Tell us about aid and aids.") == "Tell us about aid and aids."
+    shouting = CasingRestorer.for_transcript(_transcript(lines, title="THE TRUTH ABOUT DEI"))
+    assert shouting.restore("the truth about dei") == "the truth about dei"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aDeIiuUsScC .?!'")), max_size=60))
+def test_restoring_changes_only_case(text: str) -> None:
+    lines = ["we talked about Dei programs", "dei is an ideal", "tell us about the cia"]
+    casing = CasingRestorer.for_transcript(_transcript(lines, title="DEI and the CIA"))
+    assert casing.restore(text).lower() == text.lower()

@@ -15,6 +15,10 @@ same word raised where it is lower case ("europe" → "Europe"), when:
 - it is a title or channel word the captions capitalize in most of its uses ("Khabib"
   yes; "Dark" from "Dark Matter, Theoretical Physics" at 34 % no).
 
+An acronym of the video's title ("DEI" in "Shark Tank, DEI & Wokeism Debate") is
+spelled so wherever the captions say it ("Dei", "dei"), unless the title shouts (most
+of its words in capitals) or the word is a common one in English ("US", "ICE").
+
 Every other capital that is not at a sentence start is lowered; acronyms ("AI", "LHC")
 and the pronoun `I` (also `I'm`, `I'll`...) are always capitals. Words are never
 changed, only their case. `CasingRestorer` is the one place this is decided: sentence
@@ -116,7 +120,10 @@ class CasingRestorer:
         forms: dict[str, str] = {}
         for form, _ in sorted(spellings.items(), key=lambda kv: kv[1]):  # most common wins
             forms[_key(form)] = form
-        return cls(uses, capitalized, name_pairs, frozenset(keep), forms, source_cased)
+        acronyms = title_acronyms(transcript.title)
+        forms.update(acronyms)
+        return cls(uses, capitalized, name_pairs, frozenset(keep | acronyms.keys()), forms,
+                   source_cased)
 
     def with_names(self, names: Iterable[str]) -> CasingRestorer:
         """This casing, with the words of `names` kept capitalized too (as if they had
@@ -162,6 +169,8 @@ class CasingRestorer:
             elif word[:1].isupper():
                 if not at_start and not self.source_cased and not self._keeps(words, keys, k):
                     word = word[:1].lower() + word[1:]
+                else:
+                    word = self._spelling(word, keys[k])  # "Dei" → "DEI" of the title
             elif k > 0 and not between.strip() and shown[-1][:1].isupper() and \
                     (keys[k - 1], keys[k]) in self.pairs:
                 word = word[:1].upper() + word[1:]  # "Milky way" → "Milky Way"
@@ -207,6 +216,25 @@ class CasingRestorer:
         if form is not None and form.lower() == word.lower():
             return form  # keeps "WhatsApp" as captioned
         return word[:1].upper() + word[1:]
+
+
+# an acronym that is also a common English word ("US", "ICE", "IT") is not respelled:
+# the captions' "us" is the pronoun (wordfreq Zipf; "dei" 3.3, "cia" 4.2, "ice" 5.0)
+_ACRONYM_MAX_ZIPF = 4.5
+
+
+def title_acronyms(title: str) -> dict[str, str]:
+    """Key → spelling of the acronyms of a video's title ("DEI", "UFC"): words of 2–6
+    capitals, when most of the title is not in capitals and the word is no common one."""
+    from wordfreq import zipf_frequency
+
+    words = _WORD_RE.findall(title)
+    caps = [w for w in words if w.isupper() and 2 <= len(w) <= 6]
+    if 2 * sum(w.isupper() for w in words) > len(words):
+        return {}  # "THE TRUTH ABOUT AI": capitals for shouting, not acronyms
+    # keys are singular: "AIDS" would respell "aid", so a word its key changes is left
+    return {w.lower(): w for w in caps if w.lower() not in STOPWORDS
+            and _key(w) == w.lower() and zipf_frequency(w.lower(), "en") < _ACRONYM_MAX_ZIPF}
 
 
 def recase_segments(segments: Sequence[Segment], casing: CasingRestorer) -> list[Segment]:
