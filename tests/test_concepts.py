@@ -111,3 +111,16 @@ def test_oh_my_god_is_no_mention_of_god() -> None:
     assert said.counts["god"] == 0 and said.counts["trial"] == 2
     about = PhraseCounts.of(["Does God exist?", "Spinoza's God is nature."])
     assert about.counts["god"] == 2
+
+
+def test_amounts_ages_and_per_month_are_no_concepts() -> None:
+    said = PhraseCounts.of(["It costs ten dollars per month.", "We pay per month now.",
+                            "a trillion dollar company at six months",
+                            "a trillion dollar company by a 12-year-old",
+                            "six months later a 12-year-old read the 14th amendment",
+                            "the 14th amendment again"])
+    assert said.counts["per month"] == 0 and said.counts["six month"] == 0
+    assert not any(k.startswith(("trillion", "dollar", "12")) for k in said.counts)
+    assert said.counts["14th amendment"] == 2
+    assert PhraseCounts.of(["Disney Plus launched.", "Disney Plus grew."]).counts[
+        "disney plus"] == 2

@@ -66,6 +66,11 @@ videos description
 welcome welcomed welcoming guest guests host hosts listener listeners listening audience
 viewers goodbye bye intro outro beyond higher lower bigger smaller larger greater basic simple main
 major general specific overall blah cuz versus vs including conversation conversations
+per etc plus minus amongst whilst unto
+four five six seven eight nine eleven twelve thirteen fourteen fifteen sixteen seventeen
+eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds
+thousand thousands million millions billion billions trillion trillions dozen dozens
+couple dollar dollars bucks month months week weeks hour hours seconds percent
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -93,7 +98,8 @@ join keep learn leave listen lose manage meet miss notice prefer prepare pretend
 produce protect prove provide pull push realize receive recognize remember remove replace
 represent require seek solve speak spend steal succeed suggest survive teach tend thank
 throw understand wear write rearrange wonderful honest interact affect generate follow
-mention discuss
+mention discuss recommend blame restructure withhold maximize minimize identify endorse
+infer criticize encourage emphasize justify celebrate
 """
 
 
@@ -193,8 +199,9 @@ def _is_content(token: str) -> bool:
     if low in STOPWORDS or low in VERBS or low in PROFANITY or (
             len(low) < 3 and not token.isupper()):
         return False
-    if low.isdigit() or not any(ch.isalpha() for ch in low):
-        return False
+    if low.isdigit() or not any(ch.isalpha() for ch in low) or \
+            re.fullmatch(r"\d+(?:-[a-z]+)+", low):
+        return False  # "12", "12-year-old": amounts and ages, not concepts ("20th" is)
     # contractions and -ly adverbs are never concepts
     return "'" not in low and not (low.endswith("ly") and len(low) > 4)
 
