@@ -34,7 +34,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from notegraph.models import Segment, Transcript
-from notegraph.topics.concepts import STOPWORDS, singular
+from notegraph.topics.concepts import singular
+from notegraph.topics.words import STOPWORDS
 
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _SENTENCE_END_RE = re.compile(r"[.?!:…]['\"”’)]*$")

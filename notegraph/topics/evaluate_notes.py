@@ -34,9 +34,10 @@ import numpy as np
 from notegraph.models import Chapter, KeyPoint, Topic, Transcript
 from notegraph.report import Reporter, SilentReporter
 from notegraph.text.spoken import EMPHASIS, is_promo
-from notegraph.topics.concepts import STOPWORDS, concept_key, singular
+from notegraph.topics.concepts import concept_key, singular
 from notegraph.topics.evaluate import Episode, load_episodes, score_starts
 from notegraph.topics.grounding import is_real_start
+from notegraph.topics.words import STOPWORDS
 
 COMMON_ZIPF = 4.5
 SHORT_WORDS = 8

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
-from notegraph.topics.concepts import STOPWORDS
+from notegraph.topics.words import STOPWORDS
 
 # Latin letters with accents too ("Tomás Ibarra"); explicit ranges keep `re` simple
 _UP = "A-ZÀ-ÖØ-Þ"

@@ -29,13 +29,13 @@ from notegraph.slugs import format_timestamp
 from notegraph.text.cleanup import is_unidentified
 from notegraph.text.spoken import is_promo
 from notegraph.topics.concepts import (
-    STOPWORDS,
     PhraseCounts,
     concept_key,
     keyphrases,
     singular,
 )
 from notegraph.topics.people import mentions, speaker_name
+from notegraph.topics.words import STOPWORDS
 from notegraph.writers.base import BaseWriter, WriterContext
 from notegraph.writers.naming import (
     TITLE_POOL,

@@ -25,13 +25,13 @@ from notegraph.models import Segment, Sentence
 from notegraph.slugs import format_timestamp
 from notegraph.text.spoken import is_promo
 from notegraph.topics.concepts import (
-    STOPWORDS,
     PhraseCounts,
     concept_key,
     document_frequency,
     keyphrases,
 )
 from notegraph.topics.people import is_country, is_first_name, looks_like_name
+from notegraph.topics.words import STOPWORDS
 from notegraph.writers.base import WriterContext
 
 COMMON_ZIPF = 4.5  # a word this frequent in English (Zipf scale) names no concept alone

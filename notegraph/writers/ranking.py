@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from notegraph.topics.concepts import STOPWORDS, concept_key
+from notegraph.topics.concepts import concept_key
+from notegraph.topics.words import STOPWORDS
 
 _CONTENT_RE = re.compile(r"[a-z0-9][a-z0-9'-]*")
 
