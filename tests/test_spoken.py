@@ -67,3 +67,7 @@ def test_promo_reads() -> None:
     assert is_promo("This is the Lex Fridman podcast.")
     assert is_promo("And now dear friends here's Kimble Musk.")  # the intro's last line
     assert not is_promo("Dark matter holds galaxies together.")
+    # the outro's closing quote and the intro's note on what comes after
+    assert is_promo("Let me leave you with some words from Mahatma Gandhi an eye for an eye.")
+    assert is_promo("At the end after the episode I'll start answering some questions.")
+    assert not is_promo("He left you with nothing but words.")

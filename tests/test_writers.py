@@ -497,6 +497,11 @@ def test_an_interviewers_question_after_a_lead_in_is_a_question() -> None:
     assert is_question("I wonder if you can comment on your process of learning")
     assert not is_question("Then we went home and slept")
     assert not is_question("People do a lot of things")
+    # an interviewer steering the talk: asks, or only says where it goes next
+    assert is_question("Let me ask since you helped set up phone calls with Putin")
+    assert is_question("Let's continue on a theme of fun exchanges on the internet")
+    assert is_question("Let's go back let's look at the big picture")
+    assert not is_question("Let's say the object is a golf ball")
 
 
 def test_he_or_she_before_any_name_was_named_before() -> None:

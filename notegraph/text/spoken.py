@@ -64,7 +64,8 @@ _PROMO_RE = re.compile(
     r"podcast|welcome (?:back )?to (?:the|this|my|our)|the following is a conversation|"
     r"here'?s my conversation|dear friends,? here'?s|"
     r"thanks for (?:listening|watching|having me|coming on)|"
-    r"see you (?:next time|guys)|link in the description)\b", re.IGNORECASE)
+    r"see you (?:next time|guys)|link in the description|"
+    r"leave you with (?:some |a few )?(?:words|a quote)|after the episode)\b", re.IGNORECASE)
 
 
 def clean_spoken(text: str) -> str:

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 from notegraph.models import Sentence
 from notegraph.text.spoken import clean_spoken, is_promo
-from notegraph.topics.concepts import STOPWORDS, VERBS
 from notegraph.topics.people import looks_like_name
+from notegraph.topics.words import STOPWORDS, VERBS
 
 _LEADING_FILLER_RE = re.compile(
     r"^(?:(?:and|so|but|well|like|okay|ok|yeah|yes|oh|um|uh|right|now|look|i mean|you know)"
@@ -122,7 +122,8 @@ _OPEN_CLAUSE = frozenset(_OPEN_CLAUSE_TEXT.split())
 # an unpunctuated question ("how do you make things happen", "is it possible that")
 _QUESTION_RE = re.compile(
     r"^(?:(?:describe|tell (?:me|us)|talk (?:to me )?about|explain|take (?:me|us) through|"
-    r"walk (?:me|us) through|let's talk)\b|"
+    r"walk (?:me|us) through|let's talk|let me (?:just )?ask|"
+    r"let's (?:continue|go back|move on|switch|see|pick up))\b|"
     r"(?:how|why|what|where|when|who|do|does|did|can|could|would|will|is|are|was|were|"
     r"should|have|has)\s+(?:do|does|did|would|should|can|could|is|are|was|were|you|we|they|"
     r"it|there|i|he|she|that|this|those|these|your|the)\b|"
