@@ -26,6 +26,7 @@ from notegraph.text.spoken import clean_spoken, is_promo
     ("approached them with a first principles kind of approach MH",
      "approached them with a first principles kind of approach"),
     ("we had to design design it and why why would we", "we had to design it and why would we"),
+    ("so they H we had a giant fight over it", "so they we had a giant fight over it"),
 ])
 def test_fillers_and_false_starts_go(raw: str, clean: str) -> None:
     assert clean_spoken(raw) == clean
@@ -40,6 +41,7 @@ def test_fillers_and_false_starts_go(raw: str, clean: str) -> None:
     "he had had enough",  # grammar
     "the more you know the more you learn",  # a saying, not a restart
     "we build houses we build roads",  # a parallel: content between the repeats
+    "H. G. Wells wrote about the H-bomb",
 ])
 def test_meaningful_uses_stay(text: str) -> None:
     assert clean_spoken(text) == text

@@ -15,8 +15,11 @@ from __future__ import annotations
 import re
 
 # ("MH" is how YouTube's auto-captions write a listener's "mm-hmm")
+# a lone "H" is how the caption engine writes a hesitation ("they H we had a fight": 22
+# times in the 23 chaptered episodes, never a word); "H." and "H-bomb" stay
 _HESITATION_RE = re.compile(
-    r"(?<![\w'])(?:um+|uh+|uhm|erm|er|ah|hmm+|mm+|mhm|mh)(?![\w'])[,.]?\s*", re.IGNORECASE)
+    r"(?<![\w'])(?:um+|uh+|uhm|erm|er|ah|hmm+|mm+|mhm|mh|h(?![.\-]))(?![\w'])[,.]?\s*",
+    re.IGNORECASE)
 # "you know" / "I mean" as fillers: not after words that make them a real clause ("do you
 # know", "what I mean") and not before an object ("you know that…", "I mean it").
 _YOU_KNOW_RE = re.compile(
