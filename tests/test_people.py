@@ -166,3 +166,13 @@ def test_the_end_of_a_known_name_is_that_person() -> None:
 def test_an_administration_is_no_person() -> None:
     texts = ["Harris Administration policy.", "Under Harris Administration rules."]
     assert names_in_text(texts) == []
+
+
+def test_a_name_the_source_also_writes_in_lower_case_is_none() -> None:
+    # recasing raised "jiu jitsu" to match "Jiu Jitsu"; the captions had both
+    recased = ["I started Jiu Jitsu at 30.", "Jiu Jitsu is chess.", "Jiu Jitsu again.",
+               "Donald Trump spoke.", "Donald Trump again.", "Donald Trump won."]
+    source = ["i started jiu jitsu at 30 Jiu Jitsu is chess Jiu Jitsu again",
+              "Donald Trump spoke and the trump card Donald Trump again Donald Trump won"]
+    assert names_in_text(recased) == ["Jiu Jitsu", "Donald Trump"]
+    assert names_in_text(recased, source=source) == ["Donald Trump"]

@@ -25,7 +25,7 @@ from notegraph.models import (
 from notegraph.writers import DEFAULT_WRITER
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-26"
+PIPELINE_VERSION = "notes-27"
 CACHE_VERSION = "topics-2"
 
 

@@ -152,13 +152,16 @@ def _title_head(title: str) -> str:
 
 
 def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: int = 2,
-                  surname_counts: bool = False) -> list[str]:
+                  surname_counts: bool = False,
+                  source: Sequence[str] | None = None) -> list[str]:
     """Full names said in `texts` (see the module doc for the rules), most said first.
 
     A name not already `known` must be said at least `min_count` times (raise it for
     speech-recognition captions, which misspell names: "Janice Joplin").
     `surname_counts`: a later mention of the surname alone counts too (only for
-    punctuated transcripts, whose capitals are real).
+    punctuated transcripts, whose capitals are real). `source`: the text as the
+    transcript has it, when `texts` were recased: a name the source also writes all in
+    lower case is none, though recasing raised it ("jiu jitsu" beside "Jiu Jitsu").
     """
     known_set = set(known)
     lower_words = set()
@@ -183,7 +186,8 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: in
             n += _surname_alone(texts, name)
         if n < min_count or not looks_like_name(name):
             continue
-        if any(w.lower() in lower_words for w in name.split()):
+        if any(w.lower() in lower_words for w in name.split()) or \
+                (source is not None and _said_in_lower_case(name, source)):
             continue
         if misspells_known(name, [*known_set, *out]) or part_of_known(name, known_set):
             continue  # out: names said more often
@@ -216,6 +220,12 @@ def part_of_known(name: str, known: Iterable[str]) -> bool:
     words = name.lower().split()
     return any(len(o := other.lower().split()) > len(words) and o[-len(words):] == words
                for other in known)
+
+
+def _said_in_lower_case(name: str, texts: Sequence[str]) -> bool:
+    """Whether `texts` write the whole of `name` in lower case somewhere ("deja vu")."""
+    low = re.compile(rf"\b{re.escape(name.lower())}\b")
+    return any(low.search(t) for t in texts)
 
 
 def said_as_a_thing(name: str, texts: Sequence[str]) -> bool:

@@ -87,7 +87,8 @@ def known_people(transcript: Transcript, sentences: Sequence[Sentence]
     min_count = 3 if transcript.is_generated else 2
     people = list(dict.fromkeys(
         [*known, *names_in_text(texts, known, min_count,
-                                surname_counts=not transcript.is_generated)]))
+                                surname_counts=not transcript.is_generated,
+                                source=[" ".join(c.text for c in transcript.cues)])]))
     return speakers, people
 
 
