@@ -90,9 +90,12 @@
     var c = a.querySelector("circle"), t = a.querySelector("title");
     var name = t ? t.textContent.replace(/ \([^()]*\)$/, "") : "";
     return { a: a, x: +c.getAttribute("cx"), y: +c.getAttribute("cy"),
-             r: +c.getAttribute("r"), name: name };
+             r: +c.getAttribute("r"), name: name,
+             group: c.getAttribute("class").split(" ")[0] };  // "c3": community 3
   });
   nodes.sort(function (p, q) { return q.r - p.r || (p.name < q.name ? -1 : 1); });
+  var seenGroup = {};  // the biggest dot of each community is its hub
+  nodes.forEach(function (n) { n.hub = !seenGroup[n.group]; seenGroup[n.group] = true; });
   function scheduleLabels() {
     if (pending) return;
     pending = true;
@@ -120,13 +123,21 @@
       t.style.strokeWidth = (size * 0.25).toFixed(3) + "px";
       t.textContent = n.name.length > 32 ? n.name.slice(0, 31) + "…" : n.name;
       labelLayer.appendChild(t);
-      // above the dot, below, right or left of it; a spot that covers a placed label or
-      // another dot is refused (a label over dots hides them and reads poorly)
+      // above the dot, below, right or left of it: the spot that covers the fewest dots,
+      // never a placed label. A community's hub may cover smaller dots (in a cluster of
+      // hundreds every spot does, and the cluster would go unnamed); any other label
+      // covers no dot at all (a label over dots hides them and reads poorly).
       var gap = n.r + size * 0.3, mid = n.y + size * 0.35, spots = [
         [n.x, n.y - n.r - size * 0.35, "middle"], [n.x, n.y + n.r + size * 0.95, "middle"],
-        [n.x + gap, mid, "start"], [n.x - gap, mid, "end"]], rect = null;
-      for (var i = 0; i < spots.length && !rect; i++) rect = fit(t, n, spots[i]);
-      if (rect) placed.push(rect); else labelLayer.removeChild(t);
+        [n.x + gap, mid, "start"], [n.x - gap, mid, "end"]], best = null;
+      for (var i = 0; i < spots.length && !(best && best.covered === 0); i++) {
+        var got = fit(t, n, spots[i]);
+        if (got && (!best || got.covered < best.covered)) best = got;
+      }
+      if (best) {
+        fit(t, n, best.spot);
+        placed.push(best.rect);
+      } else labelLayer.removeChild(t);
     });
     function fit(t, n, spot) {
       t.setAttribute("x", spot[0].toFixed(2));
@@ -145,10 +156,14 @@
                rect.y < p.y + p.h && p.y < rect.y + rect.h;
       };
       if (placed.some(meets)) return null;
-      var coversDot = shown.some(function (o) {
-        return o !== n && meets({ x: o.x - o.r, y: o.y - o.r, w: 2 * o.r, h: 2 * o.r });
-      });
-      return coversDot ? null : rect;
+      var covered = 0;
+      for (var k = 0; k < shown.length; k++) {
+        var o = shown[k];
+        if (o === n || !meets({ x: o.x - o.r, y: o.y - o.r, w: 2 * o.r, h: 2 * o.r })) continue;
+        if (!n.hub || o.r >= n.r) return null;
+        covered++;
+      }
+      return { rect: rect, covered: covered, spot: spot };
     }
   }
   placeLabels();
