@@ -47,8 +47,13 @@ class BacklinkGroup:
 
 
 def backlink_entries(vault: Vault, backlinks: Sequence[Backlink],
-                     exclude: frozenset[str] = frozenset()) -> tuple[BacklinkEntry, ...]:
-    """One entry per linking note (first-seen order), minus the notes in `exclude`."""
+                     exclude: frozenset[str] = frozenset(),
+                     speaker: str = "") -> tuple[BacklinkEntry, ...]:
+    """One entry per linking note (first-seen order), minus the notes in `exclude`.
+
+    `speaker`: on a person's page, their name; sentences in which others speak of them
+    come before the ones they say themselves ("Name: …", a key point's speaker label),
+    so the sentence shown is one that mentions them."""
     contexts: dict[str, list[str]] = {}
     for b in backlinks:
         if b.source in exclude:
@@ -56,8 +61,11 @@ def backlink_entries(vault: Vault, backlinks: Sequence[Backlink],
         seen = contexts.setdefault(b.source, [])
         if b.context and b.context not in seen:
             seen.append(b.context)
+    said = f"{speaker}:" if speaker else None
     out = []
     for source, texts in contexts.items():
+        if said:
+            texts = sorted(texts, key=lambda t: t.startswith(said))  # stable
         note = vault.notes[source]
         if note.type in ("person", "concept", "channel") and note.frontmatter.get("generator"):
             texts = []  # a generated hub's sentence only repeats this page's title

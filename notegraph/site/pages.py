@@ -188,7 +188,8 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
     # A video's own topics are its Topics list: they are not repeated as backlinks.
     own = frozenset(t.id for t in idx.topics_of_video.get(vid, ())) if kind == VIDEO else \
         frozenset()
-    entries = backlink_entries(vault, vault.backlinks.get(note.id, ()), own)
+    entries = backlink_entries(vault, vault.backlinks.get(note.id, ()), own,
+                               speaker=note.title if kind == PERSON else "")
     people = _resolve_names(idx, note, note.names("people"))
     concepts = _resolve_names(idx, note, note.names("concepts"))
     channel = idx.channel_of.get(note.id)
