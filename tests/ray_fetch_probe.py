@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -64,6 +65,7 @@ def main() -> None:
                       "starts": sorted(float(t.title) for t in got.values()),
                       "slots": sorted(float(x) for x in log.read_text().split()),
                       "interval": INTERVAL, "delay": DELAY}))
+    shutil.rmtree(log.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":

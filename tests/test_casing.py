@@ -104,6 +104,10 @@ def test_an_acronym_of_the_title_is_spelled_so_in_the_text() -> None:
     assert casing.restore("Dei programs at the cia.") == "DEI programs at the CIA."
     # a common word ("us") and one whose singular differs ("aids" → "aid") stay as said
     assert casing.restore("Tell us about aid and aids.") == "Tell us about aid and aids."
+    # a kept capital takes the source's most common spelling of the word
+    mixed = CasingRestorer.for_transcript(_transcript(
+        ["we met on MySpace", "then MySpace grew", "and Myspace fell"]))
+    assert mixed.restore("I left Myspace then.") == "I left MySpace then."
     shouting = CasingRestorer.for_transcript(_transcript(lines, title="THE TRUTH ABOUT DEI"))
     assert shouting.restore("the truth about dei") == "the truth about dei"
 

@@ -43,11 +43,11 @@ wants was wasn't watch way ways we we'd we'll we're we've well went were weren't
 what's whatever when where where's whether which while who who's whole whom whose why will
 with within without won't wonder word words work worked working works world would wouldn't
 wow x y yeah year years yep yes yet you you'd you'll you're you've your yours yourself
-yourselves z able absolutely add basically beautiful called certainly clearly completely
+yourselves z able absolutely add basically beautiful called clearly completely
 crazy definitely deep entire entirely essentially exist exists fantastic fine gosh hell
 incredible incredibly literally mm mhm nah notion oftentimes perfect perhaps plenty regard
-regardless sorta super terms thinking totally tough truth uh-huh um-hum whatnot
-ya yea yup often somehow nowhere everywhere anywhere unique favorite monday tuesday
+regardless sorta super terms totally tough truth uh-huh um-hum whatnot
+ya yea yup often somehow nowhere everywhere unique favorite monday tuesday
 wednesday thursday friday saturday sunday january february march april june july
 august september october november december podcast podcasts episode episodes sponsor
 sponsors subscribe channel video
@@ -56,7 +56,7 @@ welcome welcomed welcoming guest guests host hosts listener listeners listening 
 viewers goodbye bye intro outro beyond higher lower bigger smaller larger greater basic simple main
 major general specific overall blah cuz versus vs including conversation conversations
 per etc plus minus amongst whilst unto
-four five six seven eight nine eleven twelve thirteen fourteen fifteen sixteen seventeen
+six seven eight nine eleven twelve thirteen fourteen fifteen sixteen seventeen
 eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds
 thousand thousands million millions billion billions trillion trillions dozen dozens
 couple dollar dollars bucks month months week weeks hour hours seconds percent
