@@ -129,6 +129,35 @@ def test_search_is_filterable_by_channel(page, base_url):
 
 
 @pytest.mark.browser
+def test_search_from_a_link_waits_for_every_filter(chromium, built_site, tmp_path):
+    """Pagefind counts only the filters loaded when a search runs, and its UI keeps that
+    list: a page opened with `?q=` on a slow network once showed "Concepts" alone (CI).
+    The first filter chunk comes at once, the others 2 s later: all must be listed."""
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / SUBPATH).symlink_to(built_site, target_is_directory=True)
+    asked: list[str] = []
+
+    def slow_filters(path: str) -> float:
+        if "/filter/" not in path:
+            return 0.0
+        asked.append(path)
+        return 0.0 if len(asked) == 1 else 2.0
+
+    with serve_folder(www, delay=slow_filters) as url:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{url}/{SUBPATH}/search/?q=empathy")
+        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=30000)
+        names = page.locator(".pagefind-ui__filter-name")
+        names.first.wait_for(timeout=30000)
+        listed = [t.strip().lower() for t in names.all_inner_texts()]
+        context.close()
+    assert len(asked) >= 2  # the race was staged: some filter came late
+    assert {"channel", "people", "concepts"} <= set(listed), listed
+
+
+@pytest.mark.browser
 def test_timestamp_seeks_the_embedded_player(page, base_url):
     page.goto(base_url + "topics/moravecs_paradox/")
     _shot(page, "topic_note")

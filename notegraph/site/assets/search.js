@@ -60,5 +60,30 @@
                ranking: ranking };
     })
   });
-  if (q) ui.triggerSearch(q);
+  // A search run while Pagefind still loads its filter chunks counts only the filters
+  // loaded so far, and the UI keeps that partial list (a page opened with ?q= showed
+  // "Concepts" but no "Channel"). Typing searches again and mends it; a ?q= search runs
+  // once, so it waits until the UI has all its filters (bundles.js says if there are).
+  function whenFiltersLoaded(run) {
+    if (window.notegraphSearchFilters === false) return run();
+    var el = document.getElementById("search"), done = false, watch, timer;
+    function go() {
+      if (done) return;
+      done = true;
+      if (watch) watch.disconnect();
+      clearTimeout(timer);
+      run();
+    }
+    if (el.querySelector(".pagefind-ui__filter-panel")) return go();
+    watch = new MutationObserver(function () {
+      if (el.querySelector(".pagefind-ui__filter-panel")) go();
+    });
+    watch.observe(el, { childList: true, subtree: true });
+    timer = setTimeout(go, 15000);  // a filter chunk that never comes: search anyway
+    // the UI loads Pagefind (and its filters) when its box gets focus
+    var box = el.querySelector(".pagefind-ui__search-input");
+    if (box) box.dispatchEvent(new FocusEvent("focus"));
+  }
+
+  if (q) whenFiltersLoaded(function () { ui.triggerSearch(q); });
 })();

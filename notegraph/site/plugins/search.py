@@ -164,7 +164,8 @@ def update_index(site_dir: Path, cache: Path, pages_per_shard: int = PAGES_PER_S
     for entry in sorted(cache.iterdir()):  # what an older notegraph kept here
         if entry.name not in ("shards", PAGE_STATE, FARMS):
             _remove(entry)
-    store.atomic_write_text(index_dir / BUNDLES_SCRIPT, bundles_script(names))
+    filters = any(any((index_dir / n / "filter").glob("*")) for n in names)
+    store.atomic_write_text(index_dir / BUNDLES_SCRIPT, bundles_script(names, filters))
     return names
 
 
@@ -314,10 +315,12 @@ def shard_key(pages: Sequence[IndexedPage]) -> str:
                               *(f"{p.rel}\0{p.sha}" for p in pages))
 
 
-def bundles_script(names: Sequence[str]) -> str:
-    """`bundles.js`: the shard bundle folders, relative to `pagefind/`, primary first."""
+def bundles_script(names: Sequence[str], filters: bool = True) -> str:
+    """`bundles.js`: the shard bundle folders, relative to `pagefind/`, primary first,
+    and whether the index has filters (the search page waits for them, if so)."""
     items = ", ".join(f'"{n}/"' for n in names)
-    return f"window.notegraphSearchBundles = [{items}];\n"
+    return (f"window.notegraphSearchBundles = [{items}];\n"
+            f"window.notegraphSearchFilters = {'true' if filters else 'false'};\n")
 
 
 @functools.lru_cache(maxsize=1)
