@@ -60,18 +60,33 @@ def test_search_ranks_the_moment_first_and_links_to_it(page, base_url):  # noqa:
 
 
 def test_person_page_groups_backlinks_by_video(page, base_url):  # noqa: F811
+    # Lena Whitfield speaks in four topics of one episode; no one else speaks of her there
     page.goto(base_url + "people/lena_whitfield/")
-    groups = page.locator("section.backlinks .backlink-group")
-    heads = groups.locator("h3").all_inner_texts()
-    assert any("Folding Laundry" in h for h in heads), heads
-    video_group = groups.filter(has_text="Folding Laundry").first
-    lines = video_group.locator("li").all_inner_texts()
-    assert len(lines) >= 3
-    assert not any("Folding Laundry" in line for line in lines)  # title once, as heading
-    assert video_group.locator("li .time").count() == len(lines)  # each with its time
-    # repeated mentions from one topic are folded
-    assert video_group.locator("details.more-contexts").count() >= 1
+    spoken = page.locator("section.spoken")
+    assert spoken.locator("h2").inner_text().startswith("Speaks in")
+    videos = spoken.locator(".spoken-videos > li")
+    assert videos.count() == 1 and "Folding Laundry" in videos.first.inner_text()
+    topics = videos.first.locator("details ul li")
+    assert not topics.first.is_visible()  # folded under the video's line
+    videos.first.locator("summary").click(position={"x": 4, "y": 8})  # the marker
+    lines = topics.all_inner_texts()
+    assert len(lines) >= 3 and topics.first.is_visible()
+    assert all(re.match(r"\d\d:\d\d:\d\d ", t) for t in lines), lines  # each timed
+    assert not any("Folding Laundry" in t for t in lines)  # the title once, as heading
+    assert spoken.locator(".context").count() == 0  # not her own lines again
     assert "Mentioned in:" not in page.locator(".note-body").inner_text()
+    _shots(page, "person_spoken")
+    # Daniel Reyes is spoken of by his co-host: that topic, with her sentence, comes first
+    page.goto(base_url + "people/daniel_reyes/")
+    groups = page.locator("section.backlinks:not(.spoken) .backlink-group")
+    heads = groups.locator("h3").all_inner_texts()
+    assert any("What Makes Us Human" in h for h in heads), heads
+    first = groups.filter(has_text="What Makes Us Human").first
+    assert "co-host Daniel Reyes" in first.locator(".context").first.inner_text()
+    assert first.locator("details.more-contexts").count() == 1  # his own line, folded
+    mentioned = set(groups.locator("li > a").all_inner_texts())
+    spoken_topics = set(page.locator("section.spoken li li a").all_inner_texts())
+    assert spoken_topics and not mentioned & spoken_topics
     _shots(page, "person_grouped")
 
 
@@ -92,7 +107,9 @@ def test_hover_previews_say_something_useful(page, base_url):  # noqa: F811
     box = page.locator("#preview")
     page.locator(".note-body a.wikilink", has_text="Lena Whitfield").first.hover()
     box.wait_for(state="visible")
-    assert "Mentioned in" in box.inner_text() and box.locator("li").count() >= 2
+    # where the person comes up: she is the guest, so where she speaks
+    assert re.search(r"Speaks in \d+ topics of 1 video", box.inner_text()), box.inner_text()
+    assert box.locator("li").count() >= 2
     page.mouse.move(0, 0)
     page.locator(".kicker a.wikilink", has_text="Folding Laundry").hover()
     page.wait_for_function("document.querySelector('#preview li') && "

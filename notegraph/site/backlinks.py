@@ -11,8 +11,8 @@ into a `<details>`, likewise the sentences of one entry beyond `SHOWN_CONTEXTS`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from notegraph.slugs import format_timestamp
 from notegraph.vault.read import Backlink, Note, Vault
@@ -48,12 +48,14 @@ class BacklinkGroup:
 
 def backlink_entries(vault: Vault, backlinks: Sequence[Backlink],
                      exclude: frozenset[str] = frozenset(),
-                     speaker: str = "") -> tuple[BacklinkEntry, ...]:
+                     speaker: str = "", named: Sequence[str] = ()
+                     ) -> tuple[BacklinkEntry, ...]:
     """One entry per linking note (first-seen order), minus the notes in `exclude`.
 
     `speaker`: on a person's page, their name; sentences in which others speak of them
     come before the ones they say themselves ("Name: …", a key point's speaker label),
-    so the sentence shown is one that mentions them."""
+    so the sentence shown is one that mentions them. `named`: notes naming this one in
+    their frontmatter only (a topic's people and concepts), listed after, sentence-less."""
     contexts: dict[str, list[str]] = {}
     for b in backlinks:
         if b.source in exclude:
@@ -61,6 +63,9 @@ def backlink_entries(vault: Vault, backlinks: Sequence[Backlink],
         seen = contexts.setdefault(b.source, [])
         if b.context and b.context not in seen:
             seen.append(b.context)
+    for source in named:
+        if source not in exclude:
+            contexts.setdefault(source, [])
     said = f"{speaker}:" if speaker else None
     out = []
     for source, texts in contexts.items():
@@ -74,6 +79,48 @@ def backlink_entries(vault: Vault, backlinks: Sequence[Backlink],
                                  format_timestamp(start) if start is not None else "",
                                  int(start) if start is not None else -1))
     return tuple(out)
+
+
+def frontmatter_mentions(vault: Vault) -> dict[str, list[str]]:
+    """Note id → the notes naming it in their frontmatter `people`/`concepts`: pages
+    show those names as links, so a topic naming a concept mentions it, body link or not."""
+    out: dict[str, list[str]] = {}
+    for note in vault.notes.values():
+        for name in dict.fromkeys((*note.names("people"), *note.names("concepts"))):
+            target = vault.resolve(name, note.id)
+            if target and target != note.id:
+                out.setdefault(target, []).append(note.id)
+    return out
+
+
+def split_spoken(vault: Vault, entries: Sequence[BacklinkEntry], speaker: str,
+                 speaks_in: Collection[str] = ()
+                 ) -> tuple[tuple[BacklinkEntry, ...], tuple[BacklinkEntry, ...]]:
+    """A person's page: (entries where they are spoken of, entries that link here only
+    by their own speaker label). A host speaks in nearly every topic of their show: listed
+    with excerpts of their own lines, those entries buried the few where others talk
+    about them; the second kind is listed without sentences. A video page naming its
+    speakers goes with its topics they speak in (it heads their group there), and so does
+    a topic of that video naming them in its frontmatter only; `speaks_in`: the videos
+    whose transcripts label them as a speaker, where such a topic goes there too."""
+    said = f"{speaker}:"
+    mentioned, spoken = [], []
+    for e in entries:
+        if e.contexts and all(t.startswith(said) for t in e.contexts):
+            spoken.append(replace(e, contexts=()))
+        else:
+            mentioned.append(e)
+    videos = {vault.notes[e.source].video_id for e in spoken} | set(speaks_in)
+
+    def a_speakers_video(e: BacklinkEntry) -> bool:
+        # or a topic of it naming them in its frontmatter only: they speak in that video
+        note = vault.notes[e.source]
+        return note.video_id in videos and (
+            note.type == "video" or (note.type == "topic" and not e.contexts))
+
+    return (tuple(e for e in mentioned if not a_speakers_video(e)),
+            tuple(spoken) + tuple(replace(e, contexts=()) for e in mentioned
+                                  if a_speakers_video(e)))
 
 
 def group_by_video(vault: Vault, entries: Sequence[BacklinkEntry],

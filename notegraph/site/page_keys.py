@@ -6,7 +6,8 @@ to find the ~20 pages that adding one note changes. A page's *key* is a hash of 
 inputs its `Page` is made from, computed without making the page:
 
 - the notes the page reads (`page_reads`): the note itself, its resolved links and
-  frontmatter names (and the links of the notes it embeds), its backlinks' sources,
+  frontmatter names (and the links of the notes it embeds), its backlinks' sources and
+  the notes naming it in their frontmatter,
   its channel, the notes of its video and of its channel, and the video notes of its
   backlinks (person and concept pages group by them); each read note counts by its
   file's digest, its URL and its video's transcript metadata;
@@ -63,9 +64,10 @@ def page_reads(idx: SiteIndex, note_id: str) -> set[str]:
     channel = idx.channel_of.get(note_id)
     if channel:
         reads.add(channel)
-    for b in vault.backlinks.get(note_id, ()):
-        reads.add(b.source)
-        source_video = idx.video_note_of.get(vault.notes[b.source].video_id or "")
+    sources = [b.source for b in vault.backlinks.get(note_id, ())]
+    for source in (*sources, *idx.named_by.get(note_id, ())):
+        reads.add(source)
+        source_video = idx.video_note_of.get(vault.notes[source].video_id or "")
         if source_video is not None:
             reads.add(source_video.id)
     vid = note.video_id

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from notegraph.models import Media
-from notegraph.site.backlinks import backlink_entries, group_by_video
+from notegraph.site.backlinks import (
+    backlink_entries,
+    frontmatter_mentions,
+    group_by_video,
+    split_spoken,
+)
 from notegraph.site.media import NONE, media_of, moment_href
 from notegraph.site.render import RenderedNote
 from notegraph.site.videos import VideoInfo
@@ -94,6 +99,9 @@ class SiteIndex:
     video_note_of: dict[str, Note] = field(default_factory=dict)
     videos_of_channel: dict[str, list[Note]] = field(default_factory=dict)
     degree: dict[str, int] = field(default_factory=dict)
+    # note id → the notes naming it in their frontmatter `people`/`concepts` (shown as
+    # links on their pages, so they are "mentioned in" too, sentence or not)
+    named_by: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, vault: Vault, videos: Mapping[str, VideoInfo]) -> SiteIndex:
@@ -107,6 +115,7 @@ class SiteIndex:
             elif vid:
                 idx.topics_of_video.setdefault(vid, []).append(note)
             idx.degree[note.id] = len(vault.backlinks.get(note.id, ()))
+        idx.named_by = frontmatter_mentions(vault)
         for notes in idx.topics_of_video.values():
             notes.sort(key=lambda n: (n.number("start") or 0.0, n.id))
         for note in vault.notes.values():
@@ -189,13 +198,16 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
     own = frozenset(t.id for t in idx.topics_of_video.get(vid, ())) if kind == VIDEO else \
         frozenset()
     entries = backlink_entries(vault, vault.backlinks.get(note.id, ()), own,
-                               speaker=note.title if kind == PERSON else "")
+                               speaker=note.title if kind == PERSON else "",
+                               named=idx.named_by.get(note.id, ()) if kind in (PERSON, CONCEPT)
+                               else ())
     people = _resolve_names(idx, note, note.names("people"))
     concepts = _resolve_names(idx, note, note.names("concepts"))
     channel = idx.channel_of.get(note.id)
     data: dict[str, Any] = {
         "body": rendered.html, "toc": rendered.toc, "backlinks": entries[:BACKLINKS_SHOWN],
         "backlinks_more": max(0, len(entries) - BACKLINKS_SHOWN), "backlink_groups": (),
+        "spoken_groups": (),
         "people": people, "concepts": concepts,
         "channel": idx.ref(channel) if channel and channel != note.id else None,
         "channel_name": idx.channel_name(note),
@@ -203,6 +215,11 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
         "type": note.type, "player": None, "video": None, "moments": (), "chapters": (),
         "videos": (), "extra": dict(extra), "summary": note.summary,
     }
+    if kind == PERSON:
+        speaks_in = [v for v, info in idx.videos.items() if note.title in info.speakers]
+        entries, spoken = split_spoken(vault, entries, note.title, speaks_in)
+        data["backlinks_more"] = max(0, len(entries) - BACKLINKS_SHOWN)
+        data["spoken_groups"] = group_by_video(vault, spoken, idx.video_note_of)
     if kind in (PERSON, CONCEPT):
         groups = group_by_video(vault, entries[:BACKLINKS_SHOWN], idx.video_note_of)
         data["backlink_groups"] = groups

@@ -9,11 +9,12 @@ puts it in text nodes), built in one pass over the vault.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from notegraph import cache
 from notegraph.code_digest import code_digest
+from notegraph.site.backlinks import backlink_entries, frontmatter_mentions, split_spoken
 from notegraph.slugs import format_timestamp
 from notegraph.vault.read import Note, Vault
 from notegraph.vault.text import SOURCE_LINE_RE
@@ -92,9 +93,11 @@ def cached_leads(vault: Vault, cache_file: Path | None) -> dict[str, tuple[str, 
     return out
 
 
-def previews(vault: Vault, leads: Leads | None = None) -> dict[str, Preview]:
+def previews(vault: Vault, leads: Leads | None = None,
+             speakers: Mapping[str, Collection[str]] | None = None) -> dict[str, Preview]:
     """The preview of every note, by its site-root-relative URL (`leads`: each note's
-    `lead_and_points`, when the caller has them)."""
+    `lead_and_points`, when the caller has them; `speakers`: video ID → the speaker
+    labels of its transcript, to tell where a person speaks)."""
     leads = leads if leads is not None else {
         i: lead_and_points(n.body) for i, n in vault.notes.items()}
     topics: dict[str, list[Note]] = {}
@@ -105,14 +108,21 @@ def previews(vault: Vault, leads: Leads | None = None) -> dict[str, Preview]:
         notes.sort(key=lambda n: (n.number("start") or 0.0, n.id))
     video_titles = {n.video_id: n.title for n in vault.notes.values()
                     if n.type == "video" and n.video_id}
+    named = frontmatter_mentions(vault)
+    speaks_in: dict[str, list[str]] = {}
+    for vid, names in (speakers or {}).items():
+        for name in names:
+            speaks_in.setdefault(name, []).append(vid)
     out = {}
     for note_id, note in vault.notes.items():
-        out[vault.urls[note_id]] = _preview(vault, note, topics, video_titles, leads)
+        out[vault.urls[note_id]] = _preview(vault, note, topics, video_titles, leads,
+                                            (named.get(note_id, ()), speaks_in))
     return out
 
 
 def _preview(vault: Vault, note: Note, topics: dict[str, list[Note]],
-             video_titles: dict[str, str], leads: Leads) -> Preview:
+             video_titles: dict[str, str], leads: Leads,
+             mentions: tuple[Sequence[str], Mapping[str, Sequence[str]]]) -> Preview:
     lead, points = leads[note.id]
     kind = note.type if note.type != "note" else ""
     if note.type == "topic":
@@ -127,7 +137,7 @@ def _preview(vault: Vault, note: Note, topics: dict[str, list[Note]],
                                       f"{len(mine)} topics" if mine else "") if x)
         points = [f"{format_timestamp(t.number('start') or 0)} {t.title}" for t in mine[:POINTS]]
     elif note.type in ("person", "concept"):
-        lead, points = _mentions(vault, note, video_titles, leads)
+        lead, points = _mentions(vault, note, video_titles, leads, *mentions)
     elif note.type == "channel":
         n = len(points) if not lead.endswith(":") else sum(
             1 for line in note.body.splitlines() if _LIST_ITEM.match(line))
@@ -135,34 +145,42 @@ def _preview(vault: Vault, note: Note, topics: dict[str, list[Note]],
     return [note.title, kind, lead or note.summary, points]
 
 
-def _mentions(vault: Vault, note: Note, video_titles: dict[str, str], leads: Leads
+def _mentions(vault: Vault, note: Note, video_titles: dict[str, str], leads: Leads,
+              named: Sequence[str], speaks_in: Mapping[str, Sequence[str]]
               ) -> tuple[str, list[str]]:
-    """Where a person or concept comes up: "Mentioned in 4 topics of 2 videos" and the
-    first topics with their video."""
-    sources, seen = [], set()
-    for b in vault.backlinks.get(note.id, ()):
-        src = vault.notes[b.source]
-        if src.type == "topic" and src.id not in seen:
-            seen.add(src.id)
-            sources.append(src)
-    if not sources:
+    """Where a person or concept comes up, as on its page: "Mentioned in 4 topics of 2
+    videos" and the first topics with their video; a person's topics where they only
+    speak count apart ("…; speaks in 12 others")."""
+    entries = backlink_entries(vault, vault.backlinks.get(note.id, ()), named=named,
+                               speaker=note.title if note.type == "person" else "")
+    about, spoken = split_spoken(vault, entries, note.title, speaks_in.get(note.title, ())) \
+        if note.type == "person" else (entries, ())
+    about = [vault.notes[e.source] for e in about if vault.notes[e.source].type == "topic"]
+    spoken = [vault.notes[e.source] for e in spoken if vault.notes[e.source].type == "topic"]
+    if not about and not spoken:
         return leads[note.id]
-    videos = {s.video_id for s in sources}
-    verb = "Discussed" if note.type == "concept" else "Mentioned"
-    lead = (f"{verb} in {len(sources)} topic{'s' if len(sources) != 1 else ''}"
+    verb = "Discussed" if note.type == "concept" else "Mentioned" if about else "Speaks"
+    first = about or spoken
+    videos = {s.video_id for s in first}
+    lead = (f"{verb} in {len(first)} topic{'s' if len(first) != 1 else ''}"
             f" of {len(videos)} video{'s' if len(videos) != 1 else ''}")
+    if about and spoken:
+        lead += f"; speaks in {len(spoken)} other{'s' if len(spoken) != 1 else ''}"
+    videos = {s.video_id for s in (*about, *spoken)}
     points = []
-    for s in sources[:POINTS]:
+    for s in (*about, *spoken)[:POINTS]:
         video = video_titles.get(s.video_id or "", "")
         points.append(f"{s.title} — {video}" if video and len(videos) > 1 else s.title)
     return lead, points
 
 
 def preview_files(vault: Vault, shards: int, shard_of: Callable[[str], int],
-                  cache_file: Path | None = None) -> list[tuple[str, dict[str, Preview]]]:
+                  cache_file: Path | None = None,
+                  speakers: Mapping[str, Collection[str]] | None = None
+                  ) -> list[tuple[str, dict[str, Preview]]]:
     """`previews/N.json` contents: the previews split in `shards` by `shard_of(url)`
-    (bodies' leads cached in `cache_file`, when given)."""
+    (bodies' leads cached in `cache_file`, when given; `speakers`: see `previews`)."""
     split: list[dict[str, Preview]] = [{} for _ in range(shards)]
-    for url, preview in previews(vault, cached_leads(vault, cache_file)).items():
+    for url, preview in previews(vault, cached_leads(vault, cache_file), speakers).items():
         split[shard_of(url)][url] = preview
     return [(f"previews/{i}.json", shard) for i, shard in enumerate(split)]

@@ -29,6 +29,7 @@ class VideoInfo:
     chapters: tuple[Chapter, ...]
     # Where its timestamps lead (see `notegraph.site.media`).
     media: Media = field(default_factory=lambda: Media("youtube"))
+    speakers: frozenset[str] = frozenset()  # its cues' speaker labels (person pages)
 
 
 def load_video_infos(transcripts_dir: Path, cache_dir: Path | None = None,
@@ -71,4 +72,5 @@ def _read(path: Path) -> VideoInfo | str:
         return str(exc).removeprefix(f"{path}: ")
     return VideoInfo(t.video_id, t.title, t.channel, t.duration,
                      tuple(sorted(t.chapters, key=lambda c: c.start)),
-                     media_of(t.video_id, t.media))
+                     media_of(t.video_id, t.media),
+                     frozenset(c.speaker for c in t.cues if c.speaker))
