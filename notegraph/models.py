@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# The title of a topic that is a show's opening (its intro and sponsor reads): the notes
+# writer names it so, and the related-notes engine never recommends it.
+INTRODUCTION = "Introduction"
+
 
 @dataclass(frozen=True)
 class Cue:

@@ -17,7 +17,7 @@ from notegraph.graph.build import (
     graph_from_vault,
     neighbourhood,
 )
-from notegraph.graph.related import related, related_all
+from notegraph.graph.related import related, related_all, related_keys
 from notegraph.site.pages import SiteIndex, note_page
 from notegraph.site.render import RenderedNote
 from notegraph.vault.read import build_vault, parse_note
@@ -167,6 +167,28 @@ def test_related_all_matches_single_queries():
     for note in sorted(g.nodes)[:25]:
         single = related(g, note, 5, vectors=vectors)
         assert [r.note_id for r in batch[note]] == [r.note_id for r in single]
+
+
+def test_a_shows_introduction_is_never_recommended_but_has_related_notes():
+    """Every episode's intro reads alike: "Introduction" topics were 3 % of the related
+    notes of the 23 chaptered episodes. They are not offered; their own lists remain."""
+    notes = [GraphNote("c", "consciousness", "concept"),
+             GraphNote("intro_a", "Introduction", "topic", refs=("c",)),
+             GraphNote("intro_b", "Introduction", "topic", refs=("c",)),
+             GraphNote("mind", "The hard problem", "topic", refs=("c",)),
+             GraphNote("body", "Embodiment", "topic", refs=("c",)),
+             GraphNote("essay", "Introduction", "note", refs=("c",))]  # not a topic
+    g = build_graph(notes)
+    vectors = {n.note_id: np.array([1.0, 0.0], dtype=np.float32) for n in notes}
+    for note in ("mind", "intro_a"):
+        ranked = [r.note_id for r in related(g, note, k=5, vectors=vectors)]
+        assert "intro_a" not in ranked and "intro_b" not in ranked, ranked
+        assert "essay" in ranked and ("body" in ranked or note == "body")
+    batch = related_all(g, 5, vectors=vectors)
+    assert batch["intro_a"] and not any(r.note_id.startswith("intro") for rows in
+                                        batch.values() for r in rows)
+    keys = related_keys(g, 5, {}, {})
+    assert {"intro_a", "intro_b", "mind"} <= set(keys)  # cached like any other list
 
 
 def test_neighbourhood_orders_rings_and_respects_limit(vault):

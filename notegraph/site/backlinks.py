@@ -48,20 +48,22 @@ class BacklinkGroup:
 
 def backlink_entries(vault: Vault, backlinks: Sequence[Backlink],
                      exclude: frozenset[str] = frozenset(),
-                     speaker: str = "", named: Sequence[str] = ()
+                     speaker: str = "", named: Sequence[str] = (), title: str = ""
                      ) -> tuple[BacklinkEntry, ...]:
     """One entry per linking note (first-seen order), minus the notes in `exclude`.
 
     `speaker`: on a person's page, their name; sentences in which others speak of them
     come before the ones they say themselves ("Name: …", a key point's speaker label),
     so the sentence shown is one that mentions them. `named`: notes naming this one in
-    their frontmatter only (a topic's people and concepts), listed after, sentence-less."""
+    their frontmatter only (a topic's people and concepts), listed after, sentence-less.
+    `title`: this page's; a "sentence" that is only the link's label (a list of titles,
+    such as a note's Related callout) says nothing and is not shown."""
     contexts: dict[str, list[str]] = {}
     for b in backlinks:
         if b.source in exclude:
             continue
         seen = contexts.setdefault(b.source, [])
-        if b.context and b.context not in seen:
+        if b.context and b.context not in seen and b.context != title:
             seen.append(b.context)
     for source in named:
         if source not in exclude:

@@ -194,16 +194,14 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
     rendered = render_body(note, url)
     vid = note.video_id
     kind = note.type if note.type in (TOPIC, VIDEO, CHANNEL, PERSON, CONCEPT) else "note"
-    # A video's own topics are its Topics list: they are not repeated as backlinks.
-    own = frozenset(t.id for t in idx.topics_of_video.get(vid, ())) if kind == VIDEO else \
-        frozenset()
-    entries = backlink_entries(vault, vault.backlinks.get(note.id, ()), own,
+    channel = idx.channel_of.get(note.id)
+    entries = backlink_entries(vault, vault.backlinks.get(note.id, ()),
+                               _shown_elsewhere(idx, note, kind, channel),
                                speaker=note.title if kind == PERSON else "",
                                named=idx.named_by.get(note.id, ()) if kind in (PERSON, CONCEPT)
-                               else ())
+                               else (), title=note.title)
     people = _resolve_names(idx, note, note.names("people"))
     concepts = _resolve_names(idx, note, note.names("concepts"))
-    channel = idx.channel_of.get(note.id)
     data: dict[str, Any] = {
         "body": rendered.html, "toc": rendered.toc, "backlinks": entries[:BACKLINKS_SHOWN],
         "backlinks_more": max(0, len(entries) - BACKLINKS_SHOWN), "backlink_groups": (),
@@ -220,7 +218,8 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
         entries, spoken = split_spoken(vault, entries, note.title, speaks_in)
         data["backlinks_more"] = max(0, len(entries) - BACKLINKS_SHOWN)
         data["spoken_groups"] = group_by_video(vault, spoken, idx.video_note_of)
-    if kind in (PERSON, CONCEPT):
+    if kind in (PERSON, CONCEPT) or any(vault.notes[e.source].video_id for e in entries):
+        # by video: a topic linked from three episodes' "Introduction"s tells them apart
         groups = group_by_video(vault, entries[:BACKLINKS_SHOWN], idx.video_note_of)
         data["backlink_groups"] = groups
         data["backlinks"] = tuple(e for g in groups for e in g.entries)
@@ -338,6 +337,31 @@ def tag_pages(idx: SiteIndex) -> list[Page]:
 def tag_url(tag: str) -> str:
     """The URL path of a tag's page (tags that slugify alike share it)."""
     return f"tags/{slugify(tag, max_words=20, fallback='tag')}/"
+
+
+def _shown_elsewhere(idx: SiteIndex, note: Note, kind: str, channel: str | None
+                     ) -> frozenset[str]:
+    """Linking notes a page shows already, so not again as backlinks: a video's own
+    topics (its Topics list); a topic's own video (its kicker); and the generated person,
+    concept and channel notes the page names (its People and Concepts, its channel),
+    whose "Discussed in" lists link back to every topic they name."""
+    vault = idx.vault
+
+    def generated_hub(note_id: str | None) -> bool:
+        hub = vault.notes.get(note_id) if note_id else None
+        return hub is not None and hub.type in (PERSON, CONCEPT, CHANNEL) and \
+            bool(hub.frontmatter.get("generator"))
+
+    out = {found for name in (*note.names("people"), *note.names("concepts"))
+           if generated_hub(found := vault.resolve(name, note.id))}
+    if generated_hub(channel):
+        out.add(channel)
+    if kind == VIDEO:
+        out.update(t.id for t in idx.topics_of_video.get(note.video_id or "", ()))
+    elif note.video_id in idx.video_note_of:
+        out.add(idx.video_note_of[note.video_id].id)
+    out.discard(note.id)
+    return frozenset(out)
 
 
 def _resolve_names(idx: SiteIndex, note: Note, names: tuple[str, ...]

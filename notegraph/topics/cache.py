@@ -25,7 +25,7 @@ from notegraph.models import (
 from notegraph.writers import DEFAULT_WRITER
 
 # Bump when a change to sentences, segmentation or writing should redo every transcript.
-PIPELINE_VERSION = "notes-27"
+PIPELINE_VERSION = "notes-28"
 CACHE_VERSION = "topics-2"
 
 

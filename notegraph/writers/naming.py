@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from notegraph.models import Segment, Sentence
+from notegraph.models import INTRODUCTION, Segment, Sentence
 from notegraph.slugs import format_timestamp
 from notegraph.text.spoken import is_promo
 from notegraph.topics.concepts import (
@@ -139,7 +139,7 @@ def title_options(segment: Segment, found: Sequence[str], scores: np.ndarray,
     video that is its intro is the "Introduction"."""
     if segment.start < 1.0 and segment.end <= INTRO_SECONDS and \
             any(is_promo(s.text) for s in segment.sentences):
-        return ["Introduction"]  # a short opening with the show's intro or sponsor reads
+        return [INTRODUCTION]  # a short opening with the show's intro or sponsor reads
     if len(found):
         if not scores.any():
             return [sentence_case(found[0]), *found[1:TITLE_OPTIONS + 1]]
@@ -155,7 +155,7 @@ def title_options(segment: Segment, found: Sequence[str], scores: np.ndarray,
                 if len(concept_key(p).split()) > 1 and not mixed_case(p)]
     if fallback:
         return [sentence_case(fallback[0])]
-    return ["Introduction" if segment.start < 1.0 else f"From {format_timestamp(segment.start)}"]
+    return [INTRODUCTION if segment.start < 1.0 else f"From {format_timestamp(segment.start)}"]
 
 
 def title_names(sentences: Sequence[Sentence], discussed: Sequence[str],
