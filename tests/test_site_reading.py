@@ -99,7 +99,17 @@ def test_video_page_shows_each_topic_once(page, base_url):  # noqa: F811
     # its own topics are not listed again as backlinks
     backlinks = page.locator("section.backlinks li > a").all_inner_texts()
     assert "Learning in simulation" not in backlinks
+    # the concepts discussed in it are its Concepts, not a line each among its backlinks
+    concepts = page.locator("section.names", has_text="Concepts").locator("a")
+    assert "empathy" in concepts.all_inner_texts()
+    assert "empathy" not in backlinks and "Lena Whitfield" not in backlinks
     _shots(page, "video_once")
+    # a topic lists neither its video nor the people and concepts it names as backlinks
+    page.goto(base_url + "topics/learning_in_simulation/")
+    names = set(page.locator("section.names a").all_inner_texts())
+    backlinks = set(page.locator("section.backlinks li > a").all_inner_texts())
+    assert "Lena Whitfield" in names and not names & backlinks, backlinks
+    assert not any("Folding Laundry" in b for b in backlinks), backlinks
 
 
 def test_hover_previews_say_something_useful(page, base_url):  # noqa: F811

@@ -195,13 +195,16 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
     vid = note.video_id
     kind = note.type if note.type in (TOPIC, VIDEO, CHANNEL, PERSON, CONCEPT) else "note"
     channel = idx.channel_of.get(note.id)
+    concepts = _resolve_names(idx, note, note.names("concepts"))
+    discussed = _concepts_discussed(idx, note) if kind == VIDEO and not concepts else ()
     entries = backlink_entries(vault, vault.backlinks.get(note.id, ()),
-                               _shown_elsewhere(idx, note, kind, channel),
+                               _shown_elsewhere(idx, note, kind, channel) | set(discussed),
                                speaker=note.title if kind == PERSON else "",
                                named=idx.named_by.get(note.id, ()) if kind in (PERSON, CONCEPT)
                                else (), title=note.title)
     people = _resolve_names(idx, note, note.names("people"))
-    concepts = _resolve_names(idx, note, note.names("concepts"))
+    if discussed:
+        concepts = tuple((vault.notes[c].title, vault.urls[c]) for c in discussed)
     data: dict[str, Any] = {
         "body": rendered.html, "toc": rendered.toc, "backlinks": entries[:BACKLINKS_SHOWN],
         "backlinks_more": max(0, len(entries) - BACKLINKS_SHOWN), "backlink_groups": (),
@@ -342,7 +345,8 @@ def tag_url(tag: str) -> str:
 def _shown_elsewhere(idx: SiteIndex, note: Note, kind: str, channel: str | None
                      ) -> frozenset[str]:
     """Linking notes a page shows already, so not again as backlinks: a video's own
-    topics (its Topics list); a topic's own video (its kicker); and the generated person,
+    topics (its Topics list) and the people its body lists; a topic's own video (its
+    kicker); and the generated person,
     concept and channel notes the page names (its People and Concepts, its channel),
     whose "Discussed in" lists link back to every topic they name."""
     vault = idx.vault
@@ -358,10 +362,23 @@ def _shown_elsewhere(idx: SiteIndex, note: Note, kind: str, channel: str | None
         out.add(channel)
     if kind == VIDEO:
         out.update(t.id for t in idx.topics_of_video.get(note.video_id or "", ()))
+        # the people its body lists (its People section)
+        out.update(t for t in vault.resolved.get(note.id, ()) if generated_hub(t))
     elif note.video_id in idx.video_note_of:
         out.add(idx.video_note_of[note.video_id].id)
     out.discard(note.id)
     return frozenset(out)
+
+
+def _concepts_discussed(idx: SiteIndex, note: Note) -> tuple[str, ...]:
+    """A video page's Concepts: the generated concept notes linking to it (each lists the
+    video beside the topic it is discussed in), by title. As backlinks they were 60-80
+    sentence-less lines on a long episode's page."""
+    vault = idx.vault
+    found = {b.source for b in vault.backlinks.get(note.id, ())
+             if vault.notes[b.source].type == CONCEPT
+             and vault.notes[b.source].frontmatter.get("generator")}
+    return tuple(sorted(found, key=lambda c: (vault.notes[c].title.casefold(), c)))
 
 
 def _resolve_names(idx: SiteIndex, note: Note, names: tuple[str, ...]
