@@ -124,3 +124,18 @@ def test_amounts_ages_and_per_month_are_no_concepts() -> None:
     assert said.counts["14th amendment"] == 2
     assert PhraseCounts.of(["Disney Plus launched.", "Disney Plus grew."]).counts[
         "disney plus"] == 2
+
+
+def test_a_known_persons_surname_alone_is_no_concept() -> None:
+    """'Trump' and 'Biden' were concepts of six topics beside the people Donald Trump and
+    Joe Biden; a country that is also a surname, an acronym or a lower-case word stays."""
+    from notegraph.notes.names import not_concepts
+    from notegraph.topics.concepts import build_concept_index, concept_key
+
+    index = build_concept_index(["Trump", "Biden", "Jordan", "AI", "trust", "Fridman",
+                                 "Kennedy", "Jr", "dark matter"])
+    skipped = not_concepts(["Donald Trump", "Joe Biden", "Jordan Peterson", "Sam Trust",
+                            "Robert F. Kennedy Jr", "Ai Weiwei"], ["Lex Fridman"], index)
+    names = {index.names[k] for k in skipped if k in index.names}
+    assert names == {"Trump", "Biden", "Kennedy"}  # "Jr" is no surname
+    assert concept_key("Lex Fridman") in skipped  # a channel's whole name, as before

@@ -17,6 +17,7 @@ from notegraph.models import Topic, VideoTopics
 from notegraph.notes.markdown import link_label
 from notegraph.slugs import link_key, slugify, unique_slug
 from notegraph.topics.concepts import ConceptIndex, build_concept_index, concept_key
+from notegraph.topics.people import is_country
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,31 @@ def name_vault(videos: Sequence[VideoTopics], existing: NamesInUse) -> VaultName
     return _with_targets(names, videos, existing)
 
 
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def not_concepts(people: Iterable[str], channels: Iterable[str], concepts: ConceptIndex
+                 ) -> set[str]:
+    """Concept keys that are really a person or a channel: their whole name, or a known
+    person's surname said alone ("Trump", "Biden" were concepts of six topics beside the
+    people Donald Trump and Joe Biden); not a country ("Jordan")."""
+    people = list(people)
+    out = {concept_key(n) for n in [*people, *channels]}
+    surnames = set()
+    for name in people:
+        words = [w for w in name.split() if w.lower().strip(".,") not in _NAME_SUFFIXES]
+        if len(words) > 1:
+            surnames.add(concept_key(words[-1]))
+    for key, name in concepts.names.items():
+        if key in surnames and " " not in name and name[:1].isupper() and \
+                not name.isupper() and not is_country(name):
+            out.add(key)
+    return out
+
+
 def _slugs(videos: Sequence[VideoTopics], existing: NamesInUse, concepts: ConceptIndex,
            people: dict[str, str], channels: dict[str, str]) -> VaultNames:
-    # a concept that is really a person or channel name is not a concept
-    not_concepts = {concept_key(n) for n in [*people.values(), *channels.values()]}
+    skipped = not_concepts(people.values(), channels.values(), concepts)
     book = _SlugBook(existing)
     book.reserve_previous([f"channel:{k}" for k in channels]
                           + [f"video:{v.video_id}" for v in videos]
@@ -130,7 +152,7 @@ def _slugs(videos: Sequence[VideoTopics], existing: NamesInUse, concepts: Concep
                     for k, n in sorted(channels.items())}
     concept_slug = {k: book.slug(f"concept:{k}", slugify(n))
                     for k, n in sorted(concepts.names.items())
-                    if k not in not_concepts and link_key(n) not in existing.claimed}
+                    if k not in skipped and link_key(n) not in existing.claimed}
     book.reserve_previous([topic_key(v.video_id, t) for v in videos for t in v.topics])
     topic_slug = {topic_key(v.video_id, t): book.slug(
         topic_key(v.video_id, t), slugify(t.title), slugify(f"{t.title} {_video_short_name(v)}"))
@@ -156,10 +178,10 @@ def _with_targets(names: VaultNames, videos: Sequence[VideoTopics],
             return name
         return slug
 
-    not_concepts = {concept_key(n) for n in [*names.people.values(), *names.channels.values()]}
+    skipped = not_concepts(names.people.values(), names.channels.values(), names.concepts)
     return dataclasses.replace(
         names,
         channel_target={k: target(n, names.channel_slug[k]) for k, n in names.channels.items()},
         person_target={k: target(n, names.person_slug.get(k)) for k, n in names.people.items()},
         concept_target={k: target(n, names.concept_slug.get(k))
-                        for k, n in names.concepts.names.items() if k not in not_concepts})
+                        for k, n in names.concepts.names.items() if k not in skipped})
