@@ -139,3 +139,17 @@ def test_a_known_persons_surname_alone_is_no_concept() -> None:
     names = {index.names[k] for k in skipped if k in index.names}
     assert names == {"Trump", "Biden", "Kennedy"}  # "Jr" is no surname
     assert concept_key("Lex Fridman") in skipped  # a channel's whole name, as before
+
+
+def test_a_plural_singular_keeps_is_one_concept_with_its_singular() -> None:
+    """`singular` keeps "videos", "ideas" (as it keeps "cosmos"); "Jugo" and "Jugos" were
+    two concept notes of one topic. Where both forms are concepts they are one."""
+    from notegraph.topics.concepts import build_concept_index
+
+    index = build_concept_index(["Jugo", "Jugos", "Jugos", "ideas", "idea", "cosmos",
+                                 "music videos", "music video"])
+    assert index.key("Jugos") == index.key("Jugo") == "jugo"
+    assert index.name("Jugo") == "Jugos" and index.aliases["jugo"] == ("Jugo",)
+    assert index.name("ideas") == index.name("idea")
+    assert index.key("music videos") == "music video"
+    assert index.key("cosmos") == "cosmos" and "cosmo" not in index.names

@@ -172,7 +172,7 @@ def _video_notes(v: VideoTopics, names: VaultNames, related: _Related,
         key = topic_key(v.video_id, t)
         tlink = wikilink(names.topic_slug[key], t.title)
         topic_lines.append(f"- {tlink} {timestamp_anchor(t.segment.start)}")
-        concept_keys = [k for k in dict.fromkeys(concept_key(c) for c in t.concepts)
+        concept_keys = [k for k in dict.fromkeys(names.concepts.key(c) for c in t.concepts)
                         if k in names.concept_target]
         others = [(names.topic_slug[topic_key(ov.video_id, ot)], ot.title)
                   for ov, _, ot in related.get((v.video_id, i), [])]

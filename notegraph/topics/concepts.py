@@ -287,10 +287,16 @@ class ConceptIndex:
 
     names: dict[str, str]
     aliases: dict[str, tuple[str, ...]]
+    merged: dict[str, str] = field(default_factory=dict)  # folded key → the key kept
+
+    def key(self, phrase: str) -> str:
+        """The key `phrase` is indexed under (`concept_key`, after folding)."""
+        key = concept_key(phrase)
+        return self.merged.get(key, key)
 
     def name(self, phrase: str) -> str:
         """The vault's name for `phrase` (itself when unknown)."""
-        return self.names.get(concept_key(phrase), phrase)
+        return self.names.get(self.key(phrase), phrase)
 
 
 def build_concept_index(mentions: Iterable[str], preferred: Iterable[str] = ()) -> ConceptIndex:
@@ -305,6 +311,14 @@ def build_concept_index(mentions: Iterable[str], preferred: Iterable[str] = ()) 
         key = concept_key(surface)
         if key:
             forms.setdefault(key, Counter())[surface] += 1
+    # `singular` keeps "videos", "ideas", "Jugos" (as it keeps "cosmos", "canvas"): where
+    # the form without the "s" is a concept too, the two are one
+    merged = {}
+    for key in sorted(forms):
+        last = key.split()[-1]
+        if key.endswith("s") and key[:-1] in forms and singular(last) == last:
+            forms[key[:-1]].update(forms.pop(key))
+            merged[key] = key[:-1]
     fixed = {concept_key(p): p for p in preferred if concept_key(p)}
     names: dict[str, str] = {}
     aliases: dict[str, tuple[str, ...]] = {}
@@ -314,4 +328,4 @@ def build_concept_index(mentions: Iterable[str], preferred: Iterable[str] = ()) 
         )[0][0])
         names[key] = best
         aliases[key] = tuple(sorted({f for f in counter if f != best}))
-    return ConceptIndex(names, aliases)
+    return ConceptIndex(names, aliases, merged)
