@@ -81,8 +81,19 @@ def test_callout_with_title_and_list(renderer: NoteRenderer) -> None:
     html = renderer.render(src, LINKS).html
     assert '<div class="callout callout-info" data-callout="info">' in html
     assert '<div class="callout-title">Related Concepts</div>' in html
-    assert "<ul>" in html and html.count("<li>") == 2
+    assert "<ul data-pagefind-ignore" in html and html.count("<li>") == 2
     assert "[!info]" not in html
+
+
+def test_lists_of_links_only_are_not_indexed(renderer: NoteRenderer) -> None:
+    """A list that is only wikilinks (a video's People, a Related callout) is a way to
+    other notes: search ignores it, so a page is not found (nor excerpted) by it."""
+    links = renderer.render("## People\n\n- [[empathy]]\n- [[missing]]\n", LINKS).html
+    assert '<ul data-pagefind-ignore="">' in links
+    said = renderer.render("- [[empathy]] is what we lack\n- [[missing]]\n", LINKS).html
+    assert "<ul>" in said and "data-pagefind-ignore" not in said
+    callout = renderer.render("> [!info] Related Concepts\n>\n> - [[empathy]]\n", LINKS).html
+    assert 'data-callout="info" data-pagefind-ignore=""' in callout  # its title too
 
 
 def test_plain_blockquote_stays_a_blockquote(renderer: NoteRenderer) -> None:

@@ -45,6 +45,9 @@ def test_search_ranks_the_moment_first_and_links_to_it(page, base_url):  # noqa:
     assert re.search(r"/topics/learning_in_simulation/#t-\d+$", href), href
     said = first.locator(".pagefind-ui__result-tag").inner_text()
     assert re.search(r"00:0\d:\d\d", said), said  # the time is shown
+    # the excerpt is what was said, not the page's filter values or names run together
+    excerpt = first.locator(".pagefind-ui__result-excerpt").inner_text()
+    assert "laundry" in excerpt.lower() and "Lena WhitfieldMaya" not in excerpt, excerpt
     # hub pages (person, channel) come after the topics where the word was said
     titles = results.locator(".pagefind-ui__result-link").all_inner_texts()
     assert titles.index("Learning in simulation") < titles.index("The Embodied Mind Podcast") \
@@ -57,6 +60,20 @@ def test_search_ranks_the_moment_first_and_links_to_it(page, base_url):  # noqa:
     page.wait_for_load_state()
     anchor = href.split("#")[1]
     assert page.locator(f"#{anchor}").is_visible()  # the moment exists on the page
+
+
+def test_search_excerpts_are_sentences_not_name_lists(page, base_url):  # noqa: F811
+    """A topic's filter values (people, concepts) and its People and Concepts lists were
+    indexed as text: a name's results were excerpted as names run together
+    ("Lex FridmanStepan Bandera…" on the 23 episodes)."""
+    page.goto(base_url + "search/?q=Weizenbaum")
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=30000)
+    page.locator(".pagefind-ui__message", has_text="Weizenbaum").wait_for(timeout=30000)
+    excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    assert excerpts
+    for text in excerpts:
+        assert not re.search(r"[a-z][A-Z][a-z]+ [A-Z]", text), text  # "OkaforJoseph W…"
+        assert "People." not in text and "Concepts." not in text, text
 
 
 def test_person_page_groups_backlinks_by_video(page, base_url):  # noqa: F811

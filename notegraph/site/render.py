@@ -156,6 +156,7 @@ class _NotegraphExtension(Extension):
         md.inlinePatterns.register(_TagPattern(self), "inline_tag", 174)
         md.parser.blockprocessors.register(_CalloutProcessor(md.parser), "callout", 21)
         md.treeprocessors.register(_SafeUrls(md), "safe_urls", 1)
+        md.treeprocessors.register(_LinkListsUnindexed(md), "link_lists", 0)
         # After fenced code is stashed (25), so code blocks are left alone.
         md.preprocessors.register(_ListSpacing(md), "list_spacing", 22)
 
@@ -302,12 +303,12 @@ class _CalloutProcessor(BlockProcessor):
         m = self.RE.match(first)
         assert m is not None  # test() matched
         kind = m.group(1).lower()
+        inner = "\n".join(re.sub(r"^[ ]{0,3}>[ ]?", "", line) for line in rest.split("\n"))
         div = ET.SubElement(parent, "div", {"class": f"callout callout-{kind}",
                                             "data-callout": kind})
         title = ET.SubElement(div, "div", {"class": "callout-title"})
         title.text = m.group(3).strip() or kind.capitalize()
         content = ET.SubElement(div, "div", {"class": "callout-content"})
-        inner = "\n".join(re.sub(r"^[ ]{0,3}>[ ]?", "", line) for line in rest.split("\n"))
         inner = "\n".join(space_lists(inner.split("\n")))
         self.parser.parseChunk(content, inner)
 
@@ -350,3 +351,27 @@ class _SafeUrls(Treeprocessor):
                 plain = _CONTROL_RE.sub("", html.unescape(value))
                 if not _SAFE_URL_RE.match(plain):
                     el.set(attr, "#unsafe-url-removed")
+
+
+class _LinkListsUnindexed(Treeprocessor):
+    """A list whose every item is one wikilink (a video's People, a generated note's
+    "Related Concepts" callout) is a way to other notes, not what this one says: search
+    does not index it (`data-pagefind-ignore`), so a page is not found by its neighbours'
+    names, and its result excerpts are its own sentences."""
+
+    def run(self, root: ET.Element) -> None:
+        for el in root.iter():
+            if el.tag in ("ul", "ol") and len(el) and all(map(_one_link, el)):
+                el.set("data-pagefind-ignore", "")
+            elif el.get("data-callout") is not None:
+                body = [c for c in el if c.get("class") == "callout-content"]
+                if body and len(body[0]) and all(
+                        c.tag in ("ul", "ol") and len(c) and all(map(_one_link, c))
+                        for c in body[0]):
+                    el.set("data-pagefind-ignore", "")  # its title too
+
+
+def _one_link(li: ET.Element) -> bool:
+    """An `li` holding a single wikilink and nothing else."""
+    return (li.tag == "li" and not (li.text or "").strip() and len(li) == 1
+            and "wikilink" in (li[0].get("class") or "") and not (li[0].tail or "").strip())
