@@ -154,6 +154,24 @@ def test_a_chapter_or_title_naming_a_thing_adds_no_person() -> None:
     assert "Ilya Sutskever" in people and "Abraham Accords" not in people
 
 
+def test_a_chapter_named_like_a_person_but_said_in_lower_case_is_none() -> None:
+    """The creator's chapter "Jiu Jitsu" made a person of it (5 topics of the 23
+    episodes, "Jiu" being a given name too); the captions also say "jiu jitsu"."""
+    from notegraph.models import Chapter, Cue, Sentence, Transcript
+    from notegraph.topics.pipeline import known_people
+
+    said = ["I do Jiu Jitsu daily.", "jiu jitsu is chess.", "Ilya Sutskever left.",
+            "Ilya Sutskever is great."]
+    sentences = [Sentence(10.0 * i, 10.0 * i + 9, t) for i, t in enumerate(said)]
+    cues = tuple(Cue(10.0 * i, 10.0 * i + 9, t) for i, t in enumerate(said))
+    transcript = Transcript(
+        "abcdefghijk", "James Sexton: Divorce", "Lex Fridman", "en", "test", False, 40.0,
+        cues=cues, chapters=(Chapter(0.0, "Jiu Jitsu"), Chapter(20.0, "Ilya Sutskever")))
+    _, people = known_people(transcript, sentences)
+    assert "Jiu Jitsu" not in people
+    assert "Ilya Sutskever" in people  # a chapter's person, never said in lower case
+
+
 def test_the_end_of_a_known_name_is_that_person() -> None:
     # captions write "Robert F Kennedy Jr": the name regex starts at "Kennedy"
     texts = ["here's Robert F Kennedy Jr today", "listen to Robert F Kennedy Jr"]

@@ -187,7 +187,7 @@ def names_in_text(texts: Sequence[str], known: Iterable[str] = (), min_count: in
         if n < min_count or not looks_like_name(name):
             continue
         if any(w.lower() in lower_words for w in name.split()) or \
-                (source is not None and _said_in_lower_case(name, source)):
+                (source is not None and said_in_lower_case(name, source)):
             continue
         if misspells_known(name, [*known_set, *out]) or part_of_known(name, known_set):
             continue  # out: names said more often
@@ -222,7 +222,7 @@ def part_of_known(name: str, known: Iterable[str]) -> bool:
                for other in known)
 
 
-def _said_in_lower_case(name: str, texts: Sequence[str]) -> bool:
+def said_in_lower_case(name: str, texts: Sequence[str]) -> bool:
     """Whether `texts` write the whole of `name` in lower case somewhere ("deja vu")."""
     low = re.compile(rf"\b{re.escape(name.lower())}\b")
     return any(low.search(t) for t in texts)

@@ -26,6 +26,7 @@ from notegraph.topics.people import (
     names_in_text,
     people_from_metadata,
     said_as_a_thing,
+    said_in_lower_case,
     speaker_name,
     speakers_from_metadata,
 )
@@ -80,15 +81,19 @@ def known_people(transcript: Transcript, sentences: Sequence[Sentence]
     # a title listing "Jeff Beck" or a chapter called "Ilya Sutskever" is about that
     # person; "Abraham Accords" is not, which the text tells ("the Abraham Accords")
     texts = [s.text for s in sentences]
+    source = [" ".join(c.text for c in transcript.cues)]
     named = [*people_from_metadata(transcript.title, transcript.channel),
              *(c.title.strip() for c in transcript.chapters if looks_like_name(c.title.strip()))]
-    known = [*speakers, *(n for n in named if n in speakers or not said_as_a_thing(n, texts))]
+    # nor is a chapter "Jiu Jitsu" or "Deja Vu": the captions also write it in lower case,
+    # as they wrote none of the 80 people the 23 chaptered episodes' titles and chapters name
+    known = [*speakers, *(n for n in named if n in speakers or not (
+        said_as_a_thing(n, texts) or said_in_lower_case(n, source)))]
     # captions made by speech recognition misspell names: ask for more evidence there
     min_count = 3 if transcript.is_generated else 2
     people = list(dict.fromkeys(
         [*known, *names_in_text(texts, known, min_count,
                                 surname_counts=not transcript.is_generated,
-                                source=[" ".join(c.text for c in transcript.cues)])]))
+                                source=source)]))
     return speakers, people
 
 
