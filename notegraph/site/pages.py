@@ -346,9 +346,9 @@ def _shown_elsewhere(idx: SiteIndex, note: Note, kind: str, channel: str | None
                      ) -> frozenset[str]:
     """Linking notes a page shows already, so not again as backlinks: a video's own
     topics (its Topics list) and the people its body lists; a topic's own video (its
-    kicker); and the generated person,
-    concept and channel notes the page names (its People and Concepts, its channel),
-    whose "Discussed in" lists link back to every topic they name."""
+    kicker); and the generated person, concept and channel notes the page names (its
+    People and Concepts, its channel), whose "Discussed in" lists link back to every
+    topic they name."""
     vault = idx.vault
 
     def generated_hub(note_id: str | None) -> bool:

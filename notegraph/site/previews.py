@@ -153,10 +153,10 @@ def _mentions(vault: Vault, note: Note, video_titles: dict[str, str], leads: Lea
     speak count apart ("…; speaks in 12 others")."""
     entries = backlink_entries(vault, vault.backlinks.get(note.id, ()), named=named,
                                speaker=note.title if note.type == "person" else "")
-    about, spoken = split_spoken(vault, entries, note.title, speaks_in.get(note.title, ())) \
+    parts = split_spoken(vault, entries, note.title, speaks_in.get(note.title, ())) \
         if note.type == "person" else (entries, ())
-    about = [vault.notes[e.source] for e in about if vault.notes[e.source].type == "topic"]
-    spoken = [vault.notes[e.source] for e in spoken if vault.notes[e.source].type == "topic"]
+    about, spoken = ([vault.notes[e.source] for e in part
+                      if vault.notes[e.source].type == "topic"] for part in parts)
     if not about and not spoken:
         return leads[note.id]
     verb = "Discussed" if note.type == "concept" else "Mentioned" if about else "Speaks"

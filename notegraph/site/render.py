@@ -303,12 +303,12 @@ class _CalloutProcessor(BlockProcessor):
         m = self.RE.match(first)
         assert m is not None  # test() matched
         kind = m.group(1).lower()
-        inner = "\n".join(re.sub(r"^[ ]{0,3}>[ ]?", "", line) for line in rest.split("\n"))
         div = ET.SubElement(parent, "div", {"class": f"callout callout-{kind}",
                                             "data-callout": kind})
         title = ET.SubElement(div, "div", {"class": "callout-title"})
         title.text = m.group(3).strip() or kind.capitalize()
         content = ET.SubElement(div, "div", {"class": "callout-content"})
+        inner = "\n".join(re.sub(r"^[ ]{0,3}>[ ]?", "", line) for line in rest.split("\n"))
         inner = "\n".join(space_lists(inner.split("\n")))
         self.parser.parseChunk(content, inner)
 
@@ -361,14 +361,17 @@ class _LinkListsUnindexed(Treeprocessor):
 
     def run(self, root: ET.Element) -> None:
         for el in root.iter():
-            if el.tag in ("ul", "ol") and len(el) and all(map(_one_link, el)):
+            if _link_list(el):
                 el.set("data-pagefind-ignore", "")
             elif el.get("data-callout") is not None:
                 body = [c for c in el if c.get("class") == "callout-content"]
-                if body and len(body[0]) and all(
-                        c.tag in ("ul", "ol") and len(c) and all(map(_one_link, c))
-                        for c in body[0]):
+                if body and len(body[0]) and all(map(_link_list, body[0])):
                     el.set("data-pagefind-ignore", "")  # its title too
+
+
+def _link_list(el: ET.Element) -> bool:
+    """A `ul`/`ol` whose every item is a single wikilink."""
+    return el.tag in ("ul", "ol") and len(el) > 0 and all(map(_one_link, el))
 
 
 def _one_link(li: ET.Element) -> bool:
