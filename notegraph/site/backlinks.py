@@ -95,6 +95,15 @@ def frontmatter_mentions(vault: Vault) -> dict[str, list[str]]:
     return out
 
 
+def videos_spoken_in(speakers: Mapping[str, Collection[str]]) -> dict[str, list[str]]:
+    """Speaker name → the videos whose transcripts label them, from video ID → labels."""
+    out: dict[str, list[str]] = {}
+    for vid, names in speakers.items():
+        for name in names:
+            out.setdefault(name, []).append(vid)
+    return out
+
+
 def split_spoken(vault: Vault, entries: Sequence[BacklinkEntry], speaker: str,
                  speaks_in: Collection[str] = ()
                  ) -> tuple[tuple[BacklinkEntry, ...], tuple[BacklinkEntry, ...]]:

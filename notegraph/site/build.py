@@ -184,7 +184,7 @@ class _Build:
         for page in pages:
             self._record(*writer.write(page))
         self.result.pages = len(pages) + len(vault.notes)
-        self._data_files(vault, idx.videos)
+        self._data_files(vault, idx)
         # stale pages go before the emitters run: the search index must not see them
         old_core = set(self.old.outputs) - self.old.owned()
         self._remove(old_core - set(self.outputs))
@@ -325,10 +325,10 @@ class _Build:
             step.summary = f"{len(ids)} note pages" + (f", {unchanged} unchanged"
                                                        if unchanged else "")
 
-    def _data_files(self, vault: Vault, videos: Mapping[str, VideoInfo]) -> None:
+    def _data_files(self, vault: Vault, idx: SiteIndex) -> None:
         """Link previews and the static assets, written when their bytes changed."""
         leads = self.config.cache_path / PREVIEW_LEADS
-        for rel, data in [*_preview_files(vault, videos, leads),
+        for rel, data in [*_preview_files(vault, idx, leads),
                           *_asset_files()]:
             digest = store.content_hash(data)
             target = store.safe_join(self.site_dir, *rel.split("/"))
@@ -364,13 +364,13 @@ def preview_shard(url: str) -> int:
     return h % PREVIEW_SHARDS
 
 
-def _preview_files(vault: Vault, videos: Mapping[str, VideoInfo], leads_cache: Path
+def _preview_files(vault: Vault, idx: SiteIndex, leads_cache: Path
                    ) -> list[tuple[str, bytes]]:
-    speakers = {v: info.speakers for v, info in videos.items()}
+    speakers = {v: info.speakers for v, info in idx.videos.items()}
     return [(rel, json.dumps(shard, ensure_ascii=False, sort_keys=True,
                              separators=(",", ":")).encode("utf-8"))
             for rel, shard in preview_files(vault, PREVIEW_SHARDS, preview_shard, leads_cache,
-                                            speakers)]
+                                            speakers, idx.named_by)]
 
 
 def _asset_files() -> list[tuple[str, bytes]]:

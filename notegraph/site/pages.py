@@ -22,6 +22,7 @@ from notegraph.site.backlinks import (
     frontmatter_mentions,
     group_by_video,
     split_spoken,
+    videos_spoken_in,
 )
 from notegraph.site.media import NONE, media_of, moment_href
 from notegraph.site.render import RenderedNote
@@ -102,6 +103,8 @@ class SiteIndex:
     # note id → the notes naming it in their frontmatter `people`/`concepts` (shown as
     # links on their pages, so they are "mentioned in" too, sentence or not)
     named_by: dict[str, list[str]] = field(default_factory=dict)
+    # speaker name → the videos whose transcripts label them (person pages' "Speaks in")
+    speaks_in: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, vault: Vault, videos: Mapping[str, VideoInfo]) -> SiteIndex:
@@ -116,6 +119,7 @@ class SiteIndex:
                 idx.topics_of_video.setdefault(vid, []).append(note)
             idx.degree[note.id] = len(vault.backlinks.get(note.id, ()))
         idx.named_by = frontmatter_mentions(vault)
+        idx.speaks_in = videos_spoken_in({v: i.speakers for v, i in videos.items()})
         for notes in idx.topics_of_video.values():
             notes.sort(key=lambda n: (n.number("start") or 0.0, n.id))
         for note in vault.notes.values():
@@ -217,8 +221,8 @@ def note_page(idx: SiteIndex, note: Note, render_body: BodyRenderer,
         "videos": (), "extra": dict(extra), "summary": note.summary,
     }
     if kind == PERSON:
-        speaks_in = [v for v, info in idx.videos.items() if note.title in info.speakers]
-        entries, spoken = split_spoken(vault, entries, note.title, speaks_in)
+        entries, spoken = split_spoken(vault, entries, note.title,
+                                       idx.speaks_in.get(note.title, ()))
         data["backlinks_more"] = max(0, len(entries) - BACKLINKS_SHOWN)
         data["spoken_groups"] = group_by_video(vault, spoken, idx.video_note_of)
     if kind in (PERSON, CONCEPT) or any(vault.notes[e.source].video_id for e in entries):

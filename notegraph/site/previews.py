@@ -14,7 +14,12 @@ from pathlib import Path
 
 from notegraph import cache
 from notegraph.code_digest import code_digest
-from notegraph.site.backlinks import backlink_entries, frontmatter_mentions, split_spoken
+from notegraph.site.backlinks import (
+    backlink_entries,
+    frontmatter_mentions,
+    split_spoken,
+    videos_spoken_in,
+)
 from notegraph.slugs import format_timestamp
 from notegraph.vault.read import Note, Vault
 from notegraph.vault.text import SOURCE_LINE_RE
@@ -94,10 +99,12 @@ def cached_leads(vault: Vault, cache_file: Path | None) -> dict[str, tuple[str, 
 
 
 def previews(vault: Vault, leads: Leads | None = None,
-             speakers: Mapping[str, Collection[str]] | None = None) -> dict[str, Preview]:
+             speakers: Mapping[str, Collection[str]] | None = None,
+             named: Mapping[str, Sequence[str]] | None = None) -> dict[str, Preview]:
     """The preview of every note, by its site-root-relative URL (`leads`: each note's
     `lead_and_points`, when the caller has them; `speakers`: video ID → the speaker
-    labels of its transcript, to tell where a person speaks)."""
+    labels of its transcript, to tell where a person speaks; `named`:
+    `frontmatter_mentions(vault)`, when the caller has it)."""
     leads = leads if leads is not None else {
         i: lead_and_points(n.body) for i, n in vault.notes.items()}
     topics: dict[str, list[Note]] = {}
@@ -108,11 +115,8 @@ def previews(vault: Vault, leads: Leads | None = None,
         notes.sort(key=lambda n: (n.number("start") or 0.0, n.id))
     video_titles = {n.video_id: n.title for n in vault.notes.values()
                     if n.type == "video" and n.video_id}
-    named = frontmatter_mentions(vault)
-    speaks_in: dict[str, list[str]] = {}
-    for vid, names in (speakers or {}).items():
-        for name in names:
-            speaks_in.setdefault(name, []).append(vid)
+    named = frontmatter_mentions(vault) if named is None else named
+    speaks_in = videos_spoken_in(speakers or {})
     out = {}
     for note_id, note in vault.notes.items():
         out[vault.urls[note_id]] = _preview(vault, note, topics, video_titles, leads,
@@ -176,11 +180,14 @@ def _mentions(vault: Vault, note: Note, video_titles: dict[str, str], leads: Lea
 
 def preview_files(vault: Vault, shards: int, shard_of: Callable[[str], int],
                   cache_file: Path | None = None,
-                  speakers: Mapping[str, Collection[str]] | None = None
+                  speakers: Mapping[str, Collection[str]] | None = None,
+                  named: Mapping[str, Sequence[str]] | None = None
                   ) -> list[tuple[str, dict[str, Preview]]]:
     """`previews/N.json` contents: the previews split in `shards` by `shard_of(url)`
-    (bodies' leads cached in `cache_file`, when given; `speakers`: see `previews`)."""
+    (bodies' leads cached in `cache_file`, when given; `speakers`, `named`: see
+    `previews`)."""
     split: list[dict[str, Preview]] = [{} for _ in range(shards)]
-    for url, preview in previews(vault, cached_leads(vault, cache_file), speakers).items():
+    for url, preview in previews(vault, cached_leads(vault, cache_file), speakers,
+                                 named).items():
         split[shard_of(url)][url] = preview
     return [(f"previews/{i}.json", shard) for i, shard in enumerate(split)]
